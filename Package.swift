@@ -1,0 +1,66 @@
+// swift-tools-version: 6.1
+// RegionKit: classical object-region proposals feeding pluggable R-CNN-family detectors.
+import PackageDescription
+
+/// Design notes kept next to the code (see STYLE.md); not compiled.
+let moduleNotes = ["README.md"]
+
+let package = Package(
+  name: "RegionKit",
+  products: [
+    .library(name: "RegionKit", targets: ["RegionKit"]),
+    .library(name: "Boxes", targets: ["Boxes"]),
+    .library(name: "Imaging", targets: ["Imaging"]),
+    .library(name: "Datasets", targets: ["Datasets"]),
+    .library(name: "NeuralNet", targets: ["NeuralNet"]),
+    .executable(name: "regionkit", targets: ["RegionKitCLI"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+  ],
+  targets: [
+    // System libraries. Only Imaging imports CVips; only NeuralNet and numeric kernels import COpenBLAS.
+    .systemLibrary(
+      name: "CVips", pkgConfig: "vips",
+      providers: [.apt(["libvips-dev"])]),
+    .systemLibrary(
+      name: "COpenBLAS", pkgConfig: "openblas",
+      providers: [.apt(["libopenblas-dev"])]),
+
+    // Library modules, lowest layer first.
+    .target(name: "Boxes", exclude: moduleNotes),
+    .target(name: "Imaging", dependencies: ["CVips", "Boxes"], exclude: moduleNotes),
+    .target(name: "Datasets", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
+    .target(name: "NeuralNet", dependencies: ["COpenBLAS"], exclude: moduleNotes),
+    .target(
+      name: "RegionKit",
+      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet"]),
+
+    // Command line.
+    .executableTarget(
+      name: "RegionKitCLI",
+      dependencies: [
+        "RegionKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // Tests.
+    .target(name: "RegionKitTestSupport", path: "Tests/RegionKitTestSupport"),
+    .testTarget(name: "BoxesTests", dependencies: ["Boxes", "RegionKitTestSupport"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "RegionKitTestSupport"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RegionKitTestSupport"]),
+    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: ["RegionKitTestSupport", "RegionKitCLI"],
+      exclude: ["Snapshots"]),
+  ]
+)
+
+// `make test` compiles the invariant checks of fragile data structures (STYLE.md).
+import Foundation
+if ProcessInfo.processInfo.environment["REGIONKIT_INTERNAL_CHECKS"] != nil {
+  for target in package.targets where target.type == .regular {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.define("REGIONKIT_INTERNAL_CHECKS")]
+  }
+}

@@ -1,0 +1,5 @@
+// The umbrella module: `import RegionKit` brings in every RegionKit library module.
+@_exported import Boxes
+@_exported import Datasets
+@_exported import Imaging
+@_exported import NeuralNet
