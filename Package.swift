@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "Imaging", targets: ["Imaging"]),
     .library(name: "Datasets", targets: ["Datasets"]),
     .library(name: "NeuralNet", targets: ["NeuralNet"]),
+    .library(name: "Proposals", targets: ["Proposals"]),
     .executable(name: "regionkit", targets: ["RegionKitCLI"]),
   ],
   dependencies: [
@@ -32,9 +33,10 @@ let package = Package(
     .target(name: "Imaging", dependencies: ["CVips", "Boxes"], exclude: moduleNotes),
     .target(name: "Datasets", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
     .target(name: "NeuralNet", dependencies: ["COpenBLAS"], exclude: moduleNotes),
+    .target(name: "Proposals", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
     .target(
       name: "RegionKit",
-      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet"]),
+      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals"]),
 
     // Command line.
     .executableTarget(
@@ -50,6 +52,7 @@ let package = Package(
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "RegionKitTestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RegionKitTestSupport"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "RegionKitTestSupport"]),
+    .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["RegionKitTestSupport", "RegionKitCLI"],

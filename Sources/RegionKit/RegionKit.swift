@@ -3,3 +3,4 @@
 @_exported import Datasets
 @_exported import Imaging
 @_exported import NeuralNet
+@_exported import Proposals
