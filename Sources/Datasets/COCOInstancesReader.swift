@@ -147,9 +147,7 @@ enum COCOInstancesReader {
         warn(.missingBox)
         continue
       }
-      let box = Box(
-        x1: Float(bbox[0]), y1: Float(bbox[1]), x2: Float(bbox[0] + bbox[2]),
-        y2: Float(bbox[1] + bbox[3]))
+      let box = Box(cocoXYWH: bbox)
       let image = images[position]
       let (kept, problems) = BoxValidation.check(
         box, imageWidth: image.width, imageHeight: image.height)

@@ -48,7 +48,7 @@ final class VOCAnnotationParser: NSObject, XMLParserDelegate {
         file: name, line: failure.line, column: failure.column, message: message(for: failure.code))
     }
     if !succeeded || delegate.path.count > 0 {
-      let code = (parser.parserError as NSError?)?.code ?? XMLParser.ErrorCode.internalError.rawValue
+      let code = (parser.parserError as NSError?)?.code ?? 1
       throw DatasetsError.invalidXML(
         file: name, line: parser.lineNumber, column: parser.columnNumber, message: message(for: code))
     }
@@ -123,23 +123,25 @@ final class VOCAnnotationParser: NSObject, XMLParserDelegate {
     }
   }
 
-  /// A sentence for libxml2's error codes (Foundation's own description is empty on Linux).
+  /// A sentence for libxml2's error codes, which both Foundations pass through as the error's
+  /// `code` (`xmlParserErrors`; Darwin's `XMLParser.ErrorCode` has the same numbers, Linux's
+  /// enum does not, and the error's own description is empty on Linux).
   private static func message(for code: Int) -> String {
-    switch XMLParser.ErrorCode(rawValue: code) {
-    case .tagNameMismatchError?: return "closing tag does not match the open element"
-    case .prematureDocumentEndError?: return "document ends before all elements are closed"
-    case .emptyDocumentError?: return "empty document"
-    case .notWellBalancedError?: return "elements are not properly nested"
-    case .gtRequiredError?: return "expected '>'"
-    case .ltRequiredError?: return "expected '<'"
-    case .lessThanSymbolInAttributeError?: return "'<' inside an attribute value"
-    case .attributeNotStartedError?, .attributeNotFinishedError?:
-      return "malformed attribute"
-    case .entityRefAtEOFError?, .entityReferenceMissingSemiError?, .undeclaredEntityError?:
-      return "malformed or unknown entity (an unescaped '&'?)"
-    case .invalidCharacterError?: return "invalid character"
-    case .extraContentError?: return "content after the root element"
-    case .documentStartError?: return "the document does not start with an element"
+    switch code {
+    case 3: return "the document does not start with an element"
+    case 4: return "empty document"
+    case 5: return "document ends before all elements are closed"
+    case 9: return "invalid character"
+    case 23, 24, 26: return "malformed or unknown entity (an unescaped '&'?)"
+    case 38: return "'<' inside an attribute value"
+    case 39, 40, 41: return "malformed attribute"
+    case 68: return "expected an element name"
+    case 73: return "expected '>'"
+    case 74: return "expected '</'"
+    case 76: return "closing tag does not match the open element"
+    case 77: return "element is not finished"
+    case 85: return "elements are not properly nested"
+    case 86: return "content after the root element"
     default: return "XML parser error \(code)"
     }
   }
