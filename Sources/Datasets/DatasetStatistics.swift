@@ -21,6 +21,20 @@ public struct DatasetStatistics: Hashable, Sendable, Codable {
     public var boxes: Int
     /// Its number of images with at least one such box.
     public var images: Int
+
+    /// Creates a count.
+    ///
+    /// - Parameters:
+    ///   - id: The dataset's category id.
+    ///   - name: The category's name.
+    ///   - boxes: Its number of boxes.
+    ///   - images: Its number of images with at least one box.
+    public init(id: Int, name: String, boxes: Int, images: Int) {
+      self.id = id
+      self.name = name
+      self.boxes = boxes
+      self.images = images
+    }
   }
 
   /// Box counts in COCO's area ranges (box area, square pixels).
@@ -31,6 +45,18 @@ public struct DatasetStatistics: Hashable, Sendable, Codable {
     public var medium: Int
     /// `area >= 96²`.
     public var large: Int
+
+    /// Creates a histogram.
+    ///
+    /// - Parameters:
+    ///   - small: Boxes with `area < 32²`.
+    ///   - medium: Boxes with `32² <= area < 96²`.
+    ///   - large: Boxes with `area >= 96²`.
+    public init(small: Int, medium: Int, large: Int) {
+      self.small = small
+      self.medium = medium
+      self.large = large
+    }
   }
 
   /// Number of images.
