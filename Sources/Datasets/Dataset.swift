@@ -31,13 +31,13 @@ public struct Category: Hashable, Sendable, Codable {
 
 /// One ground-truth object.
 ///
-/// The box is already converted to RegionKit's pixel-edge convention (see ``Boxes/Box``),
+/// The box is already converted to RegionKit's pixel-edge convention (see `Box` in the Boxes module),
 /// clipped to the image and non-degenerate: the readers drop the others with a
 /// ``DatasetWarning``.
 ///
 ///     let cat = Annotation(box: Box(x: 10, y: 20, width: 30, height: 40), label: 0, categoryID: 17)
 public struct Annotation: Hashable, Sendable {
-  /// The object's box in pixel-edge coordinates (see ``Boxes/Box``).
+  /// The object's box in pixel-edge coordinates (see `Box` in the Boxes module).
   public var box: Box
   /// The contiguous label of its ``Category``.
   public var label: Int
