@@ -22,9 +22,14 @@ enum COCOInstancesReader {
 
   struct Image: Decodable {
     var id: Int
-    var file_name: String
+    var fileName: String
     var width: Int
     var height: Int
+
+    enum CodingKeys: String, CodingKey {
+      case id, width, height
+      case fileName = "file_name"
+    }
   }
 
   struct CategoryRecord: Decodable {
@@ -34,20 +39,22 @@ enum COCOInstancesReader {
 
   struct AnnotationRecord: Decodable {
     var id: Int?
-    var image_id: Int
-    var category_id: Int
+    var imageID: Int
+    var categoryID: Int
     var bbox: [Double]?
     var isCrowd: Bool
 
     enum CodingKeys: String, CodingKey {
-      case id, image_id, category_id, bbox, iscrowd
+      case id, bbox, iscrowd
+      case imageID = "image_id"
+      case categoryID = "category_id"
     }
 
     init(from decoder: any Decoder) throws {
       let container = try decoder.container(keyedBy: CodingKeys.self)
       id = try container.decodeIfPresent(Int.self, forKey: .id)
-      image_id = try container.decode(Int.self, forKey: .image_id)
-      category_id = try container.decode(Int.self, forKey: .category_id)
+      imageID = try container.decode(Int.self, forKey: .imageID)
+      categoryID = try container.decode(Int.self, forKey: .categoryID)
       bbox = try Self.decodeBox(container)
       // COCO writes 0/1; some tools write true/false.
       if let flag = try? container.decodeIfPresent(Int.self, forKey: .iscrowd) {
@@ -123,7 +130,7 @@ enum COCOInstancesReader {
       positionOfImage[image.id] = images.count
       images.append(
         DatasetImage(
-          id: image.id, fileName: image.file_name, width: image.width, height: image.height,
+          id: image.id, fileName: image.fileName, width: image.width, height: image.height,
           annotations: []))
     }
 
@@ -132,15 +139,15 @@ enum COCOInstancesReader {
       func warn(_ problem: DatasetWarning.Problem) {
         warnings.append(
           DatasetWarning(
-            file: name, imageID: record.image_id, annotationIndex: index, annotationID: record.id,
+            file: name, imageID: record.imageID, annotationIndex: index, annotationID: record.id,
             problem: problem))
       }
-      guard let position = positionOfImage[record.image_id] else {
-        warn(.unknownImage(id: record.image_id))
+      guard let position = positionOfImage[record.imageID] else {
+        warn(.unknownImage(id: record.imageID))
         continue
       }
-      guard let label = labelOfCategory[record.category_id] else {
-        warn(.unknownCategory(id: record.category_id))
+      guard let label = labelOfCategory[record.categoryID] else {
+        warn(.unknownCategory(id: record.categoryID))
         continue
       }
       guard let bbox = record.bbox else {
@@ -155,7 +162,7 @@ enum COCOInstancesReader {
       guard let kept else { continue }
       images[position].annotations.append(
         Annotation(
-          box: kept, label: label, categoryID: record.category_id, isCrowd: record.isCrowd,
+          box: kept, label: label, categoryID: record.categoryID, isCrowd: record.isCrowd,
           id: record.id))
     }
     return Dataset(

@@ -16,19 +16,21 @@ import Foundation
 /// Reference: COCO results format, <https://cocodataset.org/#format-results>.
 public enum COCOResults {
   private struct Record: Decodable {
-    var image_id: Int
-    var category_id: Int
+    var imageID: Int
+    var categoryID: Int
     var bbox: [Double]
     var score: Double
 
     enum CodingKeys: String, CodingKey {
-      case image_id, category_id, bbox, score
+      case bbox, score
+      case imageID = "image_id"
+      case categoryID = "category_id"
     }
 
     init(from decoder: any Decoder) throws {
       let container = try decoder.container(keyedBy: CodingKeys.self)
-      image_id = try container.decode(Int.self, forKey: .image_id)
-      category_id = try container.decode(Int.self, forKey: .category_id)
+      imageID = try container.decode(Int.self, forKey: .imageID)
+      categoryID = try container.decode(Int.self, forKey: .categoryID)
       let path = container.codingPath + [CodingKeys.bbox]
       guard let numbers = try? container.decode([Double].self, forKey: .bbox), numbers.count == 4
       else {
@@ -63,7 +65,8 @@ public enum COCOResults {
       let height = Double(box.y2) - Double(box.y1)
       text += index == 0 ? "\n" : ",\n"
       text += "{\"image_id\": \(detection.imageID), \"category_id\": \(detection.categoryID), "
-      text += "\"bbox\": [\(number(box.x1)), \(number(box.y1)), \(number(width)), \(number(height))], "
+      text +=
+        "\"bbox\": [\(number(box.x1)), \(number(box.y1)), \(number(width)), \(number(height))], "
       text += "\"score\": \(number(detection.score))}"
     }
     text += detections.isEmpty ? "]\n" : "\n]\n"
@@ -104,7 +107,7 @@ public enum COCOResults {
     }
     return records.map {
       Detection(
-        imageID: $0.image_id, box: Box(cocoXYWH: $0.bbox), categoryID: $0.category_id,
+        imageID: $0.imageID, box: Box(cocoXYWH: $0.bbox), categoryID: $0.categoryID,
         score: Float($0.score))
     }
   }

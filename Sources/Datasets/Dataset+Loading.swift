@@ -36,8 +36,7 @@ extension Dataset {
   ///   ``DatasetsError/malformedJSON(file:path:problem:)`` for a missing or mistyped value,
   ///   ``DatasetsError/duplicateID(file:field:id:)`` for a repeated image or category id.
   /// - Complexity: O(*n*) in the file size.
-  public static func loadCOCO(annotationsFile: URL, imagesDirectory: URL? = nil) throws -> Dataset
-  {
+  public static func loadCOCO(annotationsFile: URL, imagesDirectory: URL? = nil) throws -> Dataset {
     try COCOInstancesReader.read(
       annotationsFile: annotationsFile,
       imagesDirectory: imagesDirectory

@@ -68,7 +68,8 @@ public struct DatasetWarning: Hashable, Sendable, CustomStringConvertible {
   public var description: String {
     var subject = ""
     if let annotationIndex {
-      subject = file.hasSuffix(".xml") ? "object[\(annotationIndex)]" : "annotations[\(annotationIndex)]"
+      subject =
+        file.hasSuffix(".xml") ? "object[\(annotationIndex)]" : "annotations[\(annotationIndex)]"
     }
     var details: [String] = []
     if let annotationID { details.append("id \(annotationID)") }

@@ -17,7 +17,8 @@ enum JSONDecodingFailure {
         file: file, path: path(context.codingPath), problem: "expected \(noun(for: type))")
     case .valueNotFound(let type, let context):
       return .malformedJSON(
-        file: file, path: path(context.codingPath), problem: "expected \(noun(for: type)), found null")
+        file: file, path: path(context.codingPath),
+        problem: "expected \(noun(for: type)), found null")
     case .keyNotFound(let key, let context):
       return .malformedJSON(
         file: file, path: path(context.codingPath + [key]), problem: "missing required key")

@@ -50,7 +50,8 @@ final class VOCAnnotationParser: NSObject, XMLParserDelegate {
     if !succeeded || delegate.path.count > 0 {
       let code = (parser.parserError as NSError?)?.code ?? 1
       throw DatasetsError.invalidXML(
-        file: name, line: parser.lineNumber, column: parser.columnNumber, message: message(for: code))
+        file: name, line: parser.lineNumber, column: parser.columnNumber,
+        message: message(for: code))
     }
     if data.isEmpty || !delegate.sawRoot {
       throw DatasetsError.invalidXML(file: name, line: 1, column: 1, message: "empty document")

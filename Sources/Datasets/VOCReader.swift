@@ -45,7 +45,8 @@ enum VOCReader {
       let name = url.lastPathComponent
       let parsed = try VOCAnnotationParser.parse(COCOInstancesReader.readData(url), name: name)
       guard let fileName = parsed.fileName, !fileName.isEmpty else {
-        throw DatasetsError.missingXMLElement(file: name, element: "filename", line: parsed.rootLine)
+        throw DatasetsError.missingXMLElement(
+          file: name, element: "filename", line: parsed.rootLine)
       }
       guard let sizeLine = parsed.sizeLine else {
         throw DatasetsError.missingXMLElement(file: name, element: "size", line: parsed.rootLine)

@@ -114,7 +114,8 @@ import Testing
     let dataset = try Dataset.load(from: folder)
     #expect(
       dataset.images[0].annotations == [
-        Annotation(box: Box(x1: 1, y1: 1, x2: 3, y2: 3), label: 0, categoryID: 4, isCrowd: true, id: 3)
+        Annotation(
+          box: Box(x1: 1, y1: 1, x2: 3, y2: 3), label: 0, categoryID: 4, isCrowd: true, id: 3)
       ])
     #expect(dataset.warnings.map(\.problem) == [.missingBox, .missingBox])
   }
@@ -135,7 +136,8 @@ import Testing
       #"{"images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": 0}]}"#.utf8
     ).write(to: url)
     #expect(
-      throws: DatasetsError.invalidValue(file: "annotations.json", field: "images[0].height", value: "0")
+      throws: DatasetsError.invalidValue(
+        file: "annotations.json", field: "images[0].height", value: "0")
     ) { try Dataset.load(from: folder) }
   }
 }

@@ -58,12 +58,14 @@ import Testing
         DatasetWarning(
           file: file, imageID: 20, annotationIndex: 2, annotationID: 3,
           problem: .clippedToImage(
-            original: Box(x1: 50, y1: 40, x2: 80, y2: 60), clipped: Box(x1: 50, y1: 40, x2: 64, y2: 48))),
+            original: Box(x1: 50, y1: 40, x2: 80, y2: 60),
+            clipped: Box(x1: 50, y1: 40, x2: 64, y2: 48))),
         DatasetWarning(
           file: file, imageID: 20, annotationIndex: 3, annotationID: 4,
           problem: .emptyBox(Box(x1: 5, y1: 5, x2: 5, y2: 15))),
         DatasetWarning(
-          file: file, imageID: 99, annotationIndex: 4, annotationID: 5, problem: .unknownImage(id: 99)),
+          file: file, imageID: 99, annotationIndex: 4, annotationID: 5,
+          problem: .unknownImage(id: 99)),
         DatasetWarning(
           file: file, imageID: 20, annotationIndex: 5, annotationID: 6,
           problem: .unknownCategory(id: 7)),
@@ -105,13 +107,17 @@ import Testing
   ])
   func malformedFilesNameTheFileAndPosition(file: String, message: String) throws {
     let url = Fixtures.url("datasets/malformed/\(file)")
-    let error = try #require(throws: DatasetsError.self) { try Dataset.loadCOCO(annotationsFile: url) }
+    let error = try #require(throws: DatasetsError.self) {
+      try Dataset.loadCOCO(annotationsFile: url)
+    }
     #expect(error.description == message)
   }
 
   @Test func truncatedJSONIsASyntaxErrorAtTheEnd() throws {
     let url = Fixtures.url("datasets/malformed/coco-truncated.json")
-    let error = try #require(throws: DatasetsError.self) { try Dataset.loadCOCO(annotationsFile: url) }
+    let error = try #require(throws: DatasetsError.self) {
+      try Dataset.loadCOCO(annotationsFile: url)
+    }
     guard case .invalidJSON(let file, let message, let line, _) = error else {
       Issue.record("expected invalidJSON, got \(error)")
       return
@@ -123,7 +129,9 @@ import Testing
 
   @Test func syntaxErrorGivesLineAndColumn() throws {
     let url = Fixtures.url("datasets/malformed/coco-syntax-error.json")
-    let error = try #require(throws: DatasetsError.self) { try Dataset.loadCOCO(annotationsFile: url) }
+    let error = try #require(throws: DatasetsError.self) {
+      try Dataset.loadCOCO(annotationsFile: url)
+    }
     guard case .invalidJSON(_, _, let line, let column) = error else {
       Issue.record("expected invalidJSON, got \(error)")
       return

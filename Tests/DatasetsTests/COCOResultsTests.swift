@@ -54,7 +54,9 @@ import Testing
     let bad = Data(
       (#"[{"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4], "score": 0.25},"#
         + #" {"image_id": 1, "category_id": 2, "bbox": [1, 2], "score": 0.25}]"#).utf8)
-    let error = try #require(throws: DatasetsError.self) { try COCOResults.decode(bad, file: "r.json") }
+    let error = try #require(throws: DatasetsError.self) {
+      try COCOResults.decode(bad, file: "r.json")
+    }
     #expect(error.description == "r.json: [1].bbox: expected 4 numbers")
     let noScore = Data(#"[{"image_id": 1, "category_id": 2, "bbox": [1, 2, 3, 4]}]"#.utf8)
     let missing = try #require(throws: DatasetsError.self) { try COCOResults.decode(noScore) }

@@ -41,7 +41,8 @@ import Testing
 
   @Test func emptyDatasetHasEmptyHistograms() {
     let statistics = DatasetStatistics(
-      Dataset(format: .folder, imagesDirectory: URL(fileURLWithPath: "/"), categories: [], images: []))
+      Dataset(
+        format: .folder, imagesDirectory: URL(fileURLWithPath: "/"), categories: [], images: []))
     #expect(statistics.boxCount == 0)
     #expect(statistics.sideLengthHistogram.isEmpty)
   }

@@ -39,7 +39,8 @@ import Testing
         DatasetWarning(
           file: "000002.xml", imageID: 2, annotationIndex: 0,
           problem: .clippedToImage(
-            original: Box(x1: 49, y1: 29, x2: 70, y2: 45), clipped: Box(x1: 49, y1: 29, x2: 60, y2: 40))),
+            original: Box(x1: 49, y1: 29, x2: 70, y2: 45),
+            clipped: Box(x1: 49, y1: 29, x2: 60, y2: 40))),
         DatasetWarning(
           file: "000002.xml", imageID: 2, annotationIndex: 1,
           problem: .invertedBox(Box(x1: 19, y1: 19, x2: 10, y2: 30))),
@@ -73,7 +74,8 @@ import Testing
       dataset.images == [
         DatasetImage(
           id: 1, fileName: "shape-1.png", width: 32, height: 24,
-          annotations: [Annotation(box: Box(x1: 4, y1: 2, x2: 12, y2: 10), label: 0, categoryID: 1)])
+          annotations: [Annotation(box: Box(x1: 4, y1: 2, x2: 12, y2: 10), label: 0, categoryID: 1)]
+        )
       ])
     #expect(dataset.warnings.isEmpty)
   }
@@ -93,7 +95,8 @@ import Testing
 
   @Test func missingSizeIsAnError() throws {
     let folder = Fixtures.url("datasets/malformed/voc-no-size")
-    #expect(throws: DatasetsError.missingXMLElement(file: "no-size.xml", element: "size", line: 1)) {
+    #expect(throws: DatasetsError.missingXMLElement(file: "no-size.xml", element: "size", line: 1))
+    {
       try Dataset.load(from: folder)
     }
   }
@@ -101,6 +104,7 @@ import Testing
   @Test func nonNumericCoordinateIsAnError() throws {
     let folder = Fixtures.url("datasets/malformed/voc-bad-number")
     let error = try #require(throws: DatasetsError.self) { try Dataset.load(from: folder) }
-    #expect(error.description == "bad-number.xml: object[1]/bndbox/ymin has the unusable value \"one\"")
+    #expect(
+      error.description == "bad-number.xml: object[1]/bndbox/ymin has the unusable value \"one\"")
   }
 }
