@@ -69,7 +69,8 @@ public struct DatasetWarning: Hashable, Sendable, CustomStringConvertible {
     var subject = ""
     if let annotationIndex {
       subject =
-        file.hasSuffix(".xml") ? "object[\(annotationIndex)]" : "annotations[\(annotationIndex)]"
+        file.lowercased().hasSuffix(".xml")
+        ? "object[\(annotationIndex)]" : "annotations[\(annotationIndex)]"
     }
     var details: [String] = []
     if let annotationID { details.append("id \(annotationID)") }

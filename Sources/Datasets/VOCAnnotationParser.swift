@@ -87,6 +87,10 @@ final class VOCAnnotationParser: NSObject, XMLParserDelegate {
     text += string
   }
 
+  func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+    text += String(decoding: CDATABlock, as: UTF8.self)
+  }
+
   func parser(
     _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?,
     qualifiedName: String?

@@ -108,3 +108,21 @@ import Testing
       error.description == "bad-number.xml: object[1]/bndbox/ymin has the unusable value \"one\"")
   }
 }
+
+extension VOCReaderTests {
+  @Test func readsCDATANames() throws {
+    let folder = try BoxValidationTests.vocFolder([
+      "c.xml": """
+      <annotation><filename><![CDATA[c d.jpg]]></filename>
+      <size><width>8</width><height>8</height></size>
+      <object><name><![CDATA[traffic light]]></name>
+      <bndbox><xmin>1</xmin><ymin>1</ymin><xmax>4</xmax><ymax>4</ymax></bndbox></object>
+      </annotation>
+      """
+    ])
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let dataset = try Dataset.load(from: folder)
+    #expect(dataset.images.map(\.fileName) == ["c d.jpg"])
+    #expect(dataset.categories.map(\.name) == ["traffic light"])
+  }
+}
