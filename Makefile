@@ -35,3 +35,10 @@ bench: deps
 
 clean:
 	rm -rf .build out
+
+# Formatting with the toolchain's swift-format (.swift-format: 2-space indent, 100 columns).
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift

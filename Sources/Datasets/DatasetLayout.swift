@@ -19,12 +19,15 @@ public enum DatasetLayout: Hashable, Sendable {
   case coco(annotationsFile: URL, imagesDirectory: URL)
   /// Pascal VOC XML files, their images, and VOC's `ImageSets/Main/` folder when present.
   case voc(annotationsDirectory: URL, imagesDirectory: URL, imageSetsDirectory: URL?)
+  /// A plain folder of images without annotations (`images/` inside it, or the folder itself).
+  case folder(imagesDirectory: URL)
 
   /// The format this layout holds.
   public var format: Dataset.Format {
     switch self {
     case .coco: return .coco
     case .voc: return .voc
+    case .folder: return .folder
     }
   }
 
@@ -97,6 +100,9 @@ public enum DatasetLayout: Hashable, Sendable {
       return try VOCReader.read(
         annotationsDirectory: annotationsDirectory, imagesDirectory: imagesDirectory,
         splitFile: splitFile, split: split)
+    case .folder(let imagesDirectory):
+      if let split { throw DatasetsError.splitNotFound(split: split, file: imagesDirectory) }
+      return try FolderReader.read(imagesDirectory: imagesDirectory)
     }
   }
 

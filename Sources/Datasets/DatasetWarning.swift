@@ -26,6 +26,8 @@ public struct DatasetWarning: Hashable, Sendable, CustomStringConvertible {
     case unknownImage(id: Int)
     /// COCO annotation whose `category_id` is not in `categories`; dropped.
     case unknownCategory(id: Int)
+    /// An image of a plain folder whose header libvips cannot read; the image is left out.
+    case unreadableImage(reason: String)
   }
 
   /// The annotation file, as its last path component (`annotations.json`, `raccoon-1.xml`).
@@ -94,6 +96,8 @@ public struct DatasetWarning: Hashable, Sendable, CustomStringConvertible {
       what = "image_id \(id) is not in images; dropped"
     case .unknownCategory(let id):
       what = "category_id \(id) is not in categories; dropped"
+    case .unreadableImage(let reason):
+      what = "cannot read the image (\(reason)); left out"
     }
     return subject.isEmpty ? "\(file): \(what)" : "\(file): \(subject): \(what)"
   }

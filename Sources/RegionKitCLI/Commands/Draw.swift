@@ -1,0 +1,165 @@
+import ArgumentParser
+import Boxes
+import Datasets
+import Foundation
+import Imaging
+import Proposals
+
+/// `regionkit draw`: boxes from a file drawn onto an image.
+struct Draw: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Draw boxes from a proposals, annotations or detections file onto an image.",
+    discussion: """
+      --boxes takes one of:
+        a proposals file (.jsonl, one image per line): the line whose "image" matches IMAGE \
+      (same path, or same file name) is drawn, best-ranked first; boxes are rescaled when the \
+      line's width/height differ from the image's;
+        COCO annotations (.json object with "images"): the ground truth of the image whose \
+      file_name matches IMAGE, labelled with category names;
+        COCO results (.json array of {image_id, category_id, bbox, score}): the detections \
+      with --image-id, labelled with category id and score.
+      The output format follows the extension of -o (.png or .jpg).
+      """)
+
+  @Argument(help: "The image to draw on.")
+  var image: String
+
+  @Option(help: "The file with the boxes (.jsonl proposals, COCO annotations or COCO results .json).")
+  var boxes: String
+
+  @Option(name: .shortAndLong, help: "The picture to write (.png or .jpg).")
+  var output: String
+
+  @Option(help: "Draw at most this many boxes, best first; 0 draws all.")
+  var top = 100
+
+  @Option(help: "Skip proposals and detections scored below this.")
+  var minScore: Float = 0
+
+  @Option(help: "Line width in pixels.")
+  var lineWidth = 2
+
+  @Flag(inversion: .prefixedNo, help: "Write a label (class name, or rank and score) above each box.")
+  var labels = true
+
+  @Option(help: "The image_id whose detections to draw, for a COCO results file.")
+  var imageID: Int?
+
+  @Option(help: "Shrink the picture so its longer side is at most this many pixels (boxes follow).")
+  var maxSide: Int?
+
+  func validate() throws {
+    guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
+    guard lineWidth >= 1 else { throw ValidationError("--line-width must be at least 1, got \(lineWidth)") }
+    if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
+    guard ImageEncoding(pathExtension: URL(fileURLWithPath: output).pathExtension) != nil else {
+      throw ValidationError("-o \(output): use a .png or .jpg file name")
+    }
+  }
+
+  func run() throws {
+    let imageURL = URL(fileURLWithPath: image)
+    let info = try ImageInfo.read(contentsOf: imageURL)
+    var picture = try Image(contentsOf: imageURL, maxSide: maxSide)
+    let labelled = try BoxSource.read(URL(fileURLWithPath: boxes), for: imageURL, imageID: imageID)
+    let scaleX = Float(picture.width) / Float(labelled.width ?? info.uprightWidth)
+    let scaleY = Float(picture.height) / Float(labelled.height ?? info.uprightHeight)
+    var drawn = labelled.boxes.filter { $0.score.map { $0 >= minScore } ?? true }
+    if top > 0 { drawn = Array(drawn.prefix(top)) }
+    // Draw the best box last so it stays on top.
+    for item in drawn.reversed() {
+      let box = Box(x1: item.box.x1 * scaleX, y1: item.box.y1 * scaleY, x2: item.box.x2 * scaleX, y2: item.box.y2 * scaleY)
+      if labels {
+        try picture.drawBox(box, color: item.color, lineWidth: lineWidth, label: item.label)
+      } else {
+        picture.drawBox(box, color: item.color, lineWidth: lineWidth)
+      }
+    }
+    let outputURL = URL(fileURLWithPath: output)
+    try FileManager.default.createDirectory(
+      at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try picture.write(to: outputURL)
+    print("\(output): \(drawn.count) of \(labelled.boxes.count) \(labelled.kind) drawn on \(picture.width)x\(picture.height)")
+  }
+}
+
+/// Boxes for one image read from a proposals, annotations or results file.
+struct BoxSource {
+  struct Item {
+    var box: Box
+    var score: Float?
+    var label: String
+    var color: RGBColor
+  }
+
+  /// What the boxes are, for messages: "proposals", "ground-truth boxes" or "detections".
+  var kind: String
+  /// The image size the boxes refer to, when the file says.
+  var width: Int?
+  var height: Int?
+  /// Best first.
+  var boxes: [Item]
+
+  static func read(_ url: URL, for image: URL, imageID: Int?) throws -> BoxSource {
+    if url.pathExtension.lowercased() == "jsonl" {
+      return try proposals(url, for: image)
+    }
+    let data: Data
+    do { data = try Data(contentsOf: url) } catch {
+      throw ValidationError("--boxes \(url.path): cannot read: \(error.localizedDescription)")
+    }
+    let firstByte = data.first { ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains($0) }
+    if firstByte == UInt8(ascii: "[") {
+      guard let imageID else {
+        throw ValidationError("--boxes \(url.path) is a COCO results file: give --image-id to choose the image")
+      }
+      let detections = try COCOResults.decode(data, file: url.path)
+        .filter { $0.imageID == imageID }
+        .sorted { $0.score > $1.score }
+      return BoxSource(
+        kind: "detections", width: nil, height: nil,
+        boxes: detections.map {
+          Item(box: $0.box, score: $0.score, label: String(format: "%d %.2f", $0.categoryID, $0.score), color: .category($0.categoryID))
+        })
+    }
+    let dataset = try Dataset.loadCOCO(annotationsFile: url)
+    guard let entry = match(image, in: dataset.images.map(\.fileName)).map({ dataset.images[$0] }) else {
+      throw ValidationError("--boxes \(url.path) has no image named \(image.lastPathComponent)")
+    }
+    return BoxSource(
+      kind: "ground-truth boxes", width: entry.width, height: entry.height,
+      boxes: entry.annotations.map {
+        let name = dataset.categories.indices.contains($0.label) ? dataset.categories[$0.label].name : "\($0.categoryID)"
+        return Item(box: $0.box, score: nil, label: $0.isCrowd ? "\(name) (crowd)" : name, color: .category($0.label))
+      })
+  }
+
+  private static func proposals(_ url: URL, for image: URL) throws -> BoxSource {
+    let records = try ProposalFile.read(contentsOf: url)
+    let index = records.count == 1 ? 0 : match(image, in: records.map(\.image))
+    guard let index else {
+      throw ValidationError("--boxes \(url.path) has no line for image \(image.lastPathComponent)")
+    }
+    let record = records[index]
+    if let error = record.error {
+      throw ValidationError("--boxes \(url.path): \(record.image) failed when proposed: \(error)")
+    }
+    return BoxSource(
+      kind: "proposals", width: record.width > 0 ? record.width : nil,
+      height: record.height > 0 ? record.height : nil,
+      boxes: record.proposals.enumerated().map { rank, proposal in
+        Item(
+          box: proposal.box, score: proposal.score,
+          label: String(format: "#%d %.3g", rank + 1, proposal.score),
+          color: .category(rank))
+      })
+  }
+
+  /// The index of the name that is `image`'s path, or ends with its file name.
+  private static func match(_ image: URL, in names: [String]) -> Int? {
+    let path = image.path
+    let fileName = image.lastPathComponent
+    return names.firstIndex { path == $0 || path.hasSuffix("/" + $0) }
+      ?? names.firstIndex { URL(fileURLWithPath: $0).lastPathComponent == fileName }
+  }
+}
