@@ -1,0 +1,112 @@
+/// Where one output sample reads along one axis in bilinear sampling: two neighbouring
+/// source indices and the weight of the second.
+struct LinearTaps {
+  /// The lower source index, in `0..<count`.
+  var lower: [Int]
+  /// The upper source index, `min(lower + 1, count - 1)`.
+  var upper: [Int]
+  /// Weight of `upper`, in `[0, 1]`; the sample is `a + weight * (b - a)`.
+  var weight: [Float]
+  /// False where the output sample's centre falls outside the source's edges `[0, count)`.
+  var isInside: [Bool]
+
+  /// Taps for `outputCount` samples whose centres map to the source pixel-edge coordinate
+  /// `origin + (i + 0.5 - offset) * scale`, sampled with align-corners-false semantics:
+  /// the source sample index is that coordinate minus 0.5, clamped to `[0, count - 1]`.
+  ///
+  /// All coordinate arithmetic is in `Double`, so the same inputs give bit-identical taps
+  /// in ``Image/resized(width:height:)`` and ``Image/cropAndWarp(box:to:contextPadding:fill:)``.
+  init(outputCount: Int, sourceCount: Int, origin: Double, scale: Double, offset: Double) {
+    lower = []
+    upper = []
+    weight = []
+    isInside = []
+    lower.reserveCapacity(outputCount)
+    upper.reserveCapacity(outputCount)
+    weight.reserveCapacity(outputCount)
+    isInside.reserveCapacity(outputCount)
+    let last = Double(sourceCount - 1)
+    for i in 0..<outputCount {
+      let edge = origin + (Double(i) + 0.5 - offset) * scale
+      isInside.append(edge >= 0 && edge < Double(sourceCount))
+      let position = min(max(edge - 0.5, 0), last)
+      let floor = position.rounded(.down)
+      let index = Int(floor)
+      lower.append(index)
+      upper.append(min(index + 1, sourceCount - 1))
+      weight.append(Float(position - floor))
+    }
+  }
+}
+
+extension Image {
+  /// Resizes with bilinear interpolation, matching pixel centres (align corners false).
+  ///
+  /// Output pixel `(u, v)` has its centre at `((u + 0.5) * width / newWidth,
+  /// (v + 0.5) * height / newHeight)` in the source's pixel-edge coordinates; it reads the
+  /// four source pixels around that point, with coordinates clamped to the first and last
+  /// pixel centres. This is OpenCV's `resize(..., INTER_LINEAR)` on float images and
+  /// PyTorch's `interpolate(mode="bilinear", align_corners=False, antialias=False)`.
+  ///
+  ///     let small = image.resized(width: 320, height: 240)
+  ///
+  /// - Parameters:
+  ///   - width: Output columns, at least 1.
+  ///   - height: Output rows, at least 1.
+  /// - Returns: An image of the new size with the same channels. Same size returns `self`.
+  /// - Complexity: O(*n*) for *n* output samples.
+  ///
+  /// Differences from a proper downscaler: no anti-aliasing, so shrinking by more than 2x
+  /// skips pixels (pre-blur with ``gaussianBlurred(sigma:border:)`` if that matters).
+  /// OpenCV's 8-bit path uses 11-bit fixed-point weights and differs by rounding.
+  public func resized(width newWidth: Int, height newHeight: Int) -> Image {
+    precondition(newWidth >= 1 && newHeight >= 1, "resized: empty size \(newWidth)x\(newHeight)")
+    if newWidth == width && newHeight == height { return self }
+    let columns = LinearTaps(
+      outputCount: newWidth, sourceCount: width, origin: 0,
+      scale: Double(width) / Double(newWidth), offset: 0)
+    let rows = LinearTaps(
+      outputCount: newHeight, sourceCount: height, origin: 0,
+      scale: Double(height) / Double(newHeight), offset: 0)
+    return bilinearSample(columns: columns, rows: rows, fill: nil)
+  }
+
+  /// Samples the image on the grid given by `columns` x `rows`; where `fill` is given,
+  /// output pixels whose centre lies outside the source get `fill` instead.
+  func bilinearSample(columns: LinearTaps, rows: LinearTaps, fill: [Float]?) -> Image {
+    let c = channels
+    let outWidth = columns.lower.count
+    let outHeight = rows.lower.count
+    let rowLength = width * c
+    var output = [Float](repeating: 0, count: outWidth * outHeight * c)
+    pixels.withUnsafeBufferPointer { source in
+      output.withUnsafeMutableBufferPointer { out in
+        for v in 0..<outHeight {
+          let top = source.baseAddress! + rows.lower[v] * rowLength
+          let bottom = source.baseAddress! + rows.upper[v] * rowLength
+          let wy = rows.weight[v]
+          let rowInside = rows.isInside[v]
+          let target = out.baseAddress! + v * outWidth * c
+          for u in 0..<outWidth {
+            let o = u * c
+            if let fill, !(rowInside && columns.isInside[u]) {
+              for channel in 0..<c { target[o + channel] = fill[channel] }
+              continue
+            }
+            let l = columns.lower[u] * c
+            let r = columns.upper[u] * c
+            let wx = columns.weight[u]
+            for channel in 0..<c {
+              let a = top[l + channel], b = top[r + channel]
+              let d = bottom[l + channel], e = bottom[r + channel]
+              let upperRow = a + wx * (b - a)
+              let lowerRow = d + wx * (e - d)
+              target[o + channel] = upperRow + wy * (lowerRow - upperRow)
+            }
+          }
+        }
+      }
+    }
+    return Image(width: outWidth, height: outHeight, channels: c, pixels: output)
+  }
+}
