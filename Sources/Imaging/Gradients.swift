@@ -91,29 +91,42 @@ extension Image {
     let (side, center) = op.smoothing
     let c = channels
     let rowLength = width * c
+    let paddedLength = rowLength + 2 * c
     let columns = border.indexTable(count: width, padding: 1)
     let rows = border.indexTable(count: height, padding: 1)
+    // Separable: per row, smooth ([side, centre, side]) and difference the three source rows
+    // vertically into padded buffers (one extra pixel each side, read through the border
+    // table), then difference / smooth those horizontally.
+    var smoothed = [Float](repeating: 0, count: paddedLength)
+    var differenced = [Float](repeating: 0, count: paddedLength)
     pixels.withUnsafeBufferPointer { source in
       dx.withUnsafeMutableBufferPointer { outX in
         dy.withUnsafeMutableBufferPointer { outY in
-          columns.withUnsafeBufferPointer { columns in
-            for y in 0..<height {
-              let above = source.baseAddress! + rows[y] * rowLength
-              let here = source.baseAddress! + rows[y + 1] * rowLength
-              let below = source.baseAddress! + rows[y + 2] * rowLength
-              let rowStart = y * rowLength
-              for x in 0..<width {
-                let left = columns[x] * c
-                let middle = x * c
-                let right = columns[x + 2] * c
+          smoothed.withUnsafeMutableBufferPointer { vs in
+            differenced.withUnsafeMutableBufferPointer { vd in
+              let vsBase = vs.baseAddress!, vdBase = vd.baseAddress!
+              for y in 0..<height {
+                let above = source.baseAddress! + rows[y] * rowLength
+                let here = source.baseAddress! + rows[y + 1] * rowLength
+                let below = source.baseAddress! + rows[y + 2] * rowLength
+                let vsRow = vsBase + c, vdRow = vdBase + c
+                for i in 0..<rowLength {
+                  vsRow[i] = side * (above[i] + below[i]) + center * here[i]
+                  vdRow[i] = below[i] - above[i]
+                }
+                let leftSource = columns[0] * c, rightSource = columns[width + 1] * c
                 for channel in 0..<c {
-                  let l = left + channel, m = middle + channel, r = right + channel
-                  let gx = side * (above[r] - above[l]) + center * (here[r] - here[l])
-                    + side * (below[r] - below[l])
-                  let gy = side * (below[l] - above[l]) + center * (below[m] - above[m])
-                    + side * (below[r] - above[r])
-                  outX[rowStart + m] = gx
-                  outY[rowStart + m] = gy
+                  vsBase[channel] = vsRow[leftSource + channel]
+                  vdBase[channel] = vdRow[leftSource + channel]
+                  vsBase[rowLength + c + channel] = vsRow[rightSource + channel]
+                  vdBase[rowLength + c + channel] = vdRow[rightSource + channel]
+                }
+                let gx = outX.baseAddress! + y * rowLength
+                let gy = outY.baseAddress! + y * rowLength
+                let next = vsBase + 2 * c, nextD = vdBase + 2 * c
+                for i in 0..<rowLength {
+                  gx[i] = next[i] - vsBase[i]
+                  gy[i] = side * (vdBase[i] + nextD[i]) + center * vdRow[i]
                 }
               }
             }

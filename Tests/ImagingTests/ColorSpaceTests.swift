@@ -54,6 +54,20 @@ import Testing
     #expect(abs(ColorSpace.linearSRGB(1) - 1) < 1e-15)
   }
 
+  @Test func cubeRootMatchesLibm() {
+    // The companded range of Lab: t in (0.008856, ~1.1] for sRGB inputs, plus a margin.
+    var worst = 0.0
+    var x = 0.008
+    while x < 1.2 {
+      worst = max(worst, abs(ColorSpace.cubeRoot(x) - cbrt(x)) / cbrt(x))
+      x += 1.7e-5
+    }
+    #expect(worst < 1e-14)
+    #expect(ColorSpace.cubeRoot(8) == 2)
+    #expect(abs(ColorSpace.cubeRoot(1e-30) - 1e-10) < 1e-24)
+    #expect(abs(ColorSpace.cubeRoot(1000) - 10) < 1e-13)
+  }
+
   @Test func knownHSVValues() {
     let image = Image(
       width: 6, height: 1, channels: 3,
