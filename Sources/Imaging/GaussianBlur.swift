@@ -62,10 +62,10 @@ extension Image {
     let radius = kernel.count / 2
     let rowLength = width * channels
     let rows = border.indexTable(count: height, padding: radius)
-    var output = [Float](repeating: 0, count: pixels.count)
-    pixels.withUnsafeBufferPointer { source in
-      kernel.withUnsafeBufferPointer { weights in
-        output.withUnsafeMutableBufferPointer { out in
+    // Every sample is written (first by the centre tap), so the storage starts uninitialised.
+    let output = [Float](unsafeUninitializedCapacity: pixels.count) { out, initialized in
+      pixels.withUnsafeBufferPointer { source in
+        kernel.withUnsafeBufferPointer { weights in
           for y in 0..<height {
             let target = out.baseAddress! + y * rowLength
             let center = source.baseAddress! + rows[y + radius] * rowLength
@@ -80,6 +80,7 @@ extension Image {
           }
         }
       }
+      initialized = pixels.count
     }
     return Image(width: width, height: height, channels: channels, pixels: output)
   }
@@ -91,15 +92,21 @@ extension Image {
     let rowLength = width * c
     let columns = border.indexTable(count: width, padding: radius)
     var padded = [Float](repeating: 0, count: (width + 2 * radius) * c)
-    var output = [Float](repeating: 0, count: pixels.count)
-    pixels.withUnsafeBufferPointer { source in
-      kernel.withUnsafeBufferPointer { weights in
-        padded.withUnsafeMutableBufferPointer { pad in
-          output.withUnsafeMutableBufferPointer { out in
+    // Every sample is written (first by the centre tap), so the storage starts uninitialised.
+    return [Float](unsafeUninitializedCapacity: pixels.count) { out, initialized in
+      pixels.withUnsafeBufferPointer { source in
+        kernel.withUnsafeBufferPointer { weights in
+          padded.withUnsafeMutableBufferPointer { pad in
             for y in 0..<height {
               let row = source.baseAddress! + y * rowLength
-              for (position, column) in columns.enumerated() {
-                for channel in 0..<c { pad[position * c + channel] = row[column * c + channel] }
+              (pad.baseAddress! + radius * c).update(from: row, count: rowLength)
+              for position in 0..<radius {
+                let left = columns[position] * c
+                let right = columns[radius + width + position] * c
+                for channel in 0..<c {
+                  pad[position * c + channel] = row[left + channel]
+                  pad[(radius + width + position) * c + channel] = row[right + channel]
+                }
               }
               let target = out.baseAddress! + y * rowLength
               let base = pad.baseAddress!
@@ -116,7 +123,7 @@ extension Image {
           }
         }
       }
+      initialized = pixels.count
     }
-    return output
   }
 }

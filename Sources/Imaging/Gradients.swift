@@ -86,8 +86,7 @@ extension Image {
   public func derivatives(
     operator op: GradientOperator = .sobel, border: BorderMode = .reflect
   ) -> (x: Image, y: Image) {
-    var dx = [Float](repeating: 0, count: pixels.count)
-    var dy = [Float](repeating: 0, count: pixels.count)
+    let count = pixels.count
     let (side, center) = op.smoothing
     let c = channels
     let rowLength = width * c
@@ -99,9 +98,11 @@ extension Image {
     // table), then difference / smooth those horizontally.
     var smoothed = [Float](repeating: 0, count: paddedLength)
     var differenced = [Float](repeating: 0, count: paddedLength)
-    pixels.withUnsafeBufferPointer { source in
-      dx.withUnsafeMutableBufferPointer { outX in
-        dy.withUnsafeMutableBufferPointer { outY in
+    // Every sample of both outputs is written below, so their storage starts uninitialised.
+    var dy: [Float] = []
+    let dx = [Float](unsafeUninitializedCapacity: count) { outX, initializedX in
+      dy = [Float](unsafeUninitializedCapacity: count) { outY, initializedY in
+        pixels.withUnsafeBufferPointer { source in
           smoothed.withUnsafeMutableBufferPointer { vs in
             differenced.withUnsafeMutableBufferPointer { vd in
               let vsBase = vs.baseAddress!, vdBase = vd.baseAddress!
@@ -132,7 +133,9 @@ extension Image {
             }
           }
         }
+        initializedY = count
       }
+      initializedX = count
     }
     return (
       Image(width: width, height: height, channels: c, pixels: dx),

@@ -78,9 +78,10 @@ extension Image {
     let outWidth = columns.lower.count
     let outHeight = rows.lower.count
     let rowLength = width * c
-    var output = [Float](repeating: 0, count: outWidth * outHeight * c)
-    pixels.withUnsafeBufferPointer { source in
-      output.withUnsafeMutableBufferPointer { out in
+    let count = outWidth * outHeight * c
+    // Every output sample is written (fill or interpolation), so storage starts uninitialised.
+    let output = [Float](unsafeUninitializedCapacity: count) { out, initialized in
+      pixels.withUnsafeBufferPointer { source in
         for v in 0..<outHeight {
           let top = source.baseAddress! + rows.lower[v] * rowLength
           let bottom = source.baseAddress! + rows.upper[v] * rowLength
@@ -106,6 +107,7 @@ extension Image {
           }
         }
       }
+      initialized = count
     }
     return Image(width: outWidth, height: outHeight, channels: c, pixels: output)
   }
