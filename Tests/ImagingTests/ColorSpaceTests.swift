@@ -37,6 +37,33 @@ import Testing
     }
   }
 
+  @Test func openCVBytesWithinOneOfOpenCVGolden() throws {
+    let (image, golden) = try Self.goldenPixels()
+    for (space, key) in [(ColorSpace.lab, "opencv_RGB2Lab_uint8"), (.hsv, "opencv_RGB2HSV_uint8")] {
+      let expected = try golden.tensor("expected", key).ints
+      let got = image.openCVBytes(in: space).map(Int.init)
+      // color.json README: "OpenCV uint8 Lab and HSV: off by at most 1 per channel"
+      // (hue circular over 0..179).
+      for index in got.indices {
+        var difference = abs(got[index] - expected[index])
+        if space == .hsv && index % 3 == 0 { difference = min(difference, 180 - difference) }
+        #expect(difference <= 1, "\(key)[\(index / 3)][\(index % 3)]: \(got[index]) vs \(expected[index])")
+      }
+    }
+  }
+
+  @Test func openCVBytesScalesAndClamps() {
+    let image = Image(width: 2, height: 1, channels: 3, pixels: [1, 0.5, 0, 0, 0, 0])
+    #expect(image.openCVBytes(in: .rgb) == [255, 128, 0, 0, 0, 0])
+    #expect(image.openCVBytes(in: .intensity) == [128, 0])
+    // Orange: hue 30 degrees -> 15 in OpenCV's units; black Lab -> (0, 128, 128).
+    #expect(image.openCVBytes(in: .hue) == [15, 0])
+    #expect(Array(image.openCVBytes(in: .lab)[3...]) == [0, 128, 128])
+    // A hue just below 360 degrees rounds to 180 and wraps to 0.
+    let almostRed = Image(width: 1, height: 1, channels: 3, pixels: [1, 0, 0.001])
+    #expect(almostRed.openCVBytes(in: .hsv)[0] == 0)
+  }
+
   @Test func labOffTheEightBitGridUsesTheExactCurve() {
     // Values that are not k/255 bypass the lookup table; nudging one ulp must change Lab
     // by no more than rounding, and the two paths must agree.
