@@ -26,7 +26,7 @@ extension Image {
   ///
   /// - Parameters:
   ///   - box: The region, in pixel-edge coordinates of this image (it may extend past the
-  ///     image). A degenerate box (``Boxes/Box/isDegenerate``: NaN or infinite corners,
+  ///     image). A degenerate box (`Box.isDegenerate`: NaN or infinite corners,
   ///     zero or negative width or height) gives an image filled entirely with `fill`.
   ///   - size: Output width and height, in pixels; each must exceed `2 * contextPadding`.
   ///   - contextPadding: The paper's *p*: output pixels of context on each side of the

@@ -84,10 +84,10 @@ extension Image {
   /// - Returns: Two images with this image's size and channel count.
   /// - Complexity: O(*n*) for *n* samples.
   public func derivatives(
-    operator op: GradientOperator = .sobel, border: BorderMode = .reflect
+    `operator`: GradientOperator = .sobel, border: BorderMode = .reflect
   ) -> (x: Image, y: Image) {
     let count = pixels.count
-    let (side, center) = op.smoothing
+    let (side, center) = `operator`.smoothing
     let c = channels
     let rowLength = width * c
     let paddedLength = rowLength + 2 * c
@@ -162,9 +162,9 @@ extension Image {
   ///
   /// Checked against literal `scipy.ndimage.sobel` outputs (single channel) in the tests.
   public func gradients(
-    operator op: GradientOperator = .sobel, border: BorderMode = .reflect
+    `operator`: GradientOperator = .sobel, border: BorderMode = .reflect
   ) -> ImageGradients {
-    let (dx, dy) = derivatives(operator: op, border: border)
+    let (dx, dy) = derivatives(operator: `operator`, border: border)
     if channels == 1 { return ImageGradients(x: dx, y: dy) }
     let count = width * height
     let c = channels

@@ -42,8 +42,8 @@ struct LinearTaps {
 extension Image {
   /// Resizes with bilinear interpolation, matching pixel centres (align corners false).
   ///
-  /// Output pixel `(u, v)` has its centre at `((u + 0.5) * width / newWidth,
-  /// (v + 0.5) * height / newHeight)` in the source's pixel-edge coordinates; it reads the
+  /// Output pixel `(u, v)` has its centre at `((u + 0.5) * self.width / width,
+  /// (v + 0.5) * self.height / height)` in the source's pixel-edge coordinates; it reads the
   /// four source pixels around that point, with coordinates clamped to the first and last
   /// pixel centres. This is OpenCV's `resize(..., INTER_LINEAR)` on float images and
   /// PyTorch's `interpolate(mode="bilinear", align_corners=False, antialias=False)`.
@@ -59,15 +59,17 @@ extension Image {
   /// Differences from a proper downscaler: no anti-aliasing, so shrinking by more than 2x
   /// skips pixels (pre-blur with ``gaussianBlurred(sigma:border:)`` if that matters).
   /// OpenCV's 8-bit path uses 11-bit fixed-point weights and differs by rounding.
-  public func resized(width newWidth: Int, height newHeight: Int) -> Image {
-    precondition(newWidth >= 1 && newHeight >= 1, "resized: empty size \(newWidth)x\(newHeight)")
-    if newWidth == width && newHeight == height { return self }
+  /// Checked against PyTorch's `upsample_bilinear2d` source-index rule written out in the
+  /// tests and against hand-computed 2x2 → 4x4 values.
+  public func resized(width: Int, height: Int) -> Image {
+    precondition(width >= 1 && height >= 1, "resized: empty size \(width)x\(height)")
+    if width == self.width && height == self.height { return self }
     let columns = LinearTaps(
-      outputCount: newWidth, sourceCount: width, origin: 0,
-      scale: Double(width) / Double(newWidth), offset: 0)
+      outputCount: width, sourceCount: self.width, origin: 0,
+      scale: Double(self.width) / Double(width), offset: 0)
     let rows = LinearTaps(
-      outputCount: newHeight, sourceCount: height, origin: 0,
-      scale: Double(height) / Double(newHeight), offset: 0)
+      outputCount: height, sourceCount: self.height, origin: 0,
+      scale: Double(self.height) / Double(height), offset: 0)
     return bilinearSample(columns: columns, rows: rows, fill: nil)
   }
 
