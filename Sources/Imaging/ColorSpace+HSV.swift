@@ -7,7 +7,9 @@ extension ColorSpace {
   /// rounding). Greys (max = min) get H = 0 and S = 0.
   ///
   /// - Complexity: O(1).
-  static func hsv(red: Float, green: Float, blue: Float) -> (hue: Float, saturation: Float, value: Float) {
+  static func hsv(red: Float, green: Float, blue: Float) -> (
+    hue: Float, saturation: Float, value: Float
+  ) {
     let value = max(red, max(green, blue))
     let minimum = min(red, min(green, blue))
     let delta = value - minimum

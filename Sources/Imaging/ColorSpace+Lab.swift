@@ -38,7 +38,9 @@ extension ColorSpace {
   /// `rgb2lab` (`rgb2xyz` then `xyz2lab`).
   ///
   /// - Parameter table: ``linearSRGBTable``, used when a value is exactly `k / 255`.
-  static func lab(red: Float, green: Float, blue: Float, table: [Double]) -> (l: Double, a: Double, b: Double) {
+  static func lab(red: Float, green: Float, blue: Float, table: [Double]) -> (
+    l: Double, a: Double, b: Double
+  ) {
     @inline(__always) func linear(_ value: Float) -> Double {
       let scaled = value * 255
       if scaled >= 0 && scaled <= 255 {
@@ -47,13 +49,17 @@ extension ColorSpace {
       }
       return linearSRGB(Double(value))
     }
-    let r = linear(red), g = linear(green), b = linear(blue)
+    let r = linear(red)
+    let g = linear(green)
+    let b = linear(blue)
     // sRGB (linear) to CIE XYZ, scikit-image's `xyz_from_rgb`, each row divided by the
     // D65 2-degree white point (0.95047, 1, 1.08883) of `_illuminants["D65"]["2"]`.
     let x = (0.412453 * r + 0.357580 * g + 0.180423 * b) / 0.95047
     let y = 0.212671 * r + 0.715160 * g + 0.072169 * b
     let z = (0.019334 * r + 0.119193 * g + 0.950227 * b) / 1.08883
-    let fx = labCompand(x), fy = labCompand(y), fz = labCompand(z)
+    let fx = labCompand(x)
+    let fy = labCompand(y)
+    let fz = labCompand(z)
     return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
   }
 }

@@ -105,14 +105,17 @@ extension Image {
           break
         case .hsv:
           for p in 0..<count {
-            let hsv = ColorSpace.hsv(red: source[3 * p], green: source[3 * p + 1], blue: source[3 * p + 2])
+            let hsv = ColorSpace.hsv(
+              red: source[3 * p], green: source[3 * p + 1], blue: source[3 * p + 2])
             out[3 * p] = hsv.hue
             out[3 * p + 1] = hsv.saturation
             out[3 * p + 2] = hsv.value
           }
         case .hue:
           for p in 0..<count {
-            out[p] = ColorSpace.hsv(red: source[3 * p], green: source[3 * p + 1], blue: source[3 * p + 2]).hue
+            out[p] =
+              ColorSpace.hsv(red: source[3 * p], green: source[3 * p + 1], blue: source[3 * p + 2])
+              .hue
           }
         case .lab:
           let table = ColorSpace.linearSRGBTable
@@ -125,7 +128,9 @@ extension Image {
           }
         case .rgi:
           for p in 0..<count {
-            let r = source[3 * p], g = source[3 * p + 1], b = source[3 * p + 2]
+            let r = source[3 * p]
+            let g = source[3 * p + 1]
+            let b = source[3 * p + 2]
             let sum = r + g + b
             if sum == 0 {
               out[3 * p] = 1 / 3

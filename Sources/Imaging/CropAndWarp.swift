@@ -50,13 +50,16 @@ extension Image {
     precondition(contextPadding >= 0, "cropAndWarp: contextPadding \(contextPadding) must be >= 0")
     precondition(
       size.width > 2 * contextPadding && size.height > 2 * contextPadding,
-      "cropAndWarp: size \(size.width)x\(size.height) leaves no room inside padding \(contextPadding)")
+      "cropAndWarp: size \(size.width)x\(size.height) has no room inside padding "
+        + "\(contextPadding)")
     let fillColor: [Float]
     switch fill {
     case .mean:
       fillColor = meanColor()
     case .color(let color):
-      precondition(color.count == channels, "cropAndWarp: fill has \(color.count) values for \(channels) channels")
+      precondition(
+        color.count == channels,
+        "cropAndWarp: fill has \(color.count) values for \(channels) channels")
       fillColor = color
     }
     if box.isDegenerate {

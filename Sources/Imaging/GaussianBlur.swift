@@ -14,7 +14,8 @@ extension Image {
   /// - Returns: `2 * radius + 1` weights that sum to 1 (up to Float rounding), symmetric.
   /// - Complexity: O(radius).
   public static func gaussianKernel(sigma: Float) -> [Float] {
-    precondition(sigma >= 0 && sigma.isFinite, "gaussianKernel: sigma \(sigma) must be finite and >= 0")
+    precondition(
+      sigma >= 0 && sigma.isFinite, "gaussianKernel: sigma \(sigma) must be finite and >= 0")
     let sd = Double(sigma)
     let radius = Int(4 * sd + 0.5)
     guard radius > 0 else { return [1] }

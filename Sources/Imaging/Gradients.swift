@@ -33,8 +33,10 @@ public struct ImageGradients: Sendable, Equatable {
 
   /// Creates gradients from two single-channel maps of the same size.
   public init(x: Image, y: Image) {
-    precondition(x.channels == 1 && y.channels == 1, "ImageGradients: derivatives must have one channel")
-    precondition(x.width == y.width && x.height == y.height, "ImageGradients: derivative sizes differ")
+    precondition(
+      x.channels == 1 && y.channels == 1, "ImageGradients: derivatives must have one channel")
+    precondition(
+      x.width == y.width && x.height == y.height, "ImageGradients: derivative sizes differ")
     self.x = x
     self.y = y
   }
@@ -105,17 +107,20 @@ extension Image {
         pixels.withUnsafeBufferPointer { source in
           smoothed.withUnsafeMutableBufferPointer { vs in
             differenced.withUnsafeMutableBufferPointer { vd in
-              let vsBase = vs.baseAddress!, vdBase = vd.baseAddress!
+              let vsBase = vs.baseAddress!
+              let vdBase = vd.baseAddress!
               for y in 0..<height {
                 let above = source.baseAddress! + rows[y] * rowLength
                 let here = source.baseAddress! + rows[y + 1] * rowLength
                 let below = source.baseAddress! + rows[y + 2] * rowLength
-                let vsRow = vsBase + c, vdRow = vdBase + c
+                let vsRow = vsBase + c
+                let vdRow = vdBase + c
                 for i in 0..<rowLength {
                   vsRow[i] = side * (above[i] + below[i]) + center * here[i]
                   vdRow[i] = below[i] - above[i]
                 }
-                let leftSource = columns[0] * c, rightSource = columns[width + 1] * c
+                let leftSource = columns[0] * c
+                let rightSource = columns[width + 1] * c
                 for channel in 0..<c {
                   vsBase[channel] = vsRow[leftSource + channel]
                   vdBase[channel] = vdRow[leftSource + channel]
@@ -124,7 +129,8 @@ extension Image {
                 }
                 let gx = outX.baseAddress! + y * rowLength
                 let gy = outY.baseAddress! + y * rowLength
-                let next = vsBase + 2 * c, nextD = vdBase + 2 * c
+                let next = vsBase + 2 * c
+                let nextD = vdBase + 2 * c
                 for i in 0..<rowLength {
                   gx[i] = next[i] - vsBase[i]
                   gy[i] = side * (vdBase[i] + nextD[i]) + center * vdRow[i]

@@ -92,7 +92,8 @@ extension Image {
   /// - Complexity: O(*n*) for *n* output samples.
   public init(stackingChannels planes: [Image]) {
     precondition(!planes.isEmpty, "Image(stackingChannels:): no channels")
-    let width = planes[0].width, height = planes[0].height
+    let width = planes[0].width
+    let height = planes[0].height
     for plane in planes {
       precondition(
         plane.channels == 1 && plane.width == width && plane.height == height,

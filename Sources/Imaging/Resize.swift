@@ -100,8 +100,10 @@ extension Image {
             let r = columns.upper[u] * c
             let wx = columns.weight[u]
             for channel in 0..<c {
-              let a = top[l + channel], b = top[r + channel]
-              let d = bottom[l + channel], e = bottom[r + channel]
+              let a = top[l + channel]
+              let b = top[r + channel]
+              let d = bottom[l + channel]
+              let e = bottom[r + channel]
               let upperRow = a + wx * (b - a)
               let lowerRow = d + wx * (e - d)
               target[o + channel] = upperRow + wy * (lowerRow - upperRow)

@@ -29,10 +29,13 @@ import Testing
     let hsv = image.converted(to: .hsv)
     for pixel in 0..<50 {
       for channel in 0..<3 {
-        var difference = abs(Double(hsv.pixels[pixel * 3 + channel]) - expected[pixel * 3 + channel])
+        var difference = abs(
+          Double(hsv.pixels[pixel * 3 + channel]) - expected[pixel * 3 + channel])
         if channel == 0 { difference = min(difference, 1 - difference) }
         // color.json README: "skimage HSV atol 1e-5 (hue is circular)".
-        #expect(difference <= 1e-5, "pixel \(pixel) channel \(channel): \(hsv.pixels[pixel * 3 + channel]) vs \(expected[pixel * 3 + channel])")
+        let got = hsv.pixels[pixel * 3 + channel]
+        let want = expected[pixel * 3 + channel]
+        #expect(difference <= 1e-5, "pixel \(pixel) channel \(channel): \(got) vs \(want)")
       }
     }
   }
@@ -47,7 +50,9 @@ import Testing
       for index in got.indices {
         var difference = abs(got[index] - expected[index])
         if space == .hsv && index % 3 == 0 { difference = min(difference, 180 - difference) }
-        #expect(difference <= 1, "\(key)[\(index / 3)][\(index % 3)]: \(got[index]) vs \(expected[index])")
+        #expect(
+          difference <= 1, "\(key)[\(index / 3)][\(index % 3)]: \(got[index]) vs \(expected[index])"
+        )
       }
     }
   }
@@ -100,7 +105,9 @@ import Testing
       width: 6, height: 1, channels: 3,
       pixels: [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0.5, 0.5, 0.5, 0, 0, 0])
     let hsv = image.converted(to: .hsv).pixels
-    let expected: [Float] = [0, 1, 1, 1.0 / 3, 1, 1, 2.0 / 3, 1, 1, 1.0 / 6, 1, 1, 0, 0, 0.5, 0, 0, 0]
+    let expected: [Float] = [
+      0, 1, 1, 1.0 / 3, 1, 1, 2.0 / 3, 1, 1, 1.0 / 6, 1, 1, 0, 0, 0.5, 0, 0, 0,
+    ]
     #expect(closeMismatch(hsv, expected, atol: 1e-6, rtol: 0) == nil)
     // Magenta-ish hue just below 1 wraps into [0, 1).
     let pink = Image(width: 1, height: 1, channels: 3, pixels: [1, 0, 0.001]).converted(to: .hsv)
@@ -121,7 +128,9 @@ import Testing
     // Black: the documented grey chromaticity and zero intensity.
     #expect(rgi.pixels[0] == 1 / 3 && rgi.pixels[1] == 1 / 3 && rgi.pixels[2] == 0)
     for p in 1..<20 {
-      let r = image.pixels[3 * p], g = image.pixels[3 * p + 1], b = image.pixels[3 * p + 2]
+      let r = image.pixels[3 * p]
+      let g = image.pixels[3 * p + 1]
+      let b = image.pixels[3 * p + 2]
       let sum = r + g + b
       #expect(abs(rgi.pixels[3 * p] - r / sum) < 1e-6)
       #expect(abs(rgi.pixels[3 * p + 1] - g / sum) < 1e-6)
@@ -152,12 +161,15 @@ import Testing
       for channel in 0..<space.channelCount {
         let values = stride(from: channel, to: converted.pixels.count, by: space.channelCount)
           .map { converted.pixels[$0] }
-        let low = values.min()!, high = values.max()!
+        let low = values.min()!
+        let high = values.max()!
         #expect(low >= ranges[channel].lowerBound - 1e-4, "\(space) channel \(channel) min \(low)")
-        #expect(high <= ranges[channel].upperBound + 1e-4, "\(space) channel \(channel) max \(high)")
+        #expect(
+          high <= ranges[channel].upperBound + 1e-4, "\(space) channel \(channel) max \(high)")
         if space == .lab {
           // The stated bounds are tight: the cube's corners reach them within 0.01.
-          #expect(low - ranges[channel].lowerBound < 0.011 && ranges[channel].upperBound - high < 0.011)
+          #expect(
+            low - ranges[channel].lowerBound < 0.011 && ranges[channel].upperBound - high < 0.011)
         }
       }
     }

@@ -41,7 +41,8 @@ import Testing
       Box(x1: 0, y1: 0, x2: .infinity, y2: 3),
     ]
     for box in boxes {
-      let warped = image.cropAndWarp(box: box, to: (width: 6, height: 5), contextPadding: 1, fill: .color(fill))
+      let warped = image.cropAndWarp(
+        box: box, to: (width: 6, height: 5), contextPadding: 1, fill: .color(fill))
       #expect(warped.width == 6 && warped.height == 5)
       #expect(warped.pixels == Array(repeating: fill, count: 30).flatMap { $0 }, "\(box)")
     }
@@ -60,7 +61,8 @@ import Testing
     for y in 0..<inner.height {
       for x in 0..<inner.width {
         for c in 0..<3 {
-          #expect(padded[x: x + padding, y: y + padding, channel: c] == inner[x: x, y: y, channel: c])
+          #expect(
+            padded[x: x + padding, y: y + padding, channel: c] == inner[x: x, y: y, channel: c])
         }
       }
     }

@@ -37,7 +37,8 @@ import Testing
   }
 
   @Test func rampsGiveOperatorGainsMagnitudeAndOrientation() {
-    let width = 7, height = 6
+    let width = 7
+    let height = 6
     let rampX = Image(
       width: width, height: height, channels: 1,
       pixels: (0..<height).flatMap { _ in (0..<width).map { Float($0) } })
@@ -64,7 +65,8 @@ import Testing
       // reflect101 mirrors the ramp at the edge, so the derivative there is 0; replicate
       // gives half the gain.
       #expect(gx.x[x: 0, y: 2, channel: 0] == 0)
-      #expect(rampX.gradients(operator: op, border: .replicate).x[x: 0, y: 2, channel: 0] == gain / 2)
+      #expect(
+        rampX.gradients(operator: op, border: .replicate).x[x: 0, y: 2, channel: 0] == gain / 2)
     }
     // 3-4-5 magnitude and a diagonal orientation.
     let g = ImageGradients(
@@ -78,7 +80,9 @@ import Testing
     var random = PixelMathRandom(seed: 11)
     let image = random.image(width: 8, height: 6, channels: 3)
     let colour = image.gradients(operator: .scharr, border: .reflect)
-    let perChannel = (0..<3).map { image.channel($0).gradients(operator: .scharr, border: .reflect) }
+    let perChannel = (0..<3).map {
+      image.channel($0).gradients(operator: .scharr, border: .reflect)
+    }
     for p in 0..<(8 * 6) {
       let magnitudes = perChannel.map { $0.magnitude.pixels[p] }
       let best = magnitudes.firstIndex(of: magnitudes.max()!)!

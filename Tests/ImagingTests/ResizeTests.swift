@@ -20,7 +20,8 @@ import Testing
         let (x0, x1, lx) = taps(u, image.width, width)
         for c in 0..<image.channels {
           func at(_ x: Int, _ y: Int) -> Double { Double(image[x: x, y: y, channel: c]) }
-          let value = (1 - ly) * ((1 - lx) * at(x0, y0) + lx * at(x1, y0))
+          let value =
+            (1 - ly) * ((1 - lx) * at(x0, y0) + lx * at(x1, y0))
             + ly * ((1 - lx) * at(x0, y1) + lx * at(x1, y1))
           output.append(Float(value))
         }
@@ -65,7 +66,9 @@ import Testing
     let image = random.image(width: 7, height: 5, channels: 3)
     for (w, h) in [(11, 3), (3, 11), (14, 10), (2, 2), (1, 6)] {
       let got = image.resized(width: w, height: h).pixels
-      #expect(closeMismatch(got, Self.torchBilinear(image, width: w, height: h), atol: 1e-6, rtol: 0) == nil, "\(w)x\(h)")
+      #expect(
+        closeMismatch(got, Self.torchBilinear(image, width: w, height: h), atol: 1e-6, rtol: 0)
+          == nil, "\(w)x\(h)")
     }
   }
 }
