@@ -134,4 +134,16 @@ import Testing
       #expect(maxAbsDifference(blurred.channel(channel).pixels, alone.pixels) == 0)
     }
   }
+
+  @Test(arguments: BorderMode.allCases)
+  func singlePixelWideImages(border: BorderMode) {
+    // A 1-sample axis reads sample 0 in every mode, so a column blurs only vertically.
+    let column = Image(width: 1, height: 6, channels: 1, pixels: [0, 0, 1, 0, 0, 0])
+    let blurred = column.gaussianBlurred(sigma: 1, border: border)
+    let naive = Self.naiveBlur(column, sigma: 1, border: border)
+    #expect(closeMismatch(blurred.pixels, naive, atol: 2e-6, rtol: 0) == nil)
+    let dot = Image(width: 1, height: 1, channels: 3, pixels: [0.2, 0.4, 0.6])
+    #expect(maxAbsDifference(dot.gaussianBlurred(sigma: 3, border: border).pixels, dot.pixels) < 1e-6)
+    #expect(dot.gradients(border: border).magnitude.pixels == [0])
+  }
 }
