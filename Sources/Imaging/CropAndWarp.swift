@@ -31,7 +31,8 @@ extension Image {
   ///   - size: Output width and height, in pixels; each must exceed `2 * contextPadding`.
   ///   - contextPadding: The paper's *p*: output pixels of context on each side of the
   ///     box. `0` warps the box alone. Default: `16`.
-  ///   - fill: The colour outside the image. Default: `.mean`.
+  ///   - fill: The colour outside the image. Default: `.mean` (computed on every call;
+  ///     when warping many boxes of one image, pass `.color(image.meanColor())` instead).
   /// - Returns: An image of `size` with this image's channel count.
   /// - Complexity: O(*n*) for *n* output samples, plus O(image) for `.mean`.
   ///
