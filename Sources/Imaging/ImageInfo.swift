@@ -64,9 +64,15 @@ public struct ImageInfo: Sendable, Hashable {
     let path = url.path
     try Image.checkReadable(path: path)
     try VipsRuntime.start()
-    let image = try VipsDecoder.openHeader(.file(path: path), name: path)
-    defer { VipsRuntime.release(image) }
-    return ImageInfo(
+    return try VipsRuntime.run { () throws(ImagingError) in
+      let image = try VipsDecoder.openHeader(.file(path: path), name: path)
+      defer { VipsRuntime.release(image) }
+      return info(of: image)
+    }
+  }
+
+  private static func info(of image: VipsImagePointer) -> ImageInfo {
+    ImageInfo(
       width: Int(vips_image_get_width(image)),
       height: Int(vips_image_get_height(image)),
       bands: Int(vips_image_get_bands(image)),
@@ -79,11 +85,9 @@ public struct ImageInfo: Sendable, Hashable {
   /// `"jpegload_source"` → `"jpeg"`; `"unknown"` when libvips did not record its loader.
   private static func formatName(of image: VipsImagePointer) -> String {
     var loader: UnsafePointer<CChar>?
-    VipsRuntime.clearError()
-    guard vips_image_get_string(image, "vips-loader", &loader) == 0, let loader else {
-      VipsRuntime.clearError()
-      return "unknown"
-    }
+    guard vips_image_get_typeof(image, "vips-loader") != 0,
+      vips_image_get_string(image, "vips-loader", &loader) == 0, let loader
+    else { return "unknown" }
     let name = String(cString: loader)
     if let range = name.range(of: "load") { return String(name[..<range.lowerBound]) }
     return name

@@ -48,8 +48,9 @@ extension Image {
     precondition(maxSide.map { $0 >= 1 } ?? true, "Image(contentsOf:): maxSide must be >= 1")
     let path = url.path
     try Self.checkReadable(path: path)
-    self = try VipsDecoder.decode(
-      .file(path: path), name: path, maxSide: maxSide, pixelLimit: pixelLimit)
+    self = try VipsRuntime.run { () throws(ImagingError) in
+      try VipsDecoder.decode(.file(path: path), name: path, maxSide: maxSide, pixelLimit: pixelLimit)
+    }
   }
 
   /// Decodes an encoded image held in memory (the bytes of a JPEG, PNG, WebP, TIFF or GIF
@@ -78,8 +79,9 @@ extension Image {
     if data.isEmpty { throw .emptyFile(file: name) }
     let decoded: Result<Image, ImagingError> = data.withUnsafeBytes { bytes in
       Result { () throws(ImagingError) -> Image in
-        try VipsDecoder.decode(
-          .memory(bytes), name: name, maxSide: maxSide, pixelLimit: pixelLimit)
+        try VipsRuntime.run { () throws(ImagingError) in
+          try VipsDecoder.decode(.memory(bytes), name: name, maxSide: maxSide, pixelLimit: pixelLimit)
+        }
       }
     }
     self = try decoded.get()

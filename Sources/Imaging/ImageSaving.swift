@@ -56,6 +56,11 @@ extension Image {
     }
     try VipsRuntime.start()
     let bytes = pixels.map { UInt8((min(max($0, 0), 1) * 255).rounded()) }
+    return try VipsRuntime.run { () throws(ImagingError) in try encode(bytes, as: encoding) }
+  }
+
+  /// One libvips pass of ``encoded(as:)`` over the 8-bit samples.
+  private func encode(_ bytes: [UInt8], as encoding: ImageEncoding) throws(ImagingError) -> Data {
     let made: VipsImagePointer? = bytes.withUnsafeBytes { buffer in
       VipsRuntime.clearError()
       return vips_image_new_from_memory_copy(

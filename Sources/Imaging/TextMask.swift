@@ -16,6 +16,10 @@ struct TextMask {
   /// - Throws: ``ImagingError/cannotRenderText(text:reason:)`` with libvips' message.
   static func render(_ text: String, fontSize: Int) throws(ImagingError) -> TextMask {
     try VipsRuntime.start()
+    return try VipsRuntime.run { () throws(ImagingError) in try renderOnce(text, fontSize: fontSize) }
+  }
+
+  private static func renderOnce(_ text: String, fontSize: Int) throws(ImagingError) -> TextMask {
     let escaped = text
       .replacingOccurrences(of: "&", with: "&amp;")
       .replacingOccurrences(of: "<", with: "&lt;")

@@ -192,7 +192,7 @@ enum VipsDecoder {
   /// Sorts a libvips message into the error cases: unknown format, truncation, the rest.
   static func classify(_ message: String, file: String) -> ImagingError {
     let lowered = message.lowercased()
-    let unknownFormat = ["not in a known format", "unknown file format"]
+    let unknownFormat = ["not a known file format", "not in a known format", "unknown file format"]
     let truncation = [
       "premature end", "truncated", "unexpected end", "end of file", "out of data",
       "short read", "not enough data",

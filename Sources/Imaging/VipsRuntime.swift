@@ -6,6 +6,14 @@ typealias VipsImagePointer = UnsafeMutablePointer<VipsImage>
 
 /// The process-wide libvips start-up, error buffer and reference handling (internal).
 ///
+/// **Error messages under concurrency.** libvips 8.14 keeps one error buffer for the whole
+/// process, so clearing it in one thread can wipe the message another thread is about to read.
+/// Calls therefore run in two passes (``run(_:)``): a fast pass that never touches the buffer,
+/// and, only when that pass fails, a second pass under a lock that clears the buffer before
+/// each call and copies it right after a call returns -1, so the message belongs to this input.
+/// Failures are rare, so the lock costs nothing on the happy path; a message from another
+/// thread's concurrent fast-pass failure may still be appended to ours.
+///
 /// `VIPS_INIT` runs once, lazily and thread-safely (a Swift global `let` is initialised under
 /// `swift_once`). The operation cache is kept small rather than off: it only helps when the
 /// same operation runs twice on the same object, which image-by-image processing rarely does,
@@ -22,7 +30,7 @@ enum VipsRuntime {
 
   private static let startup: Startup = {
     if rk_vips_init("regionkit") != 0 {
-      return Startup(failure: takeErrorMessage())
+      return Startup(failure: copyErrorBuffer())
     }
     vips_cache_set_max(cacheMaxOperations)
     vips_cache_set_max_mem(cacheMaxMemory)
@@ -38,13 +46,35 @@ enum VipsRuntime {
     }
   }
 
-  /// Empties the libvips error buffer so that the next message belongs to the next call.
-  static func clearError() {
-    vips_error_clear()
+  /// Whether this thread runs the diagnosing pass of ``run(_:)``.
+  @TaskLocal private static var isDiagnosing = false
+
+  /// Serialises diagnosing passes: only their holder clears or reads the error buffer.
+  private static let diagnosisLock = NSLock()
+
+  /// Runs a sequence of libvips calls; when it fails, runs it again alone to get libvips'
+  /// own message for this input (see the type's notes).
+  static func run<Value>(_ body: () throws(ImagingError) -> Value) throws(ImagingError) -> Value {
+    if case .success(let value) = Result(catching: body) { return value }
+    diagnosisLock.lock()
+    defer { diagnosisLock.unlock() }
+    let result: Result<Value, ImagingError> = $isDiagnosing.withValue(true) { Result(catching: body) }
+    return try result.get()
   }
 
-  /// The libvips error buffer as one line (then cleared): read right after a call returns -1.
+  /// Empties the libvips error buffer (diagnosing pass only), so that the next message
+  /// belongs to the next call.
+  static func clearError() {
+    if isDiagnosing { vips_error_clear() }
+  }
+
+  /// The libvips error buffer as one line, then cleared: read right after a call returns -1.
+  /// In the fast pass this is a placeholder and the buffer is left alone.
   static func takeErrorMessage() -> String {
+    isDiagnosing ? copyErrorBuffer() : "libvips call failed"
+  }
+
+  private static func copyErrorBuffer() -> String {
     guard let copy = vips_error_buffer_copy() else { return "unknown libvips error" }
     defer { g_free(copy) }
     let text = String(cString: copy)
