@@ -34,7 +34,7 @@ public enum ImageEncoding: Sendable, Hashable {
 extension Image {
   /// Encodes the image as PNG or JPEG bytes.
   ///
-  /// Samples are clamped to [0, 1] and rounded to 8 bits (`round(v * 255)`), so a PNG
+  /// Samples are clamped to [0, 1] (NaN becomes 0) and rounded to 8 bits (`round(v * 255)`), so a PNG
   /// round trip returns every sample within 0.5/255. 1-channel images are written as grey,
   /// 3-channel as RGB; PNG also takes 2 (grey + alpha) and 4 (RGBA) channels.
   ///
@@ -55,7 +55,7 @@ extension Image {
       throw .cannotEncode(format: encoding.name, reason: "quality \(quality) is outside 1...100")
     }
     try VipsRuntime.start()
-    let bytes = pixels.map { UInt8((min(max($0, 0), 1) * 255).rounded()) }
+    let bytes = pixels.map { $0.isNaN ? 0 : UInt8((min(max($0, 0), 1) * 255).rounded()) }
     return try VipsRuntime.run { () throws(ImagingError) in try encode(bytes, as: encoding) }
   }
 
