@@ -101,13 +101,12 @@ extension Image {
   /// - Precondition: the image has 1 or 3 channels.
   /// - Complexity: O(width x height).
   public mutating func fillRectangle(
-    x: Int, y: Int, width rectangleWidth: Int, height rectangleHeight: Int, color: RGBColor,
-    opacity: Float = 1
+    x: Int, y: Int, width: Int, height: Int, color: RGBColor, opacity: Float = 1
   ) {
     let left = max(x, 0)
     let top = max(y, 0)
-    let right = min(x.addingClamped(rectangleWidth), width)
-    let bottom = min(y.addingClamped(rectangleHeight), height)
+    let right = min(x.addingClamped(width), self.width)
+    let bottom = min(y.addingClamped(height), self.height)
     guard left < right, top < bottom else { return }
     for row in top..<bottom {
       for column in left..<right {

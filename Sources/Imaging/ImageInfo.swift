@@ -28,6 +28,15 @@ public struct ImageInfo: Sendable, Hashable {
   public let orientation: Int
 
   /// Creates a header description (mainly for tests; use ``read(contentsOf:)`` on files).
+  ///
+  /// - Parameters:
+  ///   - width: stored columns, in pixels.
+  ///   - height: stored rows, in pixels.
+  ///   - bands: samples per pixel, alpha included.
+  ///   - format: the format name, e.g. `"jpeg"`.
+  ///   - bitsPerSample: bits per decoded sample.
+  ///   - hasAlpha: whether the last band is alpha.
+  ///   - orientation: EXIF orientation, 1...8.
   public init(
     width: Int, height: Int, bands: Int, format: String, bitsPerSample: Int, hasAlpha: Bool,
     orientation: Int

@@ -42,6 +42,9 @@ extension Image {
   ///   (libvips' message), `.tooLarge`.
   /// - Complexity: O(pixels of the result) time and memory, plus the decoder's streaming
   ///   buffers.
+  ///
+  /// Reference: libvips `vips_thumbnail`, `vips_autorot`, `vips_icc_transform`,
+  /// <https://www.libvips.org/API/current/>.
   public init(
     contentsOf url: URL, maxSide: Int? = nil, pixelLimit: Int = Image.defaultPixelLimit
   ) throws(ImagingError) {

@@ -14,6 +14,8 @@ public enum ImageEncoding: Sendable, Hashable {
 
   /// The encoding a file name's extension asks for: `.png`, `.jpg` / `.jpeg` (quality 90),
   /// or `nil` for any other extension.
+  ///
+  /// - Parameter pathExtension: the extension without the dot, any letter case.
   public init?(pathExtension: String) {
     switch pathExtension.lowercased() {
     case "png": self = .png

@@ -13,7 +13,12 @@ public struct RGBColor: Sendable, Hashable {
   /// Blue, in [0, 1].
   public var blue: Float
 
-  /// Creates a colour from its components, each in [0, 1].
+  /// Creates a colour from its components.
+  ///
+  /// - Parameters:
+  ///   - red: red, in [0, 1].
+  ///   - green: green, in [0, 1].
+  ///   - blue: blue, in [0, 1].
   public init(red: Float, green: Float, blue: Float) {
     self.red = red
     self.green = green
@@ -21,6 +26,10 @@ public struct RGBColor: Sendable, Hashable {
   }
 
   /// Creates a colour from a 24-bit `0xRRGGBB` value, as written in CSS and design tools.
+  ///
+  ///     RGBColor(hex: 0xFF7F0E)   // matplotlib's orange
+  ///
+  /// - Parameter hex: the colour; bits above the low 24 are ignored.
   public init(hex: UInt32) {
     self.init(
       red: Float((hex >> 16) & 0xFF) / 255, green: Float((hex >> 8) & 0xFF) / 255,
