@@ -6,4 +6,72 @@
 
 #include <vips/vips.h>
 
+// Start-up. `VIPS_INIT` is a macro, so Swift cannot see it.
+static inline int rk_vips_init(const char *program_name) {
+  return VIPS_INIT(program_name);
+}
+
+// Loading. `fail_on` makes truncated or corrupt input an error instead of a grey image.
+static inline VipsImage *rk_vips_image_new_from_source_failon(
+    VipsSource *source, VipsFailOn fail_on) {
+  return vips_image_new_from_source(source, "", "fail_on", fail_on, NULL);
+}
+
+static inline int rk_vips_thumbnail_source(
+    VipsSource *source, VipsImage **out, int width, int height, VipsFailOn fail_on) {
+  return vips_thumbnail_source(source, out, width, "height", height, "size", VIPS_SIZE_DOWN,
+                               "fail_on", fail_on, NULL);
+}
+
+// Normalisation to RGB.
+static inline int rk_vips_autorot(VipsImage *in, VipsImage **out) {
+  return vips_autorot(in, out, NULL);
+}
+
+static inline int rk_vips_icc_transform_embedded(
+    VipsImage *in, VipsImage **out, const char *output_profile, const char *input_profile) {
+  return vips_icc_transform(in, out, output_profile, "embedded", TRUE, "input_profile",
+                            input_profile, "depth", 8, NULL);
+}
+
+static inline int rk_vips_colourspace(
+    VipsImage *in, VipsImage **out, VipsInterpretation space) {
+  return vips_colourspace(in, out, space, NULL);
+}
+
+static inline int rk_vips_cast(VipsImage *in, VipsImage **out, VipsBandFormat format) {
+  return vips_cast(in, out, format, NULL);
+}
+
+// Encoding.
+static inline int rk_vips_copy_interpretation(
+    VipsImage *in, VipsImage **out, VipsInterpretation interpretation) {
+  return vips_copy(in, out, "interpretation", interpretation, NULL);
+}
+
+static inline int rk_vips_pngsave_buffer(VipsImage *in, void **buf, size_t *len) {
+  return vips_pngsave_buffer(in, buf, len, NULL);
+}
+
+static inline int rk_vips_jpegsave_buffer(
+    VipsImage *in, void **buf, size_t *len, int quality) {
+  return vips_jpegsave_buffer(in, buf, len, "Q", quality, NULL);
+}
+
+// Text rendering for labels: a one-band uchar ink mask, 0 = paper, 255 = ink.
+static inline int rk_vips_text(VipsImage **out, const char *text, const char *font, int dpi) {
+  return vips_text(out, text, "font", font, "dpi", dpi, NULL);
+}
+
+// Writers used by the tests to make inputs with known properties (CMYK, 16-bit, EXIF
+// orientation, huge sizes, GIF/WebP/TIFF). The format follows the file name's suffix, and
+// save options can ride in it, e.g. "x.jpg[Q=90]".
+static inline int rk_vips_black(VipsImage **out, int width, int height, int bands) {
+  return vips_black(out, width, height, "bands", bands, NULL);
+}
+
+static inline int rk_vips_image_write_to_file(VipsImage *in, const char *filename) {
+  return vips_image_write_to_file(in, filename, NULL);
+}
+
 #endif

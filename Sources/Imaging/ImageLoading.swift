@@ -1,0 +1,103 @@
+import Foundation
+
+extension Image {
+  /// The most pixels (width x height, 100 megapixels) an image may have to be loaded at full
+  /// size. Larger images need `maxSide`, which shrinks them while decoding.
+  ///
+  /// 100 MP is a 12 000 x 8 300 photo; as RGB Float32 it takes 1.2 GB, which is about the
+  /// most a proposal pipeline should hold for one image. Raise it per call with `pixelLimit`.
+  public static let defaultPixelLimit = 100_000_000
+
+  /// Decodes an image file into 3-channel RGB with values in [0, 1].
+  ///
+  /// libvips reads JPEG, PNG, WebP, TIFF and GIF (the first frame) and whatever else it was
+  /// built with. The result is always upright, 3-channel, 8- or 16-bit samples scaled to
+  /// [0, 1]:
+  /// - EXIF orientation is applied (`vips_autorot`), so `width` and `height` are the upright
+  ///   ones;
+  /// - grey images are replicated into R, G and B;
+  /// - alpha is flattened onto white (a fully transparent pixel becomes `1, 1, 1`);
+  /// - 16-bit samples are divided by 65535, 8-bit ones by 255;
+  /// - CMYK is converted to sRGB through the embedded ICC profile, or libvips' built-in CMYK
+  ///   profile when there is none; Lab, XYZ, scRGB and other colour spaces through
+  ///   `vips_colourspace`.
+  ///
+  /// Truncated and corrupt files are errors, never grey images: libvips decodes with
+  /// `fail_on = error`.
+  ///
+  ///     let image = try Image(contentsOf: URL(fileURLWithPath: "photo.jpg"), maxSide: 1024)
+  ///     print(image.width, image.height)   // at most 1024 on the longer side
+  ///
+  /// - Parameters:
+  ///   - url: a file URL.
+  ///   - maxSide: the longest side of the result, in pixels, or `nil` for full size. Larger
+  ///     images shrink while decoding (`vips_thumbnail`: JPEG and WebP decode at a reduced
+  ///     scale, other formats stream through the shrink), so memory stays bounded by the
+  ///     result's size; smaller images are never enlarged. Must be at least 1.
+  ///     Default: `nil`.
+  ///   - pixelLimit: when `maxSide` is `nil`, the most pixels (width x height) the file may
+  ///     hold. Default: ``defaultPixelLimit`` (100 megapixels).
+  /// - Throws: ``ImagingError`` naming the file: `.fileNotFound`, `.emptyFile`,
+  ///   `.unsupported` (not an image format libvips reads), `.truncated`, `.undecodable`
+  ///   (libvips' message), `.tooLarge`.
+  /// - Complexity: O(pixels of the result) time and memory, plus the decoder's streaming
+  ///   buffers.
+  ///
+  /// Reference: libvips `vips_thumbnail`, `vips_autorot`, `vips_icc_transform`,
+  /// <https://www.libvips.org/API/current/>.
+  public init(
+    contentsOf url: URL, maxSide: Int? = nil, pixelLimit: Int = Image.defaultPixelLimit
+  ) throws(ImagingError) {
+    precondition(maxSide.map { $0 >= 1 } ?? true, "Image(contentsOf:): maxSide must be >= 1")
+    let path = url.path
+    try Self.checkReadable(path: path)
+    self = try VipsRuntime.run { () throws(ImagingError) in
+      try VipsDecoder.decode(.file(path: path), name: path, maxSide: maxSide, pixelLimit: pixelLimit)
+    }
+  }
+
+  /// Decodes an encoded image held in memory (the bytes of a JPEG, PNG, WebP, TIFF or GIF
+  /// file) into 3-channel RGB with values in [0, 1].
+  ///
+  /// Same conversions and errors as ``init(contentsOf:maxSide:pixelLimit:)``; `name` stands in
+  /// for the file name in errors.
+  ///
+  ///     let data = try Data(contentsOf: url)
+  ///     let image = try Image(data: data, name: "upload-17")
+  ///
+  /// - Parameters:
+  ///   - data: the encoded bytes.
+  ///   - name: how errors name the data (e.g. a file name or URL).
+  ///   - maxSide: the longest side of the result, in pixels, or `nil` for full size.
+  ///     Must be at least 1. Default: `nil`.
+  ///   - pixelLimit: when `maxSide` is `nil`, the most pixels the image may hold.
+  ///     Default: ``defaultPixelLimit``.
+  /// - Throws: ``ImagingError`` naming `name`: `.emptyFile`, `.unsupported`, `.truncated`,
+  ///   `.undecodable`, `.tooLarge`.
+  /// - Complexity: O(pixels of the result).
+  public init(
+    data: Data, name: String, maxSide: Int? = nil, pixelLimit: Int = Image.defaultPixelLimit
+  ) throws(ImagingError) {
+    precondition(maxSide.map { $0 >= 1 } ?? true, "Image(data:name:): maxSide must be >= 1")
+    if data.isEmpty { throw .emptyFile(file: name) }
+    let decoded: Result<Image, ImagingError> = data.withUnsafeBytes { bytes in
+      Result { () throws(ImagingError) -> Image in
+        try VipsRuntime.run { () throws(ImagingError) in
+          try VipsDecoder.decode(.memory(bytes), name: name, maxSide: maxSide, pixelLimit: pixelLimit)
+        }
+      }
+    }
+    self = try decoded.get()
+  }
+
+  /// Throws `.fileNotFound` or `.emptyFile` before libvips sees the path, so those two common
+  /// mistakes get their own errors rather than a decoder message.
+  static func checkReadable(path: String) throws(ImagingError) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+      !isDirectory.boolValue
+    else { throw .fileNotFound(file: path) }
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+    if size == 0 { throw .emptyFile(file: path) }
+  }
+}

@@ -1,0 +1,252 @@
+import CVips
+import Foundation
+
+/// Where the encoded bytes come from: a file path or memory (internal).
+///
+/// Every load opens a new `VipsSource`, so a rewritten file or reused buffer address never
+/// hits a stale entry of the libvips operation cache (libvips 8.14 caches loads by argument).
+enum VipsInput {
+  case file(path: String)
+  case memory(UnsafeRawBufferPointer)
+
+  /// Opens a new source, or returns the libvips message.
+  func openSource() -> Result<UnsafeMutablePointer<VipsSource>, VipsFailure> {
+    VipsRuntime.clearError()
+    let source: UnsafeMutablePointer<VipsSource>?
+    switch self {
+    case .file(let path):
+      source = vips_source_new_from_file(path)
+    case .memory(let bytes):
+      source = vips_source_new_from_memory(bytes.baseAddress, bytes.count)
+    }
+    guard let source else { return .failure(VipsFailure(message: VipsRuntime.takeErrorMessage())) }
+    return .success(source)
+  }
+}
+
+/// The decode pipeline behind ``Image/init(contentsOf:maxSide:pixelLimit:)`` (internal).
+///
+/// header (lazy) → size check → shrink-on-load (`vips_thumbnail_source`) when over `maxSide`
+/// → `vips_autorot` → CMYK through ICC to sRGB, other colour spaces through
+/// `vips_colourspace` → samples to Float in Swift: grey replicated to RGB, alpha flattened
+/// onto white, divided by 255 or 65535.
+enum VipsDecoder {
+  /// Load errors are raised at this level: warnings (e.g. extraneous bytes) still decode,
+  /// truncated or corrupt data fails.
+  static let failOn = VIPS_FAIL_ON_ERROR
+
+  static func decode(
+    _ input: VipsInput, name: String, maxSide: Int?, pixelLimit: Int
+  ) throws(ImagingError) -> Image {
+    try VipsRuntime.start()
+    let header = try openHeader(input, name: name)
+    let width = Int(vips_image_get_width(header))
+    let height = Int(vips_image_get_height(header))
+    let swapped = vips_image_get_orientation_swap(header) != 0
+    let (uprightWidth, uprightHeight) = swapped ? (height, width) : (width, height)
+
+    var image: VipsImagePointer
+    if let maxSide, max(uprightWidth, uprightHeight) > maxSide {
+      VipsRuntime.release(header)
+      image = try shrinkOnLoad(input, name: name, maxSide: maxSide)
+    } else if width * height > pixelLimit {
+      VipsRuntime.release(header)
+      throw .tooLarge(file: name, width: uprightWidth, height: uprightHeight, limit: pixelLimit)
+    } else {
+      image = header
+    }
+
+    image = try step(image, name: name) { rk_vips_autorot($0, $1) }
+    image = try toDisplayColourSpace(image, name: name)
+    defer { VipsRuntime.release(image) }
+    return try readRGB(image, name: name)
+  }
+
+  /// Opens the image lazily: libvips reads the header, not the pixels.
+  static func openHeader(_ input: VipsInput, name: String) throws(ImagingError) -> VipsImagePointer {
+    let source: UnsafeMutablePointer<VipsSource>
+    switch input.openSource() {
+    case .success(let opened): source = opened
+    case .failure(let failure): throw classify(failure.message, file: name)
+    }
+    defer { g_object_unref(UnsafeMutableRawPointer(source)) }
+    VipsRuntime.clearError()
+    guard let image = rk_vips_image_new_from_source_failon(source, failOn) else {
+      throw classify(VipsRuntime.takeErrorMessage(), file: name)
+    }
+    return image
+  }
+
+  /// Decodes at most `maxSide` pixels on the longer side: JPEG and WebP decode at a reduced
+  /// scale, other formats stream through a shrink, so the full image is never in memory.
+  private static func shrinkOnLoad(
+    _ input: VipsInput, name: String, maxSide: Int
+  ) throws(ImagingError) -> VipsImagePointer {
+    let side = Int32(clamping: maxSide)
+    let source: UnsafeMutablePointer<VipsSource>
+    switch input.openSource() {
+    case .success(let opened): source = opened
+    case .failure(let failure): throw classify(failure.message, file: name)
+    }
+    defer { g_object_unref(UnsafeMutableRawPointer(source)) }
+    VipsRuntime.clearError()
+    var output: UnsafeMutablePointer<VipsImage>?
+    if rk_vips_thumbnail_source(source, &output, side, side, failOn) != 0 {
+      let message = VipsRuntime.takeErrorMessage()
+      if let output { VipsRuntime.release(output) }
+      throw classify(message, file: name)
+    }
+    guard let output else { throw .undecodable(file: name, reason: "libvips returned no image") }
+    return output
+  }
+
+  /// Brings CMYK and the non-RGB colour spaces (Lab, XYZ, scRGB, ...) to sRGB.
+  private static func toDisplayColourSpace(
+    _ image: VipsImagePointer, name: String
+  ) throws(ImagingError) -> VipsImagePointer {
+    let interpretation = vips_image_get_interpretation(image)
+    switch interpretation {
+    case VIPS_INTERPRETATION_CMYK:
+      // The embedded profile when there is one, else libvips' built-in CMYK profile.
+      return try step(image, name: name) {
+        rk_vips_icc_transform_embedded($0, $1, "srgb", "cmyk")
+      }
+    case VIPS_INTERPRETATION_LAB, VIPS_INTERPRETATION_LABQ, VIPS_INTERPRETATION_LABS,
+      VIPS_INTERPRETATION_LCH, VIPS_INTERPRETATION_CMC, VIPS_INTERPRETATION_XYZ,
+      VIPS_INTERPRETATION_YXY, VIPS_INTERPRETATION_scRGB, VIPS_INTERPRETATION_HSV:
+      return try step(image, name: name) { rk_vips_colourspace($0, $1, VIPS_INTERPRETATION_sRGB) }
+    default:
+      return image
+    }
+  }
+
+  /// Copies the decoded samples out of libvips and converts them to 3-channel RGB in [0, 1].
+  private static func readRGB(_ image: VipsImagePointer, name: String) throws(ImagingError) -> Image {
+    let format = vips_image_get_format(image)
+    let interpretation = vips_image_get_interpretation(image)
+    var pixels = image
+    var scale: Float = 255
+    switch format {
+    case VIPS_FORMAT_UCHAR:
+      break
+    case VIPS_FORMAT_USHORT:
+      // 16-bit images say so (RGB16 / GREY16); a ushort image that calls itself sRGB or B_W
+      // holds 8-bit values, libvips' convention for those interpretations.
+      if interpretation != VIPS_INTERPRETATION_sRGB && interpretation != VIPS_INTERPRETATION_B_W {
+        scale = 65535
+      }
+    case VIPS_FORMAT_COMPLEX, VIPS_FORMAT_DPCOMPLEX:
+      throw .unsupported(file: name, reason: "complex-valued samples")
+    default:
+      if interpretation == VIPS_INTERPRETATION_RGB16 || interpretation == VIPS_INTERPRETATION_GREY16 {
+        scale = 65535
+      }
+      g_object_ref(UnsafeMutableRawPointer(image))
+      pixels = try step(image, name: name) { rk_vips_cast($0, $1, VIPS_FORMAT_FLOAT) }
+    }
+    defer { if pixels != image { VipsRuntime.release(pixels) } }
+
+    let width = Int(vips_image_get_width(pixels))
+    let height = Int(vips_image_get_height(pixels))
+    let bands = Int(vips_image_get_bands(pixels))
+    let hasAlpha = vips_image_hasalpha(pixels) != 0 && bands >= 2
+    let layout = SampleLayout(
+      count: width * height, bands: bands, colourBands: hasAlpha ? bands - 1 : bands,
+      hasAlpha: hasAlpha, scale: scale)
+
+    VipsRuntime.clearError()
+    var size = 0
+    guard let raw = vips_image_write_to_memory(pixels, &size) else {
+      throw classify(VipsRuntime.takeErrorMessage(), file: name)
+    }
+    defer { g_free(raw) }
+    let rgb: [Float]
+    switch vips_image_get_format(pixels) {
+    case VIPS_FORMAT_UCHAR:
+      let samples = UnsafeBufferPointer(
+        start: raw.bindMemory(to: UInt8.self, capacity: size), count: size)
+      rgb = layout.rgb(from: samples) { Float($0) }
+    case VIPS_FORMAT_USHORT:
+      let samples = UnsafeBufferPointer(
+        start: raw.bindMemory(to: UInt16.self, capacity: size / 2), count: size / 2)
+      rgb = layout.rgb(from: samples) { Float($0) }
+    default:
+      let samples = UnsafeBufferPointer(
+        start: raw.bindMemory(to: Float.self, capacity: size / 4), count: size / 4)
+      rgb = layout.rgb(from: samples) { $0 }
+    }
+    return Image(width: width, height: height, channels: 3, pixels: rgb)
+  }
+
+  /// Runs one libvips step, consuming `image`; failures become errors naming `name`.
+  static func step(
+    _ image: VipsImagePointer, name: String,
+    _ operation: (VipsImagePointer, UnsafeMutablePointer<UnsafeMutablePointer<VipsImage>?>) -> Int32
+  ) throws(ImagingError) -> VipsImagePointer {
+    switch VipsRuntime.transform(image, operation) {
+    case .success(let output): return output
+    case .failure(let failure): throw classify(failure.message, file: name)
+    }
+  }
+
+  /// Sorts a libvips message into the error cases: unknown format, truncation, the rest.
+  static func classify(_ message: String, file: String) -> ImagingError {
+    let lowered = message.lowercased()
+    let unknownFormat = ["not a known file format", "not in a known format", "unknown file format"]
+    let truncation = [
+      "premature end", "truncated", "unexpected end", "end of file", "out of data",
+      "short read", "not enough data",
+    ]
+    if unknownFormat.contains(where: lowered.contains) {
+      return .unsupported(file: file, reason: message)
+    }
+    if truncation.contains(where: lowered.contains) {
+      return .truncated(file: file, reason: message)
+    }
+    return .undecodable(file: file, reason: message)
+  }
+}
+
+/// How decoded samples sit in libvips' buffer, and their conversion to RGB in [0, 1].
+struct SampleLayout {
+  /// Pixels in the image.
+  let count: Int
+  /// Samples per pixel in the buffer.
+  let bands: Int
+  /// Samples per pixel that are colour (`bands` minus the alpha band).
+  let colourBands: Int
+  /// Whether the last band is alpha.
+  let hasAlpha: Bool
+  /// The sample value that means full intensity (255 or 65535).
+  let scale: Float
+
+  /// Grey (one or two colour bands: the first is used) is replicated into R, G and B; three or
+  /// more colour bands give the first three. Alpha `a` flattens onto white:
+  /// `c * a + (1 - a)`. Results are clamped to [0, 1].
+  func rgb<Sample>(from samples: UnsafeBufferPointer<Sample>, _ value: (Sample) -> Float) -> [Float] {
+    precondition(samples.count >= count * bands, "SampleLayout: buffer too small")
+    let isColour = colourBands >= 3
+    return [Float](unsafeUninitializedCapacity: count * 3) { out, initialized in
+      for pixel in 0..<count {
+        let base = pixel * bands
+        var red = value(samples[base]) / scale
+        var green = red
+        var blue = red
+        if isColour {
+          green = value(samples[base + 1]) / scale
+          blue = value(samples[base + 2]) / scale
+        }
+        if hasAlpha {
+          let alpha = min(max(value(samples[base + bands - 1]) / scale, 0), 1)
+          red = red * alpha + (1 - alpha)
+          green = green * alpha + (1 - alpha)
+          blue = blue * alpha + (1 - alpha)
+        }
+        out[pixel * 3] = min(max(red, 0), 1)
+        out[pixel * 3 + 1] = min(max(green, 0), 1)
+        out[pixel * 3 + 2] = min(max(blue, 0), 1)
+      }
+      initialized = count * 3
+    }
+  }
+}
