@@ -89,7 +89,8 @@ struct Info: ParsableCommand {
       print("box sizes (COCO area ranges): small \(areas.small), medium \(areas.medium), large \(areas.large)")
       print("box side sqrt(w*h), pixels:")
       let largest = statistics.sideLengthHistogram.max() ?? 1
-      for (bin, count) in statistics.sideLengthHistogram.enumerated() {
+      let firstUsed = statistics.sideLengthHistogram.firstIndex { $0 > 0 } ?? 0
+      for (bin, count) in statistics.sideLengthHistogram.enumerated() where bin >= firstUsed {
         let low = bin == 0 ? 0 : 1 << bin
         let label = "\(low)-\(1 << (bin + 1))".padding(toLength: 10, withPad: " ", startingAt: 0)
         let bar = String(repeating: "#", count: count == 0 ? 0 : max(1, count * 40 / max(largest, 1)))
