@@ -55,7 +55,7 @@ let package = Package(
     .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["RegionKitTestSupport", "RegionKitCLI"],
+      dependencies: ["RegionKitTestSupport", "RegionKitCLI", "Imaging"],
       exclude: ["Snapshots"]),
   ]
 )

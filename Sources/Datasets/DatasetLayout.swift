@@ -7,10 +7,11 @@ import Foundation
 ///    `images/` next to the JSON;
 /// 2. `Annotations/` with `.xml` files → Pascal VOC, images in `JPEGImages/` (or `images/`),
 ///    splits in `ImageSets/Main/`;
-/// 3. `annotations/` with `.xml` files → Pascal VOC (LabelImg, raccoon), images in `images/`.
+/// 3. `annotations/` with `.xml` files → Pascal VOC (LabelImg, raccoon), images in `images/`;
+/// 4. a folder holding image files (or an `images/` folder holding them) → a plain folder of
+///    images without annotations, read by ``FolderReader``.
 ///
-/// Anything else throws ``DatasetsError/unrecognizedLayout(_:)``: a plain folder of images is
-/// read by the integrating module, which can decode image headers.
+/// Anything else throws ``DatasetsError/unrecognizedLayout(_:)``.
 ///
 ///     let layout = try DatasetLayout.detect(at: URL(fileURLWithPath: "data/raccoon"))
 ///     let dataset = try layout.load()
@@ -70,6 +71,10 @@ public enum DatasetLayout: Hashable, Sendable {
       return .voc(
         annotationsDirectory: directory, imagesDirectory: imagesDirectory,
         imageSetsDirectory: manager.fileExists(atPath: imageSets.path) ? imageSets : nil)
+    }
+    for candidate in [url.appendingPathComponent("images"), url]
+    where FolderReader.containsImages(candidate) {
+      return .folder(imagesDirectory: candidate)
     }
     throw DatasetsError.unrecognizedLayout(url)
   }

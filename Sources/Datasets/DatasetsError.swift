@@ -46,7 +46,7 @@ public enum DatasetsError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(url.path): cannot be read: \(reason)"
     case .unrecognizedLayout(let url):
       return "\(url.path): not a recognised dataset layout (expected annotations.json for COCO, "
-        + "or annotations/ or Annotations/ with .xml files for Pascal VOC)"
+        + "or annotations/ or Annotations/ with .xml files for Pascal VOC, or image files)"
     case .invalidJSON(let file, let message, let line, let column):
       if let line, let column {
         return "\(file):\(line):\(column): invalid JSON: \(message)"

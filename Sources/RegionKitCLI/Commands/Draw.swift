@@ -42,10 +42,10 @@ struct Draw: ParsableCommand {
   @Flag(inversion: .prefixedNo, help: "Write a label (class name, or rank and score) above each box.")
   var labels = true
 
-  @Option(help: "The image_id whose detections to draw, for a COCO results file.")
+  @Option(help: "The image_id whose detections to draw, for a COCO results file. Default: none.")
   var imageID: Int?
 
-  @Option(help: "Shrink the picture so its longer side is at most this many pixels (boxes follow).")
+  @Option(help: "Shrink the picture so its longer side is at most this many pixels (boxes follow). Default: none, full size.")
   var maxSide: Int?
 
   func validate() throws {

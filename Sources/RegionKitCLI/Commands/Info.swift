@@ -18,7 +18,7 @@ struct Info: ParsableCommand {
   @Argument(help: "An image file, a dataset folder or a COCO annotations .json file.")
   var path: String
 
-  @Option(help: "Pascal VOC split to read (ImageSets/Main/<split>.txt); all files when not given.")
+  @Option(help: "Pascal VOC split to read (ImageSets/Main/<split>.txt). Default: none, all files.")
   var split: String?
 
   @Flag(help: "Print JSON instead of text.")
