@@ -51,6 +51,9 @@ extension Image {
     precondition(maxSide.map { $0 >= 1 } ?? true, "Image(contentsOf:): maxSide must be >= 1")
     let path = url.path
     try Self.checkReadable(path: path)
+    if let mapped = try? Data(contentsOf: url, options: .alwaysMapped) {
+      try Self.checkJPEGComplete(mapped, name: path)
+    }
     self = try VipsRuntime.run { () throws(ImagingError) in
       try VipsDecoder.decode(.file(path: path), name: path, maxSide: maxSide, pixelLimit: pixelLimit)
     }
@@ -80,6 +83,7 @@ extension Image {
   ) throws(ImagingError) {
     precondition(maxSide.map { $0 >= 1 } ?? true, "Image(data:name:): maxSide must be >= 1")
     if data.isEmpty { throw .emptyFile(file: name) }
+    try Self.checkJPEGComplete(data, name: name)
     let decoded: Result<Image, ImagingError> = data.withUnsafeBytes { bytes in
       Result { () throws(ImagingError) -> Image in
         try VipsRuntime.run { () throws(ImagingError) in
@@ -88,6 +92,15 @@ extension Image {
       }
     }
     self = try decoded.get()
+  }
+
+  /// Throws `.truncated` for a JPEG that ends before its end-of-image marker, which libvips
+  /// does not always report (see `JPEGCompleteness`).
+  static func checkJPEGComplete(_ data: Data, name: String) throws(ImagingError) {
+    let truncated = data.withUnsafeBytes { JPEGCompleteness.isTruncated($0) }
+    if truncated {
+      throw .truncated(file: name, reason: "the JPEG data ends before its end-of-image marker")
+    }
   }
 
   /// Throws `.fileNotFound` or `.emptyFile` before libvips sees the path, so those two common
