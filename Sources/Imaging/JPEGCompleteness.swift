@@ -2,7 +2,7 @@
 ///
 /// libvips 8.14 reports a JPEG cut in the middle as truncated, but not one cut within its
 /// last few percent: libjpeg pads the missing rows with grey and only warns, and
-/// `vips_thumbnail`'s shrink-on-load path does not report it at all. So before decoding,
+/// `vips_thumbnail_source` does not report truncation at all. So before decoding,
 /// the marker structure is walked: segments by their lengths, entropy-coded data up to the
 /// next marker (skipping stuffed `FF 00` and restart markers), until `EOI` (`FF D9`). Data
 /// after `EOI` (e.g. a motion photo's video) is ignored.
