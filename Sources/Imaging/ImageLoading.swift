@@ -23,7 +23,8 @@ extension Image {
   ///   `vips_colourspace`.
   ///
   /// Truncated and corrupt files are errors, never grey images: libvips decodes
-  /// sequentially with `fail_on = error`, and a JPEG must reach its end-of-image marker.
+  /// sequentially with `fail_on = error`, and JPEG, PNG and WebP data must reach the end of
+  /// their container structure.
   ///
   ///     let image = try Image(contentsOf: URL(fileURLWithPath: "photo.jpg"), maxSide: 1024)
   ///     print(image.width, image.height)   // at most 1024 on the longer side
@@ -53,7 +54,7 @@ extension Image {
     let path = url.path
     try Self.checkReadable(path: path)
     if let mapped = try? Data(contentsOf: url, options: .alwaysMapped) {
-      try Self.checkJPEGComplete(mapped, name: path)
+      try Self.checkComplete(mapped, name: path)
     }
     self = try VipsRuntime.run { () throws(ImagingError) in
       try VipsDecoder.decode(.file(path: path), name: path, maxSide: maxSide, pixelLimit: pixelLimit)
@@ -84,7 +85,7 @@ extension Image {
   ) throws(ImagingError) {
     precondition(maxSide.map { $0 >= 1 } ?? true, "Image(data:name:): maxSide must be >= 1")
     if data.isEmpty { throw .emptyFile(file: name) }
-    try Self.checkJPEGComplete(data, name: name)
+    try Self.checkComplete(data, name: name)
     let decoded: Result<Image, ImagingError> = data.withUnsafeBytes { bytes in
       Result { () throws(ImagingError) -> Image in
         try VipsRuntime.run { () throws(ImagingError) in
@@ -95,12 +96,12 @@ extension Image {
     self = try decoded.get()
   }
 
-  /// Throws `.truncated` for a JPEG that ends before its end-of-image marker, which libvips
-  /// does not always report (see `JPEGCompleteness`).
-  static func checkJPEGComplete(_ data: Data, name: String) throws(ImagingError) {
-    let truncated = data.withUnsafeBytes { JPEGCompleteness.isTruncated($0) }
+  /// Throws `.truncated` for JPEG, PNG or WebP data that ends before its structure does,
+  /// which libvips does not always report (see `TruncationCheck`).
+  static func checkComplete(_ data: Data, name: String) throws(ImagingError) {
+    let truncated = data.withUnsafeBytes { TruncationCheck.isTruncated($0) }
     if truncated {
-      throw .truncated(file: name, reason: "the JPEG data ends before its end-of-image marker")
+      throw .truncated(file: name, reason: "the data ends before the end of the image")
     }
   }
 

@@ -81,8 +81,22 @@ import Testing
   func truncatedPNGIsAnErrorOnEveryPath(fraction: Double, maxSide: Int?) throws {
     let bytes = try Data(contentsOf: Fixtures.url("dataset/images/chelsea.png"))
     let cut = Data(bytes.prefix(Int(Double(bytes.count) * fraction)))
-    #expect(throws: ImagingError.self) {
+    #expect {
       try Image(data: cut, name: "cut.png", maxSide: maxSide)
+    } throws: { error in
+      guard case .truncated(let name, _) = error as? ImagingError else { return false }
+      return name == "cut.png"
+    }
+  }
+
+  @Test func truncatedWebPIsAnError() throws {
+    let file = path("whole.webp")
+    let samples = (0..<(64 * 48 * 3)).map { UInt8(($0 * 13) % 256) }
+    try VipsTestFiles.write(
+      samples, width: 64, height: 48, bands: 3, interpretation: VIPS_INTERPRETATION_sRGB, to: file)
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+    #expect(throws: ImagingError.self) {
+      try Image(data: Data(bytes.prefix(bytes.count - 10)), name: "cut.webp")
     }
   }
 
