@@ -12,15 +12,25 @@ static inline int rk_vips_init(const char *program_name) {
 }
 
 // Loading. `fail_on` makes truncated or corrupt input an error instead of a grey image.
-static inline VipsImage *rk_vips_image_new_from_source_failon(
-    VipsSource *source, VipsFailOn fail_on) {
-  return vips_image_new_from_source(source, "", "fail_on", fail_on, NULL);
+// Sequential access matters too: libvips 8.14 reports a PNG cut near its end only when it
+// reads sequentially (random access fills the missing rows with black).
+// Shrink-on-load: JPEG's loader decodes at 1/2, 1/4 or 1/8 scale; sequential access lets
+// the rest of the pipeline stream. (vips_thumbnail_source is not used: in libvips 8.14 it
+// ignores fail_on and returns grey rows for truncated files.)
+static inline VipsImage *rk_vips_image_new_from_source_shrink_failon(
+    VipsSource *source, int shrink, VipsFailOn fail_on) {
+  return vips_image_new_from_source(source, "", "shrink", shrink, "access",
+                                    VIPS_ACCESS_SEQUENTIAL, "fail_on", fail_on, NULL);
 }
 
-static inline int rk_vips_thumbnail_source(
-    VipsSource *source, VipsImage **out, int width, int height, VipsFailOn fail_on) {
-  return vips_thumbnail_source(source, out, width, "height", height, "size", VIPS_SIZE_DOWN,
-                               "fail_on", fail_on, NULL);
+static inline VipsImage *rk_vips_image_new_from_source_sequential_failon(
+    VipsSource *source, VipsFailOn fail_on) {
+  return vips_image_new_from_source(source, "", "access", VIPS_ACCESS_SEQUENTIAL,
+                                    "fail_on", fail_on, NULL);
+}
+
+static inline int rk_vips_thumbnail_image(VipsImage *in, VipsImage **out, int width, int height) {
+  return vips_thumbnail_image(in, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
 }
 
 // Normalisation to RGB.

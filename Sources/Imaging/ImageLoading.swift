@@ -22,8 +22,9 @@ extension Image {
   ///   profile when there is none; Lab, XYZ, scRGB and other colour spaces through
   ///   `vips_colourspace`.
   ///
-  /// Truncated and corrupt files are errors, never grey images: libvips decodes with
-  /// `fail_on = error`.
+  /// Truncated and corrupt files are errors, never grey images: libvips decodes
+  /// sequentially with `fail_on = error`, and JPEG, PNG and WebP data must reach the end of
+  /// their container structure.
   ///
   ///     let image = try Image(contentsOf: URL(fileURLWithPath: "photo.jpg"), maxSide: 1024)
   ///     print(image.width, image.height)   // at most 1024 on the longer side
@@ -31,9 +32,10 @@ extension Image {
   /// - Parameters:
   ///   - url: a file URL.
   ///   - maxSide: the longest side of the result, in pixels, or `nil` for full size. Larger
-  ///     images shrink while decoding (`vips_thumbnail`: JPEG and WebP decode at a reduced
-  ///     scale, other formats stream through the shrink), so memory stays bounded by the
-  ///     result's size; smaller images are never enlarged. Must be at least 1.
+  ///     images shrink while decoding (JPEG decodes at 1/2, 1/4 or 1/8 scale, PNG and TIFF
+  ///     rows stream through `vips_thumbnail_image`), so memory stays bounded by the result's
+  ///     size; WebP and GIF decoders hold the whole frame. Smaller images are never
+  ///     enlarged. Must be at least 1.
   ///     Default: `nil`.
   ///   - pixelLimit: when `maxSide` is `nil`, the most pixels (width x height) the file may
   ///     hold. Default: ``defaultPixelLimit`` (100 megapixels).
@@ -43,7 +45,7 @@ extension Image {
   /// - Complexity: O(pixels of the result) time and memory, plus the decoder's streaming
   ///   buffers.
   ///
-  /// Reference: libvips `vips_thumbnail`, `vips_autorot`, `vips_icc_transform`,
+  /// Reference: libvips `vips_thumbnail_image`, `vips_autorot`, `vips_icc_transform`,
   /// <https://www.libvips.org/API/current/>.
   public init(
     contentsOf url: URL, maxSide: Int? = nil, pixelLimit: Int = Image.defaultPixelLimit
@@ -51,6 +53,9 @@ extension Image {
     precondition(maxSide.map { $0 >= 1 } ?? true, "Image(contentsOf:): maxSide must be >= 1")
     let path = url.path
     try Self.checkReadable(path: path)
+    if let mapped = try? Data(contentsOf: url, options: .alwaysMapped) {
+      try Self.checkComplete(mapped, name: path)
+    }
     self = try VipsRuntime.run { () throws(ImagingError) in
       try VipsDecoder.decode(.file(path: path), name: path, maxSide: maxSide, pixelLimit: pixelLimit)
     }
@@ -80,6 +85,7 @@ extension Image {
   ) throws(ImagingError) {
     precondition(maxSide.map { $0 >= 1 } ?? true, "Image(data:name:): maxSide must be >= 1")
     if data.isEmpty { throw .emptyFile(file: name) }
+    try Self.checkComplete(data, name: name)
     let decoded: Result<Image, ImagingError> = data.withUnsafeBytes { bytes in
       Result { () throws(ImagingError) -> Image in
         try VipsRuntime.run { () throws(ImagingError) in
@@ -88,6 +94,15 @@ extension Image {
       }
     }
     self = try decoded.get()
+  }
+
+  /// Throws `.truncated` for JPEG, PNG or WebP data that ends before its structure does,
+  /// which libvips does not always report (see `TruncationCheck`).
+  static func checkComplete(_ data: Data, name: String) throws(ImagingError) {
+    let truncated = data.withUnsafeBytes { TruncationCheck.isTruncated($0) }
+    if truncated {
+      throw .truncated(file: name, reason: "the data ends before the end of the image")
+    }
   }
 
   /// Throws `.fileNotFound` or `.emptyFile` before libvips sees the path, so those two common

@@ -26,8 +26,8 @@ enum VipsInput {
 
 /// The decode pipeline behind ``Image/init(contentsOf:maxSide:pixelLimit:)`` (internal).
 ///
-/// header (lazy) → size check → shrink-on-load (`vips_thumbnail_source`) when over `maxSide`
-/// → `vips_autorot` → CMYK through ICC to sRGB, other colour spaces through
+/// header (lazy) → size check → shrink-on-load (JPEG `shrink`, sequential access,
+/// `vips_thumbnail_image`) when over `maxSide` → `vips_autorot` → CMYK through ICC to sRGB, other colour spaces through
 /// `vips_colourspace` → samples to Float in Swift: grey replicated to RGB, alpha flattened
 /// onto white, divided by 255 or 65535.
 enum VipsDecoder {
@@ -48,12 +48,19 @@ enum VipsDecoder {
     var image: VipsImagePointer
     if let maxSide, max(uprightWidth, uprightHeight) > maxSide {
       VipsRuntime.release(header)
-      image = try shrinkOnLoad(input, name: name, maxSide: maxSide)
+      image = try shrinkOnLoad(
+        input, name: name, longerSide: max(width, height), maxSide: maxSide)
     } else if width * height > pixelLimit {
       VipsRuntime.release(header)
       throw .tooLarge(file: name, width: uprightWidth, height: uprightHeight, limit: pixelLimit)
     } else {
-      image = header
+      // Decode once, sequentially, so damaged data fails here; later steps (rotation) then
+      // read from memory in any order.
+      VipsRuntime.clearError()
+      let decoded = vips_image_copy_memory(header)
+      VipsRuntime.release(header)
+      guard let decoded else { throw classify(VipsRuntime.takeErrorMessage(), file: name) }
+      image = decoded
     }
 
     image = try step(image, name: name) { rk_vips_autorot($0, $1) }
@@ -62,7 +69,7 @@ enum VipsDecoder {
     return try readRGB(image, name: name)
   }
 
-  /// Opens the image lazily: libvips reads the header, not the pixels.
+  /// Opens the image lazily for sequential reading: libvips reads the header, not the pixels.
   static func openHeader(_ input: VipsInput, name: String) throws(ImagingError) -> VipsImagePointer {
     let source: UnsafeMutablePointer<VipsSource>
     switch input.openSource() {
@@ -71,18 +78,20 @@ enum VipsDecoder {
     }
     defer { g_object_unref(UnsafeMutableRawPointer(source)) }
     VipsRuntime.clearError()
-    guard let image = rk_vips_image_new_from_source_failon(source, failOn) else {
+    guard let image = rk_vips_image_new_from_source_sequential_failon(source, failOn) else {
       throw classify(VipsRuntime.takeErrorMessage(), file: name)
     }
     return image
   }
 
-  /// Decodes at most `maxSide` pixels on the longer side: JPEG and WebP decode at a reduced
-  /// scale, other formats stream through a shrink, so the full image is never in memory.
+  /// Decodes at most `maxSide` pixels on the longer side without holding the full image:
+  /// JPEG decodes at 1/2, 1/4 or 1/8 scale (the largest that keeps the longer side at least
+  /// `maxSide`), every format loads with sequential access, and `vips_thumbnail_image` shrinks
+  /// the rest while the rows stream through. The loader keeps `fail_on`, so damaged data
+  /// still fails.
   private static func shrinkOnLoad(
-    _ input: VipsInput, name: String, maxSide: Int
+    _ input: VipsInput, name: String, longerSide: Int, maxSide: Int
   ) throws(ImagingError) -> VipsImagePointer {
-    let side = Int32(clamping: maxSide)
     let source: UnsafeMutablePointer<VipsSource>
     switch input.openSource() {
     case .success(let opened): source = opened
@@ -90,14 +99,18 @@ enum VipsDecoder {
     }
     defer { g_object_unref(UnsafeMutableRawPointer(source)) }
     VipsRuntime.clearError()
-    var output: UnsafeMutablePointer<VipsImage>?
-    if rk_vips_thumbnail_source(source, &output, side, side, failOn) != 0 {
-      let message = VipsRuntime.takeErrorMessage()
-      if let output { VipsRuntime.release(output) }
-      throw classify(message, file: name)
-    }
-    guard let output else { throw .undecodable(file: name, reason: "libvips returned no image") }
-    return output
+    let loader = vips_foreign_find_load_source(source).map { String(cString: $0) } ?? ""
+    var shrink = 1
+    while shrink < 8 && longerSide / (shrink * 2) >= maxSide { shrink *= 2 }
+    VipsRuntime.clearError()
+    let loaded =
+      loader.hasPrefix("jpegload")
+      ? rk_vips_image_new_from_source_shrink_failon(source, Int32(shrink), failOn)
+      : rk_vips_image_new_from_source_sequential_failon(source, failOn)
+    guard let image = loaded else { throw classify(VipsRuntime.takeErrorMessage(), file: name) }
+    // vips_thumbnail_image applies the EXIF orientation itself, after shrinking.
+    let side = Int32(clamping: maxSide)
+    return try step(image, name: name) { rk_vips_thumbnail_image($0, $1, side, side) }
   }
 
   /// Brings CMYK and the non-RGB colour spaces (Lab, XYZ, scRGB, ...) to sRGB.

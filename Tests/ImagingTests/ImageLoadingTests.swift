@@ -59,10 +59,44 @@ import Testing
     }
   }
 
-  @Test func truncatedPNGIsAnError() throws {
+  @Test(arguments: [0.3, 0.95, 0.999], [nil, 64] as [Int?])
+  func jpegCutAnywhereIsTruncatedOnEveryPath(fraction: Double, maxSide: Int?) throws {
+    let bytes = try Data(contentsOf: Fixtures.url("dataset/images/rocket.jpg"))
+    let cut = Data(bytes.prefix(Int(Double(bytes.count) * fraction)))
+    #expect {
+      try Image(data: cut, name: "cut.jpg", maxSide: maxSide)
+    } throws: { error in
+      guard case .truncated(let name, _) = error as? ImagingError else { return false }
+      return name == "cut.jpg"
+    }
+  }
+
+  @Test func jpegWithDataAfterTheEndMarkerLoads() throws {
+    let bytes = try Data(contentsOf: Fixtures.url("dataset/images/rocket.jpg"))
+    let image = try Image(data: bytes + Data(repeating: 0xAB, count: 5000), name: "trailing.jpg")
+    #expect(image == (try Image(data: bytes, name: "rocket.jpg")))
+  }
+
+  @Test(arguments: [0.5, 0.999], [nil, 64] as [Int?])
+  func truncatedPNGIsAnErrorOnEveryPath(fraction: Double, maxSide: Int?) throws {
     let bytes = try Data(contentsOf: Fixtures.url("dataset/images/chelsea.png"))
+    let cut = Data(bytes.prefix(Int(Double(bytes.count) * fraction)))
+    #expect {
+      try Image(data: cut, name: "cut.png", maxSide: maxSide)
+    } throws: { error in
+      guard case .truncated(let name, _) = error as? ImagingError else { return false }
+      return name == "cut.png"
+    }
+  }
+
+  @Test func truncatedWebPIsAnError() throws {
+    let file = path("whole.webp")
+    let samples = (0..<(64 * 48 * 3)).map { UInt8(($0 * 13) % 256) }
+    try VipsTestFiles.write(
+      samples, width: 64, height: 48, bands: 3, interpretation: VIPS_INTERPRETATION_sRGB, to: file)
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
     #expect(throws: ImagingError.self) {
-      try Image(data: Data(bytes.prefix(bytes.count / 2)), name: "half.png")
+      try Image(data: Data(bytes.prefix(bytes.count - 10)), name: "cut.webp")
     }
   }
 
@@ -211,6 +245,11 @@ import Testing
     #expect(pixel(image, 17, 2).allSatisfy { $0 > 0.8 }, "marker at the top-right")
     #expect(pixel(image, 2, 2).allSatisfy { $0 < 0.2 }, "top-left is background")
     #expect(pixel(image, 17, 37).allSatisfy { $0 < 0.2 }, "bottom-right is background")
+
+    // The shrink-on-load path rotates too.
+    let small = try Image(contentsOf: URL(fileURLWithPath: file), maxSide: 10)
+    #expect(small.width == 5 && small.height == 10)
+    #expect(pixel(small, 4, 0).allSatisfy { $0 > 0.5 }, "marker at the top-right")
   }
 
   @Test func firstFrameOfAnAnimatedGIF() throws {
@@ -237,6 +276,39 @@ import Testing
     let image = try Image(contentsOf: URL(fileURLWithPath: file))
     #expect(image.width == 7 && image.height == 5)
     #expect(image.pixels == samples.map { Float($0) / 255 })
+  }
+
+  @Test func concurrentFailuresKeepTheirOwnErrors() async throws {
+    let jpeg = try Data(contentsOf: Fixtures.url("dataset/images/rocket.jpg"))
+    let truncated = Data(jpeg.prefix(jpeg.count / 2))
+    let text = Data("plain text".utf8)
+    // 24 loads at once, three kinds interleaved; libvips has one process-wide error buffer.
+    let outcomes = await withTaskGroup(of: (Int, String).self) { group in
+      for index in 0..<24 {
+        group.addTask {
+          let data = [jpeg, truncated, text][index % 3]
+          do {
+            let image = try Image(data: data, name: "item-\(index)", maxSide: 64)
+            return (index, "ok \(image.width)")
+          } catch let error as ImagingError {
+            switch error {
+            case .truncated(let file, _): return (index, "truncated \(file)")
+            case .unsupported(let file, _): return (index, "unsupported \(file)")
+            default: return (index, "other \(error)")
+            }
+          } catch {
+            return (index, "untyped \(error)")
+          }
+        }
+      }
+      var all: [Int: String] = [:]
+      for await (index, outcome) in group { all[index] = outcome }
+      return all
+    }
+    for index in 0..<24 {
+      let expected = ["ok 64", "truncated item-\(index)", "unsupported item-\(index)"][index % 3]
+      #expect(outcomes[index] == expected)
+    }
   }
 
   // MARK: Size limits
