@@ -49,16 +49,20 @@ enum VipsRuntime {
   /// Whether this thread runs the diagnosing pass of ``run(_:)``.
   @TaskLocal private static var isDiagnosing = false
 
-  /// Serialises diagnosing passes: only their holder clears or reads the error buffer.
-  private static let diagnosisLock = NSLock()
+  /// Normal passes share it; a diagnosing pass holds it exclusively, so no other thread's
+  /// libvips call can add to, clear or freeze (`vips_error_freeze`, used while sniffing
+  /// formats) the process-wide error buffer while the diagnosing pass reads it.
+  private static let exclusion = ReadWriteLock()
 
   /// Runs a sequence of libvips calls; when it fails, runs it again alone to get libvips'
-  /// own message for this input (see the type's notes).
+  /// own message for this input (see the type's notes). Not reentrant: `body` must not call
+  /// `run` itself.
   static func run<Value>(_ body: () throws(ImagingError) -> Value) throws(ImagingError) -> Value {
-    if case .success(let value) = Result(catching: body) { return value }
-    diagnosisLock.lock()
-    defer { diagnosisLock.unlock() }
-    let result: Result<Value, ImagingError> = $isDiagnosing.withValue(true) { Result(catching: body) }
+    let first = exclusion.withReadLock { Result(catching: body) }
+    if case .success(let value) = first { return value }
+    let result: Result<Value, ImagingError> = exclusion.withWriteLock {
+      $isDiagnosing.withValue(true) { Result(catching: body) }
+    }
     return try result.get()
   }
 
