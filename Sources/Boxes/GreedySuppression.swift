@@ -3,8 +3,9 @@
 ///
 /// `order` lists the candidates in visiting order (decreasing score). The candidates are copied
 /// once into coordinate arrays with precomputed areas. The first remaining candidate is kept;
-/// one pass over the remaining ones drops those whose IoU with it exceeds the threshold and
-/// packs the survivors to the front, so each later pass reads fewer candidates, sequentially.
+/// a branch-free pass over the remaining ones flags those whose IoU with it exceeds the
+/// threshold, and, when any is flagged, a second pass packs the survivors to the front, so
+/// each later pass reads fewer candidates, sequentially.
 ///
 /// - Returns: The kept indices, in visiting order.
 /// - Complexity: O(*n* · *k*) time for *n* candidates and *k* kept boxes, O(*n*) memory.
@@ -33,6 +34,9 @@ func greedySuppression(boxes: [Box], order: [Int], iouThreshold: Double) -> [Int
     }
   }
 
+  let isSuppressed = UnsafeMutablePointer<UInt8>.allocate(capacity: count)
+  defer { isSuppressed.deallocate() }
+
   var kept: [Int] = []
   var remaining = count
   var head = 0
@@ -43,15 +47,29 @@ func greedySuppression(boxes: [Box], order: [Int], iouThreshold: Double) -> [Int
     let keptX2 = x2[head]
     let keptY2 = y2[head]
     let keptArea = area[head]
-    var write = head + 1
-    var read = head + 1
-    while read < remaining {
-      let width = Box.positivePart(Box.smaller(keptX2, x2[read]) - Box.larger(keptX1, x1[read]))
-      let height = Box.positivePart(Box.smaller(keptY2, y2[read]) - Box.larger(keptY1, y1[read]))
+    let first = head + 1
+    // Pass 1 (branch-free, vectorisable): flag the candidates this box suppresses. A NaN IoU
+    // (zero-area pairs, NaN coordinates) never suppresses, as in torchvision.
+    var anySuppressed: UInt8 = 0
+    for read in first..<max(first, remaining) {
+      let width = Box.positivePart(
+        Box.fastSmaller(keptX2, x2[read]) - Box.fastLarger(keptX1, x1[read]))
+      let height = Box.positivePart(
+        Box.fastSmaller(keptY2, y2[read]) - Box.fastLarger(keptY1, y1[read]))
       let inter = width * height
       let iou = inter / (keptArea + area[read] - inter)
-      // NaN IoU (zero-area pairs, NaN coordinates) never suppresses, as in torchvision.
-      if !(iou > threshold) {
+      let flag: UInt8 = iou > threshold ? 1 : 0
+      isSuppressed[read] = flag
+      anySuppressed |= flag
+    }
+    // Pass 2, only when something was suppressed: pack the survivors to the front, starting
+    // at the first suppressed candidate.
+    if anySuppressed != 0 {
+      var write = first
+      while isSuppressed[write] == 0 {
+        write += 1
+      }
+      for read in (write + 1)..<remaining where isSuppressed[read] == 0 {
         x1[write] = x1[read]
         y1[write] = y1[read]
         x2[write] = x2[read]
@@ -60,9 +78,8 @@ func greedySuppression(boxes: [Box], order: [Int], iouThreshold: Double) -> [Int
         ids[write] = ids[read]
         write += 1
       }
-      read += 1
+      remaining = write
     }
-    remaining = write
     head += 1
   }
   return kept

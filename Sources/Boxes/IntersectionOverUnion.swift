@@ -96,6 +96,16 @@ extension Box {
     a.isNaN || b.isNaN ? .nan : (a < b ? a : b)
   }
 
+  /// `a > b ? a : b`: the larger of two numbers, or `b` when either is NaN (SSE `maxss`).
+  /// Only for kernels whose result is NaN anyway when a coordinate is NaN.
+  @inline(__always)
+  static func fastLarger(_ a: Float, _ b: Float) -> Float { a > b ? a : b }
+
+  /// `a < b ? a : b`: the smaller of two numbers, or `b` when either is NaN (SSE `minss`).
+  /// Only for kernels whose result is NaN anyway when a coordinate is NaN.
+  @inline(__always)
+  static func fastSmaller(_ a: Float, _ b: Float) -> Float { a < b ? a : b }
+
   /// `max(0, value)` that keeps NaN (as `Tensor.clamp(min: 0)` does).
   @inline(__always)
   static func positivePart(_ value: Float) -> Float {

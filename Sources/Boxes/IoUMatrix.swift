@@ -87,7 +87,9 @@ public struct IoUMatrix: Hashable, Sendable {
   }
 
   // The two row kernels repeat the pairwise formulas of `Box.iou` and `Box.generalizedIoU` on
-  // structure-of-arrays input so the compiler can vectorise the inner loop.
+  // structure-of-arrays input so the compiler can vectorise the inner loop. They use the plain
+  // `Box.fastLarger`/`fastSmaller` (one `maxps`/`minps` each): with a NaN coordinate the area,
+  // hence the union and the result, is NaN either way.
 
   @inline(__always)
   private static func iouRow(
@@ -97,8 +99,8 @@ public struct IoUMatrix: Hashable, Sendable {
   ) {
     let area = box.area
     for j in 0..<count {
-      let width = Box.positivePart(Box.smaller(box.x2, x2s[j]) - Box.larger(box.x1, x1s[j]))
-      let height = Box.positivePart(Box.smaller(box.y2, y2s[j]) - Box.larger(box.y1, y1s[j]))
+      let width = Box.positivePart(Box.fastSmaller(box.x2, x2s[j]) - Box.fastLarger(box.x1, x1s[j]))
+      let height = Box.positivePart(Box.fastSmaller(box.y2, y2s[j]) - Box.fastLarger(box.y1, y1s[j]))
       let inter = width * height
       output[j] = inter / (area + areas[j] - inter)
     }
@@ -112,14 +114,14 @@ public struct IoUMatrix: Hashable, Sendable {
   ) {
     let area = box.area
     for j in 0..<count {
-      let width = Box.positivePart(Box.smaller(box.x2, x2s[j]) - Box.larger(box.x1, x1s[j]))
-      let height = Box.positivePart(Box.smaller(box.y2, y2s[j]) - Box.larger(box.y1, y1s[j]))
+      let width = Box.positivePart(Box.fastSmaller(box.x2, x2s[j]) - Box.fastLarger(box.x1, x1s[j]))
+      let height = Box.positivePart(Box.fastSmaller(box.y2, y2s[j]) - Box.fastLarger(box.y1, y1s[j]))
       let inter = width * height
       let union = area + areas[j] - inter
       let enclosingWidth = Box.positivePart(
-        Box.larger(box.x2, x2s[j]) - Box.smaller(box.x1, x1s[j]))
+        Box.fastLarger(box.x2, x2s[j]) - Box.fastSmaller(box.x1, x1s[j]))
       let enclosingHeight = Box.positivePart(
-        Box.larger(box.y2, y2s[j]) - Box.smaller(box.y1, y1s[j]))
+        Box.fastLarger(box.y2, y2s[j]) - Box.fastSmaller(box.y1, y1s[j]))
       let enclosing = enclosingWidth * enclosingHeight
       output[j] = inter / union - (enclosing - union) / enclosing
     }

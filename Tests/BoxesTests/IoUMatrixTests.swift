@@ -27,3 +27,14 @@ import Testing
     #expect(noColumns.row(0).isEmpty)
   }
 }
+
+@Suite struct IoUMatrixNaNTests {
+  @Test(arguments: IoUMatrix.Measure.allCases)
+  func nanCoordinatesGiveNaNLikeThePairwiseFunctions(measure: IoUMatrix.Measure) {
+    let rows = [Box(x1: .nan, y1: 0, x2: 5, y2: 5), Box(x1: 0, y1: 0, x2: 5, y2: 5)]
+    let columns = [Box(x1: 1, y1: 1, x2: 4, y2: .nan), Box(x1: 1, y1: 1, x2: 4, y2: 4)]
+    let matrix = IoUMatrix(rows: rows, columns: columns, measure: measure)
+    #expect(matrix.values.map(\.isNaN) == [true, true, true, false])
+    #expect(rows[0].iou(columns[1]).isNaN && rows[1].generalizedIoU(columns[0]).isNaN)
+  }
+}
