@@ -38,7 +38,13 @@ public struct BoxCoder: Hashable, Sendable {
     /// Weight of the log height ratio.
     public var height: Float
 
-    /// Creates weights; each must be finite and positive.
+    /// Creates weights; each must be finite and positive (a precondition).
+    ///
+    /// - Parameters:
+    ///   - x: Multiplier of `dx`, unitless. torchvision's Faster R-CNN box head uses `10`.
+    ///   - y: Multiplier of `dy`, unitless. torchvision's Faster R-CNN box head uses `10`.
+    ///   - width: Multiplier of `dw`, unitless. torchvision's Faster R-CNN box head uses `5`.
+    ///   - height: Multiplier of `dh`, unitless. torchvision's Faster R-CNN box head uses `5`.
     public init(x: Float, y: Float, width: Float, height: Float) {
       precondition(
         [x, y, width, height].allSatisfy { $0.isFinite && $0 > 0 },

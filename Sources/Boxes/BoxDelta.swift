@@ -18,6 +18,12 @@ public struct BoxDelta: Hashable, Sendable {
   public var dh: Float
 
   /// Creates a delta from its four components.
+  ///
+  /// - Parameters:
+  ///   - dx: Weighted horizontal centre shift, in anchor widths.
+  ///   - dy: Weighted vertical centre shift, in anchor heights.
+  ///   - dw: Weighted natural log of the width ratio.
+  ///   - dh: Weighted natural log of the height ratio.
   public init(dx: Float, dy: Float, dw: Float, dh: Float) {
     self.dx = dx
     self.dy = dy
