@@ -51,7 +51,7 @@ func greedySuppression(boxes: [Box], order: [Int], iouThreshold: Double) -> [Int
     // Pass 1 (branch-free, vectorisable): flag the candidates this box suppresses. A NaN IoU
     // (zero-area pairs, NaN coordinates) never suppresses, as in torchvision.
     var anySuppressed: UInt8 = 0
-    for read in first..<max(first, remaining) {
+    for read in first..<remaining {
       let width = Box.positivePart(
         Box.fastSmaller(keptX2, x2[read]) - Box.fastLarger(keptX1, x1[read]))
       let height = Box.positivePart(
