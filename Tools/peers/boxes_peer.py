@@ -122,6 +122,8 @@ def main():
         (f"nms/{label}", lambda: nms(boxes, scores, 0.5), arguments.repeats),
         (f"batched-nms/{label}", lambda: batched_nms(boxes, scores, classes, 0.5), arguments.repeats),
     ]
+    if arguments.repeats <= 0:
+        return
     with torch.inference_mode():
         for name, function, repeats in cases:
             median, fastest = median_ms(function, repeats)
