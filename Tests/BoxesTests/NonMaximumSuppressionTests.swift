@@ -95,9 +95,4 @@ import Testing
     #expect(floatThreshold(0.5) == 0.5)
     #expect(floatThreshold(Double(Float(0.7))) == Float(0.7))
   }
-
-  @Test func scoreOrderIsDescendingWithIndexTieBreak() {
-    let scores: [Float] = [0.3, 0.7, 0.7, 0.3, .nan, -2, 0.7]
-    #expect(descendingScoreOrder(scores) == [1, 2, 6, 0, 3, 5])
-  }
 }
