@@ -5,6 +5,7 @@ import PackageDescription
 
 let package = Package(
   name: "RegionKitBenchmarks",
+  platforms: [.macOS(.v13)],
   dependencies: [
     .package(name: "RegionKit", path: ".."),
     .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
