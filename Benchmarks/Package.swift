@@ -1,0 +1,33 @@
+// swift-tools-version: 6.1
+// RegionKit benchmarks: a separate package, so benchmark tooling never reaches the library's users.
+// Run with `swift package --allow-writing-to-package-directory benchmark` (`make bench`).
+import PackageDescription
+
+let package = Package(
+  name: "RegionKitBenchmarks",
+  platforms: [.macOS(.v13)],
+  dependencies: [
+    .package(name: "RegionKit", path: ".."),
+    .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+  ],
+  targets: [
+    // Seeded inputs shared by the benchmarks and the torchvision peer (Tools/peers/boxes_peer.py).
+    .target(
+      name: "BenchmarkInputs",
+      dependencies: [.product(name: "Boxes", package: "RegionKit")]),
+    .executableTarget(
+      name: "BoxesBenchmarks",
+      dependencies: [
+        "BenchmarkInputs",
+        .product(name: "Boxes", package: "RegionKit"),
+        .product(name: "Benchmark", package: "benchmark"),
+      ],
+      path: "Benchmarks/BoxesBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    // Prints RegionKit's NMS results on the benchmark input, for the parity check in
+    // Tools/peers/compare_boxes.sh.
+    .executableTarget(
+      name: "BoxesPeerCheck",
+      dependencies: ["BenchmarkInputs", .product(name: "Boxes", package: "RegionKit")]),
+  ]
+)
