@@ -52,9 +52,7 @@ struct Draw: ParsableCommand {
     guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
     guard lineWidth >= 1 else { throw ValidationError("--line-width must be at least 1, got \(lineWidth)") }
     if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
-    guard ImageEncoding(pathExtension: URL(fileURLWithPath: output).pathExtension) != nil else {
-      throw ValidationError("-o \(output): use a .png or .jpg file name")
-    }
+    try validateOutputPath(output)
   }
 
   func run() throws {
@@ -75,10 +73,7 @@ struct Draw: ParsableCommand {
         picture.drawBox(box, color: item.color, lineWidth: lineWidth)
       }
     }
-    let outputURL = URL(fileURLWithPath: output)
-    try FileManager.default.createDirectory(
-      at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try picture.write(to: outputURL)
+    try writePicture(picture, to: output)
     print("\(output): \(drawn.count) of \(labelled.boxes.count) \(labelled.kind) drawn on \(picture.width)x\(picture.height)")
   }
 }
