@@ -70,6 +70,47 @@ public struct RecallSummary: Sendable, Hashable, Codable {
   /// Records whose image is not in the dataset, by the record's `image`.
   public var unmatchedRecords: [String]
 
+  /// Creates a summary from its numbers (``RecallReport`` computes them; decoding
+  /// `summary.json` gives them back).
+  ///
+  /// - Parameters:
+  ///   - method: The method's name.
+  ///   - iouThresholds: IoU thresholds.
+  ///   - proposalCounts: Proposal counts, ascending.
+  ///   - imageCount: Number of images.
+  ///   - objectCount: Number of objects.
+  ///   - recall: `recall[t][k]`.
+  ///   - averageRecall: AR per count.
+  ///   - averageBestOverlap: ABO per count.
+  ///   - meanAverageBestOverlap: MABO per count.
+  ///   - categories: ABO per category.
+  ///   - sizes: Recall per size class.
+  ///   - meanSecondsPerImage: Mean seconds per image.
+  ///   - meanProposalsPerImage: Mean proposals per image.
+  ///   - missingImages: Images without a record.
+  ///   - failedImages: Images whose record failed.
+  ///   - unmatchedRecords: Records of unknown images.
+  public init(
+    method: String, iouThresholds: [Double], proposalCounts: [Int], imageCount: Int, objectCount: Int, recall: [[Double]], averageRecall: [Double], averageBestOverlap: [Double], meanAverageBestOverlap: [Double], categories: [CategoryOverlap], sizes: [SizeRecall], meanSecondsPerImage: Double?, meanProposalsPerImage: Double, missingImages: [String], failedImages: [String], unmatchedRecords: [String]
+  ) {
+    self.method = method
+    self.iouThresholds = iouThresholds
+    self.proposalCounts = proposalCounts
+    self.imageCount = imageCount
+    self.objectCount = objectCount
+    self.recall = recall
+    self.averageRecall = averageRecall
+    self.averageBestOverlap = averageBestOverlap
+    self.meanAverageBestOverlap = meanAverageBestOverlap
+    self.categories = categories
+    self.sizes = sizes
+    self.meanSecondsPerImage = meanSecondsPerImage
+    self.meanProposalsPerImage = meanProposalsPerImage
+    self.missingImages = missingImages
+    self.failedImages = failedImages
+    self.unmatchedRecords = unmatchedRecords
+  }
+
   /// Recall at one IoU threshold and proposal count.
   ///
   /// - Parameters:

@@ -55,14 +55,17 @@ import Testing
   }
 
   /// Optional: `REGIONKIT_COCOEVAL_DIR` names a folder written by
-  /// `verify_cocoeval.py --ground-truth ... --out DIR` (e.g. on coco-tiny).
+  /// `verify_cocoeval.py --ground-truth ... --out DIR` (e.g. on coco-tiny), or a folder like
+  /// `Fixtures/cocoeval` with its own `ground_truth.json`. Prints the largest difference.
   @Test(.enabled(if: ProcessInfo.processInfo.environment["REGIONKIT_COCOEVAL_DIR"] != nil))
   func matchesPycocotoolsOnExternalGroundTruth() throws {
     let folder = URL(
       fileURLWithPath: ProcessInfo.processInfo.environment["REGIONKIT_COCOEVAL_DIR"] ?? "")
     let expected = folder.appendingPathComponent("expected.json")
     let want = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: expected))
-    let groundTruth = URL(fileURLWithPath: try #require(want.groundTruth))
+    let groundTruth =
+      want.groundTruth.map { URL(fileURLWithPath: $0) }
+      ?? folder.appendingPathComponent("ground_truth.json")
     let (difference, result, warnings) = try Self.maximumDifference(
       groundTruth: groundTruth, detections: folder.appendingPathComponent("detections.json"),
       expected: expected)
