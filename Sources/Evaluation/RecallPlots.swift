@@ -62,6 +62,10 @@ public enum RecallPlots {
       title: "AR@1000 versus time", xLabel: "seconds per image", yLabel: "AR@1000",
       isLogX: (times.max() ?? 1) > 20 * (times.min() ?? 1))
     speed.yRange = 0...1
+    if let low = times.min(), let high = times.max() {
+      // Keep markers off the frame: half a step of room on each side.
+      speed.xRange = speed.isLogX ? (low / 2)...(high * 2) : 0...(high * 1.25)
+    }
     speed.series = timed.map { LinePlot.Series(name: $0.0, x: [$0.1], y: [$0.2], style: .markers) }
     plots.append(("ar1000_vs_seconds", speed))
     for index in plots.indices { plots[index].1.identifier = plots[index].0 }
