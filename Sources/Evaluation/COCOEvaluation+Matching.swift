@@ -26,7 +26,8 @@ extension COCOEvaluation {
     let thresholds = configuration.iouThresholds
     let ignoredInRange = objects.map { $0.isIgnored || !range.contains($0.area) }
     // Objects that count first, ignored ones last, each group in source order.
-    let order = objects.indices.filter { !ignoredInRange[$0] }
+    let order =
+      objects.indices.filter { !ignoredInRange[$0] }
       + objects.indices.filter { ignoredInRange[$0] }
     let isIgnored = order.map { ignoredInRange[$0] }
     let isCrowd = order.map { objects[$0].isCrowd }

@@ -232,7 +232,9 @@ public struct COCOEvaluation: Sendable {
   ///   - stop: The last value.
   ///   - count: Number of values, ≥ 2.
   /// - Returns: The values, bit-identical to numpy's.
-  public static func linearlySpaced(from start: Double, through stop: Double, count: Int) -> [Double] {
+  public static func linearlySpaced(from start: Double, through stop: Double, count: Int)
+    -> [Double]
+  {
     precondition(count >= 2, "linearlySpaced: count must be >= 2")
     let step = (stop - start) / Double(count - 1)
     var values = (0..<count).map { Double($0) * step + start }

@@ -49,7 +49,7 @@ public struct COCOEvaluationResult: Sendable {
   public func precision(t: Int, r: Int, k: Int, a: Int, m: Int) -> Double {
     let c = configuration
     let index =
-    (((t * c.recallThresholds.count + r) * categoryIDs.count + k) * c.areaRanges.count + a)
+      (((t * c.recallThresholds.count + r) * categoryIDs.count + k) * c.areaRanges.count + a)
       * c.maxDetections.count + m
     return precision[index]
   }
@@ -64,7 +64,8 @@ public struct COCOEvaluationResult: Sendable {
   /// - Returns: Recall in 0...1, or `-1`.
   public func recall(t: Int, k: Int, a: Int, m: Int) -> Double {
     let c = configuration
-    return recall[((t * categoryIDs.count + k) * c.areaRanges.count + a) * c.maxDetections.count + m]
+    return recall[
+      ((t * categoryIDs.count + k) * c.areaRanges.count + a) * c.maxDetections.count + m]
   }
 
   /// pycocotools' `_summarize`: the mean of the table's entries that are not `-1`.
@@ -165,13 +166,19 @@ public struct COCOEvaluationResult: Sendable {
       let (isPrecision, threshold, area, limit) = row
       let title = isPrecision ? "Average Precision" : "Average Recall"
       let kind = isPrecision ? "(AP)" : "(AR)"
-      let iou = threshold.map { String(format: "%0.2f", $0).padding(toLength: 9, withPad: " ", startingAt: 0) }
+      let iou =
+        threshold.map {
+          String(format: "%0.2f", $0).padding(toLength: 9, withPad: " ", startingAt: 0)
+        }
         ?? String(
           format: "%0.2f:%0.2f", configuration.iouThresholds.first ?? 0,
           configuration.iouThresholds.last ?? 0)
       let paddedArea = String(repeating: " ", count: max(0, 6 - area.count)) + area
       let paddedLimit = String(format: "%3d", limit)
-      return " \(title.padding(toLength: 18, withPad: " ", startingAt: 0)) \(kind) @[ IoU=\(iou) | area=\(paddedArea) | maxDets=\(paddedLimit) ] = \(String(format: "%0.3f", values[index]))"
+      let name = title.padding(toLength: 18, withPad: " ", startingAt: 0)
+      let value = String(format: "%0.3f", values[index])
+      return
+        " \(name) \(kind) @[ IoU=\(iou) | area=\(paddedArea) | maxDets=\(paddedLimit) ] = \(value)"
     }
   }
 
@@ -213,7 +220,8 @@ public struct COCOEvaluationResult: Sendable {
         recalls.append(truePositives / Double(counted))
         precisions.append(truePositives / (falsePositives + truePositives + epsilon))
       }
-      let recallIndex = ((t * categoryIDs.count + k) * c.areaRanges.count + a) * c.maxDetections.count + m
+      let recallIndex =
+        ((t * categoryIDs.count + k) * c.areaRanges.count + a) * c.maxDetections.count + m
       recall[recallIndex] = recalls.last ?? 0
       // Monotone envelope, from the end.
       if precisions.count > 1 {

@@ -85,9 +85,11 @@ public struct HTMLReport: Sendable {
     out += "<h2>Summary</h2>\n<table><tr>"
     out += RecallTable.headers.map { "<th>\(e($0))</th>" }.joined() + "</tr>\n"
     for row in table.rows {
-      out += "<tr>" + row.enumerated().map { index, cell in
-        index == 0 ? "<td>\(e(cell))</td>" : "<td class=\"n\">\(e(cell))</td>"
-      }.joined() + "</tr>\n"
+      out +=
+        "<tr>"
+        + row.enumerated().map { index, cell in
+          index == 0 ? "<td>\(e(cell))</td>" : "<td class=\"n\">\(e(cell))</td>"
+        }.joined() + "</tr>\n"
     }
     out += "</table>\n<h2>Plots</h2>\n<div class=\"plots\">\n"
     for plot in plots { out += plot.svg() }
@@ -111,7 +113,8 @@ public struct HTMLReport: Sendable {
         for overlay in byFile[file] ?? [] {
           out += "<figure>"
           if let png = overlay.png {
-            out += "<img alt=\"\(e(overlay.method)) on \(e(file))\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
+            let source = "data:image/png;base64," + png.base64EncodedString()
+            out += "<img alt=\"\(e(overlay.method)) on \(e(file))\" src=\"\(source)\">"
           }
           out += "<figcaption>\(e(overlay.method)): \(e(overlay.caption))</figcaption></figure>\n"
         }

@@ -40,7 +40,8 @@ public struct LinePlot: Sendable, Hashable {
     ///   - y: Y values, as many as `x`.
     ///   - style: Line or markers. Default: `.line`.
     public init(name: String, x: [Double], y: [Double], style: Style = .line) {
-      precondition(x.count == y.count, "LinePlot.Series: \(x.count) x values for \(y.count) y values")
+      precondition(
+        x.count == y.count, "LinePlot.Series: \(x.count) x values for \(y.count) y values")
       self.name = name
       self.x = x
       self.y = y
@@ -128,48 +129,72 @@ public struct LinePlot: Sendable, Hashable {
 
       """
     // Grid, ticks and tick labels.
+    let grid = "#e4e4e4"
     for tick in yTicks(yLow, yHigh) {
-      let y = py(tick)
-      out += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(right))\" y2=\"\(f(y))\" stroke=\"#e4e4e4\"/>\n"
-      out += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(Self.tickLabel(tick))</text>\n"
+      let y = f(py(tick))
+      out += element("line", ["x1": f(left), "y1": y, "x2": f(right), "y2": y, "stroke": grid])
+      out += element(
+        "text", ["x": f(left - 6), "y": f(py(tick) + 4), "text-anchor": "end"],
+        text: Self.tickLabel(tick))
     }
     for tick in xTicks(xLow, xHigh) {
-      let x = px(tick)
-      out += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(bottom))\" stroke=\"#e4e4e4\"/>\n"
-      out += "<line x1=\"\(f(x))\" y1=\"\(f(bottom))\" x2=\"\(f(x))\" y2=\"\(f(bottom + 5))\" stroke=\"#000000\"/>\n"
-      out += "<text x=\"\(f(x))\" y=\"\(f(bottom + 18))\" text-anchor=\"middle\">\(Self.tickLabel(tick))</text>\n"
+      let x = f(px(tick))
+      out += element("line", ["x1": x, "y1": f(top), "x2": x, "y2": f(bottom), "stroke": grid])
+      out += element(
+        "line", ["x1": x, "y1": f(bottom), "x2": x, "y2": f(bottom + 5), "stroke": "#000000"])
+      out += element(
+        "text", ["x": x, "y": f(bottom + 18), "text-anchor": "middle"], text: Self.tickLabel(tick))
     }
-    out += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\" fill=\"none\" stroke=\"#000000\"/>\n"
-    out += "<text x=\"\(f((left + right) / 2))\" y=\"\(f(Double(height) - 12))\" text-anchor=\"middle\">\(Self.escaped(xLabel))</text>\n"
-    out += "<text x=\"16\" y=\"\(f((top + bottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(f((top + bottom) / 2)))\">\(Self.escaped(yLabel))</text>\n"
+    let frame: KeyValuePairs<String, String> = [
+      "x": f(left), "y": f(top), "width": f(right - left), "height": f(bottom - top),
+    ]
+    out += element("rect", frame, extra: ["fill": "none", "stroke": "#000000"])
+    out += element(
+      "text", ["x": f((left + right) / 2), "y": f(Double(height) - 12), "text-anchor": "middle"],
+      text: xLabel)
+    let middle = f((top + bottom) / 2)
+    out += element(
+      "text",
+      ["x": "16", "y": middle, "text-anchor": "middle", "transform": "rotate(-90 16 \(middle))"],
+      text: yLabel)
 
     // Series, clipped to the axes.
-    out += "<clipPath id=\"\(identifier)-area\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(right - left))\" height=\"\(f(bottom - top))\"/></clipPath>\n"
+    out += "<clipPath id=\"\(identifier)-area\">" + element("rect", frame) + "</clipPath>\n"
     out += "<g clip-path=\"url(#\(identifier)-area)\">\n"
     for (index, series) in series.enumerated() {
       let color = Self.palette[index % Self.palette.count]
-      let points = zip(series.x, series.y).filter { (!isLogX || $0.0 > 0) && $0.0.isFinite && $0.1.isFinite }
+      let points = zip(series.x, series.y).filter {
+        (!isLogX || $0.0 > 0) && $0.0.isFinite && $0.1.isFinite
+      }
       if series.style == .line && points.count > 1 {
         let path = points.map { "\(f(px($0.0))),\(f(py($0.1)))" }.joined(separator: " ")
-        out += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+        out += element(
+          "polyline", ["points": path, "fill": "none", "stroke": color, "stroke-width": "2"])
       }
-      let radius = series.style == .markers ? 5 : 2.5
+      let radius = f(series.style == .markers ? 5 : 2.5)
       for point in points {
-        out += "<circle cx=\"\(f(px(point.0)))\" cy=\"\(f(py(point.1)))\" r=\"\(f(radius))\" fill=\"\(color)\"/>\n"
+        out += element(
+          "circle", ["cx": f(px(point.0)), "cy": f(py(point.1)), "r": radius, "fill": color])
       }
     }
     out += "</g>\n"
 
-    // Legend.
+    // Legend, right of the axes.
     for (index, series) in series.enumerated() {
       let color = Self.palette[index % Self.palette.count]
       let y = top + 8 + Double(index) * 20
       let x = right + 14
       if series.style == .line {
-        out += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
+        out += element(
+          "line",
+          [
+            "x1": f(x), "y1": f(y), "x2": f(x + 22), "y2": f(y), "stroke": color,
+            "stroke-width": "2",
+          ])
       }
-      out += "<circle cx=\"\(f(x + 11))\" cy=\"\(f(y))\" r=\"\(series.style == .markers ? 5 : 2.5)\" fill=\"\(color)\"/>\n"
-      out += "<text x=\"\(f(x + 30))\" y=\"\(f(y + 4))\">\(Self.escaped(series.name))</text>\n"
+      let radius = f(series.style == .markers ? 5 : 2.5)
+      out += element("circle", ["cx": f(x + 11), "cy": f(y), "r": radius, "fill": color])
+      out += element("text", ["x": f(x + 30), "y": f(y + 4)], text: series.name)
     }
     out += "</svg>\n"
     return out
@@ -180,7 +205,8 @@ public struct LinePlot: Sendable, Hashable {
     let values = series.flatMap(\.x).filter { $0.isFinite && (!isLogX || $0 > 0) }
     guard let low = values.min(), let high = values.max() else { return isLogX ? (1, 10) : (0, 1) }
     if isLogX {
-      return Self.widened(pow(10, log10(low).rounded(.down)), pow(10, log10(high).rounded(.up)), log: true)
+      return Self.widened(
+        pow(10, log10(low).rounded(.down)), pow(10, log10(high).rounded(.up)), log: true)
     }
     return Self.widened(low, high, log: false)
   }
@@ -190,7 +216,8 @@ public struct LinePlot: Sendable, Hashable {
     let values = series.flatMap(\.y).filter(\.isFinite)
     guard let low = values.min(), let high = values.max() else { return (0, 1) }
     let step = Self.niceStep((high - low) / 5)
-    return Self.widened((low / step).rounded(.down) * step, (high / step).rounded(.up) * step, log: false)
+    return Self.widened(
+      (low / step).rounded(.down) * step, (high / step).rounded(.up) * step, log: false)
   }
 
   /// Makes an empty range usable.
@@ -266,4 +293,16 @@ public struct LinePlot: Sendable, Hashable {
   }
 
   private func f(_ value: Double) -> String { String(format: "%.1f", value) }
+
+  /// One SVG element on its own line; attribute values and text are escaped.
+  private func element(
+    _ name: String, _ attributes: KeyValuePairs<String, String>,
+    extra: KeyValuePairs<String, String> = [:], text: String? = nil
+  ) -> String {
+    var out = "<" + name
+    for (key, value) in attributes { out += " \(key)=\"\(Self.escaped(value))\"" }
+    for (key, value) in extra { out += " \(key)=\"\(Self.escaped(value))\"" }
+    guard let text else { return out + "/>\n" }
+    return out + ">" + Self.escaped(text) + "</\(name)>\n"
+  }
 }

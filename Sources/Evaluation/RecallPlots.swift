@@ -24,7 +24,8 @@ public enum RecallPlots {
       plot.series = summaries.map { summary in
         let row = summary.thresholdIndex(iou).map { summary.recall[$0] } ?? []
         return LinePlot.Series(
-          name: summary.method, x: row.isEmpty ? [] : summary.proposalCounts.map(Double.init), y: row)
+          name: summary.method, x: row.isEmpty ? [] : summary.proposalCounts.map(Double.init),
+          y: row)
       }
       plots.append(("recall_vs_proposals_iou\(digits(iou))", plot))
     }

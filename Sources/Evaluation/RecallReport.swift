@@ -65,7 +65,8 @@ public struct RecallReport: Sendable {
     }
     let present = categoryOverlaps.filter { $0.objectCount > 0 }
     let mabo = counts.indices.map { k in
-      present.isEmpty ? 0 : present.reduce(0) { $0 + $1.averageBestOverlap[k] } / Double(present.count)
+      present.isEmpty
+        ? 0 : present.reduce(0) { $0 + $1.averageBestOverlap[k] } / Double(present.count)
     }
     let sizes = ObjectSize.allCases.map { size in
       let selected = objects.filter { $0.size == size }

@@ -91,7 +91,11 @@ public struct RecallSummary: Sendable, Hashable, Codable {
   ///   - failedImages: Images whose record failed.
   ///   - unmatchedRecords: Records of unknown images.
   public init(
-    method: String, iouThresholds: [Double], proposalCounts: [Int], imageCount: Int, objectCount: Int, recall: [[Double]], averageRecall: [Double], averageBestOverlap: [Double], meanAverageBestOverlap: [Double], categories: [CategoryOverlap], sizes: [SizeRecall], meanSecondsPerImage: Double?, meanProposalsPerImage: Double, missingImages: [String], failedImages: [String], unmatchedRecords: [String]
+    method: String, iouThresholds: [Double], proposalCounts: [Int], imageCount: Int,
+    objectCount: Int, recall: [[Double]], averageRecall: [Double], averageBestOverlap: [Double],
+    meanAverageBestOverlap: [Double], categories: [CategoryOverlap], sizes: [SizeRecall],
+    meanSecondsPerImage: Double?, meanProposalsPerImage: Double, missingImages: [String],
+    failedImages: [String], unmatchedRecords: [String]
   ) {
     self.method = method
     self.iouThresholds = iouThresholds

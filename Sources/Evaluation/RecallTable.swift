@@ -39,7 +39,8 @@ public struct RecallTable: Sendable {
       "| " + cells.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ")
         + " |\n"
     }
-    return line(Self.headers) + "|" + ([" --- |"] + Array(repeating: " ---: |", count: Self.headers.count - 1)).joined()
+    return line(Self.headers) + "|"
+      + ([" --- |"] + Array(repeating: " ---: |", count: Self.headers.count - 1)).joined()
       + "\n" + rows.map(line).joined()
   }
 }

@@ -185,12 +185,15 @@ public struct ReportWriter: Sendable {
       guard let image = byName[fileName] else { continue }
       let picture: Image
       do {
-        picture = try Image(contentsOf: dataset.url(of: image), maxSide: configuration.overlayMaxSide)
+        picture = try Image(
+          contentsOf: dataset.url(of: image), maxSide: configuration.overlayMaxSide)
       } catch {
         warnings.append("overlay of \(fileName) skipped: \(error)")
         for report in reports {
           overlays.append(
-            .init(fileName: fileName, method: report.summary.method, png: nil, caption: "image not readable"))
+            .init(
+              fileName: fileName, method: report.summary.method, png: nil,
+              caption: "image not readable"))
         }
         continue
       }
@@ -199,14 +202,16 @@ public struct ReportWriter: Sendable {
         let k = overlayCountIndex(report.summary.proposalCounts)
         let count = report.summary.proposalCounts[k]
         let missed = result.objects.filter { $0.bestIoU[k] < configuration.overlayIoU }.count
-        let caption = "N = \(count), \(result.objects.count - missed) of \(result.objects.count) "
+        let caption =
+          "N = \(count), \(result.objects.count - missed) of \(result.objects.count) "
           + "objects found at IoU \(configuration.overlayIoU)"
         do {
           let drawn = try RecallOverlay.draw(
             result, on: picture, countIndex: k, iou: configuration.overlayIoU)
           overlays.append(
-            .init(fileName: fileName, method: report.summary.method, png: try drawn.encoded(as: .png),
-                  caption: caption))
+            .init(
+              fileName: fileName, method: report.summary.method, png: try drawn.encoded(as: .png),
+              caption: caption))
         } catch {
           warnings.append("overlay of \(fileName) for \(report.summary.method) skipped: \(error)")
           overlays.append(

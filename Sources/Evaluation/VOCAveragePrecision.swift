@@ -166,7 +166,8 @@ public struct VOCAveragePrecision: Sendable {
   ///   - mode: 11-point or all-point.
   /// - Returns: The AP in 0...1.
   /// - Complexity: O(*n*).
-  public static func averagePrecision(recalls: [Double], precisions: [Double], mode: Mode) -> Double {
+  public static func averagePrecision(recalls: [Double], precisions: [Double], mode: Mode) -> Double
+  {
     precondition(recalls.count == precisions.count, "averagePrecision: curves differ in length")
     switch mode {
     case .elevenPoint:

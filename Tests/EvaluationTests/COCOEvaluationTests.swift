@@ -80,7 +80,9 @@ import Testing
     Dataset(
       format: .coco, imagesDirectory: URL(fileURLWithPath: "/nonexistent"),
       categories: categories,
-      images: [DatasetImage(id: 7, fileName: "x.jpg", width: 200, height: 200, annotations: annotations)])
+      images: [
+        DatasetImage(id: 7, fileName: "x.jpg", width: 200, height: 200, annotations: annotations)
+      ])
   }
 
   /// One object, two detections: the better-scored one is a perfect hit, the other a miss.
@@ -91,7 +93,8 @@ import Testing
       Annotation(box: Box(x1: 10, y1: 10, x2: 50, y2: 50), label: 0, categoryID: 1)
     ])
     let detections = [
-      Detection(imageID: 7, box: Box(x1: 100, y1: 100, x2: 150, y2: 150), categoryID: 1, score: 0.2),
+      Detection(
+        imageID: 7, box: Box(x1: 100, y1: 100, x2: 150, y2: 150), categoryID: 1, score: 0.2),
       Detection(imageID: 7, box: Box(x1: 10, y1: 10, x2: 50, y2: 50), categoryID: 1, score: 0.9),
     ]
     let result = try COCOEvaluation().evaluate(detections: detections, dataset: data)
@@ -112,8 +115,10 @@ import Testing
         box: Box(x1: 100, y1: 100, x2: 200, y2: 200), label: 0, categoryID: 1, isCrowd: true),
     ])
     let detections = [
-      Detection(imageID: 7, box: Box(x1: 120, y1: 120, x2: 140, y2: 140), categoryID: 1, score: 0.95),
-      Detection(imageID: 7, box: Box(x1: 150, y1: 150, x2: 170, y2: 170), categoryID: 1, score: 0.94),
+      Detection(
+        imageID: 7, box: Box(x1: 120, y1: 120, x2: 140, y2: 140), categoryID: 1, score: 0.95),
+      Detection(
+        imageID: 7, box: Box(x1: 150, y1: 150, x2: 170, y2: 170), categoryID: 1, score: 0.94),
       Detection(imageID: 7, box: Box(x1: 10, y1: 10, x2: 50, y2: 50), categoryID: 1, score: 0.5),
     ]
     let result = try COCOEvaluation().evaluate(detections: detections, dataset: data)

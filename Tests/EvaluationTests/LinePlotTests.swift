@@ -28,7 +28,8 @@ import Testing
     }
     // Two series polylines; x = 0 is dropped on the log axis (2 points left of 3).
     #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
-    #expect(svg.components(separatedBy: "fill=\"#ff7f0e\"").count - 1 == 2 + 1)  // 2 markers + legend
+    // The second series: 2 markers and its legend marker.
+    #expect(svg.components(separatedBy: "fill=\"#ff7f0e\"").count - 1 == 2 + 1)
   }
 
   @Test func isDeterministicAndMarkersHaveNoLine() {
@@ -43,7 +44,8 @@ import Testing
 
   @Test func scatterOfOnePointStillHasARange() {
     let plot = LinePlot(
-      title: "t", xLabel: "x", yLabel: "y", series: [.init(name: "p", x: [2], y: [3], style: .markers)])
+      title: "t", xLabel: "x", yLabel: "y",
+      series: [.init(name: "p", x: [2], y: [3], style: .markers)])
     let svg = plot.svg()
     #expect(!svg.contains("nan") && !svg.contains("inf"))
   }

@@ -1,6 +1,7 @@
 import Boxes
-@testable import Evaluation
 import Testing
+
+@testable import Evaluation
 
 @Suite struct PairwiseIoUTests {
   @Test func iouOfHandBoxes() {

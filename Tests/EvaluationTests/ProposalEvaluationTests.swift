@@ -162,7 +162,8 @@ import Testing
 
   @Test func duplicateRecordsAndBadConfigurationsThrow() throws {
     #expect(throws: EvaluationError.duplicateRecord(image: "a.jpg")) {
-      try ProposalEvaluation().evaluate(records: [Self.recordA, Self.recordA], dataset: Self.dataset)
+      try ProposalEvaluation().evaluate(
+        records: [Self.recordA, Self.recordA], dataset: Self.dataset)
     }
     let bad = ProposalEvaluation(configuration: .init(proposalCounts: [10, 5]))
     #expect(throws: EvaluationError.self) {
@@ -186,7 +187,8 @@ import Testing
       Annotation(box: randomBox(), label: 0, categoryID: 1)
     }
     let boxes = (0..<300).map { _ in randomBox() }
-    let image = DatasetImage(id: 1, fileName: "r.jpg", width: 256, height: 256, annotations: objects)
+    let image = DatasetImage(
+      id: 1, fileName: "r.jpg", width: 256, height: 256, annotations: objects)
     let record = ProposalRecord(
       image: "r.jpg", width: 256, height: 256,
       proposals: boxes.map { Proposal(box: $0, score: 0, provenance: Provenance(method: "r")) })

@@ -19,8 +19,9 @@ import Testing
     let drawn = try RecallOverlay.draw(
       image, on: Image(width: 50, height: 50, channels: 3), countIndex: 0, iou: 0.5, lineWidth: 1)
     func color(_ x: Int, _ y: Int) -> RGBColor {
-      RGBColor(red: drawn[x: x, y: y, channel: 0], green: drawn[x: x, y: y, channel: 1],
-               blue: drawn[x: x, y: y, channel: 2])
+      RGBColor(
+        red: drawn[x: x, y: y, channel: 0], green: drawn[x: x, y: y, channel: 1],
+        blue: drawn[x: x, y: y, channel: 2])
     }
     #expect(color(5, 24) == RecallOverlay.groundTruthColor)  // left edge of [5, 25)
     #expect(color(49, 40) == RecallOverlay.proposalColor)  // right edge of [30, 50)

@@ -28,7 +28,8 @@ import Testing
         image: image.fileName, width: image.width, height: image.height,
         seconds: good ? 0.5 : 0.01,
         proposals: boxes.enumerated().map {
-          Proposal(box: $1, score: Float(-$0), provenance: Provenance(method: good ? "good" : "grid"))
+          Proposal(
+            box: $1, score: Float(-$0), provenance: Provenance(method: good ? "good" : "grid"))
         })
     }
   }

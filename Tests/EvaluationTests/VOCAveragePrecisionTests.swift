@@ -25,8 +25,11 @@ import Testing
         annotations: [Annotation(box: Box(x1: 0, y1: 0, x2: 10, y2: 10), label: 0, categoryID: 1)]),
     ])
 
-  static func detection(_ image: Int, _ c: [Float], _ score: Float, category: Int = 1) -> Detection {
-    Detection(imageID: image, box: Box(x1: c[0], y1: c[1], x2: c[2], y2: c[3]), categoryID: category, score: score)
+  static func detection(_ image: Int, _ c: [Float], _ score: Float, category: Int = 1) -> Detection
+  {
+    Detection(
+      imageID: image, box: Box(x1: c[0], y1: c[1], x2: c[2], y2: c[3]), categoryID: category,
+      score: score)
   }
 
   static let detections = [
