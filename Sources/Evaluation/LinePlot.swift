@@ -248,13 +248,11 @@ public struct LinePlot: Sendable, Hashable {
   /// Ticks at multiples of a 1-2-5 step, about six of them.
   static func linearTicks(_ low: Double, _ high: Double) -> [Double] {
     let step = niceStep((high - low) / 5)
-    var ticks: [Double] = []
-    var value = (low / step).rounded(.up) * step
-    while value <= high + step * 1e-9 {
-      ticks.append(abs(value) < step * 1e-9 ? 0 : value)
-      value += step
-    }
-    return ticks
+    let first = (low / step - 1e-9).rounded(.up)
+    let last = (high / step + 1e-9).rounded(.down)
+    guard first <= last else { return [] }
+    // Multiples computed from integers, so 0.5 + 5 * 0.1 lands on 1, not 0.9999999.
+    return stride(from: first, through: last, by: 1).map { $0 == 0 ? 0 : $0 * step }
   }
 
   /// The 1, 2 or 5 times a power of ten nearest above `raw`.
@@ -274,7 +272,8 @@ public struct LinePlot: Sendable, Hashable {
     if value == value.rounded(), abs(value) < 1e9 { return String(Int(value)) }
     var text = String(format: "%.3f", value)
     while text.hasSuffix("0") { text.removeLast() }
-    return text
+    if text.hasSuffix(".") { text.removeLast() }
+    return text == "-0" ? "0" : text
   }
 
   /// Escapes `&`, `<`, `>` and `"` for XML text and attributes.

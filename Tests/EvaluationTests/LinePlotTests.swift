@@ -2,6 +2,10 @@ import Evaluation
 import Foundation
 import Testing
 
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
 @Suite struct LinePlotTests {
   static func plot() -> LinePlot {
     var plot = LinePlot(
@@ -40,6 +44,22 @@ import Testing
     let svg = plot.svg()
     #expect(!svg.contains("<polyline"))
     #expect(svg.contains("r=\"5.0\""))
+  }
+
+  @Test func linearTicksLandOnRoundNumbers() {
+    var plot = LinePlot(title: "t", xLabel: "IoU", yLabel: "recall")
+    plot.xRange = 0.5...1
+    plot.series = [.init(name: "s", x: [0.5, 1], y: [0, 1])]
+    let svg = plot.svg()
+    for label in [">0.5</text>", ">0.6</text>", ">0.9</text>", ">1</text>"] {
+      #expect(svg.contains(label), "missing tick \(label)")
+    }
+    #expect(!svg.contains(">1.</text>") && !svg.contains(">0.999"))
+  }
+
+  @Test func svgIsWellFormedXML() {
+    let parser = XMLParser(data: Data(Self.plot().svg().utf8))
+    #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
   }
 
   @Test func scatterOfOnePointStillHasARange() {
