@@ -107,7 +107,8 @@ public struct ProposalEvaluation: Sendable {
   ///   - records: One record per image, proposals best first (a proposals JSON Lines file).
   ///   - dataset: The dataset with ground truth.
   ///   - method: The name shown in reports. Default: `nil`, the first proposal's provenance
-  ///     method, or `"proposals"`.
+  ///     method (unless it is `"unknown"`, what files without provenance read as), or
+  ///     `"proposals"`.
   /// - Returns: The report; its images follow the dataset's order.
   /// - Throws: ``EvaluationError/duplicateRecord(image:)`` when two records name one image,
   ///   ``EvaluationError/invalidConfiguration(field:value:reason:)`` for a bad configuration.
@@ -128,7 +129,8 @@ public struct ProposalEvaluation: Sendable {
       evaluate(image: image, record: recordOf[image.fileName].map { records[$0] })
     }
     let name =
-      method ?? records.lazy.compactMap { $0.proposals.first?.provenance.method }.first
+      method ?? records.lazy.compactMap { $0.proposals.first?.provenance.method }
+      .first { $0 != "unknown" }
       ?? "proposals"
     return RecallReport(
       method: name, configuration: configuration, categories: dataset.categories,

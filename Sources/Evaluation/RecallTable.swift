@@ -2,13 +2,13 @@ import Foundation
 
 /// The comparison table of proposal methods: one row per method with AR@100, AR@1000,
 /// recall at IoU 0.5 with 100 and 1000 proposals, recall at IoU 0.7 with 1000, MABO with
-/// the largest count, proposals per image and seconds per image.
+/// the largest evaluated count (`MABO@max N`), proposals per image and seconds per image.
 ///
 ///     let markdown = RecallTable(summaries: reports.map(\.summary)).markdown()
 public struct RecallTable: Sendable {
   /// Column titles, in order.
   public static let headers = [
-    "method", "AR@100", "AR@1000", "R@0.5 N=100", "R@0.5 N=1000", "R@0.7 N=1000", "MABO",
+    "method", "AR@100", "AR@1000", "R@0.5 N=100", "R@0.5 N=1000", "R@0.7 N=1000", "MABO@max N",
     "proposals/image", "s/image",
   ]
 
