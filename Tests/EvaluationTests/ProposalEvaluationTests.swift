@@ -143,6 +143,7 @@ import Testing
     #expect(c.bestProposalIndex == [nil, nil, nil, nil])
     let missed = report.missedObjects(iou: 0.5, proposals: 2)
     #expect(missed.map(\.object.annotationIndex) == [2])
+    #expect(report.missedObjects(iou: 0.5, proposals: 7).isEmpty)  // 7 was not evaluated
   }
 
   @Test func recordOfADownscaledImageIsScaledToDatasetPixels() throws {

@@ -73,4 +73,26 @@ import Testing
       detections: [Self.detection(2, [0, 0, 10, 20], 0.9)], dataset: Self.dataset)
     #expect(result.classes[0].averagePrecision == 0)
   }
+
+  @Test func crowdBoxesAreIgnoredLikeDifficultOnes() throws {
+    let dataset = Dataset(
+      format: .coco, imagesDirectory: URL(fileURLWithPath: "/nonexistent"),
+      categories: [Category(id: 1, label: 0, name: "cat")],
+      images: [
+        DatasetImage(
+          id: 1, fileName: "a.jpg", width: 64, height: 64,
+          annotations: [
+            Annotation(box: Box(x1: 0, y1: 0, x2: 10, y2: 10), label: 0, categoryID: 1),
+            Annotation(
+              box: Box(x1: 20, y1: 20, x2: 60, y2: 60), label: 0, categoryID: 1, isCrowd: true),
+          ])
+      ])
+    // The crowd hit ranks first but counts neither way: AP 1 for the real object.
+    let result = try VOCAveragePrecision(mode: .elevenPoint).evaluate(
+      detections: [
+        Self.detection(1, [20, 20, 60, 60], 0.9), Self.detection(1, [0, 0, 10, 10], 0.8),
+      ], dataset: dataset)
+    #expect(abs((result.classes[0].averagePrecision ?? 0) - 1) < 1e-12)  // 11 x (1 / 11)
+    #expect(result.classes[0].objectCount == 1)
+  }
 }
