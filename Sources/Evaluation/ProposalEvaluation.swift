@@ -143,9 +143,15 @@ public struct ProposalEvaluation: Sendable {
   ///   - image: A dataset image with its ground truth.
   ///   - record: Its proposals, or `nil` when there is none.
   /// - Returns: The image's result.
+  /// - Precondition: The configuration's proposal counts are strictly increasing and ≥ 1
+  ///   (``Configuration/validate()`` checks it; ``evaluate(records:dataset:method:)`` calls it).
   /// - Complexity: O(*G* · *P* + *G* · *K*).
   public func evaluate(image: DatasetImage, record: ProposalRecord?) -> ImageRecall {
     let counts = configuration.proposalCounts
+    precondition(
+      counts.first.map { $0 >= 1 } ?? false
+        && zip(counts, counts.dropFirst()).allSatisfy { $0 < $1 },
+      "ProposalEvaluation: proposalCounts must be strictly increasing and >= 1, got \(counts)")
     let annotations = image.annotations.enumerated().filter { _, annotation in
       (configuration.includeCrowd || !annotation.isCrowd)
         && (configuration.includeDifficult || !annotation.isDifficult)
