@@ -20,11 +20,4 @@ import Testing
       detectionOverlap(detection: detection, groundTruth: crowd, isCrowd: false)
         == 100.0 / (200 + 10_000 - 100))
   }
-
-  @Test func sizeClassesAreHalfOpen() {
-    #expect(ObjectSize(area: 1023.9) == .small)
-    #expect(ObjectSize(area: 1024) == .medium)
-    #expect(ObjectSize(area: 9215) == .medium)
-    #expect(ObjectSize(area: 9216) == .large)
-  }
 }
