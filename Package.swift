@@ -14,6 +14,7 @@ let package = Package(
     .library(name: "Datasets", targets: ["Datasets"]),
     .library(name: "NeuralNet", targets: ["NeuralNet"]),
     .library(name: "Proposals", targets: ["Proposals"]),
+    .library(name: "Evaluation", targets: ["Evaluation"]),
     .executable(name: "regionkit", targets: ["RegionKitCLI"]),
   ],
   dependencies: [
@@ -35,8 +36,11 @@ let package = Package(
     .target(name: "NeuralNet", dependencies: ["COpenBLAS"], exclude: moduleNotes),
     .target(name: "Proposals", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
     .target(
+      name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging"],
+      exclude: moduleNotes),
+    .target(
       name: "RegionKit",
-      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals"]),
+      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals", "Evaluation"]),
 
     // Command line.
     .executableTarget(
@@ -53,6 +57,7 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RegionKitTestSupport"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "RegionKitTestSupport"]),
     .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
+    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RegionKitTestSupport"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["RegionKitTestSupport", "RegionKitCLI", "Imaging"],

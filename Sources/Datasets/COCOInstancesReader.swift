@@ -4,7 +4,8 @@ import Foundation
 /// Reads a COCO instances JSON (`images`, `annotations`, `categories`) into a ``Dataset``.
 ///
 /// Decodes with `JSONDecoder` into structs that name only the keys RegionKit uses, so
-/// `segmentation` (polygons or RLE), `area`, `info` and `licenses` are skipped unparsed.
+/// `segmentation` (polygons or RLE), `info` and `licenses` are skipped unparsed; `area` is kept
+/// in ``Annotation/area`` for COCO evaluation's size ranges.
 /// Category ids are mapped to contiguous labels in ascending id order. `bbox` `[x, y, w, h]`
 /// becomes `Box(x1: x, y1: y, x2: x + w, y2: y + h)` with the sums taken in `Double` (so a
 /// box written by ``COCOResults`` reads back bit for bit), then goes through the checks of
@@ -43,9 +44,10 @@ enum COCOInstancesReader {
     var categoryID: Int
     var bbox: [Double]?
     var isCrowd: Bool
+    var area: Double?
 
     enum CodingKeys: String, CodingKey {
-      case id, bbox, iscrowd
+      case id, bbox, iscrowd, area
       case imageID = "image_id"
       case categoryID = "category_id"
     }
@@ -56,6 +58,7 @@ enum COCOInstancesReader {
       imageID = try container.decode(Int.self, forKey: .imageID)
       categoryID = try container.decode(Int.self, forKey: .categoryID)
       bbox = try Self.decodeBox(container)
+      area = try container.decodeIfPresent(Double.self, forKey: .area)
       // COCO writes 0/1; some tools write true/false.
       if let flag = try? container.decodeIfPresent(Int.self, forKey: .iscrowd) {
         isCrowd = flag != 0
@@ -163,7 +166,7 @@ enum COCOInstancesReader {
       images[position].annotations.append(
         Annotation(
           box: kept, label: label, categoryID: record.categoryID, isCrowd: record.isCrowd,
-          id: record.id))
+          id: record.id, area: record.area.map { Float($0) }))
     }
     return Dataset(
       format: .coco, imagesDirectory: imagesDirectory, categories: categories, images: images,

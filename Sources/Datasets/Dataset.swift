@@ -49,6 +49,11 @@ public struct Annotation: Hashable, Sendable {
   public var isDifficult: Bool
   /// COCO annotation id, when the source has one.
   public var id: Int?
+  /// COCO `area`, in square pixels: the area of the object's segmentation mask, which is
+  /// smaller than its box area for most objects. `nil` when the source has none (VOC, folders,
+  /// COCO files without the key). COCO evaluation sorts objects into small, medium and large
+  /// by this value and falls back to ``box``'s area when it is `nil`.
+  public var area: Float?
 
   /// Creates an annotation.
   ///
@@ -59,9 +64,10 @@ public struct Annotation: Hashable, Sendable {
   ///   - isCrowd: COCO `iscrowd`. Default: `false`.
   ///   - isDifficult: Pascal VOC `difficult`. Default: `false`.
   ///   - id: The source's annotation id. Default: `nil`.
+  ///   - area: COCO `area`, in square pixels. Default: `nil`.
   public init(
     box: Box, label: Int, categoryID: Int, isCrowd: Bool = false, isDifficult: Bool = false,
-    id: Int? = nil
+    id: Int? = nil, area: Float? = nil
   ) {
     self.box = box
     self.label = label
@@ -69,6 +75,7 @@ public struct Annotation: Hashable, Sendable {
     self.isCrowd = isCrowd
     self.isDifficult = isDifficult
     self.id = id
+    self.area = area
   }
 }
 

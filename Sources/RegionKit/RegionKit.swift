@@ -4,3 +4,4 @@
 @_exported import Imaging
 @_exported import NeuralNet
 @_exported import Proposals
+@_exported import Evaluation

@@ -36,10 +36,11 @@ import Testing
     let first = dataset.images[0].annotations
     #expect(
       first == [
-        Annotation(box: Box(x1: 10, y1: 20, x2: 40, y2: 60), label: 3, categoryID: 18, id: 1),
+        Annotation(
+          box: Box(x1: 10, y1: 20, x2: 40, y2: 60), label: 3, categoryID: 18, id: 1, area: 1000.5),
         Annotation(
           box: Box(x1: 0.5, y1: 1.25, x2: 100, y2: 80), label: 0, categoryID: 1, isCrowd: true,
-          id: 2),
+          id: 2, area: 7000),
       ])
     let second = dataset.images[1].annotations
     #expect(

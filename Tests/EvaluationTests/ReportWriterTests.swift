@@ -1,0 +1,90 @@
+import Boxes
+import Datasets
+import Evaluation
+import Foundation
+import Imaging
+import Proposals
+import RegionKitTestSupport
+import Testing
+
+@Suite struct ReportWriterTests {
+  /// Proposals for the fixture photos: a coarse grid, plus (for the "good" method) each
+  /// ground-truth box shifted by 4 pixels.
+  static func records(_ dataset: Dataset, good: Bool) -> [ProposalRecord] {
+    dataset.images.map { image in
+      var boxes: [Box] = []
+      if good {
+        boxes += image.annotations.map {
+          Box(x1: $0.box.x1 + 4, y1: $0.box.y1 + 4, x2: $0.box.x2 + 4, y2: $0.box.y2 + 4)
+        }
+      }
+      let step = Float(max(image.width, image.height)) / 4
+      for y in stride(from: Float(0), to: Float(image.height), by: step) {
+        for x in stride(from: Float(0), to: Float(image.width), by: step) {
+          boxes.append(Box(x1: x, y1: y, x2: x + step, y2: y + step))
+        }
+      }
+      return ProposalRecord(
+        image: image.fileName, width: image.width, height: image.height,
+        seconds: good ? 0.5 : 0.01,
+        proposals: boxes.enumerated().map {
+          Proposal(
+            box: $1, score: Float(-$0), provenance: Provenance(method: good ? "good" : "grid"))
+        })
+    }
+  }
+
+  @Test func writesSummaryTablePlotsAndPage() throws {
+    let dataset = try Dataset.load(from: Fixtures.url("dataset"))
+    let evaluation = ProposalEvaluation(configuration: .init(proposalCounts: [1, 10, 100, 1000]))
+    let reports = try [true, false].map {
+      try evaluation.evaluate(records: Self.records(dataset, good: $0), dataset: dataset)
+    }
+    let folder = try Fixtures.temporaryDirectory("evaluation-report")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let writer = ReportWriter(configuration: .init(sampleCount: 2, overlayMaxSide: 128))
+    let output = try writer.write(reports, dataset: dataset, to: folder)
+    #expect(output.warnings.isEmpty, "\(output.warnings)")
+
+    struct Summary: Decodable { var methods: [RecallSummary] }
+    let summary = try JSONDecoder().decode(
+      Summary.self, from: Data(contentsOf: folder.appendingPathComponent("summary.json")))
+    #expect(summary.methods == reports.map(\.summary))
+    #expect(summary.methods[0].recall(iou: 0.5, proposals: 1000) == 1)
+
+    let table = try String(contentsOf: folder.appendingPathComponent("table.md"), encoding: .utf8)
+    #expect(table.split(separator: "\n").count == 4)
+    #expect(table.contains("| good | "))
+
+    for name in [
+      "recall_vs_proposals_iou050", "recall_vs_proposals_iou070", "recall_vs_iou_n100",
+      "recall_vs_iou_n1000", "ar_vs_proposals", "ar1000_vs_seconds",
+    ] {
+      let svg = folder.appendingPathComponent("plots/\(name).svg")
+      #expect(FileManager.default.fileExists(atPath: svg.path), "missing \(name).svg")
+      // libvips renders the SVG (svgload): the PNG has the plot's size.
+      let png = try Image(contentsOf: folder.appendingPathComponent("plots/\(name).png"))
+      #expect(png.width == 640 && png.height == 400)
+    }
+
+    let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(html.components(separatedBy: "<svg ").count - 1 == 6)
+    // Two sample images, one overlay per method each.
+    #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == 4)
+    #expect(!html.contains("src=\"http"))
+  }
+
+  @Test func sampleChoiceIsSeededAndNeedsObjects() throws {
+    let dataset = try Dataset.load(from: Fixtures.url("dataset"))
+    let report = try ProposalEvaluation().evaluate(
+      records: Self.records(dataset, good: false), dataset: dataset)
+    let folder = try Fixtures.temporaryDirectory("evaluation-report")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let a = ReportWriter(configuration: .init(sampleCount: 3, seed: 7, writesPNG: false))
+    let first = try a.write([report], dataset: dataset, to: folder)
+    let again = try a.write([report], dataset: dataset, to: folder)
+    #expect(first == again)
+    #expect(!first.files.contains { $0.pathExtension == "png" })
+    #expect(throws: EvaluationError.noMethods) { try a.write([], dataset: dataset, to: folder) }
+  }
+}
