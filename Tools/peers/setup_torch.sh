@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Creates Tools/peers/.venv with PyTorch (CPU build) for the NeuralNet peer benchmark and the
+# safetensors round-trip fixture generator. Idempotent: re-running only fills in what is missing.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+venv="$here/.venv"
+python="${PYTHON:-python3}"
+if [ ! -x "$venv/bin/python" ]; then
+  "$python" -m venv "$venv"
+fi
+if ! "$venv/bin/python" -c "import torch, safetensors, numpy" 2>/dev/null; then
+  "$venv/bin/pip" install --quiet --upgrade pip
+  # The CPU-only wheel index keeps the download small; fall back to plain PyPI.
+  "$venv/bin/pip" install --quiet torch --index-url https://download.pytorch.org/whl/cpu \
+    || "$venv/bin/pip" install --quiet torch
+  "$venv/bin/pip" install --quiet safetensors numpy
+fi
+"$venv/bin/python" -c "import torch; print('torch', torch.__version__)"
