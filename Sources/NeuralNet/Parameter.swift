@@ -2,7 +2,7 @@
 ///
 /// Layers own their parameters; optimisers reach them through ``Layer/visitParameters(_:)``
 /// by their state-dict name (`features.0.weight`). `backward` adds to ``gradient``; call
-/// ``Layer/zeroGradients()`` (or let an optimiser's step do it) between batches.
+/// ``Layer/zeroGradients()`` after each optimiser step (as in PyTorch, steps do not clear them).
 public struct Parameter: Sendable, Equatable {
   /// The current value.
   public var value: Tensor
