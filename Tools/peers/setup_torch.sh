@@ -10,9 +10,13 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 if ! "$venv/bin/python" -c "import torch, safetensors, numpy" 2>/dev/null; then
   "$venv/bin/pip" install --quiet --upgrade pip
-  # The CPU-only wheel index keeps the download small; fall back to plain PyPI.
-  "$venv/bin/pip" install --quiet torch --index-url https://download.pytorch.org/whl/cpu \
-    || "$venv/bin/pip" install --quiet torch
+  # TORCH_INDEX_URL may name a CPU-only wheel index (a much smaller download); by default
+  # torch comes from the ordinary package index, whose wheel runs on the CPU as well.
+  if [ -n "${TORCH_INDEX_URL:-}" ]; then
+    "$venv/bin/pip" install --quiet torch --index-url "$TORCH_INDEX_URL"
+  else
+    "$venv/bin/pip" install --quiet torch
+  fi
   "$venv/bin/pip" install --quiet safetensors numpy
 fi
 "$venv/bin/python" -c "import torch; print('torch', torch.__version__)"
