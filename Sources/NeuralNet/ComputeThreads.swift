@@ -1,20 +1,60 @@
 import COpenBLAS
+import Dispatch
+import Synchronization
 
-/// The number of threads NeuralNet's kernels use (OpenBLAS and the library's own loops).
+/// The number of threads NeuralNet's kernels use.
 ///
-/// Results do not depend on the count: matrix products split over output rows and
-/// columns, and every reduction the library does itself runs in a fixed order.
+/// The library splits work over independent items (the images of a batch) on its own
+/// threads and always runs OpenBLAS single-threaded, because OpenBLAS's threaded `sgemm`
+/// does not give bit-identical sums for different thread counts. Every reduction across
+/// items (a convolution's weight gradient over the batch) is then summed in item order,
+/// so results are identical whatever the count (tested in `ComputeThreadsTests`).
 ///
-///     ComputeThreads.setCount(1)   // single-threaded, e.g. for benchmarks
+///     ComputeThreads.setCount(2)
 public enum ComputeThreads {
-  /// Sets the OpenBLAS thread count.
+  private static let storage = Atomic<Int>(1)
+  private static let blasConfigured: Bool = {
+    openblas_set_num_threads(1)
+    return true
+  }()
+
+  /// Sets the number of threads.
   ///
-  /// - Parameter count: threads, at least 1.
+  /// - Parameter count: threads, at least 1. Default before any call: 1.
   public static func setCount(_ count: Int) {
     precondition(count >= 1, "ComputeThreads.setCount: \(count) < 1")
-    openblas_set_num_threads(Int32(count))
+    _ = blasConfigured
+    storage.store(count, ordering: .relaxed)
   }
 
-  /// The OpenBLAS thread count in force.
-  public static var count: Int { Int(openblas_get_num_threads()) }
+  /// The thread count in force.
+  public static var count: Int { storage.load(ordering: .relaxed) }
+
+  /// Makes sure OpenBLAS runs single-threaded (once per process).
+  @inline(__always) static func configureBLAS() {
+    _ = blasConfigured
+  }
+
+  /// Runs `body` for every index in `0..<items`, in contiguous chunks on up to ``count``
+  /// threads. `body` must only write state owned by its index.
+  static func forEach(_ items: Int, _ body: (Int) -> Void) {
+    _ = blasConfigured
+    let chunks = min(count, items)
+    if chunks <= 1 {
+      for item in 0..<items { body(item) }
+      return
+    }
+    withoutActuallyEscaping(body) { body in
+      let box = UncheckedSendable(body)
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        for item in (chunk * items / chunks)..<((chunk + 1) * items / chunks) { box.value(item) }
+      }
+    }
+  }
+}
+
+/// Wraps a value whose thread safety the caller guarantees (disjoint writes per item).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+  let value: Value
+  init(_ value: Value) { self.value = value }
 }

@@ -91,26 +91,26 @@ public struct Conv2d: Layer {
     let batch = input.shape[0], cIn = weight.shape[1], cOut = weight.shape[0]
     let k = cIn * g.kernelHeight * g.kernelWidth
     let spatial = g.outputHeight * g.outputWidth
+    let planeIn = cIn * g.inputHeight * g.inputWidth
     var output = Tensor(zeros: [batch, cOut, g.outputHeight, g.outputWidth])
-    var columns = [Float](repeating: 0, count: k * spatial)
     input.data.withUnsafeBufferPointer { x in
       weight.data.withUnsafeBufferPointer { w in
         output.data.withUnsafeMutableBufferPointer { y in
-          columns.withUnsafeMutableBufferPointer { col in
-            for n in 0..<batch {
-              let out = y.baseAddress! + n * cOut * spatial
-              if let bias {
-                for o in 0..<cOut {
-                  let value = bias.data[o]
-                  for index in 0..<spatial { out[o * spatial + index] = value }
-                }
+          let (x, w, y) = (x.baseAddress!, w.baseAddress!, y.baseAddress!)
+          ComputeThreads.forEach(batch) { n in
+            let columns = UnsafeMutablePointer<Float>.allocate(capacity: k * spatial)
+            defer { columns.deallocate() }
+            let out = y + n * cOut * spatial
+            if let bias {
+              for o in 0..<cOut {
+                let value = bias.data[o]
+                for index in 0..<spatial { out[o * spatial + index] = value }
               }
-              im2col(x.baseAddress! + n * cIn * g.inputHeight * g.inputWidth, channels: cIn, geometry: g, into: col.baseAddress!)
-              matrixMultiply(
-                transposeA: false, transposeB: false, m: cOut, n: spatial, k: k,
-                a: w.baseAddress!, lda: k, b: col.baseAddress!, ldb: spatial,
-                beta: bias == nil ? 0 : 1, c: out, ldc: spatial)
             }
+            im2col(x + n * planeIn, channels: cIn, geometry: g, into: columns)
+            matrixMultiply(
+              transposeA: false, transposeB: false, m: cOut, n: spatial, k: k,
+              a: w, lda: k, b: columns, ldb: spatial, beta: bias == nil ? 0 : 1, c: out, ldc: spatial)
           }
         }
       }
@@ -125,9 +125,44 @@ public struct Conv2d: Layer {
     precondition(gradientOutput.shape == [batch, cOut, g.outputHeight, g.outputWidth], "Conv2d.backward: gradient shape \(gradientOutput.shape)")
     let k = cIn * g.kernelHeight * g.kernelWidth
     let spatial = g.outputHeight * g.outputWidth
+    let planeIn = cIn * g.inputHeight * g.inputWidth
+    let weightCount = cOut * k
     var gradientInput = Tensor(zeros: input.shape)
-    var columns = [Float](repeating: 0, count: k * spatial)
-    var gradientColumns = [Float](repeating: 0, count: k * spatial)
+    // Per-image weight gradients, summed over the batch in image order afterwards.
+    var imageWeightGradients = [Float](repeating: 0, count: batch * weightCount)
+    input.data.withUnsafeBufferPointer { x in
+      weight.value.data.withUnsafeBufferPointer { w in
+        gradientOutput.data.withUnsafeBufferPointer { dy in
+          gradientInput.data.withUnsafeMutableBufferPointer { dx in
+            imageWeightGradients.withUnsafeMutableBufferPointer { dwImages in
+              let (x, w, dy, dx, dwImages) = (x.baseAddress!, w.baseAddress!, dy.baseAddress!, dx.baseAddress!, dwImages.baseAddress!)
+              ComputeThreads.forEach(batch) { n in
+                let columns = UnsafeMutablePointer<Float>.allocate(capacity: k * spatial)
+                defer { columns.deallocate() }
+                let dyImage = dy + n * cOut * spatial
+                im2col(x + n * planeIn, channels: cIn, geometry: g, into: columns)
+                // dW_n = dY_n [cOut, spatial] * col^T [spatial, k]
+                matrixMultiply(
+                  transposeA: false, transposeB: true, m: cOut, n: k, k: spatial,
+                  a: dyImage, lda: spatial, b: columns, ldb: spatial, beta: 0, c: dwImages + n * weightCount, ldc: k)
+                // dcol = W^T [k, cOut] * dY_n [cOut, spatial], reusing the column buffer
+                matrixMultiply(
+                  transposeA: true, transposeB: false, m: k, n: spatial, k: cOut,
+                  a: w, lda: k, b: dyImage, ldb: spatial, beta: 0, c: columns, ldc: spatial)
+                col2im(columns, channels: cIn, geometry: g, addingInto: dx + n * planeIn)
+              }
+            }
+          }
+        }
+      }
+    }
+    weight.gradient.data.withUnsafeMutableBufferPointer { dw in
+      imageWeightGradients.withUnsafeBufferPointer { dwImages in
+        for n in 0..<batch {
+          for index in 0..<weightCount { dw[index] += dwImages[n * weightCount + index] }
+        }
+      }
+    }
     if var biasParameter = bias {
       gradientOutput.data.withUnsafeBufferPointer { dy in
         biasParameter.gradient.data.withUnsafeMutableBufferPointer { db in
@@ -142,36 +177,6 @@ public struct Conv2d: Layer {
         }
       }
       bias = biasParameter
-    }
-    input.data.withUnsafeBufferPointer { x in
-      weight.value.data.withUnsafeBufferPointer { w in
-        weight.gradient.data.withUnsafeMutableBufferPointer { dw in
-          gradientOutput.data.withUnsafeBufferPointer { dy in
-            gradientInput.data.withUnsafeMutableBufferPointer { dx in
-              columns.withUnsafeMutableBufferPointer { col in
-                gradientColumns.withUnsafeMutableBufferPointer { dcol in
-                  for n in 0..<batch {
-                    let plane = n * cIn * g.inputHeight * g.inputWidth
-                    let dyImage = dy.baseAddress! + n * cOut * spatial
-                    im2col(x.baseAddress! + plane, channels: cIn, geometry: g, into: col.baseAddress!)
-                    // dW += dY [cOut, spatial] * col^T [spatial, k]
-                    matrixMultiply(
-                      transposeA: false, transposeB: true, m: cOut, n: k, k: spatial,
-                      a: dyImage, lda: spatial, b: col.baseAddress!, ldb: spatial,
-                      beta: 1, c: dw.baseAddress!, ldc: k)
-                    // dcol = W^T [k, cOut] * dY [cOut, spatial]
-                    matrixMultiply(
-                      transposeA: true, transposeB: false, m: k, n: spatial, k: cOut,
-                      a: w.baseAddress!, lda: k, b: dyImage, ldb: spatial,
-                      beta: 0, c: dcol.baseAddress!, ldc: spatial)
-                    col2im(dcol.baseAddress!, channels: cIn, geometry: g, addingInto: dx.baseAddress! + plane)
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
     }
     return gradientInput
   }

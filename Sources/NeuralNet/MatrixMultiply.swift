@@ -2,9 +2,9 @@ import COpenBLAS
 
 /// `C = alpha * op(A) * op(B) + beta * C` for row-major Float32 matrices (OpenBLAS `sgemm`).
 ///
-/// `op(A)` is `M x K`, `op(B)` is `K x N`, `C` is `M x N`. OpenBLAS splits the work over
-/// rows and columns of `C`, never over `K`, so every output value is summed in the same
-/// order whatever the thread count (tested in `ComputeThreadsTests`).
+/// `op(A)` is `M x K`, `op(B)` is `K x N`, `C` is `M x N`. OpenBLAS runs single-threaded
+/// (``ComputeThreads`` parallelises over images instead), so a product of given sizes always
+/// sums in the same order.
 @inline(__always)
 func matrixMultiply(
   transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
@@ -13,6 +13,7 @@ func matrixMultiply(
   beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
   guard m > 0, n > 0 else { return }
+  ComputeThreads.configureBLAS()
   if k == 0 {
     for row in 0..<m { for column in 0..<n { c[row * ldc + column] *= beta } }
     return
