@@ -26,6 +26,9 @@ public struct Conv2d: Layer {
   public var padding: Int
   /// Spacing between kernel taps, in pixels. Default: 1.
   public var dilation: Int
+  /// Whether ``backward(_:)`` computes dLoss/dInput; set false for a first layer fed with
+  /// images, which saves a third of its backward time (it then returns zeros). Default: true.
+  public var computesInputGradient = true
   private var savedInput: Tensor?
 
   /// Creates a convolution with Kaiming-uniform weights (PyTorch's default scheme,
@@ -145,6 +148,7 @@ public struct Conv2d: Layer {
                 matrixMultiply(
                   transposeA: false, transposeB: true, m: cOut, n: k, k: spatial,
                   a: dyImage, lda: spatial, b: columns, ldb: spatial, beta: 0, c: dwImages + n * weightCount, ldc: k)
+                guard computesInputGradient else { return }
                 // dcol = W^T [k, cOut] * dY_n [cOut, spatial], reusing the column buffer
                 matrixMultiply(
                   transposeA: true, transposeB: false, m: k, n: spatial, k: cOut,

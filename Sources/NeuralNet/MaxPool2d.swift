@@ -40,19 +40,23 @@ public struct MaxPool2d: Layer {
     var output = Tensor(zeros: [input.shape[0], input.shape[1], outH, outW])
     argmax = [Int32](repeating: -1, count: output.count)
     savedShape = input.shape
+    let (kernelSize, stride, padding) = (kernelSize, stride, padding)
     input.data.withUnsafeBufferPointer { x in
       output.data.withUnsafeMutableBufferPointer { y in
         argmax.withUnsafeMutableBufferPointer { arg in
-          for plane in 0..<planes {
-            let source = x.baseAddress! + plane * inH * inW
+          let (x, y, arg) = (x.baseAddress!, y.baseAddress!, arg.baseAddress!)
+          ComputeThreads.forEach(planes) { plane in
+            let source = x + plane * inH * inW
             for oy in 0..<outH {
               let y0 = oy * stride - padding
+              let rows = max(y0, 0)..<min(y0 + kernelSize, inH)
               for ox in 0..<outW {
                 let x0 = ox * stride - padding
+                let columns = max(x0, 0)..<min(x0 + kernelSize, inW)
                 var best = -Float.infinity
                 var bestIndex = -1
-                for yy in max(y0, 0)..<min(y0 + kernelSize, inH) {
-                  for xx in max(x0, 0)..<min(x0 + kernelSize, inW) {
+                for yy in rows {
+                  for xx in columns {
                     let value = source[yy * inW + xx]
                     if value > best || bestIndex < 0 || value.isNaN {
                       best = value
@@ -77,11 +81,16 @@ public struct MaxPool2d: Layer {
     var gradientInput = Tensor(zeros: savedShape)
     let planeIn = savedShape[2] * savedShape[3]
     let planeOut = savedShape.isEmpty ? 0 : gradientOutput.count / (savedShape[0] * savedShape[1])
+    let planes = savedShape[0] * savedShape[1]
     gradientOutput.data.withUnsafeBufferPointer { dy in
       gradientInput.data.withUnsafeMutableBufferPointer { dx in
         argmax.withUnsafeBufferPointer { arg in
-          for index in dy.indices where arg[index] >= 0 {
-            dx[(index / planeOut) * planeIn + Int(arg[index])] += dy[index]
+          let (dy, dx, arg) = (dy.baseAddress!, dx.baseAddress!, arg.baseAddress!)
+          // Planes are independent; within a plane, overlapping windows add in output order.
+          ComputeThreads.forEach(planes) { plane in
+            for index in (plane * planeOut)..<((plane + 1) * planeOut) where arg[index] >= 0 {
+              dx[plane * planeIn + Int(arg[index])] += dy[index]
+            }
           }
         }
       }

@@ -12,19 +12,31 @@ public struct ReLU: Layer {
 
   public mutating func forward(_ input: Tensor) -> Tensor {
     savedInput = input
-    var output = input
-    output.data.withUnsafeMutableBufferPointer { y in
-      for index in y.indices where !(y[index] > 0) && !(y[index] == 0) { y[index] = 0 }
+    var output = Tensor(zeros: input.shape)
+    input.data.withUnsafeBufferPointer { x in
+      output.data.withUnsafeMutableBufferPointer { y in
+        let (x, y) = (x.baseAddress!, y.baseAddress!)
+        // `x < 0 ? 0 : x` keeps -0.0 and NaN like torch.relu, and vectorises.
+        ElementwiseChunks.forEach(count: input.count) { range in
+          for index in range { y[index] = x[index] < 0 ? 0 : x[index] }
+        }
+      }
     }
     return output
   }
 
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
     guard let input = savedInput else { preconditionFailure("ReLU.backward called before forward") }
-    var gradient = gradientOutput
-    gradient.data.withUnsafeMutableBufferPointer { dx in
+    precondition(gradientOutput.shape == input.shape, "ReLU.backward: gradient shape \(gradientOutput.shape)")
+    var gradient = Tensor(zeros: input.shape)
+    gradientOutput.data.withUnsafeBufferPointer { dy in
       input.data.withUnsafeBufferPointer { x in
-        for index in dx.indices where !(x[index] > 0) { dx[index] = 0 }
+        gradient.data.withUnsafeMutableBufferPointer { dx in
+          let (dy, x, dx) = (dy.baseAddress!, x.baseAddress!, dx.baseAddress!)
+          ElementwiseChunks.forEach(count: input.count) { range in
+            for index in range { dx[index] = x[index] > 0 ? dy[index] : 0 }
+          }
+        }
       }
     }
     return gradient

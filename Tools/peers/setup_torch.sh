@@ -8,7 +8,7 @@ python="${PYTHON:-python3}"
 if [ ! -x "$venv/bin/python" ]; then
   "$python" -m venv "$venv"
 fi
-if ! "$venv/bin/python" -c "import torch, safetensors, numpy" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import torch, torchvision, safetensors, numpy" 2>/dev/null; then
   "$venv/bin/pip" install --quiet --upgrade pip
   # TORCH_INDEX_URL may name a CPU-only wheel index (a much smaller download); by default
   # torch comes from the ordinary package index, whose wheel runs on the CPU as well.
@@ -17,6 +17,6 @@ if ! "$venv/bin/python" -c "import torch, safetensors, numpy" 2>/dev/null; then
   else
     "$venv/bin/pip" install --quiet torch
   fi
-  "$venv/bin/pip" install --quiet safetensors numpy
+  "$venv/bin/pip" install --quiet safetensors numpy torchvision
 fi
 "$venv/bin/python" -c "import torch; print('torch', torch.__version__)"
