@@ -20,14 +20,14 @@ public struct WeightedLossSum: Sendable, Equatable {
 /// - Parameter terms: `(weight, loss)` pairs.
 /// - Returns: the total value and each term's gradient scaled by its weight.
 public func weightedLossSum(_ terms: (Float, Loss)...) -> WeightedLossSum {
-  weightedLossSum(terms)
+  weightedLossSum(of: terms)
 }
 
 /// Combines losses as `Σ weight_i * loss_i` (array form).
 ///
 /// - Parameter terms: `(weight, loss)` pairs.
 /// - Returns: the total value and each term's gradient scaled by its weight.
-public func weightedLossSum(_ terms: [(Float, Loss)]) -> WeightedLossSum {
+public func weightedLossSum(of terms: [(Float, Loss)]) -> WeightedLossSum {
   var value: Float = 0
   for (weight, loss) in terms { value += weight * loss.value }
   return WeightedLossSum(
