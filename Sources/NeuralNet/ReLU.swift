@@ -12,33 +12,29 @@ public struct ReLU: Layer {
 
   public mutating func forward(_ input: Tensor) -> Tensor {
     savedInput = input
-    var output = Tensor(zeros: input.shape)
-    input.data.withUnsafeBufferPointer { x in
-      output.data.withUnsafeMutableBufferPointer { y in
-        let (x, y) = (x.baseAddress!, y.baseAddress!)
+    return input.data.withUnsafeBufferPointer { x in
+      let x = x.baseAddress
+      return Tensor(shape: input.shape) { y in
         // `x < 0 ? 0 : x` keeps -0.0 and NaN like torch.relu, and vectorises.
         ElementwiseChunks.forEach(count: input.count) { range in
-          for index in range { y[index] = x[index] < 0 ? 0 : x[index] }
+          for index in range { y[index] = x![index] < 0 ? 0 : x![index] }
         }
       }
     }
-    return output
   }
 
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
     guard let input = savedInput else { preconditionFailure("ReLU.backward called before forward") }
     precondition(gradientOutput.shape == input.shape, "ReLU.backward: gradient shape \(gradientOutput.shape)")
-    var gradient = Tensor(zeros: input.shape)
-    gradientOutput.data.withUnsafeBufferPointer { dy in
+    return gradientOutput.data.withUnsafeBufferPointer { dy in
       input.data.withUnsafeBufferPointer { x in
-        gradient.data.withUnsafeMutableBufferPointer { dx in
-          let (dy, x, dx) = (dy.baseAddress!, x.baseAddress!, dx.baseAddress!)
+        let (dy, x) = (dy.baseAddress, x.baseAddress)
+        return Tensor(shape: input.shape) { dx in
           ElementwiseChunks.forEach(count: input.count) { range in
-            for index in range { dx[index] = x[index] > 0 ? dy[index] : 0 }
+            for index in range { dx[index] = x![index] > 0 ? dy![index] : 0 }
           }
         }
       }
     }
-    return gradient
   }
 }

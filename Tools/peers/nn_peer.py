@@ -151,13 +151,17 @@ def main() -> int:
         theirs = json.loads(subprocess.check_output(
             [sys.executable, __file__, "--worker", str(threads), "--iterations", str(args.iterations)], env=env))
         ratio = ours["median_ms"] / theirs["median_ms"]
-        results.append({"threads": threads, "regionkit": ours, "pytorch": theirs, "ratio": round(ratio, 2)})
-    print("| threads | RegionKit median ms | PyTorch median ms | ratio (ours/theirs) | RegionKit peak RSS MB | PyTorch peak RSS MB |")
-    print("|---|---|---|---|---|---|")
+        min_ratio = ours["min_ms"] / theirs["min_ms"]
+        results.append({"threads": threads, "regionkit": ours, "pytorch": theirs, "ratio": round(ratio, 2),
+                        "min_ratio": round(min_ratio, 2), "load_average": os.getloadavg()[0]})
+    print("| threads | RegionKit median (min) ms | PyTorch median (min) ms | ratio of medians | ratio of minima "
+          "| RegionKit peak RSS MB | PyTorch peak RSS MB | load avg |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['threads']} | {r['regionkit']['median_ms']} | {r['pytorch']['median_ms']} | {r['ratio']} | "
+        print(f"| {r['threads']} | {r['regionkit']['median_ms']} ({r['regionkit']['min_ms']}) "
+              f"| {r['pytorch']['median_ms']} ({r['pytorch']['min_ms']}) | {r['ratio']} | {r['min_ratio']} | "
               f"{r['regionkit']['peak_rss_mb']} (baseline {r['regionkit']['baseline_rss_mb']}) | "
-              f"{r['pytorch']['peak_rss_mb']} (baseline {r['pytorch']['baseline_rss_mb']}) |")
+              f"{r['pytorch']['peak_rss_mb']} (baseline {r['pytorch']['baseline_rss_mb']}) | {r['load_average']:.1f} |")
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(results, handle, indent=2)
