@@ -47,6 +47,28 @@ public struct MaxPool2d: Layer {
           let (x, y, arg) = (x.baseAddress!, y.baseAddress!, arg.baseAddress!)
           ComputeThreads.forEach(planes) { plane in
             let source = x + plane * inH * inW
+            if kernelSize == 2 && stride == 2 && padding == 0 {
+              // Fast path for the common 2x2 / stride 2 pool: same order and tie rule.
+              for oy in 0..<outH {
+                for ox in 0..<outW {
+                  let first = 2 * oy * inW + 2 * ox
+                  var bestIndex = first
+                  var best = source[first]
+                  for step in 1...3 {
+                    let candidate = first + (step & 1) + (step >> 1) * inW  // right, below, below-right
+                    let value = source[candidate]
+                    if value > best || value.isNaN {
+                      best = value
+                      bestIndex = candidate
+                    }
+                  }
+                  let out = (plane * outH + oy) * outW + ox
+                  y[out] = best
+                  arg[out] = Int32(bestIndex)
+                }
+              }
+              return
+            }
             for oy in 0..<outH {
               let y0 = oy * stride - padding
               let rows = max(y0, 0)..<min(y0 + kernelSize, inH)
