@@ -29,5 +29,22 @@ let package = Package(
     .executableTarget(
       name: "BoxesPeerCheck",
       dependencies: ["BenchmarkInputs", .product(name: "Boxes", package: "RegionKit")]),
+    // The small detector CNN timed against PyTorch (Tools/peers/nn_peer.py builds the same model).
+    .target(
+      name: "NeuralNetWorkload",
+      dependencies: [.product(name: "NeuralNet", package: "RegionKit")]),
+    .executableTarget(
+      name: "NeuralNetBenchmarks",
+      dependencies: [
+        "NeuralNetWorkload",
+        .product(name: "NeuralNet", package: "RegionKit"),
+        .product(name: "Benchmark", package: "benchmark"),
+      ],
+      path: "Benchmarks/NeuralNetBenchmarks",
+      plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    // Times the workload and prints one JSON line, for the side-by-side run in Tools/peers/nn_peer.py.
+    .executableTarget(
+      name: "NeuralNetTimer",
+      dependencies: ["NeuralNetWorkload"]),
   ]
 )

@@ -1,0 +1,49 @@
+/// Zeroes each value with probability `p` during training and scales the rest by
+/// `1 / (1 - p)` (Srivastava et al. 2014; PyTorch's `nn.Dropout`); the identity in evaluation.
+///
+/// Masks come from a seeded ``SplitMix64`` that advances with every training forward pass,
+/// so a run is reproducible from its seed.
+///
+///     var dropout = Dropout(probability: 0.5, seed: 42)
+public struct Dropout: Layer {
+  /// The drop probability, in `[0, 1)`.
+  public var probability: Float
+  /// Training (drop) or evaluation (identity). Default: true.
+  public var isTraining = true
+  private var generator: SplitMix64
+  private var mask: [Float]?
+
+  /// Creates the layer.
+  ///
+  /// - Parameters:
+  ///   - probability: Default: 0.5.
+  ///   - seed: the mask generator's seed.
+  public init(probability: Float = 0.5, seed: UInt64) {
+    precondition(probability >= 0 && probability < 1, "Dropout: probability \(probability) outside [0, 1)")
+    self.probability = probability
+    generator = SplitMix64(seed: seed)
+  }
+
+  public mutating func setTraining(_ isTraining: Bool) { self.isTraining = isTraining }
+
+  public mutating func forward(_ input: Tensor) -> Tensor {
+    guard isTraining, probability > 0 else {
+      mask = nil
+      return input
+    }
+    let scale = 1 / (1 - probability)
+    var newMask = [Float](repeating: 0, count: input.count)
+    for index in 0..<input.count where generator.nextUniform() >= probability { newMask[index] = scale }
+    var output = input
+    for index in 0..<input.count { output.data[index] *= newMask[index] }
+    mask = newMask
+    return output
+  }
+
+  public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
+    guard let mask else { return gradientOutput }
+    var gradient = gradientOutput
+    for index in 0..<gradient.count { gradient.data[index] *= mask[index] }
+    return gradient
+  }
+}

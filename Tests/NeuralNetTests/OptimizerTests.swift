@@ -1,0 +1,42 @@
+import NeuralNet
+import Testing
+
+/// Nesterov SGD, AdamW and learning-rate schedules on hand-computed values.
+@Suite struct OptimizerTests {
+  @Test func nesterovUsesGradientPlusMomentumBuffer() {
+    var optimizer = SGD(learningRate: 0.1, momentum: 0.5, nesterov: true)
+    var parameter = Parameter(Tensor(shape: [1], data: [1]))
+    parameter.gradient = Tensor(shape: [1], data: [2])
+    optimizer.update("p", &parameter)  // buf = 2, step = 2 + 0.5 * 2 = 3
+    #expect(abs(parameter.value.data[0] - 0.7) < 1e-6)
+    optimizer.update("p", &parameter)  // buf = 0.5 * 2 + 2 = 3, step = 2 + 1.5 = 3.5
+    #expect(abs(parameter.value.data[0] - 0.35) < 1e-6)
+  }
+
+  @Test func adamWDecaysWeightsDirectly() {
+    var decoupled = Adam.adamW(learningRate: 0.1, weightDecay: 0.5)
+    var coupled = Adam(learningRate: 0.1, weightDecay: 0.5)
+    var a = Parameter(Tensor(shape: [1], data: [2]))
+    var b = a
+    decoupled.update("p", &a)  // zero gradient: only the decay moves p, 2 * (1 - 0.05)
+    coupled.update("p", &b)  // gradient 1 from the decay: the first Adam step moves by lr
+    #expect(abs(a.value.data[0] - 1.9) < 1e-6)
+    #expect(abs(b.value.data[0] - 1.9) < 1e-5)
+    decoupled.update("p", &a)
+    #expect(abs(a.value.data[0] - 1.805) < 1e-6)
+  }
+
+  @Test func schedules() {
+    let step = LearningRateSchedule.step(stepSize: 3, gamma: 0.1)
+    #expect(step.learningRate(at: 2, base: 1) == 1)
+    #expect(abs(step.learningRate(at: 3, base: 1) - 0.1) < 1e-7)
+    let cosine = LearningRateSchedule.cosine(totalSteps: 10, minimum: 0.1)
+    #expect(cosine.learningRate(at: 0, base: 1) == 1)
+    #expect(abs(cosine.learningRate(at: 5, base: 1) - 0.55) < 1e-6)
+    #expect(cosine.learningRate(at: 12, base: 1) == 0.1)
+    let warm = LearningRateSchedule.linearWarmup(steps: 4, startFactor: 0.2, then: .constant)
+    #expect(abs(warm.learningRate(at: 0, base: 0.5) - 0.1) < 1e-7)
+    #expect(abs(warm.learningRate(at: 2, base: 0.5) - 0.3) < 1e-7)
+    #expect(warm.learningRate(at: 4, base: 0.5) == 0.5)
+  }
+}
