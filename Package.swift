@@ -33,7 +33,7 @@ let package = Package(
     .target(name: "Boxes", exclude: moduleNotes),
     .target(name: "Imaging", dependencies: ["CVips", "Boxes"], exclude: moduleNotes),
     .target(name: "Datasets", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
-    .target(name: "NeuralNet", dependencies: ["COpenBLAS"], exclude: moduleNotes),
+    .target(name: "NeuralNet", dependencies: ["COpenBLAS", "Boxes"], exclude: moduleNotes),
     .target(name: "Proposals", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
     .target(
       name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging"],
@@ -55,7 +55,7 @@ let package = Package(
     .testTarget(name: "BoxesTests", dependencies: ["Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "RegionKitTestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RegionKitTestSupport"]),
-    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "RegionKitTestSupport"]),
+    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RegionKitTestSupport"]),
     .testTarget(

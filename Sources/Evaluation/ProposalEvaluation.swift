@@ -187,7 +187,7 @@ public struct ProposalEvaluation: Sendable {
     for (rank, proposal) in usable.enumerated() {
       snapshot(upTo: rank)
       for g in groundTruth.indices {
-        let iou = pairwiseIoU(groundTruth[g], proposal)
+        let iou = Double(groundTruth[g].iou(proposal))
         if iou > best[g] {
           best[g] = iou
           bestIndex[g] = rank

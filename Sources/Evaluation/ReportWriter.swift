@@ -1,3 +1,4 @@
+import Boxes
 import Datasets
 import Foundation
 import Imaging

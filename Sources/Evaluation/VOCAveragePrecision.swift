@@ -129,7 +129,7 @@ public struct VOCAveragePrecision: Sendable {
       var best = -Double.infinity
       var match = -1
       for (g, object) in objects[image].enumerated() {
-        let overlap = pairwiseIoU(object.box, detection.box)
+        let overlap = Double(object.box.iou(detection.box))
         if overlap > best {
           best = overlap
           match = g

@@ -1,3 +1,4 @@
+import Boxes
 /// Zeroes each value with probability `p` during training and scales the rest by
 /// `1 / (1 - p)` (Srivastava et al. 2014; PyTorch's `nn.Dropout`); the identity in evaluation.
 ///

@@ -1,3 +1,4 @@
+import Boxes
 /// Seeded weight initialisers (He et al. 2015 "Kaiming"; Glorot & Bengio 2010 "Xavier").
 ///
 /// Fan-in and fan-out follow PyTorch: for a weight `[out, in, kH, kW]`,

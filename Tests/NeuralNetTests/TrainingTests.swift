@@ -1,3 +1,4 @@
+import Boxes
 import NeuralNet
 import Testing
 

@@ -1,25 +1,5 @@
 import Boxes
 
-// Integration note: this file is a stand-in for the Boxes module's IoU matrix, which is
-// written on another branch. At merge, replace the call sites with that function and delete
-// this file (the crowd variant `detectionAreaOverlap` stays here unless Boxes gains one).
-
-/// Intersection over union of two boxes in pixel-edge coordinates, computed in `Double`.
-///
-/// Degenerate boxes (no positive area) have IoU 0 with everything, like torchvision's
-/// `box_iou` for boxes of zero area.
-///
-/// - Complexity: O(1).
-package func pairwiseIoU(_ a: Box, _ b: Box) -> Double {
-  let width = min(Double(a.x2), Double(b.x2)) - max(Double(a.x1), Double(b.x1))
-  guard width > 0 else { return 0 }
-  let height = min(Double(a.y2), Double(b.y2)) - max(Double(a.y1), Double(b.y1))
-  guard height > 0 else { return 0 }
-  let intersection = width * height
-  let union = boxArea(a) + boxArea(b) - intersection
-  return union > 0 ? intersection / union : 0
-}
-
 /// The IoU of `detection` with `groundTruth`, or for a crowd ground truth the fraction of the
 /// detection covered by it (pycocotools' `iou(..., iscrowd)`: intersection / detection area).
 ///

@@ -3,13 +3,15 @@ import Testing
 
 @testable import Evaluation
 
-@Suite struct PairwiseIoUTests {
+@Suite struct DetectionOverlapTests {
   @Test func iouOfHandBoxes() {
     let a = Box(x1: 0, y1: 0, x2: 10, y2: 10)
-    #expect(pairwiseIoU(a, Box(x1: 0, y1: 0, x2: 10, y2: 20)) == 0.5)
-    #expect(pairwiseIoU(a, Box(x1: 5, y1: 0, x2: 15, y2: 10)) == 50.0 / 150)
-    #expect(pairwiseIoU(a, Box(x1: 10, y1: 0, x2: 20, y2: 10)) == 0)  // touching edges
-    #expect(pairwiseIoU(a, Box(x1: 3, y1: 3, x2: 3, y2: 8)) == 0)  // degenerate
+    func overlap(_ b: Box) -> Double { detectionOverlap(detection: b, groundTruth: a, isCrowd: false) }
+    #expect(overlap(Box(x1: 0, y1: 0, x2: 10, y2: 20)) == 0.5)
+    #expect(overlap(Box(x1: 5, y1: 0, x2: 15, y2: 10)) == 50.0 / 150)
+    #expect(overlap(Box(x1: 10, y1: 0, x2: 20, y2: 10)) == 0)  // touching edges
+    #expect(overlap(Box(x1: 3, y1: 3, x2: 3, y2: 8)) == 0)  // degenerate
+    #expect(boxArea(Box(x1: 3, y1: 3, x2: 1, y2: 8)) == 0)  // inverted
   }
 
   @Test func crowdOverlapIsIntersectionOverDetectionArea() {
