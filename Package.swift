@@ -34,7 +34,7 @@ let package = Package(
     .target(name: "Imaging", dependencies: ["CVips", "Boxes"], exclude: moduleNotes),
     .target(name: "Datasets", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
     .target(name: "NeuralNet", dependencies: ["COpenBLAS", "Boxes"], exclude: moduleNotes),
-    .target(name: "Proposals", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
+    .target(name: "Proposals", dependencies: ["Boxes", "Imaging", "Datasets"], exclude: moduleNotes),
     .target(
       name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging"],
       exclude: moduleNotes),

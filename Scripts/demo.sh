@@ -1,18 +1,26 @@
 #!/usr/bin/env bash
-# The demo `make demo` runs: describe the bundled fixture dataset and draw its ground truth.
+# The demo `make demo` runs: propose regions on the bundled photos, evaluate their recall
+# against the hand-drawn ground truth, and write the report and overlay pictures to out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 regionkit=".build/release/regionkit"
 dataset="Fixtures/dataset"
+method="${REGIONKIT_DEMO_METHOD:-sliding-window}"
 mkdir -p out
 
 echo "== regionkit info $dataset"
 "$regionkit" info "$dataset"
 echo
-echo "== regionkit draw: ground-truth boxes of each image"
+echo "== regionkit evaluate $dataset --method $method -o out/report"
+"$regionkit" evaluate "$dataset" --method "$method" -o out/report --quiet
+echo
+echo "== regionkit draw: ground truth and the best proposals"
 for image in "$dataset"/images/*; do
   name=$(basename "${image%.*}")
   "$regionkit" draw "$image" --boxes "$dataset/annotations.json" -o "out/$name-ground-truth.png"
+  "$regionkit" draw "$image" --boxes "out/report/proposals/$method.jsonl" --top 10 \
+    -o "out/$name-proposals.png"
 done
 echo
-echo "Pictures written to $(pwd)/out/"
+echo "Report:   $(pwd)/out/report/index.html"
+echo "Overlays: $(pwd)/out/*-ground-truth.png, $(pwd)/out/*-proposals.png"

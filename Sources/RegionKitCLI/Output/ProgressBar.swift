@@ -20,6 +20,7 @@ final class ProgressBar: @unchecked Sendable {
   private var done = 0
   private var lastDraw = Date.distantPast
   private var lastDecile = -1
+  private var lastPrinted = -1
 
   /// - Parameters:
   ///   - total: The number of items.
@@ -59,8 +60,9 @@ final class ProgressBar: @unchecked Sendable {
       FileHandle.standardError.write(Data(("\r" + line(now: now) + "\u{1B}[K").utf8))
     } else {
       let decile = total == 0 ? 10 : done * 10 / total
-      guard force || decile > lastDecile else { return }
+      guard force ? lastPrinted != done : decile > lastDecile else { return }
       lastDecile = decile
+      lastPrinted = done
       FileHandle.standardError.write(Data((line(now: now) + "\n").utf8))
     }
   }

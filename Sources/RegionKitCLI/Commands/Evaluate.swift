@@ -1,0 +1,103 @@
+import ArgumentParser
+import Datasets
+import Evaluation
+import Foundation
+import Proposals
+
+/// `regionkit evaluate`: proposal recall of several methods on a dataset, as a report.
+struct Evaluate: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Compare the recall of proposal methods on a dataset and write a report.",
+    discussion: """
+      Runs each --method over the dataset (or reads proposals made by any other tool with \
+      --proposals FILE.jsonl) and writes into the -o folder: summary.json (every number), \
+      table.md, plots as SVG and PNG (recall vs number of proposals at IoU 0.5 and 0.7, recall \
+      vs IoU at N = 100 and 1000, average recall vs N, AR@1000 vs seconds per image), \
+      index.html (one self-contained page with the table, the plots and overlays: ground \
+      truth in green, the best proposal for each object in blue, missed objects in red), and \
+      proposals/<method>.jsonl with the proposals it computed.
+      Average recall (AR) is the mean recall over IoU 0.5:0.05:0.95 (Hosang et al. 2016). \
+      Crowd and difficult objects are ignored unless --include-crowd / --include-difficult.
+      Methods: \(ProposalMethod.names).
+      """)
+
+  @Argument(help: "The dataset with ground truth (COCO or Pascal VOC).")
+  var dataset: String
+
+  @Option(name: .customLong("method"), help: "A proposal method to run; repeat for several (\(ProposalMethod.names)). Default: sliding-window when no --proposals is given.")
+  var methods: [ProposalMethod] = []
+
+  @Option(name: .customLong("proposals"), help: "A proposals .jsonl file made by any tool; repeat for several. Its method name is the file name without extension.")
+  var proposalFiles: [String] = []
+
+  @OptionGroup var generatorOptions: GeneratorOptions
+
+  @Option(help: "Evaluate only the first N images of the dataset. Default: all.")
+  var limit: Int?
+
+  @Option(name: .shortAndLong, help: "The report folder.")
+  var output = "report"
+
+  @Option(help: "Images shown as overlays in index.html.")
+  var overlays = 6
+
+  @Flag(help: "Count crowd objects (COCO iscrowd) as objects to find.")
+  var includeCrowd = false
+
+  @Flag(help: "Count difficult objects (Pascal VOC) as objects to find.")
+  var includeDifficult = false
+
+  @Flag(help: "No progress bar.")
+  var quiet = false
+
+  func validate() throws {
+    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+    guard overlays >= 0 else { throw ValidationError("--overlays must be 0 or more, got \(overlays)") }
+  }
+
+  func run() async throws {
+    var dataset = try Dataset.load(from: URL(fileURLWithPath: dataset))
+    for warning in dataset.warnings {
+      FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+    }
+    guard !dataset.categories.isEmpty else {
+      throw ValidationError("\(self.dataset) has no ground truth (a plain folder of images cannot be evaluated)")
+    }
+    if let limit { dataset.images = Array(dataset.images.prefix(limit)) }
+    let folder = URL(fileURLWithPath: output)
+    let proposalsFolder = folder.appendingPathComponent("proposals")
+    try FileManager.default.createDirectory(at: proposalsFolder, withIntermediateDirectories: true)
+
+    let evaluation = ProposalEvaluation(
+      configuration: .init(includeCrowd: includeCrowd, includeDifficult: includeDifficult))
+    var reports: [RecallReport] = []
+    let images = dataset.images.map { ($0.fileName, dataset.url(of: $0)) }
+    let runMethods = methods.isEmpty && proposalFiles.isEmpty ? [.slidingWindow] : methods
+    for method in runMethods {
+      let progress = ProgressBar(total: images.count, label: method.rawValue, isEnabled: !quiet)
+      let records = await generatorOptions.proposer(method).run(on: images) { _ in progress.advance() }
+      progress.finish()
+      try ProposalFile.write(records, to: proposalsFolder.appendingPathComponent("\(method.rawValue).jsonl"))
+      reports.append(try evaluation.evaluate(records: records, dataset: dataset, method: method.rawValue))
+    }
+    for file in proposalFiles {
+      let url = URL(fileURLWithPath: file)
+      let records = try ProposalFile.read(contentsOf: url)
+      reports.append(
+        try evaluation.evaluate(records: records, dataset: dataset, method: url.deletingPathExtension().lastPathComponent))
+    }
+
+    let writer = ReportWriter(
+      configuration: .init(sampleCount: overlays, seed: generatorOptions.seed))
+    let written = try writer.write(reports, dataset: dataset, to: folder)
+    for warning in written.warnings {
+      FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+    }
+    for report in reports where !report.summary.failedImages.isEmpty || !report.summary.missingImages.isEmpty {
+      FileHandle.standardError.write(
+        Data("warning: \(report.summary.method): \(report.summary.failedImages.count) failed and \(report.summary.missingImages.count) missing images count as no proposals\n".utf8))
+    }
+    print(RecallTable(summaries: reports.map(\.summary)).markdown())
+    print("report: \(folder.appendingPathComponent("index.html").path)")
+  }
+}
