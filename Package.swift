@@ -13,6 +13,8 @@ let package = Package(
     .library(name: "Imaging", targets: ["Imaging"]),
     .library(name: "Datasets", targets: ["Datasets"]),
     .library(name: "NeuralNet", targets: ["NeuralNet"]),
+    .library(name: "Edges", targets: ["Edges"]),
+    .library(name: "Segmentation", targets: ["Segmentation"]),
     .executable(name: "regionkit", targets: ["RegionKitCLI"]),
   ],
   dependencies: [
@@ -32,9 +34,11 @@ let package = Package(
     .target(name: "Imaging", dependencies: ["CVips", "Boxes"], exclude: moduleNotes),
     .target(name: "Datasets", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
     .target(name: "NeuralNet", dependencies: ["COpenBLAS"], exclude: moduleNotes),
+    .target(name: "Edges", dependencies: ["Imaging"], exclude: moduleNotes),
+    .target(name: "Segmentation", dependencies: ["Imaging"], exclude: moduleNotes),
     .target(
       name: "RegionKit",
-      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet"]),
+      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet", "Edges", "Segmentation"]),
 
     // Command line.
     .executableTarget(
@@ -50,6 +54,8 @@ let package = Package(
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "RegionKitTestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RegionKitTestSupport"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "RegionKitTestSupport"]),
+    .testTarget(name: "EdgesTests", dependencies: ["Edges", "RegionKitTestSupport"]),
+    .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "RegionKitTestSupport"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["RegionKitTestSupport", "RegionKitCLI"],

@@ -1,5 +1,7 @@
 // The umbrella module: `import RegionKit` brings in every RegionKit library module.
 @_exported import Boxes
 @_exported import Datasets
+@_exported import Edges
 @_exported import Imaging
 @_exported import NeuralNet
+@_exported import Segmentation
