@@ -5,32 +5,33 @@ extension DisjointSet {
   /// Compiled only with `REGIONKIT_INTERNAL_CHECKS` (defined by `make test`). Checks that
   /// every parent lies in range, that every element reaches a root within `count` steps (no
   /// cycles), that each root's size equals the number of elements in its tree, and that
-  /// ``setCount`` equals the number of roots.
+  /// internal differences are finite and non-negative.
   /// - Complexity: O(*n*²) in the worst case, O(*n*) for compressed forests.
   func checkInvariants() {
     let n = count
     var members = [Int](repeating: 0, count: n)
-    var roots = 0
     for element in 0..<n {
       var x = element
       var steps = 0
       while true {
-        let p = Int(parent[x])
-        precondition(p >= 0 && p < n, "DisjointSet: parent \(p) of \(x) outside 0..<\(n)")
-        if p == x { break }
+        if nodes[x].isRoot { break }
+        let p = Int(nodes[x].parent)
+        precondition(p < n && p != x, "DisjointSet: parent \(p) of \(x) outside 0..<\(n) or itself")
         x = p
         steps += 1
         precondition(steps <= n, "DisjointSet: element \(element) is on a cycle")
       }
       members[x] += 1
-      if x == element { roots += 1 }
     }
-    for element in 0..<n where Int(parent[element]) == element {
+    for element in 0..<n where nodes[element].isRoot {
+      let node = nodes[element]
       precondition(
-        Int(size[element]) == members[element],
-        "DisjointSet: root \(element) records size \(size[element]) but has \(members[element]) elements")
+        Int(node.size) == members[element],
+        "DisjointSet: root \(element) records size \(node.size) but has \(members[element]) elements")
+      precondition(
+        node.internalDifference.isFinite && node.internalDifference >= 0,
+        "DisjointSet: root \(element) has internal difference \(node.internalDifference)")
     }
-    precondition(roots == setCount, "DisjointSet: \(roots) roots but setCount \(setCount)")
   }
 }
 #endif

@@ -65,34 +65,59 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
     try validate(image)
     let features = image.normalizedChannels(in: colorSpace).gaussianBlurred(sigma: sigma, border: .reflect)
     let graph = GridGraph(image: features)
-    let pixelCount = image.width * image.height
-    var sets = DisjointSet(count: pixelCount)
+    var sets = DisjointSet(count: image.width * image.height)
     let k = Double(threshold) / 255
-    // threshold[root] = Int(C) + k / |C|, the paper's τ; singletons have Int = 0.
-    var limit = [Float](repeating: Float(k), count: pixelCount)
     let offsets = graph.neighbourOffsets
     graph.sortedEdges.withUnsafeBufferPointer { edges in
-      limit.withUnsafeMutableBufferPointer { limit in
+      sets.withUnsafeNodes { nodes in
+        // Merge pass: the paper's loop, τ(C) = k / |C|.
         for packed in edges {
-          let id = Int(packed & 0xFFFF_FFFF)
+          let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
           let p = id >> 2
-          let a = sets.root(of: p)
-          let b = sets.root(of: p + offsets[id & 3])
+          let a = DisjointSet.root(of: p, in: nodes)
+          let b = DisjointSet.root(of: p + offsets[id & 3], in: nodes)
           if a == b { continue }
-          let weight = Float(bitPattern: UInt32(packed >> 32))
-          if weight <= limit[a] && weight <= limit[b] {
-            let joined = sets.union(a, b)
-            limit[joined] = weight + Float(k / Double(sets.size(ofRoot: joined)))
+          let weight = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
+          let nodeA = nodes[a], nodeB = nodes[b]
+          if weight <= nodeA.internalDifference + Float(k / Double(nodeA.size))
+            && weight <= nodeB.internalDifference + Float(k / Double(nodeB.size))
+          {
+            DisjointSet.union(a, b, internalDifference: weight, in: nodes)
           }
         }
-        if minimumSize > 1 {
+      }
+      guard minimumSize > 1 else { return }
+      // Minimum-size pass over the same order. Merging only grows sets, so an edge whose
+      // ends both lie in sets of at least `minimumSize` pixels after the merge pass can never
+      // act: a byte per pixel (small enough to stay in cache) marks the pixels of smaller
+      // sets, and only edges touching one reach the union–find.
+      let n = sets.count
+      var isSmall = [Bool](repeating: false, count: n)
+      var anySmall = false
+      sets.withUnsafeNodes { nodes in
+        isSmall.withUnsafeMutableBufferPointer { isSmall in
+          for p in 0..<n {
+            let root = DisjointSet.root(of: p, in: nodes)
+            if Int(nodes[root].size) < minimumSize {
+              isSmall[p] = true
+              anySmall = true
+            }
+          }
+        }
+      }
+      guard anySmall else { return }
+      isSmall.withUnsafeBufferPointer { isSmall in
+        sets.withUnsafeNodes { nodes in
           for packed in edges {
-            let id = Int(packed & 0xFFFF_FFFF)
+            let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
             let p = id >> 2
-            let a = sets.root(of: p)
-            let b = sets.root(of: p + offsets[id & 3])
-            if a != b && (sets.size(ofRoot: a) < minimumSize || sets.size(ofRoot: b) < minimumSize) {
-              sets.union(a, b)
+            let q = p + offsets[id & 3]
+            if !isSmall[p] && !isSmall[q] { continue }
+            let a = DisjointSet.root(of: p, in: nodes)
+            let b = DisjointSet.root(of: q, in: nodes)
+            if a != b && (Int(nodes[a].size) < minimumSize || Int(nodes[b].size) < minimumSize) {
+              let weight = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
+              DisjointSet.union(a, b, internalDifference: weight, in: nodes)
             }
           }
         }
@@ -118,24 +143,5 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
     guard image.channels == 1 || image.channels == 3 else {
       throw .unsupportedChannelCount(algorithm: name, channels: image.channels, expected: "1 or 3")
     }
-  }
-}
-
-extension DisjointSet {
-  /// The sets as a dense label map, numbered in raster order of first appearance.
-  mutating func labelMap(width: Int, height: Int) -> LabelMap {
-    let n = count
-    var labelOfRoot = [Int32](repeating: -1, count: n)
-    var labels = [Int32](repeating: 0, count: n)
-    var next: Int32 = 0
-    for p in 0..<n {
-      let r = root(of: p)
-      if labelOfRoot[r] < 0 {
-        labelOfRoot[r] = next
-        next += 1
-      }
-      labels[p] = labelOfRoot[r]
-    }
-    return LabelMap(uncheckedWidth: width, height: height, labels: labels, count: Int(next))
   }
 }

@@ -125,35 +125,18 @@ public struct SLIC: Sendable, Equatable {
                   let x0 = max(0, Int(cx) - radius), x1 = min(w - 1, Int(cx) + radius)
                   let y0 = max(0, Int(cy) - radius), y1 = min(h - 1, Int(cy) + radius)
                   if x0 > x1 || y0 > y1 { continue }
-                  for y in y0...y1 {
-                    let dy = Float(y) - cy
-                    let dy2 = dy * dy
-                    let row = y * w
-                    for x in x0...x1 {
-                      let p = row + x
-                      let dl = lPlane[p] - cl, da = aPlane[p] - ca, db = bPlane[p] - cb
-                      let dx = Float(x) - cx
-                      let d = dl * dl + da * da + db * db + (dx * dx + dy2) * spatialFactor
-                      if d < best[p] {
-                        best[p] = d
-                        label[p] = Int32(j)
-                      }
-                    }
-                  }
+                  SLIC.assign(
+                    centre: Int32(j), l: cl, a: ca, b: cb, x: cx, y: cy,
+                    columns: x0...x1, rows: y0...y1, width: w, spatialFactor: spatialFactor,
+                    planes: (lPlane.baseAddress!, aPlane.baseAddress!, bPlane.baseAddress!),
+                    best: best.baseAddress!, label: label.baseAddress!)
                 }
-                for j in 0..<(k * 5) { sums[j] = 0 }
-                for j in 0..<k { counts[j] = 0 }
-                for y in 0..<h {
-                  for x in 0..<w {
-                    let p = y * w + x
-                    let j = Int(label[p])
-                    if j < 0 { continue }
-                    counts[j] += 1
-                    sums[j * 5] += Double(lPlane[p])
-                    sums[j * 5 + 1] += Double(aPlane[p])
-                    sums[j * 5 + 2] += Double(bPlane[p])
-                    sums[j * 5 + 3] += Double(x)
-                    sums[j * 5 + 4] += Double(y)
+                sums.withUnsafeMutableBufferPointer { sums in
+                  counts.withUnsafeMutableBufferPointer { counts in
+                    SLIC.accumulate(
+                      labels: UnsafePointer(label.baseAddress!), width: w, height: h,
+                      planes: (lPlane.baseAddress!, aPlane.baseAddress!, bPlane.baseAddress!),
+                      sums: sums, counts: counts)
                   }
                 }
                 for j in 0..<k where counts[j] > 0 {
@@ -173,6 +156,60 @@ public struct SLIC: Sendable, Equatable {
       labels = LabelMap(width: w, height: h, relabelling: assignment)
     }
     return SegmentationResult(labels: labels)
+  }
+
+  /// The assignment step for one centre: every pixel of its window whose distance to it is
+  /// below the best so far takes its label. Branch-free, so the row loop vectorises.
+  @inline(__always)
+  private static func assign(
+    centre: Int32, l cl: Float, a ca: Float, b cb: Float, x cx: Float, y cy: Float,
+    columns: ClosedRange<Int>, rows: ClosedRange<Int>, width w: Int, spatialFactor: Float,
+    planes: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>),
+    best: UnsafeMutablePointer<Float>, label: UnsafeMutablePointer<Int32>
+  ) {
+    let (lp, ap, bp) = planes
+    for y in rows {
+      let dy = Float(y) - cy
+      let rowTerm = dy * dy * spatialFactor
+      let row = y &* w
+      for x in columns {
+        let p = row &+ x
+        let dl = lp[p] - cl, da = ap[p] - ca, db = bp[p] - cb
+        let dx = Float(x) - cx
+        let d = dl * dl + da * da + db * db + dx * dx * spatialFactor + rowTerm
+        let old = best[p]
+        let better = d < old
+        best[p] = better ? d : old
+        label[p] = better ? centre : label[p]
+      }
+    }
+  }
+
+  /// Sums of l, a, b, x, y and pixel counts per centre (unassigned pixels, label -1, skipped).
+  private static func accumulate(
+    labels: UnsafePointer<Int32>, width w: Int, height h: Int,
+    planes: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>),
+    sums: UnsafeMutableBufferPointer<Double>, counts: UnsafeMutableBufferPointer<Int>
+  ) {
+    let (lp, ap, bp) = planes
+    for i in sums.indices { sums[i] = 0 }
+    for i in counts.indices { counts[i] = 0 }
+    for y in 0..<h {
+      let row = y &* w
+      let fy = Double(y)
+      for x in 0..<w {
+        let p = row &+ x
+        let j = Int(labels[p])
+        if j < 0 { continue }
+        counts[j] &+= 1
+        let s = sums.baseAddress! + j &* 5
+        s[0] += Double(lp[p])
+        s[1] += Double(ap[p])
+        s[2] += Double(bp[p])
+        s[3] += Double(x)
+        s[4] += fy
+      }
+    }
   }
 
   /// The pixel of lowest gradient magnitude (central differences over the Lab planes) in the
