@@ -51,10 +51,14 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
   return threadCPUSeconds() - start
 }
 
+/// Peak resident set size of this process in KiB (`VmHWM` of /proc/self/status; unlike
+/// `getrusage`'s `ru_maxrss` it is not inherited from the parent across fork and exec).
 func peakRSSKiB() -> Int {
-  var usage = rusage()
-  getrusage(RUSAGE_SELF.rawValue, &usage)
-  return usage.ru_maxrss
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+  for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+    return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? -1
+  }
+  return -1
 }
 
 let arguments = CommandLine.arguments

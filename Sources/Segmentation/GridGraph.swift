@@ -158,8 +158,11 @@ struct GridGraph {
   ) {
     for element in from {
       let digit = (sortKey(UInt32(truncatingIfNeeded: element >> 32), base: base) >> shift) & 255
-      to[next[digit]] = element
-      next[digit] += 1
+      // Bump the cursor before the store: `to` might alias `next` as far as the compiler
+      // knows, and storing first forces a reload of the cursor behind the scattered store.
+      let slot = next[digit]
+      next[digit] = slot &+ 1
+      to[slot] = element
     }
   }
 }

@@ -31,7 +31,6 @@ for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = "1"
 
 import json  # noqa: E402
-import resource  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
@@ -96,20 +95,28 @@ def build_swift():
                    cwd=BENCH_PACKAGE, check=True, stdout=subprocess.DEVNULL)
 
 
+def peak_rss_kib():
+    """Peak RSS of this process (VmHWM; ru_maxrss would be inherited across fork and exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return -1
+
+
 def peak_rss_python(method, path, width, height):
     code = f"""
-import os, resource, time
+import os, time
 for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"): os.environ[v] = "1"
 import numpy as np, sys
 sys.path.insert(0, {str(Path(__file__).resolve().parent)!r})
 import segmentation_peer as peer
 rgb = np.fromfile({path!r}, dtype=np.uint8).reshape({height}, {width}, 3)
 bgr = np.ascontiguousarray(rgb[:, :, ::-1])
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-start = time.perf_counter()
+before = peer.peak_rss_kib()
+start = time.thread_time()
 peer.PEERS[{method!r}](bgr if {method!r} == "opencv_fh" else rgb)
-seconds = time.perf_counter() - start
-print(before, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, seconds)
+seconds = time.thread_time() - start
+print(before, peer.peak_rss_kib(), seconds)
 """
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
     before, peak, seconds = out.split()
@@ -222,8 +229,9 @@ def main():
 
         if not args.skip_rss:
             first_rgb, _ = next(iter(images.values()))
-            out.append("Peak resident memory of one segmentation in a fresh process (MiB; "
-                       "\"input\" is the peak before segmenting, with the image loaded):\n")
+            out.append("Peak resident memory (VmHWM) of one segmentation in a fresh process (MiB; "
+                       "\"input\" is the peak before segmenting, with the image loaded; times are "
+                       "thread CPU seconds of that one run):\n")
             out.append("| image | method | RegionKit input → peak | RegionKit bytes/pixel | peer | peer input → peak |"
                        " RegionKit s | peer s |")
             out.append("|---|---|---|---|---|---|---|---|")
