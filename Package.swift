@@ -15,6 +15,8 @@ let package = Package(
     .library(name: "NeuralNet", targets: ["NeuralNet"]),
     .library(name: "Proposals", targets: ["Proposals"]),
     .library(name: "Evaluation", targets: ["Evaluation"]),
+    .library(name: "Edges", targets: ["Edges"]),
+    .library(name: "Segmentation", targets: ["Segmentation"]),
     .executable(name: "regionkit", targets: ["RegionKitCLI"]),
   ],
   dependencies: [
@@ -34,13 +36,20 @@ let package = Package(
     .target(name: "Imaging", dependencies: ["CVips", "Boxes"], exclude: moduleNotes),
     .target(name: "Datasets", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
     .target(name: "NeuralNet", dependencies: ["COpenBLAS", "Boxes"], exclude: moduleNotes),
-    .target(name: "Proposals", dependencies: ["Boxes", "Imaging", "Datasets"], exclude: moduleNotes),
+    .target(name: "Edges", dependencies: ["Imaging"], exclude: moduleNotes),
+    .target(name: "Segmentation", dependencies: ["Imaging", "Boxes"], exclude: moduleNotes),
+    .target(
+      name: "Proposals", dependencies: ["Boxes", "Imaging", "Datasets", "Edges", "Segmentation"],
+      exclude: moduleNotes),
     .target(
       name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging"],
       exclude: moduleNotes),
     .target(
       name: "RegionKit",
-      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals", "Evaluation"]),
+      dependencies: [
+        "Boxes", "Imaging", "Datasets", "NeuralNet", "Edges", "Segmentation", "Proposals",
+        "Evaluation",
+      ]),
 
     // Command line.
     .executableTarget(
@@ -56,6 +65,8 @@ let package = Package(
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "RegionKitTestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RegionKitTestSupport"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Boxes", "RegionKitTestSupport"]),
+    .testTarget(name: "EdgesTests", dependencies: ["Edges", "RegionKitTestSupport"]),
+    .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RegionKitTestSupport"]),
     .testTarget(

@@ -46,5 +46,14 @@ let package = Package(
     .executableTarget(
       name: "NeuralNetTimer",
       dependencies: ["NeuralNetWorkload"]),
+    // Times Segmentation on raw RGB files that Tools/peers/segmentation_peer.py decodes, so the
+    // Swift and Python peers see the same pixels in the same run (decoding is not timed).
+    .executableTarget(
+      name: "SegmentationPeerBenchmark",
+      dependencies: [
+        .product(name: "Segmentation", package: "RegionKit"),
+        .product(name: "Imaging", package: "RegionKit"),
+      ],
+      path: "SegmentationPeerBenchmark"),
   ]
 )

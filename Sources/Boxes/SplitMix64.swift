@@ -32,4 +32,15 @@ public struct SplitMix64: RandomNumberGenerator, Hashable, Sendable {
     z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
     return z ^ (z >> 31)
   }
+
+  /// A uniform `Double` in `[0, 1)` from the top 53 bits (platform-independent, unlike
+  /// `Double.random(in:using:)`, whose algorithm the standard library may change).
+  public mutating func nextUnitDouble() -> Double {
+    Double(next() >> 11) * 0x1p-53
+  }
+
+  /// A uniform `Float` in `[0, 1)` from the top 24 bits (platform-independent).
+  public mutating func nextUnitFloat() -> Float {
+    Float(next() >> 40) * 0x1p-24
+  }
 }

@@ -34,7 +34,7 @@ public struct Dropout: Layer {
     }
     let scale = 1 / (1 - probability)
     var newMask = [Float](repeating: 0, count: input.count)
-    for index in 0..<input.count where generator.nextUniform() >= probability { newMask[index] = scale }
+    for index in 0..<input.count where generator.nextUnitFloat() >= probability { newMask[index] = scale }
     var output = input
     for index in 0..<input.count { output.data[index] *= newMask[index] }
     mask = newMask

@@ -68,6 +68,6 @@ public enum WeightInitialization {
   ///   - seed: the random seed.
   public static func uniform(shape: [Int], bound: Float, seed: UInt64) -> Tensor {
     var generator = SplitMix64(seed: seed)
-    return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in (generator.nextUniform() * 2 - 1) * bound })
+    return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in (generator.nextUnitFloat() * 2 - 1) * bound })
   }
 }

@@ -1,7 +1,9 @@
 // The umbrella module: `import RegionKit` brings in every RegionKit library module.
 @_exported import Boxes
 @_exported import Datasets
+@_exported import Edges
+@_exported import Evaluation
 @_exported import Imaging
 @_exported import NeuralNet
 @_exported import Proposals
-@_exported import Evaluation
+@_exported import Segmentation

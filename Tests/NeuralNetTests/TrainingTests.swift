@@ -17,7 +17,7 @@ import Testing
       let size = 5 + Int(generator.next() % 6)  // 5...10 pixels
       let top = Int(generator.next() % UInt64(16 - size)), left = Int(generator.next() % UInt64(16 - size))
       for y in 0..<16 {
-        for x in 0..<16 { images[n, 0, y, x] = (generator.nextUniform() - 0.5) * 0.4 }
+        for x in 0..<16 { images[n, 0, y, x] = (generator.nextUnitFloat() - 0.5) * 0.4 }
       }
       for i in 0..<size {
         if label == 0 {

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Edges
+import Foundation
+import Imaging
+
+/// `regionkit edges`: an image's edge map as a picture.
+struct EdgeMapCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "edges",
+    abstract: "Compute an edge map (Sobel/Scharr gradient magnitude or Canny) and write it as a picture.",
+    discussion: """
+      sobel and scharr write the gradient magnitude (strongest colour channel per pixel, \
+      scaled to [0, 1]); --thin keeps only the ridge after non-maximum suppression. \
+      canny writes the binary edges after hysteresis between --low and --high.
+      """)
+
+  enum Method: String, ExpressibleByArgument, CaseIterable {
+    case sobel, scharr, canny
+  }
+
+  @Argument(help: "The image.")
+  var image: String
+
+  @Option(help: "Edge detector: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var method: Method = .sobel
+
+  @Option(name: .shortAndLong, help: "The picture to write (.png or .jpg).")
+  var output: String
+
+  @Option(help: "Gaussian pre-blur in pixels (0 = none). Default: 0 for sobel and scharr, 1 for canny.")
+  var sigma: Float?
+
+  @Flag(help: "sobel and scharr: thin edges to one pixel by non-maximum suppression.")
+  var thin = false
+
+  @Option(help: "canny: hysteresis low threshold, in [0, --high].")
+  var low: Float = 0.1
+
+  @Option(help: "canny: hysteresis high threshold, in [--low, 1].")
+  var high: Float = 0.2
+
+  @Option(help: "Shrink the image so its longer side is at most this many pixels first. Default: none, full size.")
+  var maxSide: Int?
+
+  func validate() throws {
+    try validateOutputPath(output)
+    if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
+  }
+
+  func run() throws {
+    let photo = try Image(contentsOf: URL(fileURLWithPath: image), maxSide: maxSide)
+    let edges: EdgeMap
+    switch method {
+    case .sobel, .scharr:
+      edges = try GradientEdgeDetector(
+        operator: method == .sobel ? .sobel : .scharr, sigma: sigma ?? 0, thinned: thin
+      ).edges(in: photo)
+    case .canny:
+      edges = try CannyEdgeDetector(sigma: sigma ?? 1, lowThreshold: low, highThreshold: high)
+        .edges(in: photo)
+    }
+    try writePicture(Image(edges), to: output)
+    let edgePixels = edges.strength.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+    print("\(output): \(method.rawValue) edges of \(photo.width)x\(photo.height), \(edgePixels) edge pixels")
+  }
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+import Imaging
+
+extension ColorSpace: ExpressibleByArgument {}

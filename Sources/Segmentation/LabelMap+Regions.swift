@@ -1,0 +1,73 @@
+import Boxes
+
+extension LabelMap {
+  /// Size, bounding box and 8-connected neighbours of every label, in one pass over the map.
+  ///
+  /// Two labels are neighbours when some pixel of one is a horizontal, vertical or diagonal
+  /// neighbour of a pixel of the other.
+  ///
+  ///     let regions = map.regions()
+  ///     regions[3].neighbours    // e.g. [0, 2, 7], sorted
+  ///
+  /// - Returns: `count` regions, indexed by label.
+  /// - Complexity: O(*n* + *b* log *b*) for *n* pixels and *b* distinct label pairs met
+  ///   along boundaries.
+  public func regions() -> [Region] {
+    let n = count
+    var sizes = [Int](repeating: 0, count: n)
+    var minX = [Int](repeating: Int.max, count: n)
+    var minY = [Int](repeating: Int.max, count: n)
+    var maxX = [Int](repeating: -1, count: n)
+    var maxY = [Int](repeating: -1, count: n)
+    // Boundary pairs (smaller label << 32 | larger label); consecutive repeats are skipped.
+    var pairs: [UInt64] = []
+    labels.withUnsafeBufferPointer { map in
+      var last: UInt64 = .max
+      @inline(__always) func note(_ a: Int32, _ b: Int32) {
+        let key = a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
+        if key != last {
+          pairs.append(key)
+          last = key
+        }
+      }
+      for y in 0..<height {
+        let row = y * width
+        for x in 0..<width {
+          let l = map[row + x]
+          let li = Int(l)
+          sizes[li] += 1
+          if x < minX[li] { minX[li] = x }
+          if x > maxX[li] { maxX[li] = x }
+          if y < minY[li] { minY[li] = y }
+          maxY[li] = y
+          if x + 1 < width, map[row + x + 1] != l { note(l, map[row + x + 1]) }
+          if y + 1 < height {
+            let below = row + width + x
+            if map[below] != l { note(l, map[below]) }
+            if x + 1 < width, map[below + 1] != l { note(l, map[below + 1]) }
+            if x > 0, map[below - 1] != l { note(l, map[below - 1]) }
+          }
+        }
+      }
+    }
+    pairs.sort()
+    var neighbours = [[Int]](repeating: [], count: n)
+    var previous: UInt64 = .max
+    for key in pairs where key != previous {
+      previous = key
+      let a = Int(key >> 32), b = Int(key & 0xFFFF_FFFF)
+      neighbours[a].append(b)
+      neighbours[b].append(a)
+    }
+    // Pairs are sorted by (smaller, larger), so each list is filled in two sorted runs:
+    // smaller partners (appended while visiting them) then larger ones.
+    return (0..<n).map { label in
+      Region(
+        size: sizes[label],
+        bounds: Box(
+          x1: Float(minX[label]), y1: Float(minY[label]),
+          x2: Float(maxX[label] + 1), y2: Float(maxY[label] + 1)),
+        neighbours: neighbours[label])
+    }
+  }
+}

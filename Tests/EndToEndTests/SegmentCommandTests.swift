@@ -1,0 +1,38 @@
+import Foundation
+import Imaging
+import RegionKitTestSupport
+import Testing
+
+@Suite struct SegmentCommandTests {
+  let photo = Fixtures.url("dataset/images/chelsea.png").path
+
+  @Test(arguments: ["fh", "kmeans", "slic"])
+  func writesSegmentsBesideTheBoundaryOverlay(method: String) throws {
+    let output = try Fixtures.temporaryDirectory().appendingPathComponent("\(method).png")
+    let result = try runRegionKit(["segment", photo, "--method", method, "--max-side", "160", "-o", output.path])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("segments of 160x106 by \(method)"))
+    let picture = try Image(contentsOf: output)
+    #expect(picture.width == 2 * 160 + 8 && picture.height == 106)
+  }
+
+  @Test func edgesCommandWritesAMap() throws {
+    let directory = try Fixtures.temporaryDirectory()
+    for method in ["sobel", "scharr", "canny"] {
+      let output = directory.appendingPathComponent("\(method).png")
+      let result = try runRegionKit(["edges", photo, "--method", method, "--max-side", "120", "-o", output.path])
+      #expect(result.exitCode == 0, "\(result.stderr)")
+      let picture = try Image(contentsOf: output)
+      #expect(picture.width == 120)
+      #expect(picture.pixels.contains { $0 > 0.5 })
+    }
+  }
+
+  @Test func badParametersAreTypedErrors() throws {
+    let output = try Fixtures.temporaryDirectory().appendingPathComponent("x.png")
+    let result = try runRegionKit(["segment", photo, "--method", "slic", "--segments", "0", "-o", output.path])
+    #expect(result.exitCode != 0)
+    #expect(result.stderr.contains("segments"))
+    #expect(!result.stderr.contains("Fatal error"))
+  }
+}
