@@ -61,8 +61,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   ///   negative or non-finite parameter;
   ///   ``SegmentationError/unsupportedChannelCount(algorithm:channels:expected:)`` for
   ///   images with other than 1 or 3 channels.
-  /// - Complexity: O(*n* α(*n*)) time for *n* pixels with the bucketed edge sort
-  ///   (O(*n* log *n*) worst case), about 60 bytes of memory per pixel.
+  /// - Complexity: O(*n* α(*n*)) time for *n* pixels (the edge sort is a linear radix
+  ///   sort); about 61 bytes of memory per pixel at the peak.
   public func segment(_ image: Image) throws(SegmentationError) -> SegmentationResult {
     try validate(image)
     let features = image.normalizedChannels(in: colorSpace).gaussianBlurred(sigma: sigma, border: .reflect)
