@@ -24,13 +24,17 @@ public struct LabelMap: Sendable, Equatable {
   ///   - height: Number of rows, at least 1.
   ///   - labels: `width * height` labels in row-major order.
   ///   - count: The number of labels; every value in `0..<count` must occur.
-  /// - Precondition: sizes agree and labels lie in `0..<count` (programmer error otherwise;
-  ///   use ``init(width:height:relabelling:)`` for arbitrary integer labels).
+  /// - Precondition: sizes agree and the labels are exactly `0..<count` (programmer error
+  ///   otherwise; use ``init(width:height:relabelling:)`` for arbitrary integer labels).
   public init(width: Int, height: Int, labels: [Int32], count: Int) {
     precondition(width >= 1 && height >= 1, "LabelMap: empty size \(width)x\(height)")
     precondition(labels.count == width * height, "LabelMap: \(labels.count) labels for \(width)x\(height)")
-    precondition(
-      labels.allSatisfy { $0 >= 0 && Int($0) < count }, "LabelMap: a label lies outside 0..<\(count)")
+    var seen = [Bool](repeating: false, count: max(count, 0))
+    for label in labels {
+      precondition(label >= 0 && Int(label) < count, "LabelMap: label \(label) lies outside 0..<\(count)")
+      seen[Int(label)] = true
+    }
+    precondition(!seen.contains(false), "LabelMap: a label in 0..<\(count) does not occur")
     self.width = width
     self.height = height
     self.labels = labels
