@@ -13,7 +13,7 @@ import Imaging
 /// octaves below the largest weight. Edges enter in id order, so the result is ordered by
 /// weight up to a relative resolution of about 2.4e-4, ties by id: deterministic and
 /// O(*E*). (An exact 32-bit sort needs four passes and made FH about 15 % slower for no
-/// measurable change in the segmentations: `Docs/benchmarks-segmentation.md`.)
+/// measurable change in the segmentations: `Docs/benchmarks.md (Segmentation)`.)
 struct GridGraph {
   let width: Int
   let height: Int

@@ -16,7 +16,7 @@ import Imaging
 /// test (the paper reports 10 suffice); the initial grid has `round(width / S)` x
 /// `round(height / S)` cells, so the segment count is close to, not exactly, `segments`.
 /// Checked on synthetic images (flat-colour tiles recovered exactly) and on invariants over
-/// random images; compared with scikit-image `slic` in `Docs/benchmarks-segmentation.md`.
+/// random images; compared with scikit-image `slic` in `Docs/benchmarks.md (Segmentation)`.
 ///
 /// Reference: R. Achanta, A. Shaji, K. Smith, A. Lucchi, P. Fua, S. Süsstrunk, "SLIC
 /// Superpixels Compared to State-of-the-Art Superpixel Methods", IEEE TPAMI 34(11), 2012.
