@@ -73,7 +73,7 @@ public struct HTMLReport: Sendable {
       table { border-collapse: collapse; margin: 12px 0; }
       th, td { border: 1px solid #ccc; padding: 4px 8px; }
       td.n { text-align: right; font-variant-numeric: tabular-nums; }
-      .plots svg { margin: 6px; border: 1px solid #eee; }
+      .plots { display: flex; flex-wrap: wrap; } .plots svg { margin: 6px; border: 1px solid #eee; }
       .row { display: flex; flex-wrap: wrap; gap: 12px; margin-bottom: 16px; }
       figure { margin: 0; } figcaption { font-size: 12px; color: #555; max-width: 512px; }
       .legend span { display: inline-block; padding: 0 6px; margin-right: 8px; color: #fff; }
