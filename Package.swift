@@ -62,8 +62,8 @@ let package = Package(
     // Tests.
     .target(name: "RegionKitTestSupport", path: "Tests/RegionKitTestSupport"),
     .testTarget(name: "BoxesTests", dependencies: ["Boxes", "RegionKitTestSupport"]),
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "RegionKitTestSupport"]),
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "RegionKitTestSupport"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Boxes", "RegionKitTestSupport"]),
+    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "EdgesTests", dependencies: ["Edges", "RegionKitTestSupport"]),
     .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Boxes", "RegionKitTestSupport"]),

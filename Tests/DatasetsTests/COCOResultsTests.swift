@@ -23,7 +23,7 @@ import Testing
   }
 
   @Test func roundTripsFloatsBitForBit() throws {
-    var generator = SplitMix64Generator(seed: 42)
+    var generator = SplitMix64(seed: 42)
     var detections: [Detection] = []
     for index in 0..<2000 {
       let x1 = Float.random(in: -5..<2000, using: &generator)

@@ -1,3 +1,4 @@
+import Boxes
 import Foundation
 import RegionKitTestSupport
 import Testing
@@ -115,7 +116,7 @@ import Testing
   }
 
   @Test func rgiIntensityAndHueChannels() {
-    var random = PixelMathRandom(seed: 7)
+    var random = SplitMix64(seed: 7)
     var image = random.image(width: 5, height: 4, channels: 3)
     image[x: 0, y: 0, channel: 0] = 0
     image[x: 0, y: 0, channel: 1] = 0

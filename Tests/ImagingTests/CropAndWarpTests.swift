@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct CropAndWarpTests {
   static func randomImage(seed: UInt64 = 21) -> Image {
-    var random = PixelMathRandom(seed: seed)
+    var random = SplitMix64(seed: seed)
     return random.image(width: 12, height: 9, channels: 3)
   }
 

@@ -1,3 +1,4 @@
+import Boxes
 import Foundation
 import Imaging
 import RegionKitTestSupport
@@ -77,7 +78,7 @@ import Testing
   }
 
   @Test func colourGradientTakesTheStrongestChannel() {
-    var random = PixelMathRandom(seed: 11)
+    var random = SplitMix64(seed: 11)
     let image = random.image(width: 8, height: 6, channels: 3)
     let colour = image.gradients(operator: .scharr, border: .reflect)
     let perChannel = (0..<3).map {

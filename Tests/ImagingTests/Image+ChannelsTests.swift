@@ -1,3 +1,4 @@
+import Boxes
 import Imaging
 import Testing
 
@@ -27,7 +28,7 @@ import Testing
   }
 
   @Test func channelExtractionAndStackingRoundTrip() {
-    var random = PixelMathRandom(seed: 17)
+    var random = SplitMix64(seed: 17)
     let image = random.image(width: 5, height: 4, channels: 3)
     let planes = (0..<3).map { image.channel($0) }
     #expect(planes.allSatisfy { $0.channels == 1 && $0.width == 5 && $0.height == 4 })

@@ -1,3 +1,4 @@
+import Boxes
 import Imaging
 import RegionKitTestSupport
 import Testing
@@ -56,13 +57,13 @@ import Testing
       #expect(resized.width == w && resized.height == h && resized.channels == 3)
       #expect(resized.pixels.allSatisfy { $0 == 0.3 })
     }
-    var random = PixelMathRandom(seed: 5)
+    var random = SplitMix64(seed: 5)
     let image = random.image(width: 6, height: 4, channels: 2)
     #expect(image.resized(width: 6, height: 4) == image)
   }
 
   @Test func matchesTorchFormulaOnRandomImages() {
-    var random = PixelMathRandom(seed: 9)
+    var random = SplitMix64(seed: 9)
     let image = random.image(width: 7, height: 5, channels: 3)
     for (w, h) in [(11, 3), (3, 11), (14, 10), (2, 2), (1, 6)] {
       let got = image.resized(width: w, height: h).pixels

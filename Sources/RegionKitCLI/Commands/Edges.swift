@@ -18,14 +18,10 @@ struct EdgeMapCommand: ParsableCommand {
     case sobel, scharr, canny
   }
 
-  @Argument(help: "The image.")
-  var image: String
+  @OptionGroup var input: ImageInputOptions
 
   @Option(help: "Edge detector: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
   var method: Method = .sobel
-
-  @Option(name: .shortAndLong, help: "The picture to write (.png or .jpg).")
-  var output: String
 
   @Option(help: "Gaussian pre-blur in pixels (0 = none). Default: 0 for sobel and scharr, 1 for canny.")
   var sigma: Float?
@@ -39,16 +35,8 @@ struct EdgeMapCommand: ParsableCommand {
   @Option(help: "canny: hysteresis high threshold, in [--low, 1].")
   var high: Float = 0.2
 
-  @Option(help: "Shrink the image so its longer side is at most this many pixels first. Default: none, full size.")
-  var maxSide: Int?
-
-  func validate() throws {
-    try validateOutputPath(output)
-    if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
-  }
-
   func run() throws {
-    let photo = try Image(contentsOf: URL(fileURLWithPath: image), maxSide: maxSide)
+    let photo = try input.load()
     let edges: EdgeMap
     switch method {
     case .sobel, .scharr:
@@ -59,8 +47,8 @@ struct EdgeMapCommand: ParsableCommand {
       edges = try CannyEdgeDetector(sigma: sigma ?? 1, lowThreshold: low, highThreshold: high)
         .edges(in: photo)
     }
-    try writePicture(Image(edges), to: output)
+    try writePicture(Image(edges), to: input.output)
     let edgePixels = edges.strength.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-    print("\(output): \(method.rawValue) edges of \(photo.width)x\(photo.height), \(edgePixels) edge pixels")
+    print("\(input.output): \(method.rawValue) edges of \(photo.width)x\(photo.height), \(edgePixels) edge pixels")
   }
 }

@@ -19,14 +19,10 @@ struct Segment: ParsableCommand {
     case fh, kmeans, slic
   }
 
-  @Argument(help: "The image to segment.")
-  var image: String
+  @OptionGroup var input: ImageInputOptions
 
   @Option(help: "Segmentation method: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
   var method: Method = .fh
-
-  @Option(name: .shortAndLong, help: "The picture to write (.png or .jpg).")
-  var output: String
 
   @Option(help: "fh: the paper's k, in 0-255 colour units; larger gives larger segments.")
   var threshold: Float = 300
@@ -58,16 +54,8 @@ struct Segment: ParsableCommand {
   @Option(help: "Seed of k-means++ and of the segment colours.")
   var seed: UInt64 = 0
 
-  @Option(help: "Shrink the image so its longer side is at most this many pixels before segmenting. Default: none, full size.")
-  var maxSide: Int?
-
-  func validate() throws {
-    try validateOutputPath(output)
-    if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
-  }
-
   func run() throws {
-    let photo = try Image(contentsOf: URL(fileURLWithPath: image), maxSide: maxSide)
+    let photo = try input.load()
     let clock = ContinuousClock()
     let start = clock.now
     let result: SegmentationResult
@@ -91,9 +79,9 @@ struct Segment: ParsableCommand {
     let elapsed = start.duration(to: clock.now)
     let colored = result.labels.coloredImage(seed: seed)
     let overlay = try photo.overlayingBoundaries(of: result.labels)
-    try writePicture(Image(sideBySide: [colored, overlay]), to: output)
+    try writePicture(Image(sideBySide: [colored, overlay]), to: input.output)
     print(
-      "\(output): \(result.labels.count) segments of \(photo.width)x\(photo.height) by \(method.rawValue) in "
+      "\(input.output): \(result.labels.count) segments of \(photo.width)x\(photo.height) by \(method.rawValue) in "
         + String(format: "%.3f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
   }
 }
