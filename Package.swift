@@ -71,7 +71,7 @@ let package = Package(
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RegionKitTestSupport"]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["RegionKitTestSupport", "RegionKitCLI", "Imaging"],
+      dependencies: ["RegionKitTestSupport", "RegionKitCLI", "RegionKit"],
       exclude: ["Snapshots"]),
   ]
 )
