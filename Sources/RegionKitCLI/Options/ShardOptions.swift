@@ -4,10 +4,16 @@ import Proposals
 
 /// `--shard i/n` and `--shard-count n`: which part of a run this process does.
 struct ShardOptions: ParsableArguments {
-  @Option(help: "This process's shard as INDEX/COUNT, 0-based (3/8 is the 4th of 8). Default: read from a Slurm array, AWS Batch array or Kubernetes Indexed Job when -o is a folder, else no sharding.")
+  @Option(
+    help: ArgumentHelp(
+      "This process's shard as INDEX/COUNT, 0-based (3/8 is the 4th of 8). Default: read from a Slurm array, AWS Batch array or Kubernetes Indexed Job when -o is a folder, else no sharding.",
+      valueName: "index/count"))
   var shard: String?
 
-  @Option(help: "The number of shards, for schedulers that give only an index (a Kubernetes Indexed Job's completions); overrides the scheduler's count.")
+  @Option(
+    help: ArgumentHelp(
+      "The number of shards, for schedulers that give only an index (a Kubernetes Indexed Job's completions); overrides the scheduler's count.",
+      valueName: "count"))
   var shardCount: Int?
 
   func validate() throws {
