@@ -16,7 +16,9 @@ import Foundation
 /// the caller skips them), and a torn last line — or anything after the first line that is not
 /// a valid record — is cut off with `ftruncate`. A process killed at any point therefore loses
 /// at most the images in flight (and after a power loss, at most the last ``syncInterval``
-/// records), and never leaves a duplicate or a corrupt line behind.
+/// records), and never leaves a duplicate or a corrupt line behind. The `.partial` file is
+/// locked (`flock`) while a writer has it open, so a second process on the same shard fails
+/// instead of interleaving lines.
 ///
 ///     let writer = try ShardWriter(directory: out, shard: shard)
 ///     for (name, url) in images where !writer.completedImages.contains(name) {
@@ -63,6 +65,12 @@ public final class ShardWriter {
     }
     descriptor = open(partialURL.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw DurableFile.failure(partialURL, "open") }
+    // Two processes on one shard (a retried pod while the old one still runs) would interleave
+    // lines; the second one stops here instead. The lock goes with the descriptor.
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+      throw ProposalsError.unwritable(
+        file: partialURL.path, reason: "another process is writing this shard (it holds the file's lock)")
+    }
     let validLength = try scan(partialURL)
     let length = lseek(descriptor, 0, SEEK_END)
     guard length >= 0 else { throw DurableFile.failure(partialURL, "lseek") }
@@ -79,7 +87,7 @@ public final class ShardWriter {
   }
 
   deinit {
-    if descriptor >= 0 { close(descriptor) }
+    if descriptor >= 0 { Glibc.close(descriptor) }
   }
 
   /// The first two keys of a record: enough to know which image a line holds and whether it failed.
@@ -109,7 +117,7 @@ public final class ShardWriter {
   ///
   /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
   public func append(_ record: ProposalRecord) throws {
-    precondition(!isComplete && descriptor >= 0, "ShardWriter.append: the shard is already complete")
+    precondition(!isComplete && descriptor >= 0, "ShardWriter.append: the shard is complete or closed")
     precondition(
       !completedImages.contains(record.image), "ShardWriter.append: \(record.image) is already written")
     var line = Data(try record.jsonLine().utf8)
@@ -123,6 +131,18 @@ public final class ShardWriter {
     }
   }
 
+  /// Stops writing without completing the shard: `fsync`s and closes the `.partial` file,
+  /// which a later writer resumes. Does nothing when already complete or closed.
+  ///
+  /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
+  public func close() throws {
+    guard descriptor >= 0 else { return }
+    let synced = fsync(descriptor) == 0
+    Glibc.close(descriptor)
+    descriptor = -1
+    guard synced else { throw DurableFile.failure(partialURL, "fsync") }
+  }
+
   /// Completes the shard: `fsync`, rename `.partial` to the final name, `fsync` the folder.
   ///
   /// Call it once every image of the shard is appended. Does nothing when already complete.
@@ -130,9 +150,7 @@ public final class ShardWriter {
   /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
   public func finish() throws {
     guard !isComplete else { return }
-    guard fsync(descriptor) == 0 else { throw DurableFile.failure(partialURL, "fsync") }
-    close(descriptor)
-    descriptor = -1
+    try close()
     try DurableFile.commit(partialURL, as: url)
     isComplete = true
   }

@@ -35,6 +35,7 @@ import Testing
     try handle.seekToEnd()
     try handle.write(contentsOf: torn)
     try handle.close()
+    try first.close()
 
     let resumed = try ShardWriter(directory: directory, shard: shard)
     #expect(resumed.completedImages == ["a.jpg", "b.jpg"])
@@ -59,5 +60,16 @@ import Testing
     #expect(writer.completedImages == ["a.jpg"])
     #expect(writer.truncatedBytes == text.utf8.count - good.utf8.count - 1)
     #expect(try Data(contentsOf: partial) == Data((good + "\n").utf8))
+  }
+
+  @Test func aSecondWriterOnTheSameShardIsRefused() throws {
+    let directory = try Fixtures.temporaryDirectory()
+    let first = try ShardWriter(directory: directory, shard: shard)
+    #expect { try ShardWriter(directory: directory, shard: shard) } throws: {
+      "\($0)".contains("another process is writing this shard")
+    }
+    try first.append(shardTestRecord("a.jpg", index: 0))
+    try first.finish()
+    #expect(try ShardWriter(directory: directory, shard: shard).isComplete)
   }
 }
