@@ -62,29 +62,64 @@ public struct BatchProposer: Sendable {
   ///
   /// - Parameters:
   ///   - images: `(name, url)` pairs.
-  ///   - progress: Called after each image with the number done so far.
+  ///   - progress: Called after each image with the number done so far. Default: `nil`.
+  /// - Returns: One record per image, in input order.
   public func run(
     on images: [(name: String, url: URL)], progress: (@Sendable (Int) -> Void)? = nil
   ) async -> [ProposalRecord] {
-    var records = [ProposalRecord?](repeating: nil, count: images.count)
-    await withTaskGroup(of: (Int, ProposalRecord).self) { group in
+    var records: [ProposalRecord] = []
+    records.reserveCapacity(images.count)
+    // `receive` never throws here, so neither does `stream`.
+    try? await stream(images, progress: progress) { _, record in records.append(record) }
+    return records
+  }
+
+  /// Proposes for every image and hands each record to `receive` as soon as it and all the
+  /// records before it are done, in input order — for writing results as they come instead
+  /// of holding them all.
+  ///
+  /// At most ``jobs`` images are processed at once, and at most `4 × jobs` finished records
+  /// wait for a slow earlier image, so memory stays bounded however many images there are.
+  ///
+  ///     try await proposer.stream(images) { index, record in try writer.append(record) }
+  ///
+  /// - Parameters:
+  ///   - images: `(name, url)` pairs.
+  ///   - progress: Called after each image with the number done so far. Default: `nil`.
+  ///   - receive: Called once per image with its index in `images` and its record, in order.
+  /// - Throws: What `receive` throws; the images in flight are then cancelled and awaited.
+  public func stream(
+    _ images: [(name: String, url: URL)], progress: (@Sendable (Int) -> Void)? = nil,
+    receive: (Int, ProposalRecord) throws -> Void
+  ) async throws {
+    let window = 4 * jobs
+    try await withThrowingTaskGroup(of: (Int, ProposalRecord).self) { group in
       var next = 0
+      var nextToDeliver = 0
       var done = 0
+      var waiting: [Int: ProposalRecord] = [:]
+      var running = 0
       func submit() {
-        guard next < images.count else { return }
-        let index = next
-        let (name, url) = images[index]
-        group.addTask { (index, record(name: name, url: url)) }
-        next += 1
+        while running < jobs, next < images.count, next < nextToDeliver + window {
+          let index = next
+          let (name, url) = images[index]
+          group.addTask { (index, record(name: name, url: url)) }
+          next += 1
+          running += 1
+        }
       }
-      for _ in 0..<min(jobs, images.count) { submit() }
-      while let (index, record) = await group.next() {
-        records[index] = record
+      submit()
+      while let (index, record) = try await group.next() {
+        running -= 1
         done += 1
         progress?(done)
+        waiting[index] = record
+        while let ready = waiting.removeValue(forKey: nextToDeliver) {
+          try receive(nextToDeliver, ready)
+          nextToDeliver += 1
+        }
         submit()
       }
     }
-    return records.compactMap { $0 }
   }
 }

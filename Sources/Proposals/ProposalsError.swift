@@ -8,12 +8,22 @@ public enum ProposalsError: Error, CustomStringConvertible, Equatable {
   case malformedLine(file: String, line: Int, reason: String)
   /// The file could not be written.
   case unwritable(file: String, reason: String)
+  /// A shard given as `i/n` or by a scheduler's variables is not valid.
+  case invalidShard(value: String, reason: String)
+  /// An output folder holds a run made with other settings (its `run.json` differs).
+  case fingerprintMismatch(file: String, field: String, expected: String, found: String)
+  /// A `.npy` array header is not NumPy format 1.0 as RegionKit writes it.
+  case malformedNPY(file: String, reason: String)
 
   public var description: String {
     switch self {
     case .unreadable(let file, let reason): "\(file): cannot read: \(reason)"
     case .malformedLine(let file, let line, let reason): "\(file):\(line): \(reason)"
     case .unwritable(let file, let reason): "\(file): cannot write: \(reason)"
+    case .invalidShard(let value, let reason): "shard \"\(value)\" is not valid: \(reason)"
+    case .fingerprintMismatch(let file, let field, let expected, let found):
+      "\(file): \"\(field)\" is \(found) but this run has \(expected); refusing to mix outputs of different settings (use another output folder)"
+    case .malformedNPY(let file, let reason): "\(file): not a NumPy 1.0 array: \(reason)"
     }
   }
 

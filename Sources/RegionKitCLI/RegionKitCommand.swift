@@ -11,5 +11,7 @@ struct RegionKitCommand: AsyncParsableCommand {
       Datasets are COCO (images/ + annotations.json), Pascal VOC (XML + images) or a folder of images.
       """,
     version: RegionKitVersion.current,
-    subcommands: [Info.self, Draw.self, Segment.self, EdgeMapCommand.self, Propose.self, Evaluate.self])
+    subcommands: [
+      Info.self, Draw.self, Segment.self, EdgeMapCommand.self, Propose.self, Merge.self, Evaluate.self,
+    ])
 }

@@ -53,4 +53,95 @@ import Testing
     }
     #expect(outputs[0] == outputs[1])
   }
+
+  @Test func runKilledWithSIGKILLResumesCompleteWithoutDuplicates() throws {
+    let dataset = try shardingTestDataset(count: 24, width: 320)
+    let work = try Fixtures.temporaryDirectory()
+    let single = work.appendingPathComponent("single.jsonl")
+    let reference = try runRegionKit(["propose", dataset.path, "--top", "3000", "--quiet", "-o", single.path])
+    #expect(reference.exitCode == 0, "\(reference.stderr)")
+
+    let outdir = work.appendingPathComponent("out")
+    let arguments = ["propose", dataset.path, "--top", "3000", "--jobs", "1", "--quiet", "-o", outdir.path]
+    let process = Process()
+    process.executableURL = regionKitExecutable
+    process.arguments = arguments
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let partial = outdir.appendingPathComponent("shard-00000-of-00001.jsonl.partial")
+    let deadline = Date().addingTimeInterval(60)
+    var written = 0
+    while process.isRunning && Date() < deadline {
+      written = (try? Data(contentsOf: partial))?.filter { $0 == UInt8(ascii: "\n") }.count ?? 0
+      if written >= 3 { break }
+      usleep(2000)
+    }
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    #expect(process.terminationReason == .uncaughtSignal, "the run ended before it could be killed")
+    #expect(written >= 3 && written < 25)
+    // A torn line, as a kill in the middle of a write would leave.
+    let handle = try FileHandle(forWritingTo: partial)
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data(#"{"boxes":[[1,2,3"#.utf8))
+    try handle.close()
+
+    let resumed = try runRegionKit(arguments)
+    #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+    #expect(resumed.stderr.contains("cut a torn last line"))
+    #expect(resumed.stdout.contains("images done by an earlier run"))
+    let shard = outdir.appendingPathComponent("shard-00000-of-00001.jsonl")
+    let records = try ProposalFile.read(contentsOf: shard)
+    #expect(records.count == 25 && Set(records.map(\.image)).count == 25)
+    #expect(try linesWithoutTiming(shard) == linesWithoutTiming(single))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outdir.path).sorted() == [
+      "run.json", "shard-00000-of-00001.jsonl",
+    ])
+  }
+
+  @Test func shardedRunRecordsCorruptImagesAndRefusesOtherSettings() throws {
+    let dataset = try shardingTestDataset(count: 3)
+    let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")
+    let first = try runRegionKit(["propose", dataset.path, "--top", "10", "--strict", "-o", outdir.path])
+    #expect(first.exitCode == 1)
+    #expect(first.stderr.contains("error: truncated.jpg"))
+    #expect(first.stdout.contains("3 images, 30 proposals") && first.stdout.contains("1 failed"))
+    // Resuming a complete shard does nothing and still reports the failure.
+    let again = try runRegionKit(["propose", dataset.path, "--top", "10", "-o", outdir.path])
+    #expect(again.exitCode == 0)
+    #expect(again.stderr.contains("error: truncated.jpg"))
+    let other = try runRegionKit(["propose", dataset.path, "--top", "11", "-o", outdir.path])
+    #expect(other.exitCode != 0)
+    #expect(other.stderr.contains("refusing to mix"))
+  }
+
+  @Test func readsTheShardFromSchedulerVariables() throws {
+    let dataset = try shardingTestDataset(count: 4)
+    let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")
+    let slurm = try runRegionKit(
+      ["propose", dataset.path, "--top", "5", "--quiet", "-o", outdir.path],
+      environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "2", "SLURM_ARRAY_TASK_MIN": "1"])
+    #expect(slurm.exitCode == 0, "\(slurm.stderr)")
+    #expect(FileManager.default.fileExists(atPath: outdir.appendingPathComponent("shard-00001-of-00002.jsonl").path))
+    let kubernetes = try runRegionKit(
+      ["propose", dataset.path, "--top", "5", "--quiet", "--shard-count", "2", "-o", outdir.path],
+      environment: ["JOB_COMPLETION_INDEX": "0"])
+    #expect(kubernetes.exitCode == 0, "\(kubernetes.stderr)")
+    #expect(FileManager.default.fileExists(atPath: outdir.appendingPathComponent("shard-00000-of-00002.jsonl").path))
+    let noCount = try runRegionKit(
+      ["propose", dataset.path, "--quiet", "-o", outdir.path], environment: ["JOB_COMPLETION_INDEX": "0"])
+    #expect(noCount.exitCode != 0)
+    #expect(noCount.stderr.contains("--shard-count"))
+  }
+
+  @Test func acceptsAFileList() throws {
+    let dataset = try shardingTestDataset(count: 2)
+    let list = dataset.appendingPathComponent("list.txt")
+    try Data("images/img001.png\n# a comment\nimages/img000.png\n".utf8).write(to: list)
+    let output = dataset.appendingPathComponent("p.jsonl")
+    let result = try runRegionKit(["propose", list.path, "--top", "5", "--quiet", "-o", output.path])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(try ProposalFile.read(contentsOf: output).map(\.image) == ["images/img001.png", "images/img000.png"])
+  }
 }

@@ -4,20 +4,29 @@ import Foundation
 import Imaging
 import Proposals
 
-/// `regionkit propose`: proposals for an image or every image of a dataset, as JSON Lines.
+/// `regionkit propose`: proposals for an image, a dataset or a file list, as JSON Lines.
 struct Propose: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Propose object regions for an image or a dataset and write them as JSON Lines.",
+    abstract: "Propose object regions for an image, a dataset or a file list and write them as JSON Lines.",
     discussion: """
-      INPUT is an image file or a dataset (COCO, Pascal VOC or a plain folder of images). \
+      INPUT is an image file, a dataset (COCO, Pascal VOC or a plain folder of images) or a \
+      FILELIST (.txt, .lst or .list: one image path per line, relative to the list's folder). \
       Each output line holds one image: {"image", "width", "height", "seconds" (proposal time, \
       decoding excluded), "boxes" [[x1,y1,x2,y2], ...] best first, "scores", "provenance"}. \
       An image that cannot be read gets an "error" line, is listed on standard error, and the \
       run goes on; with --strict the exit status is then 1.
+      With -o FILE.jsonl all records are written at the end, in input order. With -o OUTDIR (any \
+      path not ending in .jsonl, or whenever --shard is given) the run is sharded and resumable: \
+      the shard's records are appended to OUTDIR/shard-III-of-NNN.jsonl.partial as they finish, \
+      renamed to shard-III-of-NNN.jsonl when the shard is done, and a rerun skips the images \
+      already written; OUTDIR/run.json records the settings and a rerun with other settings is \
+      refused. The shard comes from --shard, else from a Slurm array, an AWS Batch array or a \
+      Kubernetes Indexed Job (with --shard-count); image NAME goes to shard \
+      FNV-1a-64(NAME) mod COUNT. Join the shards with `regionkit merge OUTDIR`.
       Methods: \(ProposalMethod.names).
       """)
 
-  @Argument(help: "An image file or a dataset folder.")
+  @Argument(help: "An image file, a dataset folder or annotations file, or a FILELIST (.txt, .lst, .list).")
   var input: String
 
   @Option(help: "Proposal method: \(ProposalMethod.names).")
@@ -25,10 +34,12 @@ struct Propose: AsyncParsableCommand {
 
   @OptionGroup var generatorOptions: GeneratorOptions
 
-  @Option(name: .shortAndLong, help: "The JSON Lines file to write.")
+  @OptionGroup var shardOptions: ShardOptions
+
+  @Option(name: .shortAndLong, help: "The JSON Lines file to write (FILE.jsonl), or the folder of a sharded, resumable run.")
   var output: String
 
-  @Option(help: "Also draw the best --draw-top proposals of each image into this folder. Default: none.")
+  @Option(help: "Also draw the best --draw-top proposals of each image into this folder (single-file output only). Default: none.")
   var draw: String?
 
   @Option(help: "Proposals drawn per image with --draw.")
@@ -40,19 +51,49 @@ struct Propose: AsyncParsableCommand {
   @Flag(help: "No progress bar.")
   var quiet = false
 
+  /// Whether `-o` names a folder for a sharded run rather than one JSON Lines file.
+  var isShardedOutput: Bool {
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
+    return shardOptions.isGiven || (exists && isDirectory.boolValue)
+      || URL(fileURLWithPath: output).pathExtension.lowercased() != "jsonl"
+  }
+
+  func validate() throws {
+    if draw != nil && isShardedOutput {
+      throw ValidationError("--draw works with -o FILE.jsonl only, not with a sharded output folder")
+    }
+  }
+
   func run() async throws {
+    let images = try listImages()
+    if isShardedOutput {
+      try await runSharded(images)
+    } else {
+      try await runSingleFile(images)
+    }
+  }
+
+  /// `(name, url)` of every input image, in input order.
+  private func listImages() throws -> [(name: String, url: URL)] {
     let inputURL = URL(fileURLWithPath: input)
-    let images: [(name: String, url: URL)]
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
       throw ValidationError("\(input): no such file or folder")
     }
-    if isDirectory.boolValue || inputURL.pathExtension.lowercased() == "json" {
+    let fileExtension = inputURL.pathExtension.lowercased()
+    if isDirectory.boolValue || fileExtension == "json" {
       let dataset = try Dataset.load(from: inputURL)
-      images = dataset.images.map { ($0.fileName, dataset.url(of: $0)) }
-    } else {
-      images = [(inputURL.lastPathComponent, inputURL)]
+      return dataset.images.map { ($0.fileName, dataset.url(of: $0)) }
     }
+    if ["txt", "lst", "list"].contains(fileExtension) {
+      return try ImageListFile.read(contentsOf: inputURL)
+    }
+    return [(inputURL.lastPathComponent, inputURL)]
+  }
+
+  /// `-o FILE.jsonl`: every record in memory, written at the end in input order.
+  private func runSingleFile(_ images: [(name: String, url: URL)]) async throws {
     let progress = ProgressBar(
       total: images.count, label: method.rawValue, isEnabled: !quiet && images.count > 1)
     let records = await generatorOptions.proposer(method).run(on: images) { _ in progress.advance() }
@@ -71,15 +112,66 @@ struct Propose: AsyncParsableCommand {
         try writePicture(picture, to: URL(fileURLWithPath: draw).appendingPathComponent(name + ".png").path)
       }
     }
-    let failed = records.filter { $0.error != nil }
-    for record in failed {
-      FileHandle.standardError.write(Data("error: \(record.image): \(record.error ?? "")\n".utf8))
-    }
+    let failed = records.compactMap { record in record.error.map { (record.image, $0) } }
     let proposals = records.map(\.proposals.count).reduce(0, +)
     let seconds = records.compactMap(\.seconds).reduce(0, +)
+    try report(
+      file: output, images: records.count, resumed: 0, proposals: proposals, seconds: seconds,
+      timedImages: records.count - failed.count, failed: failed)
+  }
+
+  /// `-o OUTDIR`: this process's shard, streamed to its file, resuming an earlier run.
+  private func runSharded(_ images: [(name: String, url: URL)]) async throws {
+    let shard = try shardOptions.resolve()
+    let directory = URL(fileURLWithPath: output)
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let proposer = generatorOptions.proposer(method)
+    let fingerprint = RunFingerprint(
+      generator: proposer.generator, maxSide: proposer.maxSide, toolVersion: RegionKitVersion.current,
+      imageNames: images.map(\.name), shardCount: shard.count)
+    try fingerprint.claim(directory: directory)
+    let writer = try ShardWriter(directory: directory, shard: shard)
+    if writer.truncatedBytes > 0 {
+      FileHandle.standardError.write(
+        Data("\(writer.partialURL.path): cut a torn last line of \(writer.truncatedBytes) bytes\n".utf8))
+    }
+    let owned = images.filter { shard.contains($0.name) }
+    let todo = owned.filter { !writer.completedImages.contains($0.name) }
+    let resumed = owned.count - todo.count
+    let progress = ProgressBar(
+      total: todo.count, label: "\(method.rawValue) shard \(shard)", isEnabled: !quiet && todo.count > 1)
+    var failed = writer.resumedFailures
+    var proposals = 0
+    var seconds = 0.0
+    var timedImages = 0
+    try await proposer.stream(todo, progress: { _ in progress.advance() }) { _, record in
+      try writer.append(record)
+      if let error = record.error { failed.append((record.image, error)) } else { timedImages += 1 }
+      proposals += record.proposals.count
+      seconds += record.seconds ?? 0
+    }
+    progress.finish()
+    try writer.finish()
+    try report(
+      file: writer.url.path, images: owned.count, resumed: resumed, proposals: proposals,
+      seconds: seconds, timedImages: timedImages, failed: failed)
+  }
+
+  /// Lists failed images on standard error and prints the summary; exits 1 with --strict.
+  ///
+  /// - Parameters:
+  ///   - timedImages: Images proposed for by this process without error (for the mean time).
+  private func report(
+    file: String, images: Int, resumed: Int, proposals: Int, seconds: Double, timedImages: Int,
+    failed: [(image: String, error: String)]
+  ) throws {
+    for failure in failed {
+      FileHandle.standardError.write(Data("error: \(failure.image): \(failure.error)\n".utf8))
+    }
     print(
-      "\(output): \(records.count - failed.count) images, \(proposals) proposals"
-        + String(format: ", %.3f s per image (decoding excluded)", seconds / Double(max(records.count - failed.count, 1)))
+      "\(file): \(images - failed.count) images, \(proposals) proposals"
+        + (resumed > 0 ? " (\(resumed) images done by an earlier run, their proposals not counted)" : "")
+        + String(format: ", %.3f s per image (decoding excluded)", seconds / Double(max(timedImages, 1)))
         + (failed.isEmpty ? "" : ", \(failed.count) failed"))
     if strict && !failed.isEmpty { throw ExitCode(1) }
   }
