@@ -21,6 +21,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
   ],
   targets: [
     // System libraries. Only Imaging imports CVips; only NeuralNet and numeric kernels import COpenBLAS.
@@ -39,7 +40,11 @@ let package = Package(
     .target(name: "Edges", dependencies: ["Imaging"], exclude: moduleNotes),
     .target(name: "Segmentation", dependencies: ["Imaging", "Boxes"], exclude: moduleNotes),
     .target(
-      name: "Proposals", dependencies: ["Boxes", "Imaging", "Datasets", "Edges", "Segmentation"],
+      name: "Proposals",
+      dependencies: [
+        "Boxes", "Imaging", "Datasets", "Edges", "Segmentation",
+        .product(name: "Collections", package: "swift-collections"),
+      ],
       exclude: moduleNotes),
     .target(
       name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging"],
