@@ -20,7 +20,7 @@ struct GeneratorOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Selective-search preset: the paper's single, fast, quality or OpenCV ximgproc's opencv-single, opencv-fast, opencv-quality.",
+      "Selective-search preset: the paper's (Uijlings et al. 2013) or, with the opencv- prefix, OpenCV ximgproc's parameters.",
       valueName: "mode"))
   var mode: SelectiveSearch.Mode = .fast
 
