@@ -22,6 +22,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
   ],
   targets: [
     // System libraries. Only Imaging imports CVips; only NeuralNet and numeric kernels import COpenBLAS.
@@ -44,6 +45,7 @@ let package = Package(
       dependencies: [
         "Boxes", "Imaging", "Datasets", "Edges", "Segmentation",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        .product(name: "Collections", package: "swift-collections"),
       ],
       exclude: moduleNotes),
     .target(

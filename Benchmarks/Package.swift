@@ -55,5 +55,15 @@ let package = Package(
         .product(name: "Imaging", package: "RegionKit"),
       ],
       path: "SegmentationPeerBenchmark"),
+    // Times selective search and scores proposal files, for Tools/peers/selective_search_peer.py.
+    .executableTarget(
+      name: "SelectiveSearchTimer",
+      dependencies: [
+        .product(name: "Proposals", package: "RegionKit"),
+        .product(name: "Evaluation", package: "RegionKit"),
+        .product(name: "Datasets", package: "RegionKit"),
+        .product(name: "Imaging", package: "RegionKit"),
+      ],
+      path: "SelectiveSearchTimer"),
   ]
 )

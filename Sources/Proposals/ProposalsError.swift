@@ -14,6 +14,8 @@ public enum ProposalsError: Error, CustomStringConvertible, Equatable {
   case fingerprintMismatch(file: String, field: String, expected: String, found: String)
   /// A `.npy` array header is not NumPy format 1.0 as RegionKit writes it.
   case malformedNPY(file: String, reason: String)
+  /// A generator's parameter or input is outside what it accepts.
+  case invalidParameter(generator: String, field: String, value: String, expected: String)
 
   public var description: String {
     switch self {
@@ -24,6 +26,8 @@ public enum ProposalsError: Error, CustomStringConvertible, Equatable {
     case .fingerprintMismatch(let file, let field, let expected, let found):
       "\(file): \"\(field)\" is \(found) but this run has \(expected); refusing to mix outputs of different settings (use another output folder)"
     case .malformedNPY(let file, let reason): "\(file): not a NumPy 1.0 array: \(reason)"
+    case .invalidParameter(let generator, let field, let value, let expected):
+      "\(generator): \(field) is \(value), expected \(expected)"
     }
   }
 

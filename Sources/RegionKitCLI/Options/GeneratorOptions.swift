@@ -1,9 +1,11 @@
 import ArgumentParser
+import Foundation
 import Proposals
 
 /// The proposal methods the command line can run.
 enum ProposalMethod: String, ExpressibleByArgument, CaseIterable, Sendable {
   case slidingWindow = "sliding-window"
+  case selectiveSearch = "selective-search"
 
   static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
@@ -15,6 +17,12 @@ struct GeneratorOptions: ParsableArguments {
 
   @Option(help: "Seed of every random choice (rankings), for identical output on every run.")
   var seed: UInt64 = 0
+
+  @Option(
+    help: ArgumentHelp(
+      "Selective-search preset: the paper's (Uijlings et al. 2013) or, with the opencv- prefix, OpenCV ximgproc's parameters.",
+      valueName: "mode"))
+  var mode: SelectiveSearch.Mode = .fast
 
   @Option(help: "Images processed at once. Default: the number of cores.")
   var jobs: Int?
@@ -32,6 +40,11 @@ struct GeneratorOptions: ParsableArguments {
   func generator(_ method: ProposalMethod) -> any ProposalGenerator {
     switch method {
     case .slidingWindow: SlidingWindow(maxProposals: top, seed: seed)
+    case .selectiveSearch:
+      // Cores left over by the images running at once go to the strategies of each image.
+      SelectiveSearch(
+        mode: mode, seed: seed, maxProposals: top,
+        threads: max(1, ProcessInfo.processInfo.activeProcessorCount / (jobs ?? ProcessInfo.processInfo.activeProcessorCount)))
     }
   }
 
@@ -43,3 +56,5 @@ struct GeneratorOptions: ParsableArguments {
     return BatchProposer(generator: generator(method), maxSide: maxSide)
   }
 }
+
+extension SelectiveSearch.Mode: ExpressibleByArgument {}

@@ -1,0 +1,167 @@
+import Imaging
+
+extension SelectiveSearch {
+  /// Which similarity measures a grouping strategy adds up (Uijlings et al. 2013, section 3.2).
+  ///
+  /// Each measure lies in `[0, 1]` and the strategy merges the neighbouring pair with the
+  /// largest sum: ``colour`` (histogram intersection of 25-bin colour histograms),
+  /// ``texture`` (intersection of 8-orientation × 10-bin gradient histograms), ``size``
+  /// (`1 − (|a| + |b|) / |image|`, small regions merge first) and ``fill``
+  /// (`1 − (|box(a ∪ b)| − |a| − |b|) / |image|`, regions that fill each other's gaps merge
+  /// first). The description is the paper's notation, e.g. `"C+T+S+F"`.
+  ///
+  ///     let set: SelectiveSearch.SimilaritySet = [.texture, .size, .fill]   // "T+S+F"
+  public struct SimilaritySet: OptionSet, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// Colour similarity, *s*_colour.
+    public static let colour = SimilaritySet(rawValue: 1)
+    /// Texture similarity, *s*_texture.
+    public static let texture = SimilaritySet(rawValue: 2)
+    /// Size similarity, *s*_size.
+    public static let size = SimilaritySet(rawValue: 4)
+    /// Fill (shape compatibility) similarity, *s*_fill.
+    public static let fill = SimilaritySet(rawValue: 8)
+    /// All four: the paper's C+T+S+F.
+    public static let all: SimilaritySet = [.colour, .texture, .size, .fill]
+
+    /// The paper's notation: the letters C, T, S, F of the members joined by `+`
+    /// (`"none"` for the empty set).
+    public var description: String {
+      let letters = [(SimilaritySet.colour, "C"), (.texture, "T"), (.size, "S"), (.fill, "F")]
+        .filter { contains($0.0) }.map(\.1)
+      return letters.isEmpty ? "none" : letters.joined(separator: "+")
+    }
+
+    /// Parses the paper's notation (`"C+T+S+F"`, `"T+S+F"`, `"F"`; letters in any order).
+    public init?(notation: String) {
+      var set: SimilaritySet = []
+      for letter in notation.split(separator: "+") {
+        switch letter.uppercased() {
+        case "C": set.insert(.colour)
+        case "T": set.insert(.texture)
+        case "S": set.insert(.size)
+        case "F": set.insert(.fill)
+        default: return nil
+        }
+      }
+      guard !set.isEmpty else { return nil }
+      self = set
+    }
+  }
+
+  /// One diversification strategy: a colour space, a segmentation and a similarity set.
+  ///
+  /// Strategies that share `colorSpace`, `threshold` and `minimumSegmentSize` share one
+  /// Felzenszwalb–Huttenlocher segmentation and one set of initial histograms.
+  ///
+  ///     let strategy = SelectiveSearch.Strategy(colorSpace: .lab, threshold: 100, similarity: .all)
+  public struct Strategy: Hashable, Sendable {
+    /// The colour space of the segmentation and of the colour and texture histograms.
+    public var colorSpace: ColorSpace
+    /// The segmentation's *k*, in 0–255 colour units (see ``Segmentation/FelzenszwalbSegmentation``).
+    public var threshold: Float
+    /// Segments with fewer pixels are merged away by the segmentation, in pixels.
+    public var minimumSegmentSize: Int
+    /// The similarity measures added up when grouping.
+    public var similarity: SimilaritySet
+
+    /// Creates a strategy.
+    ///
+    /// - Parameters:
+    ///   - colorSpace: Colour space of segmentation and histograms.
+    ///   - threshold: Segmentation *k* in 0–255 colour units, finite and `>= 0`.
+    ///   - minimumSegmentSize: Smallest initial region in pixels, `>= 0`. Default: `nil`,
+    ///     which means `Int(threshold)` as in the authors' code (`minSize = k`).
+    ///   - similarity: Non-empty set of similarity measures. Default: ``SimilaritySet/all``.
+    public init(
+      colorSpace: ColorSpace, threshold: Float, minimumSegmentSize: Int? = nil,
+      similarity: SimilaritySet = .all
+    ) {
+      self.colorSpace = colorSpace
+      self.threshold = threshold
+      self.minimumSegmentSize =
+        minimumSegmentSize ?? (threshold.isFinite && threshold >= 0 ? Int(threshold) : 0)
+      self.similarity = similarity
+    }
+
+    /// The segmentation part of the strategy, shared by strategies that differ only in
+    /// their similarity set.
+    var segmentationKey: SegmentationKey {
+      SegmentationKey(colorSpace: colorSpace, threshold: threshold, minimumSize: minimumSegmentSize)
+    }
+  }
+
+  /// Colour space, *k* and minimum size: what one initial segmentation depends on.
+  struct SegmentationKey: Hashable, Sendable {
+    var colorSpace: ColorSpace
+    var threshold: Float
+    var minimumSize: Int
+  }
+
+  /// The diversification presets: the paper's three and OpenCV ximgproc's three.
+  ///
+  /// | mode | colour spaces | *k* (min. segment size) | similarity sets | strategies |
+  /// |---|---|---|---|---|
+  /// | ``single`` | HSV | 100 (100) | C+T+S+F | 1 |
+  /// | ``fast`` | HSV, Lab | 50, 100 (= *k*) | C+T+S+F, T+S+F | 8 |
+  /// | ``quality`` | HSV, Lab, rgI, H, I | 50, 100, 150, 300 (= *k*) | C+T+S+F, T+S+F, F, S | 80 |
+  /// | ``openCVSingle`` | HSV | 200 (100) | C+T+S+F | 1 |
+  /// | ``openCVFast`` | HSV, Lab | 150, 300, 450 (100) | C+T+S+F, T+S+F | 12 |
+  /// | ``openCVQuality`` | HSV, Lab, I, H, rgI | 150, 300, 450, 600, 750 (100) | C+T+S+F, T+S+F, F, S | 100 |
+  ///
+  /// The paper's presets take the minimum segment size equal to *k*, as the authors' code
+  /// does; OpenCV keeps `createGraphSegmentation()`'s default of 100 pixels. Both use a
+  /// pre-blur of sigma 0.8.
+  public enum Mode: String, CaseIterable, Sendable {
+    /// The paper's Selective Search Single.
+    case single
+    /// The paper's Selective Search Fast (used by R-CNN).
+    case fast
+    /// The paper's Selective Search Quality.
+    case quality
+    /// OpenCV's `switchToSingleStrategy()` (k = 200).
+    case openCVSingle = "opencv-single"
+    /// OpenCV's `switchToSelectiveSearchFast()` (base k 150, step 150).
+    case openCVFast = "opencv-fast"
+    /// OpenCV's `switchToSelectiveSearchQuality()` (base k 150, step 150).
+    case openCVQuality = "opencv-quality"
+
+    /// The strategies of the preset, colour space outermost, then *k*, then similarity set
+    /// (the order in which their proposals are combined).
+    public var strategies: [Strategy] {
+      let spaces: [ColorSpace]
+      let thresholds: [Float]
+      let sets: [SimilaritySet]
+      let minimumSize: Int?
+      switch self {
+      case .single: (spaces, thresholds, sets, minimumSize) = ([.hsv], [100], [.all], nil)
+      case .fast:
+        (spaces, thresholds, sets, minimumSize) = ([.hsv, .lab], [50, 100], [.all, [.texture, .size, .fill]], nil)
+      case .quality:
+        (spaces, thresholds, sets, minimumSize) = (
+          [.hsv, .lab, .rgi, .hue, .intensity], [50, 100, 150, 300],
+          [.all, [.texture, .size, .fill], .fill, .size], nil
+        )
+      case .openCVSingle: (spaces, thresholds, sets, minimumSize) = ([.hsv], [200], [.all], 100)
+      case .openCVFast:
+        (spaces, thresholds, sets, minimumSize) = (
+          [.hsv, .lab], [150, 300, 450], [.all, [.texture, .size, .fill]], 100
+        )
+      case .openCVQuality:
+        (spaces, thresholds, sets, minimumSize) = (
+          [.hsv, .lab, .intensity, .hue, .rgi], [150, 300, 450, 600, 750],
+          [.all, [.texture, .size, .fill], .fill, .size], 100
+        )
+      }
+      return spaces.flatMap { space in
+        thresholds.flatMap { k in
+          sets.map {
+            Strategy(colorSpace: space, threshold: k, minimumSegmentSize: minimumSize, similarity: $0)
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+import Imaging
+@testable import Proposals
+import Testing
+
+@Suite struct SelectiveSearchStrategiesTests {
+  @Test func presetsHaveThePapersAndOpenCVsStrategyCounts() {
+    let counts = SelectiveSearch.Mode.allCases.map { ($0, $0.strategies.count) }
+    #expect(counts.map(\.1) == [1, 8, 80, 1, 12, 100])
+  }
+
+  @Test func paperPresetsTakeMinimumSizeEqualToK() {
+    for strategy in SelectiveSearch.Mode.fast.strategies {
+      #expect(strategy.minimumSegmentSize == Int(strategy.threshold))
+    }
+    #expect(Set(SelectiveSearch.Mode.fast.strategies.map(\.threshold)) == [50, 100])
+    #expect(Set(SelectiveSearch.Mode.quality.strategies.map(\.colorSpace)) == [.hsv, .lab, .rgi, .hue, .intensity])
+    #expect(Set(SelectiveSearch.Mode.quality.strategies.map(\.threshold)) == [50, 100, 150, 300])
+    #expect(SelectiveSearch.Mode.single.strategies == [.init(colorSpace: .hsv, threshold: 100, similarity: .all)])
+  }
+
+  @Test func openCVPresetsKeepMinimumSize100() {
+    for mode in [SelectiveSearch.Mode.openCVSingle, .openCVFast, .openCVQuality] {
+      #expect(mode.strategies.allSatisfy { $0.minimumSegmentSize == 100 })
+    }
+    #expect(SelectiveSearch.Mode.openCVSingle.strategies.map(\.threshold) == [200])
+    #expect(Set(SelectiveSearch.Mode.openCVFast.strategies.map(\.threshold)) == [150, 300, 450])
+    #expect(Set(SelectiveSearch.Mode.openCVQuality.strategies.map(\.threshold)) == [150, 300, 450, 600, 750])
+  }
+
+  @Test func similarityNotationRoundTrips() {
+    let sets: [SelectiveSearch.SimilaritySet] = [.all, [.texture, .size, .fill], .fill, .size, .colour]
+    #expect(sets.map(\.description) == ["C+T+S+F", "T+S+F", "F", "S", "C"])
+    for set in sets { #expect(SelectiveSearch.SimilaritySet(notation: set.description) == set) }
+    #expect(SelectiveSearch.SimilaritySet(notation: "f+s") == [.fill, .size])
+    #expect(SelectiveSearch.SimilaritySet(notation: "X") == nil)
+    #expect(SelectiveSearch.SimilaritySet(notation: "") == nil)
+  }
+
+  @Test func modesParseFromTheirCLINames() {
+    #expect(SelectiveSearch.Mode(rawValue: "opencv-fast") == .openCVFast)
+    #expect(SelectiveSearch.Mode.allCases.map(\.rawValue) == [
+      "single", "fast", "quality", "opencv-single", "opencv-fast", "opencv-quality",
+    ])
+  }
+}

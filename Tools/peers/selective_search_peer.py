@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""RegionKit's selective search against OpenCV ximgproc's, side by side in one run.
+
+Decodes the images of a COCO dataset (default ../shared/data/coco-tiny) once with OpenCV,
+dumps their RGB pixels as raw uint8 files, runs OpenCV's selective search on them in this
+process (single thread, CPU time of this thread), writes its proposals as JSON Lines in
+RegionKit's schema (x, y, w, h -> x1, y1, x2, y2; OpenCV's order, score 1 / rank), runs
+Benchmarks' release SelectiveSearchTimer on the same raw files (1 and 2 threads), and scores
+every file with RegionKit's Evaluation module (SelectiveSearchTimer evaluate): recall at IoU
+0.5 and 0.7, AR (IoU 0.5:0.95) and MABO at N = 100, 300, 1000, 2000 and all.
+
+OpenCV calls (opencv-contrib-python-headless, cv2.ximgproc.segmentation):
+  ss = createSelectiveSearchSegmentation(); ss.setBaseImage(bgr)
+  single:  ss.switchToSingleStrategy()            (k = 200, sigma = 0.8)
+  fast:    ss.switchToSelectiveSearchFast()       (base k 150, step 150, sigma 0.8)
+  quality: ss.switchToSelectiveSearchQuality()    (base k 150, step 150, sigma 0.8)
+  rects = ss.process()
+Ours: SelectiveSearch(mode: M) for the paper's preset M and for opencv-M (OpenCV's
+parameters), seed 0, no cap.
+
+--scaling also times OpenCV's and our fast mode on one photo resized (cv2.INTER_AREA) to
+long side 256, 512, 1024, 2048 (and 4096 for ours only, unless --opencv-max-side says
+otherwise), each in a fresh process with its peak RSS.
+
+Usage: Tools/peers/setup_opencv.sh && Tools/peers/.venv-opencv/bin/python \\
+         Tools/peers/selective_search_peer.py --limit single=160,fast=40,quality=8 \\
+         --out /tmp/ss-bench [--scaling]
+"""
+import argparse
+import os
+
+for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[variable] = "1"
+
+import json  # noqa: E402
+import resource  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import cv2  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_PACKAGE = ROOT / "Benchmarks"
+TIMER = BENCH_PACKAGE / ".build" / "release" / "SelectiveSearchTimer"
+SWITCH = {
+    "single": "switchToSingleStrategy",
+    "fast": "switchToSelectiveSearchFast",
+    "quality": "switchToSelectiveSearchQuality",
+}
+
+cv2.setNumThreads(1)
+
+
+def opencv_rects(bgr, mode):
+    ss = cv2.ximgproc.segmentation.createSelectiveSearchSegmentation()
+    ss.setBaseImage(bgr)
+    getattr(ss, SWITCH[mode])()
+    return ss.process()
+
+
+def dump_images(dataset, out, names):
+    """Writes raw RGB files and a list; returns [(name, path, bgr)]."""
+    rows, images = [], []
+    for name in names:
+        bgr = cv2.imread(str(dataset / "images" / name), cv2.IMREAD_COLOR)
+        height, width = bgr.shape[:2]
+        path = out / "raw" / (name + ".rgb")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(bgr[:, :, ::-1].tobytes())
+        rows.append(f"{path}\t{width}\t{height}\t{name}")
+        images.append((name, bgr))
+    return rows, images
+
+
+def run_opencv(images, mode, out_file):
+    seconds, count = 0.0, 0
+    with open(out_file, "w") as f:
+        for name, bgr in images:
+            start = time.thread_time()
+            rects = opencv_rects(bgr, mode)
+            elapsed = time.thread_time() - start
+            seconds += elapsed
+            count += len(rects)
+            height, width = bgr.shape[:2]
+            boxes = [[int(x), int(y), int(x + w), int(y + h)] for x, y, w, h in rects]
+            scores = [1.0 / (i + 1) for i in range(len(boxes))]
+            f.write(json.dumps({"image": name, "width": width, "height": height, "seconds": elapsed,
+                                "boxes": boxes, "scores": scores}) + "\n")
+    n = max(len(images), 1)
+    return {"side": "opencv", "mode": mode, "threads": 1, "images": len(images),
+            "seconds_per_image": seconds / n, "proposals_per_image": count / n}
+
+
+def timer(*arguments):
+    result = subprocess.run([str(TIMER), *map(str, arguments)], check=True, capture_output=True, text=True)
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def scaling(dataset, out, names, opencv_max_side):
+    bgr = cv2.imread(str(dataset / "images" / names[0]), cv2.IMREAD_COLOR)
+    rows = []
+    for side in (256, 512, 1024, 2048, 4096):
+        height, width = bgr.shape[:2]
+        scale = side / max(height, width)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        resized = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+        path = out / f"scaling-{side}.rgb"
+        path.write_bytes(resized[:, :, ::-1].tobytes())
+        ours = timer("rss", "fast", path, size[0], size[1])[0]
+        row = {"long_side": side, "width": size[0], "height": size[1], "ours_seconds": ours["seconds"],
+               "ours_peak_rss_kib": ours["peak_rss_kib"], "ours_proposals": ours["proposals"]}
+        if side <= opencv_max_side:
+            probe = subprocess.run(
+                [sys.executable, __file__, "--opencv-rss", str(path), str(size[0]), str(size[1])],
+                check=True, capture_output=True, text=True)
+            opencv = json.loads(probe.stdout.splitlines()[-1])
+            row.update({"opencv_seconds": opencv["seconds"], "opencv_peak_rss_kib": opencv["peak_rss_kib"],
+                        "opencv_proposals": opencv["proposals"]})
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    return rows
+
+
+def opencv_rss(path, width, height):
+    import numpy as np
+    rgb = np.fromfile(path, dtype=np.uint8).reshape(height, width, 3)
+    bgr = np.ascontiguousarray(rgb[:, :, ::-1])
+    start = time.thread_time()
+    rects = opencv_rects(bgr, "fast")
+    seconds = time.thread_time() - start
+    print(json.dumps({"seconds": seconds, "proposals": len(rects),
+                      "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dataset", type=Path, default=ROOT.parent / "shared" / "data" / "coco-tiny")
+    parser.add_argument("--limit", default="single=160,fast=40,quality=8",
+                        help="images per mode (the first N in file-name order); a mode left out is skipped")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/regionkit-selective-search"))
+    parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--opencv-max-side", type=int, default=2048)
+    parser.add_argument("--opencv-rss", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.opencv_rss:
+        opencv_rss(args.opencv_rss[0], int(args.opencv_rss[1]), int(args.opencv_rss[2]))
+        return
+    if not TIMER.exists():
+        sys.exit(f"build it first: (cd Benchmarks && swift build -c release --product SelectiveSearchTimer)")
+    args.out.mkdir(parents=True, exist_ok=True)
+    names = sorted(p.name for p in (args.dataset / "images").iterdir())
+    limits = {k: int(v) for k, v in (item.split("=") for item in args.limit.split(",") if item)}
+    results = {"cv2": cv2.__version__, "timing": [], "recall": [], "scaling": []}
+    for mode, limit in limits.items():
+        rows, images = dump_images(args.dataset, args.out, names[:limit])
+        subset = args.out / f"subset-{mode}"
+        (subset / "images").mkdir(parents=True, exist_ok=True)
+        annotations = json.loads((args.dataset / "annotations.json").read_text())
+        keep = set(names[:limit])
+        annotations["images"] = [i for i in annotations["images"] if i["file_name"] in keep]
+        ids = {i["id"] for i in annotations["images"]}
+        annotations["annotations"] = [a for a in annotations["annotations"] if a["image_id"] in ids]
+        (subset / "annotations.json").write_text(json.dumps(annotations))
+        for name in keep:
+            link = subset / "images" / name
+            if not link.exists():
+                link.symlink_to(args.dataset / "images" / name)
+        listing = args.out / f"list-{mode}.tsv"
+        listing.write_text("\n".join(rows) + "\n")
+        files = []
+        for ours_mode in (mode, "opencv-" + mode):
+            for threads in (1, 2):
+                out_file = args.out / f"regionkit-{ours_mode}-t{threads}.jsonl"
+                row = timer("propose", listing, ours_mode, threads, out_file)[0]
+                row["subset"] = limit
+                print(json.dumps(row), flush=True)
+                results["timing"].append(row)
+                if threads == 1:
+                    files.append(out_file)
+        out_file = args.out / f"opencv-{mode}.jsonl"
+        row = run_opencv(images, mode, out_file)
+        row["subset"] = limit
+        print(json.dumps(row), flush=True)
+        results["timing"].append(row)
+        files.append(out_file)
+        for row in timer("evaluate", subset, *files):
+            row["mode"] = mode
+            print(json.dumps(row), flush=True)
+            results["recall"].append(row)
+    if args.scaling:
+        results["scaling"] = scaling(args.dataset, args.out, names, args.opencv_max_side)
+    (args.out / "results.json").write_text(json.dumps(results, indent=1))
+    print(f"wrote {args.out / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
