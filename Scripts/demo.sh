@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 regionkit=".build/release/regionkit"
 dataset="Fixtures/dataset"
-method="${REGIONKIT_DEMO_METHOD:-sliding-window}"
+method="${REGIONKIT_DEMO_METHOD:-selective-search}"
 mkdir -p out
 
 echo "== regionkit info $dataset"

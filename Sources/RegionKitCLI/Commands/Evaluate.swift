@@ -24,7 +24,7 @@ struct Evaluate: AsyncParsableCommand {
   @Argument(help: "The dataset with ground truth (COCO or Pascal VOC).")
   var dataset: String
 
-  @Option(name: .customLong("method"), help: "A proposal method to run; repeat for several (\(ProposalMethod.names)). Default: sliding-window when no --proposals is given.")
+  @Option(name: .customLong("method"), help: "A proposal method to run; repeat for several (\(ProposalMethod.names)). Default: selective-search when no --proposals is given.")
   var methods: [ProposalMethod] = []
 
   @Option(name: .customLong("proposals"), help: "A proposals .jsonl file made by any tool; repeat for several. Its method name is the file name without extension.")
@@ -72,7 +72,7 @@ struct Evaluate: AsyncParsableCommand {
       configuration: .init(includeCrowd: includeCrowd, includeDifficult: includeDifficult))
     var reports: [RecallReport] = []
     let images = dataset.images.map { ($0.fileName, dataset.url(of: $0)) }
-    let runMethods = methods.isEmpty && proposalFiles.isEmpty ? [.slidingWindow] : methods
+    let runMethods = methods.isEmpty && proposalFiles.isEmpty ? [.selectiveSearch] : methods
     for method in runMethods {
       let progress = ProgressBar(total: images.count, label: method.rawValue, isEnabled: !quiet)
       let records = await generatorOptions.proposer(method).run(on: images) { _ in progress.advance() }

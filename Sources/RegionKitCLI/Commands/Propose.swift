@@ -30,7 +30,7 @@ struct Propose: AsyncParsableCommand {
   var input: String
 
   @Option(help: "Proposal method: \(ProposalMethod.names).")
-  var method: ProposalMethod = .slidingWindow
+  var method: ProposalMethod = .selectiveSearch
 
   @OptionGroup var generatorOptions: GeneratorOptions
 
