@@ -134,11 +134,7 @@ public struct ShardMerger: Sendable {
         var boxBytes = Data(capacity: record.proposals.count * 16)
         var scoreBytes = Data(capacity: record.proposals.count * 4)
         var idBytes = Data(capacity: record.proposals.count * 8)
-        for proposal in record.proposals {
-          for value in proposal.box.corners { boxBytes.appendLittleEndian(value) }
-          scoreBytes.appendLittleEndian(proposal.score)
-          withUnsafeBytes(of: id.littleEndian) { idBytes.append(contentsOf: $0) }
-        }
+        ProposalArrays.append(record, imageID: id, boxes: &boxBytes, scores: &scoreBytes, imageIDs: &idBytes)
         try boxes.append(boxBytes)
         try scores.append(scoreBytes)
         try imageIDs.append(idBytes)
@@ -159,14 +155,8 @@ public struct ShardMerger: Sendable {
       try writer.add(name: "boxes", header: NPYHeader(descr: "<f4", shape: [count, 4]), dataFile: boxes.url)
       try writer.add(name: "scores", header: NPYHeader(descr: "<f4", shape: [count]), dataFile: scores.url)
       try writer.add(name: "image_ids", header: NPYHeader(descr: "<i8", shape: [count]), dataFile: imageIDs.url)
-      let width = max(1, names.map(\.unicodeScalars.count).max() ?? 1)
-      var nameBytes = Data(capacity: names.count * width * 4)
-      for name in names {
-        var scalars = name.unicodeScalars.map(\.value)
-        scalars += [UInt32](repeating: 0, count: width - scalars.count)
-        for scalar in scalars { withUnsafeBytes(of: scalar.littleEndian) { nameBytes.append(contentsOf: $0) } }
-      }
-      try writer.add(name: "images", header: NPYHeader(descr: "<U\(width)", shape: [names.count]), data: nameBytes)
+      let images = ProposalArrays.names(names)
+      try writer.add(name: "images", header: images.header, data: images.data)
       try writer.finish()
     }
     return report
@@ -213,12 +203,5 @@ private final class RawArrayFile {
     } catch {
       throw ProposalsError.unwritable(file: url.path, reason: error.localizedDescription)
     }
-  }
-}
-
-extension Data {
-  /// Appends the IEEE 754 bits of `value`, little-endian.
-  fileprivate mutating func appendLittleEndian(_ value: Float) {
-    Swift.withUnsafeBytes(of: value.bitPattern.littleEndian) { append(contentsOf: $0) }
   }
 }

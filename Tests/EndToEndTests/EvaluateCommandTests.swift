@@ -23,7 +23,7 @@ import Testing
     #expect(result.stdout.contains("| sliding-window |"))
     #expect(result.stdout.contains("| perfect |"))
     for file in [
-      "summary.json", "table.md", "index.html", "proposals/sliding-window.jsonl",
+      "summary.json", "table.md", "index.html", "proposals/sliding-window.jsonl", "proposals/sliding-window.npz",
       "plots/recall_vs_proposals_iou050.svg", "plots/recall_vs_proposals_iou050.png",
     ] {
       #expect(FileManager.default.fileExists(atPath: report.appendingPathComponent(file).path), "\(file)")

@@ -15,7 +15,8 @@ struct Evaluate: AsyncParsableCommand {
       vs IoU at N = 100 and 1000, average recall vs N, AR@1000 vs seconds per image), \
       index.html (one self-contained page with the table, the plots and overlays: ground \
       truth in green, the best proposal for each object in blue, missed objects in red), and \
-      proposals/<method>.jsonl with the proposals it computed.
+      the proposals it computed as proposals/<method>.jsonl and proposals/<method>.npz (boxes, \
+      scores, image_ids, images: the layout of `regionkit merge`).
       Average recall (AR) is the mean recall over IoU 0.5:0.05:0.95 (Hosang et al. 2016). \
       Crowd and difficult objects are ignored unless --include-crowd / --include-difficult.
       Methods: \(ProposalMethod.names).
@@ -78,6 +79,7 @@ struct Evaluate: AsyncParsableCommand {
       let records = await generatorOptions.proposer(method).run(on: images) { _ in progress.advance() }
       progress.finish()
       try ProposalFile.write(records, to: proposalsFolder.appendingPathComponent("\(method.rawValue).jsonl"))
+      try ProposalArrays.write(records, to: proposalsFolder.appendingPathComponent("\(method.rawValue).npz"))
       reports.append(try evaluation.evaluate(records: records, dataset: dataset, method: method.rawValue))
     }
     for file in proposalFiles {
