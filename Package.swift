@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "NeuralNet", targets: ["NeuralNet"]),
     .library(name: "Proposals", targets: ["Proposals"]),
     .library(name: "Evaluation", targets: ["Evaluation"]),
+    .library(name: "Detectors", targets: ["Detectors"]),
     .executable(name: "regionkit", targets: ["RegionKitCLI"]),
   ],
   dependencies: [
@@ -39,8 +40,14 @@ let package = Package(
       name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging"],
       exclude: moduleNotes),
     .target(
+      name: "Detectors",
+      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals", "Evaluation"],
+      exclude: moduleNotes),
+    .target(
       name: "RegionKit",
-      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals", "Evaluation"]),
+      dependencies: [
+        "Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals", "Evaluation", "Detectors",
+      ]),
 
     // Command line.
     .executableTarget(
@@ -58,6 +65,8 @@ let package = Package(
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "DetectorsTests", dependencies: ["Detectors", "NeuralNet", "RegionKitTestSupport"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["RegionKitTestSupport", "RegionKitCLI", "Imaging"],

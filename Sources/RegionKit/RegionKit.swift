@@ -5,3 +5,4 @@
 @_exported import NeuralNet
 @_exported import Proposals
 @_exported import Evaluation
+@_exported import Detectors

@@ -11,5 +11,5 @@ struct RegionKitCommand: AsyncParsableCommand {
       Datasets are COCO (images/ + annotations.json), Pascal VOC (XML + images) or a folder of images.
       """,
     version: RegionKitVersion.current,
-    subcommands: [Info.self, Draw.self])
+    subcommands: [Info.self, Draw.self, Synth.self, Train.self, Detect.self])
 }

@@ -3,7 +3,7 @@ import Testing
 
 /// `--help` of every command, compared with `Snapshots/` (REGIONKIT_RECORD=1 re-records).
 @Suite struct HelpSnapshotTests {
-  @Test(arguments: [[], ["info"], ["draw"]])
+  @Test(arguments: [[], ["info"], ["draw"], ["synth"], ["train"], ["detect"]])
   func helpMatchesSnapshot(command: [String]) throws {
     let result = try runRegionKit(command + ["--help"])
     #expect(result.exitCode == 0)
