@@ -52,8 +52,10 @@ public struct SyntheticShapes: Sendable, Hashable {
   ///   - shapes: The classes, non-empty and without repeats. Default: all of ``Shape``.
   /// - Precondition: sizes at least 16 and a non-empty list of distinct shapes (programmer errors).
   public init(width: Int = 96, height: Int = 96, shapes: [Shape] = Shape.allCases) {
-    precondition(width >= 16 && height >= 16, "SyntheticShapes: size \(width)x\(height) below 16x16")
-    precondition(!shapes.isEmpty && Set(shapes).count == shapes.count, "SyntheticShapes: shapes \(shapes)")
+    precondition(
+      width >= 16 && height >= 16, "SyntheticShapes: size \(width)x\(height) below 16x16")
+    precondition(
+      !shapes.isEmpty && Set(shapes).count == shapes.count, "SyntheticShapes: shapes \(shapes)")
     self.width = width
     self.height = height
     self.shapes = shapes
@@ -91,7 +93,8 @@ public struct SyntheticShapes: Sendable, Hashable {
     for y in 0..<height {
       for x in 0..<width {
         let u = Float(x) / Float(width) - 0.5, v = Float(y) / Float(height) - 0.5
-        let shade = gradient * (u * gx + v * gy)
+        let shade =
+          gradient * (u * gx + v * gy)
           + stripeAmplitude * sin(2 * Float.pi * (Float(x) * sx + Float(y) * sy) / stripePeriod)
         let inside = Self.covers(shape, box: box, x: Float(x) + 0.5, y: Float(y) + 0.5)
         for channel in 0..<3 {
@@ -139,9 +142,11 @@ public struct SyntheticShapes: Sendable, Hashable {
     precondition(count >= 1, "SyntheticShapes.writeCOCO: count \(count) below 1")
     let imagesDirectory = directory.appendingPathComponent("images")
     do {
-      try FileManager.default.createDirectory(at: imagesDirectory, withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: imagesDirectory, withIntermediateDirectories: true)
     } catch {
-      throw DatasetsError.unreadableFile(imagesDirectory, reason: "cannot create: \(error.localizedDescription)")
+      throw DatasetsError.unreadableFile(
+        imagesDirectory, reason: "cannot create: \(error.localizedDescription)")
     }
     var images: [DatasetImage] = []
     var imageRecords: [String] = []
@@ -164,23 +169,31 @@ public struct SyntheticShapes: Sendable, Hashable {
             Annotation(box: box, label: label, categoryID: label + 1, id: index + 1, area: box.area)
           ]))
       imageRecords.append(
-        "{\"id\": \(index + 1), \"file_name\": \"\(fileName)\", \"width\": \(width), \"height\": \(height)}")
+        "{\"id\": \(index + 1), \"file_name\": \"\(fileName)\", \"width\": \(width), \"height\": \(height)}"
+      )
       annotationRecords.append(
         "{\"id\": \(index + 1), \"image_id\": \(index + 1), \"category_id\": \(label + 1), "
           + "\"bbox\": [\(Int(box.x1)), \(Int(box.y1)), \(Int(box.width)), \(Int(box.height))], "
           + "\"area\": \(Int(box.area)), \"iscrowd\": 0}")
     }
-    let categories = shapes.enumerated().map { Category(id: $0.offset + 1, label: $0.offset, name: $0.element.rawValue) }
-    let categoryRecords = categories.map { "{\"id\": \($0.id), \"name\": \"\($0.name)\", \"supercategory\": \"shape\"}" }
-    let json = "{\n\"images\": [\n" + imageRecords.joined(separator: ",\n") + "\n],\n\"annotations\": [\n"
+    let categories = shapes.enumerated().map {
+      Category(id: $0.offset + 1, label: $0.offset, name: $0.element.rawValue)
+    }
+    let categoryRecords = categories.map {
+      "{\"id\": \($0.id), \"name\": \"\($0.name)\", \"supercategory\": \"shape\"}"
+    }
+    let json =
+      "{\n\"images\": [\n" + imageRecords.joined(separator: ",\n") + "\n],\n\"annotations\": [\n"
       + annotationRecords.joined(separator: ",\n") + "\n],\n\"categories\": [\n"
       + categoryRecords.joined(separator: ",\n") + "\n]\n}\n"
     let annotationsURL = directory.appendingPathComponent("annotations.json")
     do {
       try Data(json.utf8).write(to: annotationsURL, options: .atomic)
     } catch {
-      throw DatasetsError.unreadableFile(annotationsURL, reason: "cannot write: \(error.localizedDescription)")
+      throw DatasetsError.unreadableFile(
+        annotationsURL, reason: "cannot write: \(error.localizedDescription)")
     }
-    return Dataset(format: .coco, imagesDirectory: imagesDirectory, categories: categories, images: images)
+    return Dataset(
+      format: .coco, imagesDirectory: imagesDirectory, categories: categories, images: images)
   }
 }

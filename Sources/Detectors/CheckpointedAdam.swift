@@ -41,12 +41,18 @@ public struct CheckpointedAdam: Optimizer {
   ///
   /// - Throws: ``DetectorsError/malformedCheckpoint(file:reason:)`` when a moment lacks its
   ///   partner or step count.
-  public init(learningRate: Float = 1e-3, weightDecay: Float = 0, restoring tensors: [String: Tensor], source: String = "optimizer.safetensors") throws {
+  public init(
+    learningRate: Float = 1e-3, weightDecay: Float = 0, restoring tensors: [String: Tensor],
+    source: String = "optimizer.safetensors"
+  ) throws {
     self.init(learningRate: learningRate, weightDecay: weightDecay)
     for key in tensors.keys where key.hasPrefix("exp_avg.") {
       let name = String(key.dropFirst("exp_avg.".count))
-      guard let second = tensors["exp_avg_sq.\(name)"], let step = tensors["step.\(name)"], step.count == 1 else {
-        throw DetectorsError.malformedCheckpoint(file: source, reason: "parameter \(name) lacks exp_avg_sq or step")
+      guard let second = tensors["exp_avg_sq.\(name)"], let step = tensors["step.\(name)"],
+        step.count == 1
+      else {
+        throw DetectorsError.malformedCheckpoint(
+          file: source, reason: "parameter \(name) lacks exp_avg_sq or step")
       }
       firstMoments[name] = tensors[key]
       secondMoments[name] = second
@@ -66,6 +72,7 @@ public struct CheckpointedAdam: Optimizer {
     return result
   }
 
+  /// Updates every parameter of `model` from its accumulated gradient.
   public mutating func step<Model: Layer>(_ model: inout Model) {
     model.visitParameters { name, parameter in update(name, &parameter) }
   }

@@ -54,7 +54,8 @@ public struct ClassifyAndLocalize: Layer {
       if block == 0 { conv.computesInputGradient = false }
       let base = block * 4
       layers += [
-        ("\(base)", conv), ("\(base + 1)", BatchNorm2d(channels: outChannels)), ("\(base + 2)", ReLU()),
+        ("\(base)", conv), ("\(base + 1)", BatchNorm2d(channels: outChannels)),
+        ("\(base + 2)", ReLU()),
         ("\(base + 3)", MaxPool2d(kernelSize: 2)),
       ]
       inChannels = outChannels
@@ -62,11 +63,16 @@ public struct ClassifyAndLocalize: Layer {
     layers += [("16", AdaptiveAvgPool2d(outputHeight: 4, outputWidth: 4)), ("17", Flatten())]
     backbone = Sequential(named: layers)
     neck = Sequential(named: [
-      ("0", Linear(inFeatures: inChannels * 16, outFeatures: configuration.hiddenFeatures, seed: seed &+ 100)),
+      (
+        "0",
+        Linear(
+          inFeatures: inChannels * 16, outFeatures: configuration.hiddenFeatures, seed: seed &+ 100)
+      ),
       ("1", ReLU()),
     ])
     classifierHead = Linear(
-      inFeatures: configuration.hiddenFeatures, outFeatures: configuration.outputClasses, seed: seed &+ 101)
+      inFeatures: configuration.hiddenFeatures, outFeatures: configuration.outputClasses,
+      seed: seed &+ 101)
     boxHead = Linear(inFeatures: configuration.hiddenFeatures, outFeatures: 4, seed: seed &+ 102)
     // Start the box head at the whole-image-centred box (0.5, 0.5, 0.5, 0.5) with small weights.
     boxHead.weight.value = boxHead.weight.value * 0.1
@@ -98,6 +104,7 @@ public struct ClassifyAndLocalize: Layer {
     _ = backward(join(loss.logitsGradient, loss.boxGradient))
   }
 
+  /// Visits the parameters under PyTorch-style names (`backbone.0.weight`, `cls_head.bias`, ...).
   public mutating func visitParameters(_ visit: (String, inout Parameter) -> Void) {
     backbone.visitParameters { visit("backbone.\($0)", &$1) }
     neck.visitParameters { visit("neck.\($0)", &$1) }
@@ -105,10 +112,12 @@ public struct ClassifyAndLocalize: Layer {
     boxHead.visitParameters { visit("box_head.\($0)", &$1) }
   }
 
+  /// Visits the batch-norm buffers (`backbone.1.running_mean`, ...).
   public mutating func visitBuffers(_ visit: (String, inout Tensor) -> Void) {
     backbone.visitBuffers { visit("backbone.\($0)", &$1) }
   }
 
+  /// Switches batch norm between batch statistics (training) and running statistics.
   public mutating func setTraining(_ isTraining: Bool) {
     backbone.setTraining(isTraining)
     neck.setTraining(isTraining)
@@ -117,7 +126,8 @@ public struct ClassifyAndLocalize: Layer {
   /// Splits `[N, classes + 4]` outputs into logits `[N, classes]` and boxes `[N, 4]`.
   public func split(_ output: Tensor) -> (logits: Tensor, boxes: Tensor) {
     let rows = output.shape[0], classes = configuration.outputClasses
-    precondition(output.shape == [rows, classes + 4], "ClassifyAndLocalize.split: shape \(output.shape)")
+    precondition(
+      output.shape == [rows, classes + 4], "ClassifyAndLocalize.split: shape \(output.shape)")
     var logits = Tensor(zeros: [rows, classes]), boxes = Tensor(zeros: [rows, 4])
     for row in 0..<rows {
       for k in 0..<classes { logits.data[row * classes + k] = output.data[row * (classes + 4) + k] }

@@ -52,9 +52,16 @@ public struct ClassifyAndLocalizeConfiguration: Sendable, Hashable, Codable {
     hiddenFeatures: Int = 128, boxLoss: BoxRegressionLoss = .l1,
     classificationWeight: Float = 0.5, boxWeight: Float = 0.5
   ) {
-    precondition(!classes.isEmpty && classes.count == categoryIDs.count, "ClassifyAndLocalizeConfiguration: \(classes.count) classes, \(categoryIDs.count) category ids")
-    precondition(inputWidth >= 16 && inputHeight >= 16, "ClassifyAndLocalizeConfiguration: input \(inputWidth)x\(inputHeight) below 16x16")
-    precondition(channels.count == 4 && channels.allSatisfy { $0 >= 1 }, "ClassifyAndLocalizeConfiguration: channels \(channels)")
+    precondition(
+      !classes.isEmpty && classes.count == categoryIDs.count,
+      "ClassifyAndLocalizeConfiguration: \(classes.count) classes, \(categoryIDs.count) category ids"
+    )
+    precondition(
+      inputWidth >= 16 && inputHeight >= 16,
+      "ClassifyAndLocalizeConfiguration: input \(inputWidth)x\(inputHeight) below 16x16")
+    precondition(
+      channels.count == 4 && channels.allSatisfy { $0 >= 1 },
+      "ClassifyAndLocalizeConfiguration: channels \(channels)")
     self.classes = classes
     self.categoryIDs = categoryIDs
     self.includesBackground = includesBackground

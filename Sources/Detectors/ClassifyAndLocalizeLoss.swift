@@ -43,8 +43,12 @@ public func classifyAndLocalizeLoss(
   boxLoss: BoxRegressionLoss, classificationWeight: Float = 0.5, boxWeight: Float = 0.5
 ) -> ClassifyAndLocalizeLoss {
   let rows = logits.shape[0]
-  precondition(boxes.shape == [rows, 4] && targets.shape == [rows, 4], "classifyAndLocalizeLoss: boxes \(boxes.shape), targets \(targets.shape) for \(rows) rows")
-  precondition(hasBox == nil || hasBox!.count == rows, "classifyAndLocalizeLoss: \(hasBox?.count ?? 0) hasBox flags for \(rows) rows")
+  precondition(
+    boxes.shape == [rows, 4] && targets.shape == [rows, 4],
+    "classifyAndLocalizeLoss: boxes \(boxes.shape), targets \(targets.shape) for \(rows) rows")
+  precondition(
+    hasBox == nil || hasBox!.count == rows,
+    "classifyAndLocalizeLoss: \(hasBox?.count ?? 0) hasBox flags for \(rows) rows")
   let classification = crossEntropy(logits, labels: labels)
   let kept = (0..<rows).filter { hasBox?[$0] ?? true }
   var boxPart = Loss(value: 0, gradient: Tensor(zeros: [rows, 4]))

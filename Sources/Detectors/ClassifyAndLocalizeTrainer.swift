@@ -29,7 +29,9 @@ public struct ClassifyAndLocalizeTrainer: Sendable {
   }
 
   /// Steps per epoch for a training set of `count` samples (the last batch may be short).
-  public func stepsPerEpoch(count: Int) -> Int { (count + options.batchSize - 1) / options.batchSize }
+  public func stepsPerEpoch(count: Int) -> Int {
+    (count + options.batchSize - 1) / options.batchSize
+  }
 
   /// The learning-rate schedule: one epoch of linear warm-up from 10 %, then cosine decay to
   /// 1 % of the peak over the remaining steps.
@@ -74,7 +76,8 @@ public struct ClassifyAndLocalizeTrainer: Sendable {
       let loss = classifyAndLocalizeLoss(
         logits: logits, labels: batch.labels, boxes: boxes, targets: batch.targets,
         hasBox: batch.hasBox, boxLoss: configuration.boxLoss,
-        classificationWeight: configuration.classificationWeight, boxWeight: configuration.boxWeight)
+        classificationWeight: configuration.classificationWeight, boxWeight: configuration.boxWeight
+      )
       model.backward(loss)
       rate = schedule.learningRate(at: (epoch - 1) * perEpoch + step, base: options.learningRate)
       optimizer.learningRate = rate
@@ -87,13 +90,16 @@ public struct ClassifyAndLocalizeTrainer: Sendable {
     }
     let steps = Double(max(perEpoch, 1))
     return EpochRecord(
-      epoch: epoch, trainLoss: sums.total / steps, trainClassificationLoss: sums.classification / steps,
+      epoch: epoch, trainLoss: sums.total / steps,
+      trainClassificationLoss: sums.classification / steps,
       trainBoxLoss: sums.box / steps, validation: validation.map { evaluate(&model, on: $0) },
       learningRate: Double(rate))
   }
 
   /// Predicts every sample of `set` in evaluation mode (batch-norm running statistics).
-  public func predict(_ model: inout ClassifyAndLocalize, on set: LocalizationSet) -> [ClassifyAndLocalize.Prediction] {
+  public func predict(_ model: inout ClassifyAndLocalize, on set: LocalizationSet)
+    -> [ClassifyAndLocalize.Prediction]
+  {
     model.setTraining(false)
     var predictions: [ClassifyAndLocalize.Prediction] = []
     for start in stride(from: 0, to: set.samples.count, by: 32) {
@@ -104,7 +110,9 @@ public struct ClassifyAndLocalizeTrainer: Sendable {
   }
 
   /// Scores the model on `set`.
-  public func evaluate(_ model: inout ClassifyAndLocalize, on set: LocalizationSet) -> LocalizationMetrics {
+  public func evaluate(_ model: inout ClassifyAndLocalize, on set: LocalizationSet)
+    -> LocalizationMetrics
+  {
     LocalizationMetrics(
       predictions: predict(&model, on: set), samples: set.samples,
       includesBackground: model.configuration.includesBackground)

@@ -20,6 +20,7 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
   /// The dataset's classes differ from the ones of the checkpoint being resumed.
   case classMismatch(file: String, expected: [String], found: [String])
 
+  /// One sentence naming the file or dataset and the value at fault.
   public var description: String {
     switch self {
     case .missingModelFile(let folder, let file):

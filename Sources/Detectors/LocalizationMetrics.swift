@@ -19,7 +19,9 @@ public struct LocalizationMetrics: Sendable, Hashable, Codable {
   public var count: Int
 
   /// Creates metrics from their values.
-  public init(meanIoU: Double, localizationAccuracy: Double, classificationAccuracy: Double, count: Int) {
+  public init(
+    meanIoU: Double, localizationAccuracy: Double, classificationAccuracy: Double, count: Int
+  ) {
     self.meanIoU = meanIoU
     self.localizationAccuracy = localizationAccuracy
     self.classificationAccuracy = classificationAccuracy
@@ -36,10 +38,13 @@ public struct LocalizationMetrics: Sendable, Hashable, Codable {
     predictions: [ClassifyAndLocalize.Prediction], samples: [LocalizationSet.Sample],
     includesBackground: Bool = false
   ) {
-    precondition(predictions.count == samples.count, "LocalizationMetrics: \(predictions.count) predictions for \(samples.count) samples")
+    precondition(
+      predictions.count == samples.count,
+      "LocalizationMetrics: \(predictions.count) predictions for \(samples.count) samples")
     var iouSum = 0.0, hits = 0, boxed = 0, correct = 0
     for (prediction, sample) in zip(predictions, samples) {
-      let predictedLabel = includesBackground ? (prediction.label.map { $0 + 1 } ?? 0) : (prediction.label ?? -1)
+      let predictedLabel =
+        includesBackground ? (prediction.label.map { $0 + 1 } ?? 0) : (prediction.label ?? -1)
       if predictedLabel == sample.label { correct += 1 }
       guard let box = sample.box else { continue }
       boxed += 1

@@ -94,7 +94,10 @@ public struct LocalizationSet: Sendable {
           }
           results.set(
             index,
-            .success(Sample(imageID: entry.id, width: entry.width, height: entry.height, pixels: pixels, label: label, box: box)))
+            .success(
+              Sample(
+                imageID: entry.id, width: entry.width, height: entry.height, pixels: pixels,
+                label: label, box: box)))
         } catch {
           results.set(index, .failure(error))
         }
@@ -105,18 +108,25 @@ public struct LocalizationSet: Sendable {
     for result in results.values {
       if let result, let sample = try result.get() { samples.append(sample) }
     }
-    guard !samples.isEmpty else { throw DetectorsError.noTrainingImages(dataset: dataset.imagesDirectory.path) }
+    guard !samples.isEmpty else {
+      throw DetectorsError.noTrainingImages(dataset: dataset.imagesDirectory.path)
+    }
     self.samples = samples
   }
 
   /// Converts an RGB image of the input size to planar normalised values.
-  public static func normalise(_ image: Image, _ configuration: ClassifyAndLocalizeConfiguration) -> [Float] {
+  public static func normalise(_ image: Image, _ configuration: ClassifyAndLocalizeConfiguration)
+    -> [Float]
+  {
     let plane = image.width * image.height
     var pixels = [Float](repeating: 0, count: 3 * plane)
     for index in 0..<plane {
       for channel in 0..<3 {
-        let value = image.channels >= 3 ? image.pixels[index * image.channels + channel] : image.pixels[index * image.channels]
-        pixels[channel * plane + index] = (value - configuration.mean[channel]) / configuration.std[channel]
+        let value =
+          image.channels >= 3
+          ? image.pixels[index * image.channels + channel] : image.pixels[index * image.channels]
+        pixels[channel * plane + index] =
+          (value - configuration.mean[channel]) / configuration.std[channel]
       }
     }
     return pixels
@@ -129,12 +139,17 @@ public struct LocalizationSet: Sendable {
   ///     nearest count, and at least one sample stays in training.
   ///   - seed: Seed of the shuffle.
   /// - Returns: Both sets, each in the original order of its samples.
-  public func split(validationFraction: Double, seed: UInt64) -> (train: LocalizationSet, validation: LocalizationSet) {
-    precondition(validationFraction >= 0 && validationFraction < 1, "LocalizationSet.split: fraction \(validationFraction)")
+  public func split(validationFraction: Double, seed: UInt64) -> (
+    train: LocalizationSet, validation: LocalizationSet
+  ) {
+    precondition(
+      validationFraction >= 0 && validationFraction < 1,
+      "LocalizationSet.split: fraction \(validationFraction)")
     var order = Array(samples.indices)
     var random = SplitMix64(seed: seed)
     order.shuffle(using: &random)
-    let validationCount = min(Int((validationFraction * Double(samples.count)).rounded()), samples.count - 1)
+    let validationCount = min(
+      Int((validationFraction * Double(samples.count)).rounded()), samples.count - 1)
     let validationIndices = Set(order.prefix(validationCount))
     let train = samples.indices.filter { !validationIndices.contains($0) }.map { samples[$0] }
     let validation = samples.indices.filter { validationIndices.contains($0) }.map { samples[$0] }
@@ -154,8 +169,11 @@ public struct LocalizationSet: Sendable {
   ///   - fraction: Share of boxed samples to corrupt, in `[0, 1]`, rounded to a count.
   ///   - seed: Seed of the choice and of the boxes.
   /// - Returns: The corrupted set and the indices of the corrupted samples.
-  public func corruptingBoxes(fraction: Double, seed: UInt64) -> (set: LocalizationSet, corrupted: [Int]) {
-    precondition(fraction >= 0 && fraction <= 1, "LocalizationSet.corruptingBoxes: fraction \(fraction)")
+  public func corruptingBoxes(fraction: Double, seed: UInt64) -> (
+    set: LocalizationSet, corrupted: [Int]
+  ) {
+    precondition(
+      fraction >= 0 && fraction <= 1, "LocalizationSet.corruptingBoxes: fraction \(fraction)")
     var random = SplitMix64(seed: seed)
     var boxed = samples.indices.filter { samples[$0].box != nil }
     boxed.shuffle(using: &random)
@@ -180,7 +198,9 @@ public struct LocalizationSet: Sendable {
   /// - Parameters:
   ///   - indices: The samples to take.
   ///   - flipped: Which of them to mirror left-right (box mirrored too). Default: none.
-  public func batch(_ indices: [Int], flipped: [Bool]? = nil) -> (images: Tensor, labels: [Int], targets: Tensor, hasBox: [Bool]) {
+  public func batch(_ indices: [Int], flipped: [Bool]? = nil) -> (
+    images: Tensor, labels: [Int], targets: Tensor, hasBox: [Bool]
+  ) {
     let plane = inputWidth * inputHeight
     var images = Tensor(zeros: [indices.count, 3, inputHeight, inputWidth])
     var targets = Tensor(zeros: [indices.count, 4])

@@ -27,7 +27,9 @@ public struct LossStudy: Sendable {
 
     /// A label such as `smooth-l1-b1, 10% outliers`.
     public var name: String {
-      outlierFraction == 0 ? "\(boxLoss.name), clean" : "\(boxLoss.name), \(Int((outlierFraction * 100).rounded()))% outliers"
+      outlierFraction == 0
+        ? "\(boxLoss.name), clean"
+        : "\(boxLoss.name), \(Int((outlierFraction * 100).rounded()))% outliers"
     }
 
     /// The validation metrics after the last epoch.
@@ -40,7 +42,9 @@ public struct LossStudy: Sendable {
   /// Training options shared by all runs.
   public var options: TrainingOptions
   /// The losses compared. Default: L1, MSE, smooth L1 with β = 1 and β = 1/9.
-  public var losses: [BoxRegressionLoss] = [.l1, .mse, .smoothL1(beta: 1), .smoothL1(beta: 1.0 / 9)]
+  public var losses: [BoxRegressionLoss] = [
+    .l1, .mse, .smoothL1(beta: 1), .smoothL1(beta: 1.0 / 9),
+  ]
   /// Outlier shares of the training boxes. Default: `[0, 0.1]`.
   public var outlierFractions: [Double] = [0, 0.1]
 
@@ -66,7 +70,9 @@ public struct LossStudy: Sendable {
     var runs: [Run] = []
     let trainer = ClassifyAndLocalizeTrainer(options: options)
     for fraction in outlierFractions {
-      let noisy = fraction > 0 ? train.corruptingBoxes(fraction: fraction, seed: options.seed &+ 17).set : train
+      let noisy =
+        fraction > 0
+        ? train.corruptingBoxes(fraction: fraction, seed: options.seed &+ 17).set : train
       for loss in losses {
         var run = Run(boxLoss: loss, outlierFraction: fraction, history: [], seconds: 0)
         onRunStart?(run.name)
@@ -77,7 +83,9 @@ public struct LossStudy: Sendable {
         let start = Date()
         for epoch in 1...options.epochs {
           run.history.append(
-            trainer.trainEpoch(epoch, model: &model, optimizer: &optimizer, on: noisy, validation: validation, onStep: onStep))
+            trainer.trainEpoch(
+              epoch, model: &model, optimizer: &optimizer, on: noisy, validation: validation,
+              onStep: onStep))
         }
         run.seconds = Date().timeIntervalSince(start)
         runs.append(run)
@@ -95,9 +103,13 @@ public struct LossStudy: Sendable {
     ]
     for run in runs {
       guard let final = run.final else { continue }
-      let best = run.history.compactMap { record in record.validation.map { (record.epoch, $0.meanIoU) } }
-        .max { $0.1 < $1.1 }
-      let labels = run.outlierFraction == 0 ? "clean" : "\(Int((run.outlierFraction * 100).rounded()))% outliers"
+      let best = run.history.compactMap { record in
+        record.validation.map { (record.epoch, $0.meanIoU) }
+      }
+      .max { $0.1 < $1.1 }
+      let labels =
+        run.outlierFraction == 0
+        ? "clean" : "\(Int((run.outlierFraction * 100).rounded()))% outliers"
       lines.append(
         "| \(run.boxLoss.name) | \(labels) | \(f3(final.meanIoU)) | \(f3(final.localizationAccuracy)) | "
           + "\(f3(final.classificationAccuracy)) | \(best.map { "\(f3($0.1)) (\($0.0))" } ?? "-") | "
@@ -113,21 +125,30 @@ public struct LossStudy: Sendable {
   /// - Returns: `(file stem, plot)` pairs: `mean-iou-clean`, `mean-iou-outliers`, `train-box-loss`.
   public static func plots(_ runs: [Run], title: String) -> [(String, LinePlot)] {
     func iouPlot(_ selected: [Run], _ suffix: String) -> LinePlot {
-      var plot = LinePlot(title: "\(title): validation mean IoU, \(suffix)", xLabel: "epoch", yLabel: "mean IoU")
+      var plot = LinePlot(
+        title: "\(title): validation mean IoU, \(suffix)", xLabel: "epoch", yLabel: "mean IoU")
       plot.yRange = 0...1
       for run in selected {
         let records = run.history.filter { $0.validation != nil }
-        plot.series.append(.init(name: run.boxLoss.name, x: records.map { Double($0.epoch) }, y: records.map { $0.validation!.meanIoU }))
+        plot.series.append(
+          .init(
+            name: run.boxLoss.name, x: records.map { Double($0.epoch) },
+            y: records.map { $0.validation!.meanIoU }))
       }
       return plot
     }
-    var lossPlot = LinePlot(title: "\(title): training box loss / first epoch's", xLabel: "epoch", yLabel: "relative box loss")
+    var lossPlot = LinePlot(
+      title: "\(title): training box loss / first epoch's", xLabel: "epoch",
+      yLabel: "relative box loss")
     for run in runs {
       guard let first = run.history.first?.trainBoxLoss, first > 0 else { continue }
       lossPlot.series.append(
-        .init(name: run.name, x: run.history.map { Double($0.epoch) }, y: run.history.map { $0.trainBoxLoss / first }))
+        .init(
+          name: run.name, x: run.history.map { Double($0.epoch) },
+          y: run.history.map { $0.trainBoxLoss / first }))
     }
-    let clean = runs.filter { $0.outlierFraction == 0 }, noisy = runs.filter { $0.outlierFraction > 0 }
+    let clean = runs.filter { $0.outlierFraction == 0 },
+      noisy = runs.filter { $0.outlierFraction > 0 }
     var result: [(String, LinePlot)] = []
     if !clean.isEmpty { result.append(("mean-iou-clean", iouPlot(clean, "clean labels"))) }
     if !noisy.isEmpty {

@@ -62,7 +62,9 @@ public enum ModelFolder {
   ///
   /// - Throws: ``DetectorsError`` for a missing or malformed configuration, ``NeuralNetError``
   ///   for missing or mis-shaped weights.
-  public static func loadClassifyAndLocalize(from folder: URL, configuration: ClassifyAndLocalizeConfiguration? = nil) throws -> ClassifyAndLocalize {
+  public static func loadClassifyAndLocalize(
+    from folder: URL, configuration: ClassifyAndLocalizeConfiguration? = nil
+  ) throws -> ClassifyAndLocalize {
     let configuration = try configuration ?? self.configuration(in: folder)
     let url = folder.appendingPathComponent(weightsFile)
     guard FileManager.default.fileExists(atPath: url.path) else {
@@ -78,7 +80,8 @@ public enum ModelFolder {
   ///
   /// - Throws: ``DetectorsError/unwritableFile(file:reason:)``.
   public static func saveCheckpoint(
-    _ model: inout ClassifyAndLocalize, optimizer: CheckpointedAdam, state: TrainerState, in folder: URL
+    _ model: inout ClassifyAndLocalize, optimizer: CheckpointedAdam, state: TrainerState,
+    in folder: URL
   ) throws {
     let checkpoint = folder.appendingPathComponent("checkpoint-\(state.epoch)")
     try createDirectory(checkpoint)

@@ -12,7 +12,10 @@ public struct TrainerState: Sendable, Hashable, Codable {
   public var history: [EpochRecord]
 
   /// Creates a state; every parameter is the property of the same name.
-  public init(epoch: Int, options: TrainingOptions, validationFraction: Double, outlierFraction: Double, history: [EpochRecord]) {
+  public init(
+    epoch: Int, options: TrainingOptions, validationFraction: Double, outlierFraction: Double,
+    history: [EpochRecord]
+  ) {
     self.epoch = epoch
     self.options = options
     self.validationFraction = validationFraction

@@ -20,7 +20,9 @@ public struct TrainingOptions: Sendable, Hashable, Codable {
     epochs: Int = 30, batchSize: Int = 16, learningRate: Float = 2e-3, weightDecay: Float = 1e-4,
     horizontalFlip: Bool = true, seed: UInt64 = 0
   ) {
-    precondition(epochs >= 1 && batchSize >= 1 && learningRate > 0, "TrainingOptions: epochs \(epochs), batch \(batchSize), rate \(learningRate)")
+    precondition(
+      epochs >= 1 && batchSize >= 1 && learningRate > 0,
+      "TrainingOptions: epochs \(epochs), batch \(batchSize), rate \(learningRate)")
     self.epochs = epochs
     self.batchSize = batchSize
     self.learningRate = learningRate

@@ -1,9 +1,10 @@
 import Boxes
-@testable import Datasets
 import Foundation
 import Imaging
 import RegionKitTestSupport
 import Testing
+
+@testable import Datasets
 
 @Suite struct SyntheticShapesTests {
   @Test func samplesAreDeterministicAndIndependent() {
@@ -26,7 +27,8 @@ import Testing
       // The pixel rows and columns the shape covers span the box up to one pixel.
       var (minX, minY, maxX, maxY) = (Int.max, Int.max, Int.min, Int.min)
       for y in 0..<32 {
-        for x in 0..<48 where SyntheticShapes.covers(sample.shape, box: box, x: Float(x) + 0.5, y: Float(y) + 0.5) {
+        for x in 0..<48
+        where SyntheticShapes.covers(sample.shape, box: box, x: Float(x) + 0.5, y: Float(y) + 0.5) {
           (minX, minY, maxX, maxY) = (min(minX, x), min(minY, y), max(maxX, x), max(maxY, y))
         }
       }
@@ -44,7 +46,9 @@ import Testing
     var difference: Float = 0
     let corner = (sample.box.x1 > 32 ? 1 : 62, sample.box.y1 > 32 ? 1 : 62)
     for channel in 0..<3 {
-      difference += abs(sample.image[x: cx, y: cy, channel: channel] - sample.image[x: corner.0, y: corner.1, channel: channel])
+      difference += abs(
+        sample.image[x: cx, y: cy, channel: channel]
+          - sample.image[x: corner.0, y: corner.1, channel: channel])
     }
     #expect(difference / 3 > 0.1)
   }

@@ -35,7 +35,9 @@ import Testing
   func smoothL1KinkAtBeta(beta: Float) {
     let loss = BoxRegressionLoss.smoothL1(beta: beta)
     let epsilon: Float = 1e-4
-    func at(_ d: Float) -> Loss { loss.loss(Tensor(shape: [1], data: [d]), Tensor(shape: [1], data: [0])) }
+    func at(_ d: Float) -> Loss {
+      loss.loss(Tensor(shape: [1], data: [d]), Tensor(shape: [1], data: [0]))
+    }
     #expect(abs(at(beta).value - beta / 2) < 1e-6)
     #expect(abs(at(beta - epsilon).value - beta / 2) < 2 * epsilon)
     #expect(abs(at(beta + epsilon).value - beta / 2) < 2 * epsilon)
@@ -45,9 +47,12 @@ import Testing
     // Finite differences agree with the gradient on both sides of the kink.
     for point in [beta * 0.5, beta * 1.5, -beta * 0.5, -beta * 1.5] {
       let h: Float = 1e-3
-      let plus = loss.loss(Tensor(shape: [1], data: [point + h]), Tensor(shape: [1], data: [0])).value
-      let minus = loss.loss(Tensor(shape: [1], data: [point - h]), Tensor(shape: [1], data: [0])).value
-      let analytic = loss.loss(Tensor(shape: [1], data: [point]), Tensor(shape: [1], data: [0])).gradient.data[0]
+      let plus = loss.loss(Tensor(shape: [1], data: [point + h]), Tensor(shape: [1], data: [0]))
+        .value
+      let minus = loss.loss(Tensor(shape: [1], data: [point - h]), Tensor(shape: [1], data: [0]))
+        .value
+      let analytic = loss.loss(Tensor(shape: [1], data: [point]), Tensor(shape: [1], data: [0]))
+        .gradient.data[0]
       #expect(abs((plus - minus) / (2 * h) - analytic) < 5e-3, "at \(point)")
     }
   }
@@ -69,7 +74,9 @@ import Testing
     #expect(BoxRegressionLoss(parsing: text) == expected)
   }
 
-  @Test(arguments: ["", "L1", "huber", "smooth-l1:", "smooth-l1:0", "smooth-l1:-1", "smooth-l1:1/0", "smooth-l1:a"])
+  @Test(arguments: [
+    "", "L1", "huber", "smooth-l1:", "smooth-l1:0", "smooth-l1:-1", "smooth-l1:1/0", "smooth-l1:a",
+  ])
   func rejectsBadSpellings(text: String) {
     #expect(BoxRegressionLoss(parsing: text) == nil)
   }

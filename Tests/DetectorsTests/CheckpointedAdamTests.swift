@@ -47,7 +47,8 @@ import Testing
 
   @Test func incompleteStateIsAnError() {
     #expect(throws: DetectorsError.self) {
-      _ = try CheckpointedAdam(restoring: ["exp_avg.w": Tensor(zeros: [2])], source: "optimizer.safetensors")
+      _ = try CheckpointedAdam(
+        restoring: ["exp_avg.w": Tensor(zeros: [2])], source: "optimizer.safetensors")
     }
   }
 }

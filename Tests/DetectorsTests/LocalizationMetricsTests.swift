@@ -11,8 +11,10 @@ import Testing
     let samples = [sample(0, target), sample(1, target), sample(0, target), sample(0, nil)]
     let predictions = [
       ClassifyAndLocalize.Prediction(label: 0, score: 0.9, box: target),  // IoU 1, right class
-      ClassifyAndLocalize.Prediction(label: 0, score: 0.6, box: Box(x1: 0, y1: 0, x2: 0.25, y2: 0.5)),  // IoU 0.5, wrong
-      ClassifyAndLocalize.Prediction(label: 0, score: 0.7, box: Box(x1: 0.5, y1: 0.5, x2: 1, y2: 1)),  // IoU 0
+      ClassifyAndLocalize.Prediction(
+        label: 0, score: 0.6, box: Box(x1: 0, y1: 0, x2: 0.25, y2: 0.5)),  // IoU 0.5, wrong
+      ClassifyAndLocalize.Prediction(
+        label: 0, score: 0.7, box: Box(x1: 0.5, y1: 0.5, x2: 1, y2: 1)),  // IoU 0
       ClassifyAndLocalize.Prediction(label: 0, score: 0.7, box: target),  // no target box
     ]
     let metrics = LocalizationMetrics(predictions: predictions, samples: samples)

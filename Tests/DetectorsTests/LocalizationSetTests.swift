@@ -12,8 +12,12 @@ import Testing
     #expect(train.samples.count == 15 && validation.samples.count == 5)
     let ids = Set(train.samples.map(\.imageID)).union(validation.samples.map(\.imageID))
     #expect(ids.count == 20)
-    #expect(set.split(validationFraction: 0.25, seed: 9).validation.samples.map(\.imageID) == validation.samples.map(\.imageID))
-    #expect(set.split(validationFraction: 0.25, seed: 10).validation.samples.map(\.imageID) != validation.samples.map(\.imageID))
+    #expect(
+      set.split(validationFraction: 0.25, seed: 9).validation.samples.map(\.imageID)
+        == validation.samples.map(\.imageID))
+    #expect(
+      set.split(validationFraction: 0.25, seed: 10).validation.samples.map(\.imageID)
+        != validation.samples.map(\.imageID))
   }
 
   @Test func corruptionReplacesTheRequestedShare() {
@@ -34,7 +38,9 @@ import Testing
     let plain = set.batch([0]), mirrored = set.batch([0], flipped: [true])
     #expect(plain.images[0, 1, 5, 2] == mirrored.images[0, 1, 5, 21])
     #expect(abs(plain.targets[0, 0] - (1 - mirrored.targets[0, 0])) < 1e-6)
-    #expect(plain.targets[0, 1] == mirrored.targets[0, 1] && plain.targets[0, 2] == mirrored.targets[0, 2])
+    #expect(
+      plain.targets[0, 1] == mirrored.targets[0, 1] && plain.targets[0, 2] == mirrored.targets[0, 2]
+    )
     #expect(plain.labels == mirrored.labels && plain.hasBox == [true])
   }
 
@@ -42,16 +48,20 @@ import Testing
   @Test func loadsTheLargestObject() throws {
     let folder = try Fixtures.temporaryDirectory("localization-set")
     defer { try? FileManager.default.removeItem(at: folder) }
-    let written = try SyntheticShapes(width: 32, height: 32).writeCOCO(count: 3, seed: 2, to: folder)
+    let written = try SyntheticShapes(width: 32, height: 32).writeCOCO(
+      count: 3, seed: 2, to: folder)
     var dataset = try Dataset.load(from: folder)
     let small = Box(x1: 0, y1: 0, x2: 2, y2: 2)
     dataset.images[0].annotations.append(Annotation(box: small, label: 1, categoryID: 2))
     dataset.images[1].annotations = []
-    let configuration = ClassifyAndLocalizeConfiguration(classes: ["circle", "square", "triangle"], categoryIDs: [1, 2, 3], inputWidth: 16, inputHeight: 16)
+    let configuration = ClassifyAndLocalizeConfiguration(
+      classes: ["circle", "square", "triangle"], categoryIDs: [1, 2, 3], inputWidth: 16,
+      inputHeight: 16)
     let set = try LocalizationSet(dataset: dataset, configuration: configuration)
     #expect(set.samples.map(\.imageID) == [1, 3])
     let box = written.images[0].annotations[0].box
-    #expect(set.samples[0].box == Box(x1: box.x1 / 32, y1: box.y1 / 32, x2: box.x2 / 32, y2: box.y2 / 32))
+    #expect(
+      set.samples[0].box == Box(x1: box.x1 / 32, y1: box.y1 / 32, x2: box.x2 / 32, y2: box.y2 / 32))
     #expect(set.samples[0].label == written.images[0].annotations[0].label)
     #expect(set.samples[0].pixels.count == 3 * 16 * 16)
 
@@ -69,7 +79,10 @@ import Testing
     _ = try SyntheticShapes(width: 16, height: 16).writeCOCO(count: 1, seed: 2, to: folder)
     var dataset = try Dataset.load(from: folder)
     dataset.images[0].annotations = []
-    let configuration = ClassifyAndLocalizeConfiguration(classes: ["circle", "square", "triangle"], categoryIDs: [1, 2, 3])
-    #expect(throws: DetectorsError.self) { _ = try LocalizationSet(dataset: dataset, configuration: configuration) }
+    let configuration = ClassifyAndLocalizeConfiguration(
+      classes: ["circle", "square", "triangle"], categoryIDs: [1, 2, 3])
+    #expect(throws: DetectorsError.self) {
+      _ = try LocalizationSet(dataset: dataset, configuration: configuration)
+    }
   }
 }

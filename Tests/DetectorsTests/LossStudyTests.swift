@@ -5,8 +5,10 @@ import Testing
   /// A two-run, two-epoch study: one row per run and three plots.
   @Test func runsEveryPairAndTabulates() {
     let configuration = TinyShapes.configuration()
-    let (train, validation) = TinyShapes.set(count: 10, seed: 3).split(validationFraction: 0.2, seed: 1)
-    var study = LossStudy(configuration: configuration, options: TrainingOptions(epochs: 2, batchSize: 4, seed: 1))
+    let (train, validation) = TinyShapes.set(count: 10, seed: 3).split(
+      validationFraction: 0.2, seed: 1)
+    var study = LossStudy(
+      configuration: configuration, options: TrainingOptions(epochs: 2, batchSize: 4, seed: 1))
     study.losses = [.l1, .mse]
     study.outlierFractions = [0, 0.25]
     var names: [String] = []

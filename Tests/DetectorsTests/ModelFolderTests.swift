@@ -19,7 +19,9 @@ import Testing
     let images = TinyShapes.set(count: 2, seed: 1).batch([0, 1]).images
     #expect(loaded.forward(images) == model.forward(images))
     let json = try String(contentsOf: folder.appendingPathComponent("config.json"), encoding: .utf8)
-    #expect(json.contains("\"architecture\" : \"classify-localize\"") && json.contains("normalized-cxcywh"))
+    #expect(
+      json.contains("\"architecture\" : \"classify-localize\"")
+        && json.contains("normalized-cxcywh"))
   }
 
   /// Training 2 epochs, checkpointing, and resuming for 2 more equals 4 straight epochs.
@@ -34,17 +36,23 @@ import Testing
     var straightOptimizer = trainer.makeOptimizer()
     var history: [EpochRecord] = []
     for epoch in 1...4 {
-      history.append(trainer.trainEpoch(epoch, model: &straight, optimizer: &straightOptimizer, on: train))
+      history.append(
+        trainer.trainEpoch(epoch, model: &straight, optimizer: &straightOptimizer, on: train))
       if epoch == 2 {
-        let state = TrainerState(epoch: 2, options: options, validationFraction: 0, outlierFraction: 0, history: history)
-        try ModelFolder.saveCheckpoint(&straight, optimizer: straightOptimizer, state: state, in: folder)
+        let state = TrainerState(
+          epoch: 2, options: options, validationFraction: 0, outlierFraction: 0, history: history)
+        try ModelFolder.saveCheckpoint(
+          &straight, optimizer: straightOptimizer, state: state, in: folder)
       }
     }
     let latest = try #require(ModelFolder.latestCheckpoint(in: folder))
     #expect(latest.epoch == 2)
-    var (resumed, optimizer, state) = try ModelFolder.loadCheckpoint(latest.url, configuration: configuration)
+    var (resumed, optimizer, state) = try ModelFolder.loadCheckpoint(
+      latest.url, configuration: configuration)
     #expect(state.history.count == 2 && state.options == options)
-    for epoch in 3...4 { _ = trainer.trainEpoch(epoch, model: &resumed, optimizer: &optimizer, on: train) }
+    for epoch in 3...4 {
+      _ = trainer.trainEpoch(epoch, model: &resumed, optimizer: &optimizer, on: train)
+    }
     #expect(resumed.stateDict() == straight.stateDict())
   }
 
@@ -54,8 +62,12 @@ import Testing
     #expect(throws: DetectorsError.missingModelFile(folder: folder.path, file: "config.json")) {
       _ = try ModelFolder.configuration(in: folder)
     }
-    try Data(#"{"architecture": "faster-rcnn"}"#.utf8).write(to: folder.appendingPathComponent("config.json"))
-    #expect(throws: DetectorsError.unsupportedArchitecture(file: folder.appendingPathComponent("config.json").path, value: "faster-rcnn")) {
+    try Data(#"{"architecture": "faster-rcnn"}"#.utf8).write(
+      to: folder.appendingPathComponent("config.json"))
+    #expect(
+      throws: DetectorsError.unsupportedArchitecture(
+        file: folder.appendingPathComponent("config.json").path, value: "faster-rcnn")
+    ) {
       _ = try ModelFolder.configuration(in: folder)
     }
     #expect(ModelFolder.latestCheckpoint(in: folder) == nil)

@@ -11,7 +11,9 @@ enum TinyShapes {
       channels: [4, 8, 8, 8], hiddenFeatures: 16, boxLoss: boxLoss)
   }
 
-  static func set(count: Int, seed: UInt64, configuration: ClassifyAndLocalizeConfiguration = configuration()) -> LocalizationSet {
+  static func set(
+    count: Int, seed: UInt64, configuration: ClassifyAndLocalizeConfiguration = configuration()
+  ) -> LocalizationSet {
     let shapes = SyntheticShapes(width: 24, height: 24, shapes: [.circle, .square])
     let samples = (0..<count).map { index -> LocalizationSet.Sample in
       let sample = shapes.sample(index, seed: seed)

@@ -43,7 +43,8 @@ struct Detect: ParsableCommand {
 
   func run() throws {
     let configuration = try ModelFolder.configuration(in: URL(fileURLWithPath: model))
-    var network = try ModelFolder.loadClassifyAndLocalize(from: URL(fileURLWithPath: model), configuration: configuration)
+    var network = try ModelFolder.loadClassifyAndLocalize(
+      from: URL(fileURLWithPath: model), configuration: configuration)
     network.setTraining(false)
     let inputURL = URL(fileURLWithPath: input)
     var isDirectory: ObjCBool = false
@@ -56,17 +57,24 @@ struct Detect: ParsableCommand {
       items = data.images.map { ($0.id, data.url(of: $0), $0.width, $0.height, $0.fileName) }
     } else {
       let info = try ImageInfo.read(contentsOf: inputURL)
-      items = [(imageID, inputURL, info.uprightWidth, info.uprightHeight, inputURL.lastPathComponent)]
+      items = [
+        (imageID, inputURL, info.uprightWidth, info.uprightHeight, inputURL.lastPathComponent)
+      ]
     }
-    if let draw { try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true) }
+    if let draw {
+      try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true)
+    }
     let bar = ProgressBar(total: items.count, label: "detect", isEnabled: !noProgress)
     var detections: [Detection] = []
     let side = max(configuration.inputWidth, configuration.inputHeight)
     for item in items {
-      let image = try Image(contentsOf: item.url, maxSide: draw == nil ? 4 * side : max(4 * side, 1024))
+      let image = try Image(
+        contentsOf: item.url, maxSide: draw == nil ? 4 * side : max(4 * side, 1024))
       let pixels = LocalizationSet.normalise(
-        image.resized(width: configuration.inputWidth, height: configuration.inputHeight), configuration)
-      let batch = Tensor(shape: [1, 3, configuration.inputHeight, configuration.inputWidth], data: pixels)
+        image.resized(width: configuration.inputWidth, height: configuration.inputHeight),
+        configuration)
+      let batch = Tensor(
+        shape: [1, 3, configuration.inputHeight, configuration.inputWidth], data: pixels)
       let prediction = network.predictions(network.forward(batch))[0]
       var detection: Detection?
       if let label = prediction.label, prediction.score >= minScore {
@@ -82,8 +90,10 @@ struct Detect: ParsableCommand {
             prediction.box(width: picture.width, height: picture.height), color: .category(label),
             label: "\(configuration.classes[label]) " + String(format: "%.2f", prediction.score))
         }
-        let stem = (item.name as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "_")
-        try writePicture(picture, to: URL(fileURLWithPath: draw).appendingPathComponent("\(stem).png").path)
+        let stem = (item.name as NSString).deletingPathExtension.replacingOccurrences(
+          of: "/", with: "_")
+        try writePicture(
+          picture, to: URL(fileURLWithPath: draw).appendingPathComponent("\(stem).png").path)
       }
       bar.advance()
     }

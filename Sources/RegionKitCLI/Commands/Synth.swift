@@ -7,7 +7,8 @@ extension SyntheticShapes.Shape: ExpressibleByArgument {}
 /// `regionkit synth`: a seeded synthetic COCO dataset of single shapes.
 struct Synth: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Write a synthetic COCO dataset: one shape per image on a noisy, textured background.",
+    abstract:
+      "Write a synthetic COCO dataset: one shape per image on a noisy, textured background.",
     discussion: """
       Writes OUT/images/NNNNNN.png and OUT/annotations.json (one object per image; categories are \
       the shapes in --classes order, ids from 1). The same --seed, --count, --size and --classes \
@@ -27,7 +28,9 @@ struct Synth: ParsableCommand {
   var size = "96x96"
 
   @Option(
-    help: "Comma-separated shapes, each one of: \(SyntheticShapes.Shape.allCases.map(\.rawValue).joined(separator: ", ")).")
+    help:
+      "Comma-separated shapes, each one of: \(SyntheticShapes.Shape.allCases.map(\.rawValue).joined(separator: ", "))."
+  )
   var classes = SyntheticShapes.Shape.allCases.map(\.rawValue).joined(separator: ",")
 
   func validate() throws {
@@ -38,7 +41,9 @@ struct Synth: ParsableCommand {
 
   func parsedSize() throws -> (width: Int, height: Int) {
     let parts = size.lowercased().split(separator: "x")
-    guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width >= 16, height >= 16 else {
+    guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width >= 16,
+      height >= 16
+    else {
       throw ValidationError("--size must be WIDTHxHEIGHT with both at least 16, got \(size)")
     }
     return (width, height)
@@ -49,9 +54,13 @@ struct Synth: ParsableCommand {
     var shapes: [SyntheticShapes.Shape] = []
     for name in names {
       guard let shape = SyntheticShapes.Shape(rawValue: name) else {
-        throw ValidationError("--classes: unknown shape \"\(name)\"; use \(SyntheticShapes.Shape.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw ValidationError(
+          "--classes: unknown shape \"\(name)\"; use \(SyntheticShapes.Shape.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
       }
-      guard !shapes.contains(shape) else { throw ValidationError("--classes: \(name) is listed twice") }
+      guard !shapes.contains(shape) else {
+        throw ValidationError("--classes: \(name) is listed twice")
+      }
       shapes.append(shape)
     }
     guard !shapes.isEmpty else { throw ValidationError("--classes must name at least one shape") }
@@ -61,7 +70,10 @@ struct Synth: ParsableCommand {
   func run() throws {
     let (width, height) = try parsedSize()
     let generator = SyntheticShapes(width: width, height: height, shapes: try parsedShapes())
-    let dataset = try generator.writeCOCO(count: count, seed: seed, to: URL(fileURLWithPath: output))
-    print("\(output): \(dataset.images.count) images of \(width)x\(height), classes \(dataset.categories.map(\.name).joined(separator: ", "))")
+    let dataset = try generator.writeCOCO(
+      count: count, seed: seed, to: URL(fileURLWithPath: output))
+    print(
+      "\(output): \(dataset.images.count) images of \(width)x\(height), classes \(dataset.categories.map(\.name).joined(separator: ", "))"
+    )
   }
 }

@@ -32,7 +32,8 @@ struct Train: ParsableCommand {
   @Argument(help: "The training dataset: a COCO (images/ + annotations.json) or Pascal VOC folder.")
   var dataset: String
 
-  @Option(help: "The split to read from a VOC layout with ImageSets (e.g. train). Default: all images.")
+  @Option(
+    help: "The split to read from a VOC layout with ImageSets (e.g. train). Default: all images.")
   var split: String?
 
   @Option(name: .shortAndLong, help: "The model folder to write.")
@@ -56,7 +57,9 @@ struct Train: ParsableCommand {
   @Option(help: "Network input width and height in pixels (at least 16).")
   var inputSize = 64
 
-  @Option(help: "Box regression loss: l1, mse, smooth-l1 (beta 1) or smooth-l1:BETA (e.g. smooth-l1:1/9).")
+  @Option(
+    help: "Box regression loss: l1, mse, smooth-l1 (beta 1) or smooth-l1:BETA (e.g. smooth-l1:1/9)."
+  )
   var boxLoss = "l1"
 
   @Option(help: "Weight of the cross-entropy in the total loss.")
@@ -65,7 +68,8 @@ struct Train: ParsableCommand {
   @Option(help: "Weight of the box loss in the total loss.")
   var boxWeight: Float = 0.5
 
-  @Flag(help: "Add a background class, trained on images without objects (otherwise they are skipped).")
+  @Flag(
+    help: "Add a background class, trained on images without objects (otherwise they are skipped).")
   var background = false
 
   @Flag(inversion: .prefixedNo, help: "Mirror training images left-right at random.")
@@ -94,25 +98,42 @@ struct Train: ParsableCommand {
 
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
-    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1, got \(batchSize)") }
-    guard learningRate > 0 else { throw ValidationError("--learning-rate must be positive, got \(learningRate)") }
-    guard inputSize >= 16 else { throw ValidationError("--input-size must be at least 16, got \(inputSize)") }
+    guard batchSize >= 1 else {
+      throw ValidationError("--batch-size must be at least 1, got \(batchSize)")
+    }
+    guard learningRate > 0 else {
+      throw ValidationError("--learning-rate must be positive, got \(learningRate)")
+    }
+    guard inputSize >= 16 else {
+      throw ValidationError("--input-size must be at least 16, got \(inputSize)")
+    }
     guard BoxRegressionLoss(parsing: boxLoss) != nil else {
-      throw ValidationError("--box-loss must be l1, mse, smooth-l1 or smooth-l1:BETA with BETA > 0, got \(boxLoss)")
+      throw ValidationError(
+        "--box-loss must be l1, mse, smooth-l1 or smooth-l1:BETA with BETA > 0, got \(boxLoss)")
     }
     guard classificationWeight >= 0, boxWeight >= 0, classificationWeight + boxWeight > 0 else {
-      throw ValidationError("--classification-weight and --box-weight must be 0 or more and not both 0")
+      throw ValidationError(
+        "--classification-weight and --box-weight must be 0 or more and not both 0")
     }
     guard (0..<1).contains(validationFraction) else {
       throw ValidationError("--validation-fraction must be in [0, 1), got \(validationFraction)")
     }
-    guard (0...1).contains(outlierFraction) else { throw ValidationError("--outlier-fraction must be in [0, 1], got \(outlierFraction)") }
-    guard (0...1).contains(studyOutlierFraction) else {
-      throw ValidationError("--study-outlier-fraction must be in [0, 1], got \(studyOutlierFraction)")
+    guard (0...1).contains(outlierFraction) else {
+      throw ValidationError("--outlier-fraction must be in [0, 1], got \(outlierFraction)")
     }
-    guard checkpointEvery >= 1 else { throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
-    if lossStudy && resume { throw ValidationError("--resume cannot be combined with --loss-study") }
-    if lossStudy && validationFraction == 0 { throw ValidationError("--loss-study needs a --validation-fraction above 0") }
+    guard (0...1).contains(studyOutlierFraction) else {
+      throw ValidationError(
+        "--study-outlier-fraction must be in [0, 1], got \(studyOutlierFraction)")
+    }
+    guard checkpointEvery >= 1 else {
+      throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)")
+    }
+    if lossStudy && resume {
+      throw ValidationError("--resume cannot be combined with --loss-study")
+    }
+    if lossStudy && validationFraction == 0 {
+      throw ValidationError("--loss-study needs a --validation-fraction above 0")
+    }
   }
 
   func run() throws {
@@ -128,7 +149,9 @@ struct Train: ParsableCommand {
     if resume {
       configuration = try ModelFolder.configuration(in: folder)
       guard configuration.classes == classes else {
-        throw DetectorsError.classMismatch(file: folder.appendingPathComponent("config.json").path, expected: configuration.classes, found: classes)
+        throw DetectorsError.classMismatch(
+          file: folder.appendingPathComponent("config.json").path, expected: configuration.classes,
+          found: classes)
       }
       if let latest = ModelFolder.latestCheckpoint(in: folder) {
         checkpoint = try ModelFolder.loadCheckpoint(latest.url, configuration: configuration)
@@ -140,46 +163,58 @@ struct Train: ParsableCommand {
     } else {
       configuration = ClassifyAndLocalizeConfiguration(
         classes: classes, categoryIDs: data.categories.map(\.id), includesBackground: background,
-        inputWidth: inputSize, inputHeight: inputSize, boxLoss: BoxRegressionLoss(parsing: boxLoss) ?? .l1,
+        inputWidth: inputSize, inputHeight: inputSize,
+        boxLoss: BoxRegressionLoss(parsing: boxLoss) ?? .l1,
         classificationWeight: classificationWeight, boxWeight: boxWeight)
     }
 
     let decodeBar = ProgressBar(total: data.images.count, label: "decode", isEnabled: !noProgress)
-    let all = try LocalizationSet(dataset: data, configuration: configuration) { decodeBar.advance() }
+    let all = try LocalizationSet(dataset: data, configuration: configuration) {
+      decodeBar.advance()
+    }
     decodeBar.finish()
-    let (cleanTrain, validation) = all.split(validationFraction: validationShare, seed: options.seed)
+    let (cleanTrain, validation) = all.split(
+      validationFraction: validationShare, seed: options.seed)
     let hasValidation = !validation.samples.isEmpty
 
     if lossStudy {
-      try runStudy(configuration: configuration, options: options, train: cleanTrain, validation: validation, folder: folder)
+      try runStudy(
+        configuration: configuration, options: options, train: cleanTrain, validation: validation,
+        folder: folder)
       return
     }
 
     let corrupted = cleanTrain.corruptingBoxes(fraction: outlierShare, seed: options.seed &+ 17)
     let train = corrupted.set
     let trainer = ClassifyAndLocalizeTrainer(options: options)
-    var model = checkpoint?.model ?? ClassifyAndLocalize(configuration: configuration, seed: options.seed)
+    var model =
+      checkpoint?.model ?? ClassifyAndLocalize(configuration: configuration, seed: options.seed)
     var optimizer = checkpoint?.optimizer ?? trainer.makeOptimizer()
     var history = checkpoint?.state.history ?? []
     let firstEpoch = (checkpoint?.state.epoch ?? 0) + 1
     if !resume || checkpoint == nil { try ModelFolder.save(&model, to: folder) }
-    FileHandle.standardError.write(Data((
-      "train: \(train.samples.count) images (largest object of each), validation: \(validation.samples.count), "
-      + "outlier boxes: \(corrupted.corrupted.count), classes: \(classes.joined(separator: ", "))\n").utf8))
+    FileHandle.standardError.write(
+      Data(
+        ("train: \(train.samples.count) images (largest object of each), validation: \(validation.samples.count), "
+          + "outlier boxes: \(corrupted.corrupted.count), classes: \(classes.joined(separator: ", "))\n")
+          .utf8))
     guard firstEpoch <= options.epochs else {
       print("\(output): already trained for \(options.epochs) epochs; nothing to resume")
       return
     }
     let bar = ProgressBar(
-      total: (options.epochs - firstEpoch + 1) * train.samples.count, label: "train", isEnabled: !noProgress)
+      total: (options.epochs - firstEpoch + 1) * train.samples.count, label: "train",
+      isEnabled: !noProgress)
     for epoch in firstEpoch...options.epochs {
       let record = trainer.trainEpoch(
-        epoch, model: &model, optimizer: &optimizer, on: train, validation: hasValidation ? validation : nil
+        epoch, model: &model, optimizer: &optimizer, on: train,
+        validation: hasValidation ? validation : nil
       ) { bar.advance(by: $0) }
       history.append(record)
       if epoch % checkpointEvery == 0 || epoch == options.epochs {
         let state = TrainerState(
-          epoch: epoch, options: options, validationFraction: validationShare, outlierFraction: outlierShare,
+          epoch: epoch, options: options, validationFraction: validationShare,
+          outlierFraction: outlierShare,
           history: history)
         try ModelFolder.saveCheckpoint(&model, optimizer: optimizer, state: state, in: folder)
       }
@@ -187,26 +222,35 @@ struct Train: ParsableCommand {
     bar.finish()
     try ModelFolder.save(&model, to: folder)
     let last = history.last!
-    var summary = String(format: "loss %.4f (ce %.4f, box %.4f)", last.trainLoss, last.trainClassificationLoss, last.trainBoxLoss)
+    var summary = String(
+      format: "loss %.4f (ce %.4f, box %.4f)", last.trainLoss, last.trainClassificationLoss,
+      last.trainBoxLoss)
     if let metrics = last.validation {
       summary += String(
         format: "; validation mean IoU %.3f, IoU>=0.5 %.3f, class accuracy %.3f", metrics.meanIoU,
         metrics.localizationAccuracy, metrics.classificationAccuracy)
     }
-    print("\(output): \(arch.rawValue) trained for \(options.epochs) epochs on \(train.samples.count) images; \(summary)")
+    print(
+      "\(output): \(arch.rawValue) trained for \(options.epochs) epochs on \(train.samples.count) images; \(summary)"
+    )
   }
 
   private func runStudy(
-    configuration: ClassifyAndLocalizeConfiguration, options: TrainingOptions, train: LocalizationSet,
+    configuration: ClassifyAndLocalizeConfiguration, options: TrainingOptions,
+    train: LocalizationSet,
     validation: LocalizationSet, folder: URL
   ) throws {
     var study = LossStudy(configuration: configuration, options: options)
     study.outlierFractions = studyOutlierFraction > 0 ? [0, studyOutlierFraction] : [0]
     let runCount = study.losses.count * study.outlierFractions.count
-    let bar = ProgressBar(total: runCount * options.epochs * train.samples.count, label: "study", isEnabled: !noProgress)
+    let bar = ProgressBar(
+      total: runCount * options.epochs * train.samples.count, label: "study", isEnabled: !noProgress
+    )
     let runs = study.run(train: train, validation: validation) { name in
       if noProgress { FileHandle.standardError.write(Data("study: \(name)\n".utf8)) }
-    } onStep: { bar.advance(by: $0) }
+    } onStep: {
+      bar.advance(by: $0)
+    }
     bar.finish()
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let title = URL(fileURLWithPath: dataset).lastPathComponent
