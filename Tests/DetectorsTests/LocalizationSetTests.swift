@@ -86,3 +86,23 @@ import Testing
     }
   }
 }
+
+/// Raccoon (VOC, mostly one object per image) from ../shared/data; skipped when absent.
+@Suite(.enabled(if: Fixtures.sharedDataset("raccoon") != nil, "../shared/data/raccoon is absent"))
+struct RaccoonLocalizationSetTests {
+  @Test func everyImageGivesOneUnitBox() throws {
+    let dataset = try Dataset.load(from: try #require(Fixtures.sharedDataset("raccoon")))
+    let configuration = ClassifyAndLocalizeConfiguration(
+      classes: dataset.categories.map(\.name), categoryIDs: dataset.categories.map(\.id),
+      inputWidth: 32, inputHeight: 32)
+    let set = try LocalizationSet(dataset: dataset, configuration: configuration)
+    #expect(configuration.classes == ["raccoon"])
+    #expect(set.samples.count == dataset.images.count)
+    for sample in set.samples {
+      let box = try #require(sample.box)
+      #expect(box.x1 >= 0 && box.y1 >= 0 && box.x2 <= 1.0001 && box.y2 <= 1.0001 && !box.isDegenerate)
+    }
+    let (train, validation) = set.split(validationFraction: 0.2, seed: 0)
+    #expect(train.samples.count == 160 && validation.samples.count == 40)
+  }
+}
