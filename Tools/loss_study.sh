@@ -39,8 +39,11 @@ for name in "${datasets[@]}"; do
     cp "$OUT/$name/$stem.png" "Docs/images/losses/$name-$stem.png"
   done
 done
-# Overlays of synthetic validation images only (never of raccoon photos).
+# Overlays of synthetic images only (never of raccoon photos): the smooth-L1 (1/9) model, 4 images.
 "$BIN" train "$OUT/synth-data" -o "$OUT/synth-model" --epochs "$SYNTH_EPOCHS" --batch-size 16 --seed 0 \
   --input-size 64 --box-loss smooth-l1:1/9 --no-progress
 "$BIN" detect "$OUT/synth-model" "$OUT/synth-data" -o "$OUT/synth-detections.json" --draw "$OUT/synth-overlays" --no-progress
+for index in 000000 000001 000002 000003; do
+  cp "$OUT/synth-overlays/$index.png" "Docs/images/losses/synth-overlay-$index.png"
+done
 echo "Tables and plots in Docs/images/losses/; overlays in $OUT/synth-overlays"

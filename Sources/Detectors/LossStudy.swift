@@ -94,6 +94,36 @@ public struct LossStudy: Sendable {
     return runs
   }
 
+  /// The no-learning baseline: every validation image gets the mean training box (averaged in
+  /// the normalised `(cx, cy, w, h)` encoding) and the most frequent training class.
+  ///
+  /// - Parameters:
+  ///   - train: The training samples the mean and the majority class come from.
+  ///   - validation: The samples scored.
+  ///   - includesBackground: Whether labels count background as 0. Default: `false`.
+  /// - Returns: The baseline's metrics on `validation`.
+  public static func constantBoxBaseline(
+    train: LocalizationSet, validation: LocalizationSet, includesBackground: Bool = false
+  ) -> LocalizationMetrics {
+    var sum = [Double](repeating: 0, count: 4)
+    var boxed = 0
+    var counts: [Int: Int] = [:]
+    for sample in train.samples {
+      counts[sample.label, default: 0] += 1
+      guard let box = sample.box else { continue }
+      boxed += 1
+      for (k, value) in ClassifyAndLocalize.encode(box).enumerated() { sum[k] += Double(value) }
+    }
+    let mean = sum.map { Float($0 / Double(max(boxed, 1))) }
+    let majority = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? 0
+    let label: Int? = includesBackground ? (majority == 0 ? nil : majority - 1) : majority
+    let prediction = ClassifyAndLocalize.Prediction(
+      label: label, score: 1, box: ClassifyAndLocalize.decode(mean))
+    return LocalizationMetrics(
+      predictions: Array(repeating: prediction, count: validation.samples.count),
+      samples: validation.samples, includesBackground: includesBackground)
+  }
+
   /// A Markdown table: one row per run with the final validation mean IoU, localisation
   /// accuracy (IoU ≥ 0.5), classification accuracy, the best mean IoU over epochs and the time.
   public static func markdownTable(_ runs: [Run]) -> String {
@@ -139,7 +169,7 @@ public struct LossStudy: Sendable {
     }
     var lossPlot = LinePlot(
       title: "\(title): training box loss / first epoch's", xLabel: "epoch",
-      yLabel: "relative box loss")
+      yLabel: "relative box loss", width: 800)
     for run in runs {
       guard let first = run.history.first?.trainBoxLoss, first > 0 else { continue }
       lossPlot.series.append(

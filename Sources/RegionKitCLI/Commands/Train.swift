@@ -254,7 +254,14 @@ struct Train: ParsableCommand {
     bar.finish()
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let title = URL(fileURLWithPath: dataset).lastPathComponent
-    let table = LossStudy.markdownTable(runs)
+    let baseline = LossStudy.constantBoxBaseline(
+      train: train, validation: validation, includesBackground: configuration.includesBackground)
+    let table =
+      LossStudy.markdownTable(runs)
+      + String(
+        format: "\nNo-learning baseline (mean training box, majority class): mean IoU %.3f, "
+          + "IoU ≥ 0.5 %.3f, class acc. %.3f\n", baseline.meanIoU, baseline.localizationAccuracy,
+        baseline.classificationAccuracy)
     let header = """
       # Box regression loss study: \(title)
 
