@@ -115,7 +115,8 @@ public struct LossStudy: Sendable {
       for (k, value) in ClassifyAndLocalize.encode(box).enumerated() { sum[k] += Double(value) }
     }
     let mean = sum.map { Float($0 / Double(max(boxed, 1))) }
-    let majority = counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? 0
+    let majority =
+      counts.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? 0
     let label: Int? = includesBackground ? (majority == 0 ? nil : majority - 1) : majority
     let prediction = ClassifyAndLocalize.Prediction(
       label: label, score: 1, box: ClassifyAndLocalize.decode(mean))

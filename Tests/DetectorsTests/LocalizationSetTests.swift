@@ -100,7 +100,8 @@ struct RaccoonLocalizationSetTests {
     #expect(set.samples.count == dataset.images.count)
     for sample in set.samples {
       let box = try #require(sample.box)
-      #expect(box.x1 >= 0 && box.y1 >= 0 && box.x2 <= 1.0001 && box.y2 <= 1.0001 && !box.isDegenerate)
+      #expect(
+        box.x1 >= 0 && box.y1 >= 0 && box.x2 <= 1.0001 && box.y2 <= 1.0001 && !box.isDegenerate)
     }
     let (train, validation) = set.split(validationFraction: 0.2, seed: 0)
     #expect(train.samples.count == 160 && validation.samples.count == 40)

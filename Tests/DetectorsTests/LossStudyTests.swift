@@ -34,13 +34,17 @@ import Testing
     let train = LocalizationSet(
       inputWidth: 1, inputHeight: 1,
       samples: [
-        sample(1, Box(x1: 0, y1: 0, x2: 0.4, y2: 0.4)), sample(1, Box(x1: 0.2, y1: 0.2, x2: 0.6, y2: 0.6)),
+        sample(1, Box(x1: 0, y1: 0, x2: 0.4, y2: 0.4)),
+        sample(1, Box(x1: 0.2, y1: 0.2, x2: 0.6, y2: 0.6)),
         sample(0, Box(x1: 0.1, y1: 0.1, x2: 0.5, y2: 0.5)),
       ])
     // The mean box is [0.1, 0.1, 0.5, 0.5]: validation hits it exactly once.
     let validation = LocalizationSet(
       inputWidth: 1, inputHeight: 1,
-      samples: [sample(1, Box(x1: 0.1, y1: 0.1, x2: 0.5, y2: 0.5)), sample(0, Box(x1: 0.5, y1: 0.5, x2: 0.9, y2: 0.9))])
+      samples: [
+        sample(1, Box(x1: 0.1, y1: 0.1, x2: 0.5, y2: 0.5)),
+        sample(0, Box(x1: 0.5, y1: 0.5, x2: 0.9, y2: 0.9)),
+      ])
     let metrics = LossStudy.constantBoxBaseline(train: train, validation: validation)
     #expect(abs(metrics.meanIoU - 0.5) < 1e-5)
     #expect(metrics.localizationAccuracy == 0.5)
