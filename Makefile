@@ -33,7 +33,7 @@ test: deps
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
 
-# The box-regression loss study of Docs/losses.md (release build, ~30 min on 2 cores).
+# The box-regression loss study of Docs/losses.md (release build; ~45 min on a shared 2-core machine).
 loss-study: deps
 	./Tools/loss_study.sh
 
