@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 # Invariant checks of fragile data structures are compiled into test builds (STYLE.md).
 TEST_ENV := REGIONKIT_INTERNAL_CHECKS=1
 
-.PHONY: deps build demo test bench format lint clean
+.PHONY: deps build demo test bench format lint clean loss-study
 
 # Installs the system libraries with apt-get, only when one is missing (idempotent).
 deps:
@@ -32,6 +32,10 @@ test: deps
 
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+# The box-regression loss study of Docs/losses.md (release build; ~45 min on a shared 2-core machine).
+loss-study: deps
+	./Tools/loss_study.sh
 
 clean:
 	rm -rf .build out

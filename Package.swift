@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "Evaluation", targets: ["Evaluation"]),
     .library(name: "Edges", targets: ["Edges"]),
     .library(name: "Segmentation", targets: ["Segmentation"]),
+    .library(name: "Detectors", targets: ["Detectors"]),
     .executable(name: "regionkit", targets: ["RegionKitCLI"]),
   ],
   dependencies: [
@@ -52,10 +53,14 @@ let package = Package(
       name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging"],
       exclude: moduleNotes),
     .target(
+      name: "Detectors",
+      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals", "Evaluation"],
+      exclude: moduleNotes),
+    .target(
       name: "RegionKit",
       dependencies: [
         "Boxes", "Imaging", "Datasets", "NeuralNet", "Edges", "Segmentation", "Proposals",
-        "Evaluation",
+        "Evaluation", "Detectors",
       ]),
 
     // Command line.
@@ -76,6 +81,8 @@ let package = Package(
     .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "DetectorsTests", dependencies: ["Detectors", "NeuralNet", "RegionKitTestSupport"]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["RegionKitTestSupport", "RegionKitCLI", "RegionKit"],

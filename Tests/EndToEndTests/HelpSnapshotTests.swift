@@ -3,7 +3,11 @@ import Testing
 
 /// `--help` of every command, compared with `Snapshots/` (REGIONKIT_RECORD=1 re-records).
 @Suite struct HelpSnapshotTests {
-  @Test(arguments: [[], ["info"], ["draw"], ["segment"], ["edges"], ["propose"], ["merge"], ["evaluate"]])
+  @Test(
+    arguments: [
+      [], ["info"], ["draw"], ["segment"], ["edges"], ["propose"], ["merge"], ["evaluate"], ["synth"],
+      ["train"], ["detect"],
+    ])
   func helpMatchesSnapshot(command: [String]) throws {
     let result = try runRegionKit(command + ["--help"])
     #expect(result.exitCode == 0)

@@ -1,0 +1,152 @@
+import Foundation
+import NeuralNet
+
+/// Reads and writes a detector's model folder.
+///
+/// Layout (shared by every architecture):
+///
+///     model/
+///       config.json            architecture, classes, input size, normalisation, loss settings
+///       model.safetensors      weights and buffers, PyTorch-style names
+///       history.json           one EpochRecord per epoch
+///       checkpoint-N/          after epoch N: model.safetensors, optimizer.safetensors
+///                              (Adam moments exp_avg.*, exp_avg_sq.*, step.*), trainer_state.json
+///
+///     try ModelFolder.save(&model, to: folder)
+///     var model = try ModelFolder.loadClassifyAndLocalize(from: folder)
+public enum ModelFolder {
+  static let configurationFile = "config.json"
+  static let weightsFile = "model.safetensors"
+  static let optimizerFile = "optimizer.safetensors"
+  static let stateFile = "trainer_state.json"
+
+  /// Writes `config.json` and `model.safetensors` into `folder` (created when missing).
+  ///
+  /// - Throws: ``DetectorsError/unwritableFile(file:reason:)``.
+  public static func save(_ model: inout ClassifyAndLocalize, to folder: URL) throws {
+    try createDirectory(folder)
+    try writeJSON(model.configuration, to: folder.appendingPathComponent(configurationFile))
+    let url = folder.appendingPathComponent(weightsFile)
+    do {
+      try SafeTensors.save(model.stateDict(), to: url, metadata: ["format": "pt"])
+    } catch {
+      throw DetectorsError.unwritableFile(file: url.path, reason: "\(error)")
+    }
+  }
+
+  /// Reads the configuration of a model folder.
+  ///
+  /// - Throws: ``DetectorsError/missingModelFile(folder:file:)``,
+  ///   ``DetectorsError/malformedConfiguration(file:reason:)`` or
+  ///   ``DetectorsError/unsupportedArchitecture(file:value:)``.
+  public static func configuration(in folder: URL) throws -> ClassifyAndLocalizeConfiguration {
+    let url = folder.appendingPathComponent(configurationFile)
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw DetectorsError.missingModelFile(folder: folder.path, file: configurationFile)
+    }
+    struct Header: Decodable { var architecture: String }
+    if let header = try? JSONDecoder().decode(Header.self, from: data),
+      DetectorArchitecture(rawValue: header.architecture) == nil
+    {
+      throw DetectorsError.unsupportedArchitecture(file: url.path, value: header.architecture)
+    }
+    do {
+      return try JSONDecoder().decode(ClassifyAndLocalizeConfiguration.self, from: data)
+    } catch {
+      throw DetectorsError.malformedConfiguration(file: url.path, reason: "\(error)")
+    }
+  }
+
+  /// Loads a ``ClassifyAndLocalize`` model (configuration and weights) from `folder`, or from
+  /// a `checkpoint-N` folder inside it.
+  ///
+  /// - Throws: ``DetectorsError`` for a missing or malformed configuration, ``NeuralNetError``
+  ///   for missing or mis-shaped weights.
+  public static func loadClassifyAndLocalize(
+    from folder: URL, configuration: ClassifyAndLocalizeConfiguration? = nil
+  ) throws -> ClassifyAndLocalize {
+    let configuration = try configuration ?? self.configuration(in: folder)
+    let url = folder.appendingPathComponent(weightsFile)
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      throw DetectorsError.missingModelFile(folder: folder.path, file: weightsFile)
+    }
+    var model = ClassifyAndLocalize(configuration: configuration, seed: 0)
+    try model.loadStateDict(SafeTensors.load(contentsOf: url), source: url.path)
+    return model
+  }
+
+  /// Writes `checkpoint-<epoch>/` with weights, optimizer state and trainer state, and
+  /// `history.json` next to it.
+  ///
+  /// - Throws: ``DetectorsError/unwritableFile(file:reason:)``.
+  public static func saveCheckpoint(
+    _ model: inout ClassifyAndLocalize, optimizer: CheckpointedAdam, state: TrainerState,
+    in folder: URL
+  ) throws {
+    let checkpoint = folder.appendingPathComponent("checkpoint-\(state.epoch)")
+    try createDirectory(checkpoint)
+    let weights = checkpoint.appendingPathComponent(weightsFile)
+    let moments = checkpoint.appendingPathComponent(optimizerFile)
+    do {
+      try SafeTensors.save(model.stateDict(), to: weights, metadata: ["format": "pt"])
+      try SafeTensors.save(optimizer.stateTensors(), to: moments)
+    } catch {
+      throw DetectorsError.unwritableFile(file: checkpoint.path, reason: "\(error)")
+    }
+    try writeJSON(state, to: checkpoint.appendingPathComponent(stateFile))
+    try writeJSON(state.history, to: folder.appendingPathComponent("history.json"))
+  }
+
+  /// The checkpoint with the highest epoch in `folder`, or nil when there is none.
+  public static func latestCheckpoint(in folder: URL) -> (url: URL, epoch: Int)? {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    let epochs = names.compactMap { name -> Int? in
+      guard name.hasPrefix("checkpoint-") else { return nil }
+      return Int(name.dropFirst("checkpoint-".count))
+    }
+    guard let epoch = epochs.max() else { return nil }
+    return (folder.appendingPathComponent("checkpoint-\(epoch)"), epoch)
+  }
+
+  /// Loads a checkpoint written by ``saveCheckpoint(_:optimizer:state:in:)``.
+  ///
+  /// - Parameters:
+  ///   - checkpoint: The `checkpoint-N` folder.
+  ///   - configuration: The model's configuration (from the model folder).
+  /// - Throws: ``DetectorsError/malformedCheckpoint(file:reason:)`` and weight-loading errors.
+  public static func loadCheckpoint(
+    _ checkpoint: URL, configuration: ClassifyAndLocalizeConfiguration
+  ) throws -> (model: ClassifyAndLocalize, optimizer: CheckpointedAdam, state: TrainerState) {
+    let model = try loadClassifyAndLocalize(from: checkpoint, configuration: configuration)
+    let stateURL = checkpoint.appendingPathComponent(stateFile)
+    let state: TrainerState
+    do {
+      state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: stateURL))
+    } catch {
+      throw DetectorsError.malformedCheckpoint(file: stateURL.path, reason: "\(error)")
+    }
+    let momentsURL = checkpoint.appendingPathComponent(optimizerFile)
+    let optimizer = try CheckpointedAdam(
+      learningRate: state.options.learningRate, weightDecay: state.options.weightDecay,
+      restoring: SafeTensors.load(contentsOf: momentsURL), source: momentsURL.path)
+    return (model, optimizer, state)
+  }
+
+  static func createDirectory(_ url: URL) throws {
+    do {
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    } catch {
+      throw DetectorsError.unwritableFile(file: url.path, reason: error.localizedDescription)
+    }
+  }
+
+  static func writeJSON<Value: Encodable>(_ value: Value, to url: URL) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    do {
+      try encoder.encode(value).write(to: url, options: .atomic)
+    } catch {
+      throw DetectorsError.unwritableFile(file: url.path, reason: error.localizedDescription)
+    }
+  }
+}
