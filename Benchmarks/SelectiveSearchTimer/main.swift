@@ -11,7 +11,8 @@
 //     Prints one JSON line per file: recall@0.5, recall@0.7, AR (IoU 0.5:0.95) and MABO at
 //     N = 100, 300, 1000, 2000 and all (N = 1000000), on the non-crowd ground truth.
 //   SelectiveSearchTimer rss MODE PATH WIDTH HEIGHT
-//     One single-thread search; prints seconds, proposals and the peak resident set size (KiB).
+//     One single-thread search; prints its CPU seconds (and wall seconds), proposals and the
+//     peak resident set size (KiB).
 import Datasets
 import Evaluation
 import Foundation
@@ -125,13 +126,13 @@ func rss(_ arguments: [String]) throws {
   }
   let image = try loadRGB(arguments[1], width: width, height: height)
   let before = peakRSSKiB()
-  let start = wallSeconds()
+  let start = wallSeconds(), startCPU = processCPUSeconds()
   let result = try SelectiveSearch(mode: try mode(arguments[0]), seed: 0, threads: 1).proposals(for: image)
-  let seconds = wallSeconds() - start
+  let wall = wallSeconds() - start, seconds = processCPUSeconds() - startCPU
   print(
     try json([
       "side": "regionkit", "mode": arguments[0], "width": width, "height": height,
-      "seconds": seconds, "proposals": result.count, "peak_rss_kib_before": before,
+      "seconds": seconds, "wall_seconds": wall, "proposals": result.count, "peak_rss_kib_before": before,
       "peak_rss_kib": peakRSSKiB(),
     ]))
 }

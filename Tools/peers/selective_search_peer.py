@@ -98,26 +98,55 @@ def timer(*arguments):
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
 
-def scaling(dataset, out, names, opencv_max_side):
+SIDES = (256, 512, 1024, 2048, 4096)
+
+
+def scaling_image(dataset, out, names, side):
+    """The first photo resized to long side `side`, as a raw RGB file; returns (path, size)."""
     bgr = cv2.imread(str(dataset / "images" / names[0]), cv2.IMREAD_COLOR)
+    height, width = bgr.shape[:2]
+    scale = side / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    resized = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
+    path = out / f"scaling-{side}.rgb"
+    path.write_bytes(resized[:, :, ::-1].tobytes())
+    return path, size
+
+
+def opencv_probe(path, size):
+    probe = subprocess.run(
+        [sys.executable, __file__, "--opencv-rss", str(path), str(size[0]), str(size[1])],
+        check=True, capture_output=True, text=True)
+    opencv = json.loads(probe.stdout.splitlines()[-1])
+    return {"opencv_seconds": opencv["seconds"], "opencv_peak_rss_kib": opencv["peak_rss_kib"],
+            "opencv_proposals": opencv["proposals"]}
+
+
+def scaling_opencv(dataset, out, names, opencv_max_side):
     rows = []
-    for side in (256, 512, 1024, 2048, 4096):
-        height, width = bgr.shape[:2]
-        scale = side / max(height, width)
-        size = (max(1, round(width * scale)), max(1, round(height * scale)))
-        resized = cv2.resize(bgr, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
-        path = out / f"scaling-{side}.rgb"
-        path.write_bytes(resized[:, :, ::-1].tobytes())
+    for side in SIDES:
+        if side > opencv_max_side:
+            continue
+        path, size = scaling_image(dataset, out, names, side)
+        row = {"long_side": side, "width": size[0], "height": size[1], **opencv_probe(path, size)}
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    return rows
+
+
+def scaling(dataset, out, names, opencv_max_side, previous):
+    rows = []
+    for side in SIDES:
+        path, size = scaling_image(dataset, out, names, side)
         ours = timer("rss", "fast", path, size[0], size[1])[0]
         row = {"long_side": side, "width": size[0], "height": size[1], "ours_seconds": ours["seconds"],
                "ours_peak_rss_kib": ours["peak_rss_kib"], "ours_proposals": ours["proposals"]}
         if side <= opencv_max_side:
-            probe = subprocess.run(
-                [sys.executable, __file__, "--opencv-rss", str(path), str(size[0]), str(size[1])],
-                check=True, capture_output=True, text=True)
-            opencv = json.loads(probe.stdout.splitlines()[-1])
-            row.update({"opencv_seconds": opencv["seconds"], "opencv_peak_rss_kib": opencv["peak_rss_kib"],
-                        "opencv_proposals": opencv["proposals"]})
+            row.update(opencv_probe(path, size))
+        else:
+            for old in previous:
+                if old["long_side"] == side and "opencv_seconds" in old:
+                    row.update({k: v for k, v in old.items() if k.startswith("opencv_")})
         print(json.dumps(row), flush=True)
         rows.append(row)
     return rows
@@ -134,25 +163,113 @@ def opencv_rss(path, width, height):
                       "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
 
 
+def svg_plot(path, title, xlabel, ylabel, series, logx=True, logy=False):
+    """A small self-contained SVG line plot: series = [(label, [(x, y), ...]), ...]."""
+    import math
+    width, height, left, right, top, bottom = 640, 400, 70, 170, 40, 50
+    xs = [x for _, points in series for x, _ in points]
+    ys = [y for _, points in series for _, y in points]
+    fx = (lambda v: math.log10(v)) if logx else (lambda v: v)
+    fy = (lambda v: math.log10(v)) if logy else (lambda v: v)
+    x0, x1 = fx(min(xs)), fx(max(xs))
+    y0, y1 = (fy(min(ys)), fy(max(ys))) if logy else (0.0, max(ys) * 1.05)
+    if x1 == x0:
+        x1 = x0 + 1
+    if y1 == y0:
+        y1 = y0 + 1
+
+    def px(v):
+        return left + (fx(v) - x0) / (x1 - x0) * (width - left - right)
+
+    def py(v):
+        return height - bottom - (fy(v) - y0) / (y1 - y0) * (height - top - bottom)
+
+    colours = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#7f7f7f"]
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+           f'<rect width="{width}" height="{height}" fill="white"/>',
+           f'<text x="{width / 2}" y="20" text-anchor="middle" font-size="14">{title}</text>',
+           f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="black"/>',
+           f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="black"/>',
+           f'<text x="{(left + width - right) / 2}" y="{height - 12}" text-anchor="middle">{xlabel}</text>',
+           f'<text x="16" y="{(top + height - bottom) / 2}" text-anchor="middle" transform="rotate(-90 16 {(top + height - bottom) / 2})">{ylabel}</text>']
+    for x in sorted(set(xs)):
+        out.append(f'<text x="{px(x):.1f}" y="{height - bottom + 16}" text-anchor="middle">{x:g}</text>')
+    ticks = sorted(set(ys)) if logy else [y0 + (y1 - y0) * i / 5 for i in range(6)]
+    for y in ticks:
+        value = y if logy else y
+        out.append(f'<text x="{left - 6}" y="{py(value) + 4:.1f}" text-anchor="end">{value:.3g}</text>')
+    for index, (label, points) in enumerate(series):
+        colour = colours[index % len(colours)]
+        dash = ' stroke-dasharray="6 4"' if label.startswith("OpenCV") else ""
+        path_points = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in points)
+        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash} points="{path_points}"/>')
+        for x, y in points:
+            out.append(f'<circle cx="{px(x):.1f}" cy="{py(y):.1f}" r="3" fill="{colour}"/>')
+        out.append(f'<text x="{width - right + 10}" y="{top + 16 * index + 10}" fill="{colour}">{label}</text>')
+    out.append("</svg>")
+    Path(path).write_text("\n".join(out) + "\n")
+
+
+def report(results, images_dir):
+    """Writes the recall-curve and scaling plots from results.json."""
+    images_dir = Path(images_dir)
+    images_dir.mkdir(parents=True, exist_ok=True)
+    counts = [("100", 100), ("300", 300), ("1000", 1000), ("2000", 2000)]
+    for mode in sorted({row["mode"] for row in results["recall"]}):
+        series = []
+        for row in results["recall"]:
+            if row["mode"] != mode:
+                continue
+            name = Path(row["file"]).stem
+            label = ("OpenCV " + mode) if name.startswith("opencv-") else ("RegionKit " + name.replace("regionkit-", "").replace("-t1", ""))
+            points = [(n, row[f"ar@{key}"]) for key, n in counts]
+            points.append((max(row["proposals_per_image"], 2001), row["ar@all"]))
+            series.append((label, points))
+        svg_plot(images_dir / f"selective-search-ar-{mode}.svg", f"Average recall vs proposals ({mode})",
+                 "proposals per image (last point: all)", "AR (IoU 0.5:0.95)", series)
+    if results.get("scaling"):
+        rows = results["scaling"]
+        ours = [(r["width"] * r["height"], r["ours_seconds"]) for r in rows]
+        series = [("RegionKit fast", ours)]
+        opencv = [(r["width"] * r["height"], r["opencv_seconds"]) for r in rows if "opencv_seconds" in r]
+        if opencv:
+            series.append(("OpenCV fast", opencv))
+        svg_plot(images_dir / "selective-search-scaling.svg", "Time vs pixels, fast mode, 1 thread",
+                 "pixels", "seconds", series, logx=True, logy=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dataset", type=Path, default=ROOT.parent / "shared" / "data" / "coco-tiny")
     parser.add_argument("--limit", default="single=160,fast=40,quality=8",
                         help="images per mode (the first N in file-name order); a mode left out is skipped")
     parser.add_argument("--out", type=Path, default=Path("/tmp/regionkit-selective-search"))
+    parser.add_argument("--side", choices=["both", "opencv", "regionkit"], default="both",
+                        help="run one side only (e.g. OpenCV while the Swift release build runs); "
+                             "a regionkit run scores the OpenCV files already in --out")
     parser.add_argument("--scaling", action="store_true")
     parser.add_argument("--opencv-max-side", type=int, default=2048)
     parser.add_argument("--opencv-rss", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--report", type=Path, help="only write the plots of OUT/results.json into this folder")
     args = parser.parse_args()
+    if args.report:
+        report(json.loads((args.out / "results.json").read_text()), args.report)
+        return
     if args.opencv_rss:
         opencv_rss(args.opencv_rss[0], int(args.opencv_rss[1]), int(args.opencv_rss[2]))
         return
-    if not TIMER.exists():
-        sys.exit(f"build it first: (cd Benchmarks && swift build -c release --product SelectiveSearchTimer)")
+    ours, theirs = args.side in ("both", "regionkit"), args.side in ("both", "opencv")
+    if ours and not TIMER.exists():
+        sys.exit("build it first: (cd Benchmarks && swift build -c release --product SelectiveSearchTimer)")
     args.out.mkdir(parents=True, exist_ok=True)
     names = sorted(p.name for p in (args.dataset / "images").iterdir())
     limits = {k: int(v) for k, v in (item.split("=") for item in args.limit.split(",") if item)}
+    opencv_file = args.out / "results-opencv.json"
     results = {"cv2": cv2.__version__, "timing": [], "recall": [], "scaling": []}
+    if not theirs and opencv_file.exists():
+        previous = json.loads(opencv_file.read_text())
+        results["timing"] += previous["timing"]
+        results["scaling"] = previous["scaling"]
     for mode, limit in limits.items():
         rows, images = dump_images(args.dataset, args.out, names[:limit])
         subset = args.out / f"subset-{mode}"
@@ -170,29 +287,38 @@ def main():
         listing = args.out / f"list-{mode}.tsv"
         listing.write_text("\n".join(rows) + "\n")
         files = []
-        for ours_mode in (mode, "opencv-" + mode):
-            for threads in (1, 2):
-                out_file = args.out / f"regionkit-{ours_mode}-t{threads}.jsonl"
-                row = timer("propose", listing, ours_mode, threads, out_file)[0]
-                row["subset"] = limit
-                print(json.dumps(row), flush=True)
-                results["timing"].append(row)
-                if threads == 1:
-                    files.append(out_file)
+        if ours:
+            for ours_mode in (mode, "opencv-" + mode):
+                for threads in (1, 2):
+                    out_file = args.out / f"regionkit-{ours_mode}-t{threads}.jsonl"
+                    row = timer("propose", listing, ours_mode, threads, out_file)[0]
+                    row["subset"] = limit
+                    print(json.dumps(row), flush=True)
+                    results["timing"].append(row)
+                    if threads == 1:
+                        files.append(out_file)
         out_file = args.out / f"opencv-{mode}.jsonl"
-        row = run_opencv(images, mode, out_file)
-        row["subset"] = limit
-        print(json.dumps(row), flush=True)
-        results["timing"].append(row)
-        files.append(out_file)
-        for row in timer("evaluate", subset, *files):
-            row["mode"] = mode
+        if theirs:
+            row = run_opencv(images, mode, out_file)
+            row["subset"] = limit
             print(json.dumps(row), flush=True)
-            results["recall"].append(row)
+            results["timing"].append(row)
+        if out_file.exists():
+            files.append(out_file)
+        if ours:
+            for row in timer("evaluate", subset, *files):
+                row["mode"] = mode
+                print(json.dumps(row), flush=True)
+                results["recall"].append(row)
     if args.scaling:
-        results["scaling"] = scaling(args.dataset, args.out, names, args.opencv_max_side)
-    (args.out / "results.json").write_text(json.dumps(results, indent=1))
-    print(f"wrote {args.out / 'results.json'}")
+        if args.side == "opencv":
+            results["scaling"] = scaling_opencv(args.dataset, args.out, names, args.opencv_max_side)
+        else:
+            results["scaling"] = scaling(args.dataset, args.out, names,
+                                         args.opencv_max_side if theirs else 0, results["scaling"])
+    target = opencv_file if args.side == "opencv" else args.out / "results.json"
+    target.write_text(json.dumps(results, indent=1))
+    print(f"wrote {target}")
 
 
 if __name__ == "__main__":
