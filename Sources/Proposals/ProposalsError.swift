@@ -8,12 +8,16 @@ public enum ProposalsError: Error, CustomStringConvertible, Equatable {
   case malformedLine(file: String, line: Int, reason: String)
   /// The file could not be written.
   case unwritable(file: String, reason: String)
+  /// A generator or filter parameter is out of range.
+  case invalidParameter(generator: String, field: String, value: String, expected: String)
 
   public var description: String {
     switch self {
     case .unreadable(let file, let reason): "\(file): cannot read: \(reason)"
     case .malformedLine(let file, let line, let reason): "\(file):\(line): \(reason)"
     case .unwritable(let file, let reason): "\(file): cannot write: \(reason)"
+    case .invalidParameter(let generator, let field, let value, let expected):
+      "\(generator): \(field) is \(value), expected \(expected)"
     }
   }
 
