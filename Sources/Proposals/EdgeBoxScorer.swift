@@ -25,11 +25,15 @@ struct EdgeBoxScorer {
   private let nextInRow: [Int32]
   /// For pixel (x, y): the first y' ≥ y in column x on an edge group, or `height`.
   private let nextInColumn: [Int32]
+  /// `(2 · halfPerimeter)^κ` for half perimeters `0...width + height`.
+  private let norms: [Float]
   private var boundaryStamp: [UInt32]
   private var visitStamp: [UInt32]
   private var reach: [Float]
   private var stamp: UInt32 = 0
-  private var heap: [(value: Float, group: Int32)] = []
+  private var queue: [Int32] = []
+  /// Affinity products below this are treated as 0.
+  static let minimumReach: Float = 0.05
   private var visited: [Int32] = []
 
   init(groups: EdgeGroups, edges: [Float], kappa: Float) {
@@ -74,9 +78,16 @@ struct EdgeBoxScorer {
     }
     nextInRow = nextRow
     nextInColumn = nextColumn
+    norms = (0...(w + h)).map { Float(pow(Double(2 * $0), Double(kappa))) }
     boundaryStamp = [UInt32](repeating: 0, count: groups.count)
     visitStamp = [UInt32](repeating: 0, count: groups.count)
     reach = [Float](repeating: 0, count: groups.count)
+  }
+
+  /// `(2 · halfPerimeter)^κ`, from a table for perimeters up to the image's.
+  @inline(__always)
+  private func normalisation(_ halfPerimeter: Int) -> Float {
+    halfPerimeter < norms.count ? norms[halfPerimeter] : Float(pow(Double(2 * halfPerimeter), Double(kappa)))
   }
 
   @inline(__always)
@@ -87,13 +98,24 @@ struct EdgeBoxScorer {
   }
 
   /// The score h_b^in of the box covering columns `x0...x1` and rows `y0...y1` (inclusive).
-  mutating func score(x0: Int, y0: Int, x1: Int, y1: Int) -> Float {
+  ///
+  /// When `threshold` is given and the box cannot score above it (its upper bound, every
+  /// enclosed group at full weight, is at or below `threshold`), that bound is returned
+  /// without the boundary walk: the exact score would be no larger.
+  mutating func score(x0: Int, y0: Int, x1: Int, y1: Int, threshold: Float = -.infinity) -> Float {
+    let boxWidth = x1 - x0 + 1, boxHeight = y1 - y0 + 1
+    let innerX0 = x0 + boxWidth / 4, innerY0 = y0 + boxHeight / 4
+    let innerX1 = innerX0 + boxWidth / 2 - 1, innerY1 = innerY0 + boxHeight / 2 - 1
+    let inner = innerX1 >= innerX0 && innerY1 >= innerY0 ? sum(edgeIntegral, innerX0, innerY0, innerX1, innerY1) : 0
+    let norm = Double(normalisation(boxWidth + boxHeight))
+    let bound = Float((sum(massIntegral, x0, y0, x1, y1) - inner) / norm)
+    if bound <= threshold { return bound }
     stamp &+= 1
     if stamp == 0 {
       for i in boundaryStamp.indices { boundaryStamp[i] = 0; visitStamp[i] = 0 }
       stamp = 1
     }
-    heap.removeAll(keepingCapacity: true)
+    queue.removeAll(keepingCapacity: true)
     visited.removeAll(keepingCapacity: true)
     var total = sum(massIntegral, x0, y0, x1, y1)
     let w = width
@@ -106,7 +128,7 @@ struct EdgeBoxScorer {
       if Int(r.x) >= x0 && Int(r.x) <= x1 && Int(r.y) >= y0 && Int(r.y) <= y1 {
         total -= Double(groups.magnitude[g])
       }
-      heap.append((1, Int32(g)))
+      queue.append(Int32(g))
     }
     for y in [y0, y1] {
       var x = Int(nextInRow[y * w + x0])
@@ -122,67 +144,34 @@ struct EdgeBoxScorer {
         y = y + 1 < height ? Int(nextInColumn[(y + 1) * w + x]) : height
       }
     }
-    // Best-first propagation of the largest affinity product into the box's inner groups.
-    // The straddling groups all start at 1, so the initial array is already a valid heap.
-    while let top = popMax() {
-      let g = Int(top.group)
-      if boundaryStamp[g] != stamp && (visitStamp[g] != stamp || top.value < reach[g]) { continue }
+    // Propagation of the affinity product into the box's inner groups: a FIFO relaxation
+    // (a group is queued again only when its product grows), with chains below
+    // `minimumReach` cut off, as their weight `1 - product` is then within 5% of 1.
+    var head = 0
+    while head < queue.count {
+      let g = Int(queue[head])
+      head += 1
+      let value = boundaryStamp[g] == stamp ? 1 : reach[g]
       let start = Int(groups.neighbourStart[g]), end = Int(groups.neighbourStart[g + 1])
       for k in start..<end {
         let j = Int(groups.neighbours[k])
         if boundaryStamp[j] == stamp { continue }
+        let next = value * groups.affinities[k]
+        if next < Self.minimumReach { continue }
         let r = groups.representative[j]
         guard Int(r.x) > x0 && Int(r.x) < x1 && Int(r.y) > y0 && Int(r.y) < y1 else { continue }
-        let value = top.value * groups.affinities[k]
         if visitStamp[j] != stamp {
           visitStamp[j] = stamp
-          reach[j] = value
+          reach[j] = next
           visited.append(Int32(j))
-          pushMax((value, Int32(j)))
-        } else if value > reach[j] {
-          reach[j] = value
-          pushMax((value, Int32(j)))
+          queue.append(Int32(j))
+        } else if next > reach[j] {
+          reach[j] = next
+          queue.append(Int32(j))
         }
       }
     }
     for j in visited { total -= Double(reach[Int(j)] * groups.magnitude[Int(j)]) }
-    let boxWidth = x1 - x0 + 1, boxHeight = y1 - y0 + 1
-    let innerX0 = x0 + boxWidth / 4, innerY0 = y0 + boxHeight / 4
-    let innerX1 = innerX0 + boxWidth / 2 - 1, innerY1 = innerY0 + boxHeight / 2 - 1
-    if innerX1 >= innerX0 && innerY1 >= innerY0 {
-      total -= sum(edgeIntegral, innerX0, innerY0, innerX1, innerY1)
-    }
-    let norm = Float(pow(Double(2 * (boxWidth + boxHeight)), Double(kappa)))
-    return Float(total) / norm
-  }
-
-  private mutating func pushMax(_ item: (value: Float, group: Int32)) {
-    heap.append(item)
-    var i = heap.count - 1
-    while i > 0 {
-      let parent = (i - 1) / 2
-      if heap[parent].value >= heap[i].value { break }
-      heap.swapAt(parent, i)
-      i = parent
-    }
-  }
-
-  private mutating func popMax() -> (value: Float, group: Int32)? {
-    guard let last = heap.popLast() else { return nil }
-    guard !heap.isEmpty else { return last }
-    let top = heap[0]
-    heap[0] = last
-    var i = 0
-    let n = heap.count
-    while true {
-      let l = 2 * i + 1, r = l + 1
-      var largest = i
-      if l < n && heap[l].value > heap[largest].value { largest = l }
-      if r < n && heap[r].value > heap[largest].value { largest = r }
-      if largest == i { break }
-      heap.swapAt(i, largest)
-      i = largest
-    }
-    return top
+    return Float((total - inner) / norm)
   }
 }

@@ -165,7 +165,8 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
         while y0 + boxHeight <= h {
           var x0 = 0
           while x0 + boxWidth <= w {
-            let score = scorer.score(x0: x0, y0: y0, x1: x0 + boxWidth - 1, y1: y0 + boxHeight - 1)
+            let score = scorer.score(
+              x0: x0, y0: y0, x1: x0 + boxWidth - 1, y1: y0 + boxHeight - 1, threshold: minScore)
             if score > minScore {
               found.append(Candidate(x0: x0, y0: y0, x1: x0 + boxWidth - 1, y1: y0 + boxHeight - 1, score: score))
             }
@@ -189,7 +190,7 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
         trial.y1 - trial.y0 >= 1, trial != best
       else { return }
       var trial = trial
-      trial.score = scorer.score(x0: trial.x0, y0: trial.y0, x1: trial.x1, y1: trial.y1)
+      trial.score = scorer.score(x0: trial.x0, y0: trial.y0, x1: trial.x1, y1: trial.y1, threshold: best.score)
       if trial.score > best.score { best = trial }
     }
     while true {
