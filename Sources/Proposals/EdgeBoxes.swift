@@ -123,9 +123,9 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
     let groups = EdgeGroups(
       edges: edges, minMagnitude: edgeMinMagnitude, mergeThreshold: edgeMergeThreshold,
       clusterMinMagnitude: clusterMinMagnitude, gamma: gamma)
-    var scorer = EdgeBoxScorer(groups: groups, edges: edges.strength, kappa: kappa)
-    var candidates = coarseSearch(&scorer)
-    for i in candidates.indices { refine(&candidates[i], &scorer) }
+    let scorer = EdgeBoxScorer(groups: groups, edges: edges.strength, kappa: kappa)
+    var candidates = coarseSearch(scorer)
+    for i in candidates.indices { refine(&candidates[i], scorer) }
     return suppress(candidates)
   }
 
@@ -144,7 +144,7 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
 
   /// Windows of every ratio and scale (sides grow by `√(1/α)` from `√minBoxArea`), stepping by
   /// `(1 − α) / (1 + α)` of their size, kept when scoring above `minScore`.
-  func coarseSearch(_ scorer: inout EdgeBoxScorer) -> [Candidate] {
+  func coarseSearch(_ scorer: EdgeBoxScorer) -> [Candidate] {
     let w = scorer.width, h = scorer.height
     let scaleStep = (1 / alpha).squareRoot()
     let stepRatio = (1 - alpha) / (1 + alpha)
@@ -180,12 +180,12 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
   }
 
   /// Greedy refinement: move each side by ± a step that halves from the coarse step until 2.
-  func refine(_ candidate: inout Candidate, _ scorer: inout EdgeBoxScorer) {
+  func refine(_ candidate: inout Candidate, _ scorer: EdgeBoxScorer) {
     let stepRatio = (1 - alpha) / (1 + alpha)
     var stepY = Float(candidate.y1 - candidate.y0 + 1) * stepRatio
     var stepX = Float(candidate.x1 - candidate.x0 + 1) * stepRatio
     let w = scorer.width, h = scorer.height
-    func attempt(_ trial: Candidate, _ best: inout Candidate, _ scorer: inout EdgeBoxScorer) {
+    func attempt(_ trial: Candidate, _ best: inout Candidate, _ scorer: EdgeBoxScorer) {
       guard trial.x0 >= 0, trial.y0 >= 0, trial.x1 < w, trial.y1 < h, trial.x1 - trial.x0 >= 1,
         trial.y1 - trial.y0 >= 1, trial != best
       else { return }
@@ -208,7 +208,7 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
           case 2: trial.x0 += sign * dx
           default: trial.x1 += sign * dx
           }
-          attempt(trial, &candidate, &scorer)
+          attempt(trial, &candidate, scorer)
         }
       }
     }

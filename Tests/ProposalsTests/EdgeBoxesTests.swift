@@ -43,7 +43,7 @@ enum HandMadeEdges {
   @Test func enclosingBoxScoresTheWholeOutlineOverItsPerimeter() {
     let map = HandMadeEdges.outlines(width: 80, height: 60, rectangles: [(20, 10, 59, 49)])
     let groups = EdgeGroups(edges: map)
-    var scorer = EdgeBoxScorer(groups: groups, edges: map.strength, kappa: 1.5)
+    let scorer = EdgeBoxScorer(groups: groups, edges: map.strength, kappa: 1.5)
     // One pixel of margin: nothing straddles the frame, the inner half box holds no edge.
     let outlineMass: Float = 2 * 40 + 2 * 38
     let got = scorer.score(x0: 19, y0: 9, x1: 60, y1: 50)
@@ -54,7 +54,7 @@ enum HandMadeEdges {
 
   @Test func boxesCuttingTheOutlineLoseTheStraddlingGroups() {
     let map = HandMadeEdges.outlines(width: 80, height: 60, rectangles: [(20, 10, 59, 49)])
-    var scorer = EdgeBoxScorer(groups: EdgeGroups(edges: map), edges: map.strength, kappa: 1.5)
+    let scorer = EdgeBoxScorer(groups: EdgeGroups(edges: map), edges: map.strength, kappa: 1.5)
     let enclosing = scorer.score(x0: 19, y0: 9, x1: 60, y1: 50)
     let cutting = scorer.score(x0: 30, y0: 5, x1: 70, y1: 55)
     let inside = scorer.score(x0: 25, y0: 15, x1: 54, y1: 44)
@@ -66,7 +66,7 @@ enum HandMadeEdges {
     // A small square in the centre of a large one: it sits inside the inner half box.
     let map = HandMadeEdges.outlines(
       width: 100, height: 100, rectangles: [(10, 10, 89, 89), (45, 45, 54, 54)])
-    var scorer = EdgeBoxScorer(groups: EdgeGroups(edges: map), edges: map.strength, kappa: 1.5)
+    let scorer = EdgeBoxScorer(groups: EdgeGroups(edges: map), edges: map.strength, kappa: 1.5)
     let norm: Float = pow(2 * (82 + 82), 1.5)
     // Outer outline mass 316 and inner 36: the inner one counts once and is subtracted once.
     let got = scorer.score(x0: 9, y0: 9, x1: 90, y1: 90)
