@@ -40,7 +40,7 @@ func floatData(_ values: [Float]) -> Data {
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
-func option(_ name: String) -> Int? {
+@MainActor func option(_ name: String) -> Int? {
   guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
   let value = Int(arguments[index + 1])
   arguments.removeSubrange(index...(index + 1))

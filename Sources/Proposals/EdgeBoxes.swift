@@ -25,7 +25,10 @@ import Imaging
 ///   - beta: NMS IoU threshold, in `(0, 1]`. Default: `0.75`.
 ///   - eta: Adaptation rate of `beta` after each kept box (1 = plain NMS), in `(0, 1]`.
 ///     Default: `1`.
-///   - minScore: Boxes scoring at or below this are dropped. Default: `0.01`.
+///   - minScore: Boxes scoring at or below this are dropped, on the scale of the authors' code:
+///     it normalises by `((w + h) / 2)^κ` where the paper writes `(2(w + h))^κ`, so its scores
+///     are `4^κ` times the paper's, which RegionKit returns (the ranking is the same). A box is
+///     kept when `4^κ · score > minScore`. Default: `0.01`.
 ///   - maxBoxes: At most this many boxes are returned, best first. Default: `10000`.
 ///   - edgeMinMagnitude: Edge pixels at or below this magnitude (in `[0, 1]`) are ignored.
 ///     Default: `0.1`.
@@ -61,7 +64,7 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
 
   public init(
     alpha: Float = 0.65, beta: Float = 0.75, eta: Float = 1, minScore: Float = 0.01,
-    maxBoxes: Int = 10000, edgeMinMagnitude: Float = 0.1, edgeMergeThreshold: Float = 0.5,
+    maxBoxes: Int = 10000, edgeMinMagnitude: Float = 0.1, edgeMergeThreshold: Float = .pi / 2,
     clusterMinMagnitude: Float = 0.5, maxAspectRatio: Float = 3, minBoxArea: Float = 1000,
     gamma: Float = 2, kappa: Float = 1.5, edgeSigma: Float = 1
   ) {
@@ -125,9 +128,13 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
       clusterMinMagnitude: clusterMinMagnitude, gamma: gamma)
     let scorer = EdgeBoxScorer(groups: groups, edges: edges.strength, kappa: kappa)
     var candidates = coarseSearch(scorer)
+    let threshold = paperMinScore
     for i in candidates.indices { refine(&candidates[i], scorer) }
-    return suppress(candidates)
+    return suppress(candidates.filter { $0.score > threshold })
   }
+
+  /// `minScore` on the paper's scale: `minScore / 4^κ`.
+  var paperMinScore: Float { minScore / pow(4, kappa) }
 
   /// A box during the search: inclusive pixel rows and columns and its score.
   struct Candidate: Equatable {
@@ -149,34 +156,46 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
     let scaleStep = (1 / alpha).squareRoot()
     let stepRatio = (1 - alpha) / (1 + alpha)
     let minSide = minBoxArea.squareRoot()
+    let minScore = paperMinScore
     var found: [Candidate] = []
     for ratio in aspectRatios {
       var side = minSide
+      var seen: (Int, Int)? = nil
       while true {
         defer { side *= scaleStep }
-        let boxWidth = Int((side * ratio.squareRoot()).rounded())
-        let boxHeight = Int((side / ratio.squareRoot()).rounded())
-        if boxWidth > w && boxHeight > h { break }
-        if side > Float(max(w, h)) * maxAspectRatio.squareRoot() + 1 { break }
-        guard boxWidth <= w, boxHeight <= h, boxWidth >= 2, boxHeight >= 2 else { continue }
+        // Boxes larger than the image are clipped to it, so long objects spanning the image
+        // are searched too; the last window of each row and column touches the image edge.
+        let boxWidth = min(w, Int((side * ratio.squareRoot()).rounded()))
+        let boxHeight = min(h, Int((side / ratio.squareRoot()).rounded()))
+        guard boxWidth >= 2, boxHeight >= 2 else { continue }
+        if let last = seen, last == (boxWidth, boxHeight) {
+          if (boxWidth, boxHeight) == (w, h) { break }
+          continue
+        }
+        seen = (boxWidth, boxHeight)
         let stepX = max(2, Int((Float(boxWidth) * stepRatio).rounded()))
         let stepY = max(2, Int((Float(boxHeight) * stepRatio).rounded()))
-        var y0 = 0
-        while y0 + boxHeight <= h {
-          var x0 = 0
-          while x0 + boxWidth <= w {
+        for y0 in Self.origins(size: boxHeight, extent: h, step: stepY) {
+          for x0 in Self.origins(size: boxWidth, extent: w, step: stepX) {
             let score = scorer.score(
               x0: x0, y0: y0, x1: x0 + boxWidth - 1, y1: y0 + boxHeight - 1, threshold: minScore)
             if score > minScore {
               found.append(Candidate(x0: x0, y0: y0, x1: x0 + boxWidth - 1, y1: y0 + boxHeight - 1, score: score))
             }
-            x0 += stepX
           }
-          y0 += stepY
         }
       }
     }
     return found
+  }
+
+  /// Window origins `0, step, 2·step, …` plus one flush with the far edge.
+  static func origins(size: Int, extent: Int, step: Int) -> [Int] {
+    let last = extent - size
+    guard last > 0 else { return [0] }
+    var origins = Array(stride(from: 0, to: last, by: step))
+    origins.append(last)
+    return origins
   }
 
   /// Greedy refinement: move each side by ± a step that halves from the coarse step until 2.
@@ -209,26 +228,42 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
           default: trial.x1 += sign * dx
           }
           attempt(trial, &candidate, scorer)
+          // The opposite move is tried only when this one did not help.
+          if candidate != base { break }
         }
       }
     }
   }
 
   /// Sorts by score (stable on search order), then greedy NMS at `beta`, adapted by `eta`.
+  ///
+  /// Kept boxes are binned by log area: two boxes with IoU above *t* have an area ratio above
+  /// *t*, so only bins within `log(1/t)` of a box's own need checking.
   func suppress(_ candidates: [Candidate]) -> [Proposal] {
     let order = candidates.indices.sorted {
       candidates[$0].score != candidates[$1].score ? candidates[$0].score > candidates[$1].score : $0 < $1
     }
-    var kept: [Box] = []
+    var bins: [Int: [Box]] = [:]
     var proposals: [Proposal] = []
     var threshold = beta
+    let binWidth = log(1 / beta)
     let provenance = Provenance(method: name)
     for index in order {
-      if kept.count >= maxBoxes { break }
+      if proposals.count >= maxBoxes { break }
       let candidate = candidates[index]
       let box = candidate.box
-      if kept.contains(where: { $0.iou(box) > threshold }) { continue }
-      kept.append(box)
+      let logArea = log(box.area)
+      let bin = binWidth > 0 ? Int((logArea / binWidth).rounded(.down)) : 0
+      let reach = binWidth > 0 ? Int((log(1 / threshold) / binWidth).rounded(.up)) : 0
+      var suppressed = false
+      for other in (bin - reach)...(bin + reach) {
+        if bins[other]?.contains(where: { $0.iou(box) > threshold }) == true {
+          suppressed = true
+          break
+        }
+      }
+      if suppressed { continue }
+      bins[bin, default: []].append(box)
       proposals.append(Proposal(box: box, score: candidate.score, provenance: provenance))
       if eta < 1 && threshold > 0.5 { threshold *= eta }
     }

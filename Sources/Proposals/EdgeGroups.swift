@@ -10,7 +10,7 @@ import Edges
 /// `clusterMinMagnitude` are merged into the touching group of closest mean orientation (or
 /// dropped when nothing touches them). Each group has a total magnitude *m*, a
 /// magnitude-weighted mean position and a mean edge orientation θ (edge tangent, modulo π).
-/// Touching groups *i*, *j* get the affinity `|cos(θi − θij) · cos(θj − θij)|^γ`, where θij
+/// Groups *i*, *j* with pixels at most 2 apart (a one-pixel gap is bridged) get the affinity `|cos(θi − θij) · cos(θj − θij)|^γ`, where θij
 /// is the angle of the line joining their mean positions; affinities below 0.05 are dropped.
 ///
 ///     let map = try GradientEdgeDetector(sigma: 1, thinned: true).edges(in: image)
@@ -61,12 +61,12 @@ public struct EdgeGroups: Sendable, Equatable {
   ///     (as ``GradientEdgeDetector`` makes it); the edge tangent is perpendicular to it.
   ///   - minMagnitude: Pixels at or below this magnitude are not edges. Default: `0.1`.
   ///   - mergeThreshold: Largest sum of orientation differences (radians) along a group.
-  ///     Default: `0.5`.
+  ///     Default: `π/2` (the paper's; OpenCV's `edgeMergeThr` 0.5 is in units of π, the same).
   ///   - clusterMinMagnitude: Groups with a smaller total magnitude are merged into a
   ///     neighbour. Default: `0.5`.
   ///   - gamma: Affinity exponent γ. Default: `2`.
   public init(
-    edges: EdgeMap, minMagnitude: Float = 0.1, mergeThreshold: Float = 0.5,
+    edges: EdgeMap, minMagnitude: Float = 0.1, mergeThreshold: Float = .pi / 2,
     clusterMinMagnitude: Float = 0.5, gamma: Float = 2
   ) {
     width = edges.width
@@ -202,7 +202,7 @@ public struct EdgeGroups: Sendable, Equatable {
     }
     // 4. Affinities of touching groups.
     var adjacency = [[(Int32, Float)]](repeating: [], count: n)
-    for (a, b) in Self.adjacentPairs(ids: ids, width: w, height: h) {
+    for (a, b) in Self.adjacentPairs(ids: ids, width: w, height: h, radius: 2) {
       let i = Int(a), j = Int(b)
       let thetaIJ = atan2(sy[j] - sy[i], sx[j] - sx[i])
       let affinity = pow(abs(cos(orientation[i] - thetaIJ) * cos(orientation[j] - thetaIJ)), gamma)
@@ -237,14 +237,17 @@ public struct EdgeGroups: Sendable, Equatable {
     return d
   }
 
-  /// Distinct unordered pairs `(a, b)`, `a < b`, of different groups with 8-adjacent pixels.
-  static func adjacentPairs(ids: [Int32], width w: Int, height h: Int) -> [(Int32, Int32)] {
+  /// Distinct unordered pairs `(a, b)`, `a < b`, of different groups with pixels at most
+  /// `radius` apart in x and in y (radius 1: 8-adjacent).
+  static func adjacentPairs(ids: [Int32], width w: Int, height h: Int, radius: Int = 1) -> [(Int32, Int32)] {
+    // Forward half of the (2r + 1)² window: every unordered pixel pair is visited once.
+    let offsets = (0...radius).flatMap { dy in (-radius...radius).compactMap { dx in dy > 0 || dx > 0 ? (dx, dy) : nil } }
     var keys: [UInt64] = []
     for y in 0..<h {
       for x in 0..<w {
         let g = ids[y * w + x]
         if g < 0 { continue }
-        for (dx, dy) in [(1, 0), (-1, 1), (0, 1), (1, 1)] {
+        for (dx, dy) in offsets {
           let nx = x + dx, ny = y + dy
           if nx < 0 || nx >= w || ny >= h { continue }
           let o = ids[ny * w + nx]
