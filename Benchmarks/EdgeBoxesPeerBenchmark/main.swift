@@ -10,7 +10,8 @@
 //       in RegionKit's schema; "seconds" is thread CPU time of the proposal step only (for
 //       EdgeBoxes: from the edge map, as OpenCV is timed).
 //   EdgeBoxesPeerBenchmark evaluate DATASET [--limit N] FILE.jsonl...
-//     Prints one JSON line per file: {"file", "ar100", "ar300", "ar1000", "seconds"} with
+//     Prints one JSON line per file: {"file", "ar100", "ar300", "ar1000", "seconds", "curve"
+//     (AR at N = 10 ... 1000)} with
 //     RegionKit's ProposalEvaluation (AR over IoU 0.5:0.05:0.95) and the mean seconds per image.
 import Datasets
 import Edges
@@ -51,13 +52,15 @@ let top = option("--top") ?? 1000
 if arguments.first == "evaluate", arguments.count >= 3 {
   var dataset = try Dataset.load(from: URL(fileURLWithPath: arguments[1]))
   if let limit { dataset.images = Array(dataset.images.prefix(limit)) }
-  let evaluation = ProposalEvaluation(configuration: .init(proposalCounts: [100, 300, 1000]))
+  let counts = [10, 20, 50, 100, 200, 300, 500, 1000]
+  let evaluation = ProposalEvaluation(configuration: .init(proposalCounts: counts))
   for file in arguments.dropFirst(2) {
     let records = try ProposalFile.read(contentsOf: URL(fileURLWithPath: file))
     let report = try evaluation.evaluate(records: records, dataset: dataset, method: "peer")
     let seconds = records.compactMap(\.seconds).reduce(0, +) / Double(max(records.count, 1))
     let ar = [100, 300, 1000].map { report.summary.averageRecall(proposals: $0) ?? .nan }
-    print("{\"file\": \"\(file)\", \"ar100\": \(ar[0]), \"ar300\": \(ar[1]), \"ar1000\": \(ar[2]), \"seconds\": \(seconds)}")
+    let curve = counts.map { "\"\($0)\": \(report.summary.averageRecall(proposals: $0) ?? .nan)" }.joined(separator: ", ")
+    print("{\"file\": \"\(file)\", \"ar100\": \(ar[0]), \"ar300\": \(ar[1]), \"ar1000\": \(ar[2]), \"seconds\": \(seconds), \"curve\": {\(curve)}}")
   }
   exit(0)
 }

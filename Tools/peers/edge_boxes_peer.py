@@ -48,20 +48,28 @@ def main():
     parser.add_argument("--top", type=int, default=1000)
     parser.add_argument("--out", default=str(ROOT / ".build/edge-boxes-peer"))
     parser.add_argument("--markdown", default=None, help="also write the table to this file")
+    parser.add_argument("--svg", default=None, help="also write AR-vs-N curves to this SVG file")
+    parser.add_argument("--reuse", action="store_true",
+                        help="skip the runs and re-evaluate the proposal files already in --out")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
     run(["swift", "build", "-c", "release", "--product", "EdgeBoxesPeerBenchmark"], cwd=ROOT / "Benchmarks")
     bench = ROOT / "Benchmarks/.build/release/EdgeBoxesPeerBenchmark"
-    command = [bench, args.dataset, out, "--top", str(args.top)]
-    if args.limit:
-        command += ["--limit", str(args.limit)]
-    run(command)
+    if not args.reuse:
+        command = [bench, args.dataset, out, "--top", str(args.top)]
+        if args.limit:
+            command += ["--limit", str(args.limit)]
+        run(command)
+        run_opencv(out, args.top)
+    evaluate(bench, out, args)
 
+
+def run_opencv(out, top):
     cv2.setNumThreads(1)
     generator = cv2.ximgproc.createEdgeBoxes(
-        alpha=0.65, beta=0.75, eta=1, minScore=0.01, maxBoxes=args.top, edgeMinMag=0.1,
+        alpha=0.65, beta=0.75, eta=1, minScore=0.01, maxBoxes=top, edgeMinMag=0.1,
         edgeMergeThr=0.5, clusterMinMag=0.5, maxAspectRatio=3, minBoxArea=1000, gamma=2, kappa=1.5)
     lines = []
     for row in (out / "maps/manifest.tsv").read_text().splitlines():
@@ -83,6 +91,9 @@ def main():
         }))
     (out / "opencv-edge-boxes.jsonl").write_text("\n".join(lines) + "\n")
 
+
+def evaluate(bench, out, args):
+
     files = ["regionkit-edge-boxes", "opencv-edge-boxes", "sliding-window", "segments"]
     command = [bench, "evaluate", args.dataset] + [out / f"{name}.jsonl" for name in files]
     if args.limit:
@@ -101,6 +112,40 @@ def main():
     if args.markdown:
         Path(args.markdown).write_text(table + "\n")
     (out / "curves.json").write_text(json.dumps(results, indent=1))
+    if args.svg:
+        Path(args.svg).write_text(curves_svg(results, files))
+
+
+def curves_svg(results, files):
+    """A small self-contained SVG line plot of AR against N (log scale)."""
+    import math
+    width, height, left, bottom, top, right = 560, 360, 60, 40, 20, 170
+    colours = ["#1f77b4", "#d62728", "#7f7f7f", "#2ca02c"]
+    counts = sorted(int(n) for n in results[files[0]]["curve"])
+    ymax = max(max(results[f]["curve"].values()) for f in files) * 1.1 or 1
+    def px(n):
+        return left + (math.log10(n) - math.log10(counts[0])) / (math.log10(counts[-1]) - math.log10(counts[0])) * (width - left - right)
+    def py(v):
+        return height - bottom - v / ymax * (height - top - bottom)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="sans-serif" font-size="11">',
+             f'<rect width="{width}" height="{height}" fill="white"/>',
+             f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="black"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="black"/>',
+             f'<text x="{(left + width - right) / 2}" y="{height - 8}" text-anchor="middle">proposals per image N (log)</text>',
+             f'<text x="14" y="{(top + height - bottom) / 2}" transform="rotate(-90 14 {(top + height - bottom) / 2})" text-anchor="middle">average recall</text>']
+    for n in counts:
+        parts.append(f'<text x="{px(n):.1f}" y="{height - bottom + 14}" text-anchor="middle">{n}</text>')
+    for k in range(6):
+        v = ymax * k / 5
+        parts.append(f'<text x="{left - 6}" y="{py(v) + 4:.1f}" text-anchor="end">{v:.2f}</text>')
+    for i, name in enumerate(files):
+        points = " ".join(f"{px(n):.1f},{py(results[name]['curve'][str(n)]):.1f}" for n in counts)
+        colour = colours[i % len(colours)]
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
+        parts.append(f'<line x1="{width - right + 10}" y1="{top + 10 + 18 * i}" x2="{width - right + 30}" y2="{top + 10 + 18 * i}" stroke="{colour}" stroke-width="2"/>')
+        parts.append(f'<text x="{width - right + 35}" y="{top + 14 + 18 * i}">{name}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
 
 
 if __name__ == "__main__":
