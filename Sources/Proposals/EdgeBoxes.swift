@@ -142,11 +142,13 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
     var box: Box { Box(x1: Float(x0), y1: Float(y0), x2: Float(x1 + 1), y2: Float(y1 + 1)) }
   }
 
-  /// The aspect ratios (width / height) searched: powers of `(1 + α) / (2α)` up to `maxAspectRatio`.
+  /// The aspect ratios (width / height) searched: powers of `s²` up to `maxAspectRatio`, with
+  /// `s = (1 + α) / (2α)`. Neighbouring shapes scale the width by *s* and divide the height by
+  /// *s*, so concentric neighbours overlap by IoU `1 / (2s − 1) = α`.
   var aspectRatios: [Float] {
     let step = (1 + alpha) / (2 * alpha)
-    let steps = Int((log(maxAspectRatio) / log(step)).rounded(.down))
-    return (-steps...steps).map { pow(step, Float($0)) }
+    let steps = Int((log(maxAspectRatio) / log(step * step)).rounded(.down))
+    return (-steps...steps).map { pow(step * step, Float($0)) }
   }
 
   /// Windows of every ratio and scale (sides grow by `√(1/α)` from `√minBoxArea`), stepping by
