@@ -65,5 +65,17 @@ let package = Package(
         .product(name: "Imaging", package: "RegionKit"),
       ],
       path: "SelectiveSearchTimer"),
+    // Runs EdgeBoxes, sliding windows and segment boxes on a dataset and dumps the edge maps
+    // that Tools/peers/edge_boxes_peer.py feeds to OpenCV's EdgeBoxes (same input, same run).
+    .executableTarget(
+      name: "EdgeBoxesPeerBenchmark",
+      dependencies: [
+        .product(name: "Proposals", package: "RegionKit"),
+        .product(name: "Datasets", package: "RegionKit"),
+        .product(name: "Edges", package: "RegionKit"),
+        .product(name: "Evaluation", package: "RegionKit"),
+        .product(name: "Imaging", package: "RegionKit"),
+      ],
+      path: "EdgeBoxesPeerBenchmark"),
   ]
 )

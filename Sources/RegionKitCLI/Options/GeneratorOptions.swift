@@ -6,6 +6,9 @@ import Proposals
 enum ProposalMethod: String, ExpressibleByArgument, CaseIterable, Sendable {
   case slidingWindow = "sliding-window"
   case selectiveSearch = "selective-search"
+  case edgeBoxes = "edge-boxes"
+  case segments = "segments"
+  case combined = "combined"
 
   static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
@@ -30,7 +33,53 @@ struct GeneratorOptions: ParsableArguments {
   @Option(help: "Shrink images whose longer side is above this many pixels before proposing (boxes then refer to the shrunk image). Default: none, full size.")
   var maxSide: Int?
 
+  @Option(help: "EdgeBoxes: IoU between neighbouring windows of the coarse search (step size).")
+  var edgeBoxesAlpha: Float = 0.65
+
+  @Option(help: "EdgeBoxes: NMS IoU threshold.")
+  var edgeBoxesBeta: Float = 0.75
+
+  @Option(help: "EdgeBoxes: boxes scoring at or below this are dropped.")
+  var edgeBoxesMinScore: Float = 0.01
+
+  @Flag(inversion: .prefixedNo, help: "Segments: also propose the union box of each pair of adjacent segments.")
+  var segmentPairs = true
+
+  @Option(help: "Combined: the methods to combine, comma-separated (any of selective-search, edge-boxes, segments, sliding-window).")
+  var combine = "selective-search,edge-boxes"
+
+  @Option(help: "Combined: proposals overlapping a better one by more than this IoU are dropped.")
+  var combineIou: Float = 0.8
+
+  /// The methods named by `--combine`.
+  var combinedMethods: [ProposalMethod] {
+    get throws {
+      let names = combine.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+      let methods = try names.map { name in
+        guard let method = ProposalMethod(rawValue: name), method != .combined else {
+          throw ValidationError("--combine: \(name) is not a method to combine (\(ProposalMethod.names), except combined)")
+        }
+        return method
+      }
+      guard !methods.isEmpty else { throw ValidationError("--combine: no methods given") }
+      return methods
+    }
+  }
+
   func validate() throws {
+    guard edgeBoxesAlpha > 0 && edgeBoxesAlpha < 1 else {
+      throw ValidationError("--edge-boxes-alpha must be in (0, 1), got \(edgeBoxesAlpha)")
+    }
+    guard edgeBoxesBeta > 0 && edgeBoxesBeta <= 1 else {
+      throw ValidationError("--edge-boxes-beta must be in (0, 1], got \(edgeBoxesBeta)")
+    }
+    guard edgeBoxesMinScore.isFinite else {
+      throw ValidationError("--edge-boxes-min-score must be finite, got \(edgeBoxesMinScore)")
+    }
+    guard combineIou > 0 && combineIou <= 1 else {
+      throw ValidationError("--combine-iou must be in (0, 1], got \(combineIou)")
+    }
+    _ = try combinedMethods
     guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
@@ -45,6 +94,12 @@ struct GeneratorOptions: ParsableArguments {
       SelectiveSearch(
         mode: mode, seed: seed, maxProposals: top,
         threads: max(1, ProcessInfo.processInfo.activeProcessorCount / (jobs ?? ProcessInfo.processInfo.activeProcessorCount)))
+    case .edgeBoxes:
+      EdgeBoxes(alpha: edgeBoxesAlpha, beta: edgeBoxesBeta, minScore: edgeBoxesMinScore, maxBoxes: top)
+    case .segments: SegmentBoxes(includePairs: segmentPairs, maxProposals: top, seed: seed)
+    case .combined:
+      CombinedGenerator(
+        ((try? combinedMethods) ?? []).map { generator($0) }, iouThreshold: combineIou, maxProposals: top)
     }
   }
 

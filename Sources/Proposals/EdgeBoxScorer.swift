@@ -1,0 +1,234 @@
+import Foundation
+
+/// Scores boxes by the EdgeBoxes objectness of Zitnick & Dollár (ECCV 2014), eq. (2)–(4).
+///
+/// For a box *b*, the groups that touch its one-pixel frame form the straddling set S_b; a
+/// group inside the box gets the weight `w_b(s) = 1 − max_T Π a(t_j, t_j+1)` over chains of
+/// affine groups from S_b to *s* (groups in S_b weigh 0), and
+/// `h_b^in = (Σ_s w_b(s) m_s − Σ_{p ∈ b^in} m_p) / (2(b_w + b_h))^κ`, where b^in is the centred
+/// box of half the width and height. Sums over a box use integral images: the mass of each group
+/// sits at its representative pixel, and edge magnitudes are summed for the inner box; the frame
+/// is walked with per-row and per-column skip lists, so a score costs O(edge pixels on the frame
+/// plus the groups reached from them).
+///
+/// A scorer owns scratch buffers: make one per thread, never share it.
+final class EdgeBoxScorer {
+  let groups: EdgeGroups
+  let kappa: Float
+  let width: Int
+  let height: Int
+  /// Affinity products below this are treated as 0.
+  static let minimumReach: Float = 0.05
+  /// (width + 1) × (height + 1) integral of group masses at their representatives.
+  private let massIntegral: UnsafeMutableBufferPointer<Double>
+  /// (width + 1) × (height + 1) integral of grouped edge magnitudes.
+  private let edgeIntegral: UnsafeMutableBufferPointer<Double>
+  /// For pixel (x, y): the first x' ≥ x in row y on an edge group, or `width`.
+  private let nextInRow: UnsafeMutableBufferPointer<Int32>
+  /// For pixel (x, y): the first y' ≥ y in column x on an edge group, or `height`.
+  private let nextInColumn: UnsafeMutableBufferPointer<Int32>
+  /// `(2 · halfPerimeter)^κ` for half perimeters `0...width + height`.
+  private let norms: [Float]
+  private let ids: UnsafeMutableBufferPointer<Int32>
+  private let magnitude: UnsafeMutableBufferPointer<Float>
+  private let representativeX: UnsafeMutableBufferPointer<Int32>
+  private let representativeY: UnsafeMutableBufferPointer<Int32>
+  private let neighbourStart: UnsafeMutableBufferPointer<Int32>
+  private let neighbours: UnsafeMutableBufferPointer<Int32>
+  private let affinities: UnsafeMutableBufferPointer<Float>
+  private let boundaryStamp: UnsafeMutableBufferPointer<UInt32>
+  private let visitStamp: UnsafeMutableBufferPointer<UInt32>
+  private let reach: UnsafeMutableBufferPointer<Float>
+  /// The FIFO of groups to expand; each group enters at most a few times.
+  private var queue: UnsafeMutableBufferPointer<Int32>
+  private let visited: UnsafeMutableBufferPointer<Int32>
+  private var stamp: UInt32 = 0
+
+  private static func buffer<T>(_ values: [T]) -> UnsafeMutableBufferPointer<T> {
+    let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(values.count, 1))
+    _ = buffer.initialize(from: values)
+    return buffer
+  }
+
+  private static func buffer<T>(repeating value: T, count: Int) -> UnsafeMutableBufferPointer<T> {
+    let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(count, 1))
+    buffer.initialize(repeating: value)
+    return buffer
+  }
+
+  init(groups: EdgeGroups, edges: [Float], kappa: Float) {
+    self.groups = groups
+    self.kappa = kappa
+    let w = groups.width, h = groups.height
+    width = w
+    height = h
+    var mass = [Double](repeating: 0, count: (w + 1) * (h + 1))
+    var edge = [Double](repeating: 0, count: (w + 1) * (h + 1))
+    var repMass = [Double](repeating: 0, count: w * h)
+    for (g, r) in groups.representative.enumerated() {
+      repMass[Int(r.y) * w + Int(r.x)] += Double(groups.magnitude[g])
+    }
+    for y in 0..<h {
+      var rowMass = 0.0, rowEdge = 0.0
+      for x in 0..<w {
+        let p = y * w + x
+        rowMass += repMass[p]
+        if groups.ids[p] >= 0 { rowEdge += Double(edges[p]) }
+        mass[(y + 1) * (w + 1) + x + 1] = mass[y * (w + 1) + x + 1] + rowMass
+        edge[(y + 1) * (w + 1) + x + 1] = edge[y * (w + 1) + x + 1] + rowEdge
+      }
+    }
+    massIntegral = Self.buffer(mass)
+    edgeIntegral = Self.buffer(edge)
+    var nextRow = [Int32](repeating: Int32(w), count: w * h)
+    var nextColumn = [Int32](repeating: Int32(h), count: w * h)
+    for y in 0..<h {
+      var next = Int32(w)
+      for x in stride(from: w - 1, through: 0, by: -1) {
+        if groups.ids[y * w + x] >= 0 { next = Int32(x) }
+        nextRow[y * w + x] = next
+      }
+    }
+    for x in 0..<w {
+      var next = Int32(h)
+      for y in stride(from: h - 1, through: 0, by: -1) {
+        if groups.ids[y * w + x] >= 0 { next = Int32(y) }
+        nextColumn[y * w + x] = next
+      }
+    }
+    nextInRow = Self.buffer(nextRow)
+    nextInColumn = Self.buffer(nextColumn)
+    norms = (0...(w + h)).map { Float(pow(Double(2 * $0), Double(kappa))) }
+    ids = Self.buffer(groups.ids)
+    magnitude = Self.buffer(groups.magnitude)
+    representativeX = Self.buffer(groups.representative.map(\.x))
+    representativeY = Self.buffer(groups.representative.map(\.y))
+    neighbourStart = Self.buffer(groups.neighbourStart)
+    neighbours = Self.buffer(groups.neighbours)
+    affinities = Self.buffer(groups.affinities)
+    boundaryStamp = Self.buffer(repeating: 0, count: groups.count)
+    visitStamp = Self.buffer(repeating: 0, count: groups.count)
+    reach = Self.buffer(repeating: 0, count: groups.count)
+    queue = Self.buffer(repeating: 0, count: 4 * groups.count + 16)
+    visited = Self.buffer(repeating: 0, count: groups.count)
+  }
+
+  deinit {
+    for buffer in [massIntegral, edgeIntegral] { buffer.deallocate() }
+    for buffer in [nextInRow, nextInColumn, ids, representativeX, representativeY, neighbourStart, neighbours, queue, visited] {
+      buffer.deallocate()
+    }
+    for buffer in [magnitude, affinities, reach] { buffer.deallocate() }
+    for buffer in [boundaryStamp, visitStamp] { buffer.deallocate() }
+  }
+
+  /// `(2 · halfPerimeter)^κ`, from a table for perimeters up to the image's.
+  @inline(__always)
+  private func normalisation(_ halfPerimeter: Int) -> Float {
+    halfPerimeter < norms.count ? norms[halfPerimeter] : Float(pow(Double(2 * halfPerimeter), Double(kappa)))
+  }
+
+  @inline(__always)
+  private func sum(_ integral: UnsafeMutableBufferPointer<Double>, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int) -> Double {
+    let stride = width + 1
+    return integral[(y1 + 1) * stride + x1 + 1] - integral[y0 * stride + x1 + 1]
+      - integral[(y1 + 1) * stride + x0] + integral[y0 * stride + x0]
+  }
+
+  /// The score h_b^in of the box covering columns `x0...x1` and rows `y0...y1` (inclusive).
+  ///
+  /// When `threshold` is given and the box cannot score above it (its upper bound, every
+  /// enclosed group at full weight, is at or below `threshold`), that bound is returned
+  /// without the boundary walk: the exact score would be no larger.
+  func score(x0: Int, y0: Int, x1: Int, y1: Int, threshold: Float = -.infinity) -> Float {
+    precondition(x0 >= 0 && y0 >= 0 && x1 < width && y1 < height && x0 <= x1 && y0 <= y1, "EdgeBoxScorer: box outside the image")
+    let boxWidth = x1 - x0 + 1, boxHeight = y1 - y0 + 1
+    let innerX0 = x0 + boxWidth / 4, innerY0 = y0 + boxHeight / 4
+    let innerX1 = innerX0 + boxWidth / 2 - 1, innerY1 = innerY0 + boxHeight / 2 - 1
+    let inner = innerX1 >= innerX0 && innerY1 >= innerY0 ? sum(edgeIntegral, innerX0, innerY0, innerX1, innerY1) : 0
+    let norm = Double(normalisation(boxWidth + boxHeight))
+    var total = sum(massIntegral, x0, y0, x1, y1)
+    let bound = Float((total - inner) / norm)
+    if bound <= threshold { return bound }
+    stamp &+= 1
+    if stamp == 0 {
+      boundaryStamp.update(repeating: 0)
+      visitStamp.update(repeating: 0)
+      stamp = 1
+    }
+    let stamp = self.stamp
+    let w = width, h = height
+    var queued = 0, visitedCount = 0
+    // Straddling groups: every group with a pixel on the frame.
+    @inline(__always) func mark(_ p: Int) {
+      let g = Int(ids[p])
+      guard boundaryStamp[g] != stamp else { return }
+      boundaryStamp[g] = stamp
+      let rx = Int(representativeX[g]), ry = Int(representativeY[g])
+      if rx >= x0 && rx <= x1 && ry >= y0 && ry <= y1 { total -= Double(magnitude[g]) }
+      queue[queued] = Int32(g)
+      queued += 1
+    }
+    @inline(__always) func walkRow(_ y: Int) {
+      var x = Int(nextInRow[y * w + x0])
+      while x <= x1 {
+        mark(y * w + x)
+        x = x + 1 < w ? Int(nextInRow[y * w + x + 1]) : w
+      }
+    }
+    @inline(__always) func walkColumn(_ x: Int) {
+      var y = Int(nextInColumn[y0 * w + x])
+      while y <= y1 {
+        mark(y * w + x)
+        y = y + 1 < h ? Int(nextInColumn[(y + 1) * w + x]) : h
+      }
+    }
+    walkRow(y0)
+    walkRow(y1)
+    walkColumn(x0)
+    walkColumn(x1)
+    // Propagation of the affinity product into the box's inner groups: a FIFO relaxation
+    // (a group is queued again only when its product grows), with chains below
+    // `minimumReach` cut off, as their weight `1 - product` is then within 5% of 1.
+    var head = 0
+    while head < queued {
+      let g = Int(queue[head])
+      head += 1
+      let value = boundaryStamp[g] == stamp ? 1 : reach[g]
+      let start = Int(neighbourStart[g]), end = Int(neighbourStart[g + 1])
+      for k in start..<end {
+        let j = Int(neighbours[k])
+        if boundaryStamp[j] == stamp { continue }
+        let next = value * affinities[k]
+        if next < Self.minimumReach { continue }
+        let rx = Int(representativeX[j]), ry = Int(representativeY[j])
+        guard rx > x0 && rx < x1 && ry > y0 && ry < y1 else { continue }
+        if visitStamp[j] != stamp {
+          visitStamp[j] = stamp
+          reach[j] = next
+          visited[visitedCount] = Int32(j)
+          visitedCount += 1
+        } else if next > reach[j] {
+          reach[j] = next
+        } else {
+          continue
+        }
+        if queued == queue.count { growQueue() }
+        queue[queued] = Int32(j)
+        queued += 1
+      }
+    }
+    for i in 0..<visitedCount {
+      let j = Int(visited[i])
+      total -= Double(reach[j] * magnitude[j])
+    }
+    return Float((total - inner) / norm)
+  }
+
+  private func growQueue() {
+    let larger = UnsafeMutableBufferPointer<Int32>.allocate(capacity: queue.count * 2)
+    _ = larger.initialize(from: queue)
+    queue.deallocate()
+    queue = larger
+  }
+}
