@@ -1,16 +1,6 @@
 #!/usr/bin/env bash
-# Creates Tools/.venv-cocoeval with pycocotools and numpy from PyPI, for Tools/verify_cocoeval.py.
-# Idempotent: an existing venv that already imports pycocotools is kept.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-venv="$here/.venv-cocoeval"
-python="${PYTHON:-python3}"
-if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c "import pycocotools.cocoeval, numpy" 2>/dev/null; then
-  echo "$venv is ready"
-  exit 0
-fi
-"$python" -m venv "$venv"
-"$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet "numpy>=1.24" "pycocotools>=2.0.7"
-"$venv/bin/python" -c "import pycocotools, numpy; print('pycocotools', pycocotools.__version__ if hasattr(pycocotools, '__version__') else '?', 'numpy', numpy.__version__)"
-echo "$venv is ready"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# Tools/.venv-cocoeval with pycocotools and NumPy, for Tools/verify_cocoeval.py.
+exec "$here/peers/make_venv.sh" "$here/.venv-cocoeval" "import pycocotools.cocoeval, numpy" \
+  "numpy>=1.24" "pycocotools>=2.0.7"

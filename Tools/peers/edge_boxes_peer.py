@@ -17,7 +17,7 @@
    edge map excluded for both EdgeBoxes; the sliding window and segment boxes include their
    whole work), and the time ratio OpenCV / RegionKit.
 
-Usage: Tools/peers/setup_opencv_eb.sh && Tools/peers/.venv-opencv/bin/python \
+Usage: Tools/peers/setup_opencv.sh && Tools/peers/.venv-opencv/bin/python \
          Tools/peers/edge_boxes_peer.py [--dataset DIR] [--limit N] [--top N] [--out DIR] [--markdown FILE]
 """
 import argparse

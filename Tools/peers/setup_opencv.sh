@@ -1,17 +1,8 @@
 #!/usr/bin/env bash
-# Creates Tools/peers/.venv-opencv with OpenCV-contrib (ximgproc selective search) and NumPy
-# from PyPI, for Tools/peers/selective_search_peer.py. Idempotent: re-running only installs
-# what is missing.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-venv="$here/.venv-opencv"
-python="${PYTHON:-python3}"
-if [ ! -x "$venv/bin/python" ]; then
-  "$python" -m venv "$venv"
-fi
-if ! "$venv/bin/python" -c "import cv2, numpy; cv2.ximgproc.segmentation" 2>/dev/null; then
-  "$venv/bin/python" -m pip install -q --upgrade pip >/dev/null
-  "$venv/bin/python" -m pip install -q "numpy" "opencv-contrib-python-headless"
-fi
-[ -f "$venv/.gitignore" ] || echo "*" > "$venv/.gitignore"   # never committed
-"$venv/bin/python" -c "import cv2, numpy; print('cv2', cv2.__version__, 'numpy', numpy.__version__)"
+# Tools/peers/.venv-opencv with OpenCV-contrib (ximgproc selective search and EdgeBoxes) and
+# NumPy, for selective_search_peer.py and edge_boxes_peer.py.
+exec "$here/make_venv.sh" "$here/.venv-opencv" \
+  "import cv2, numpy; cv2.ximgproc.segmentation; cv2.ximgproc.createEdgeBoxes" \
+  numpy opencv-contrib-python-headless
