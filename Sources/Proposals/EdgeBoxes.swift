@@ -165,6 +165,8 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
       var seen: (Int, Int)? = nil
       while true {
         defer { side *= scaleStep }
+        // Sides grow up to the image's longer side (the clipped shapes cover the rest).
+        if side >= Float(max(w, h)) { break }
         // Boxes larger than the image are clipped to it, so long objects spanning the image
         // are searched too; the last window of each row and column touches the image edge.
         let boxWidth = min(w, Int((side * ratio.squareRoot()).rounded()))
