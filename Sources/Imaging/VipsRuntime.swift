@@ -73,7 +73,7 @@ enum VipsRuntime {
   }
 
   /// The libvips error buffer as one line, then cleared: read right after a call returns -1.
-  /// In the fast pass this is a placeholder and the buffer is left alone.
+  /// In the fast pass it is a generic message and the buffer is left alone.
   static func takeErrorMessage() -> String {
     isDiagnosing ? copyErrorBuffer() : "libvips call failed"
   }
