@@ -104,7 +104,8 @@ public struct ShardMerger: Sendable {
         let written = isPartial ? try Self.completeLineCount(partial) : 0
         if expected > 0 || isPartial {
           report.missingShards.append(
-            MissingShard(shard: shard, expectedImages: expected, writtenImages: written, isPartial: isPartial))
+            MissingShard(
+              shard: shard, expectedImages: expected, writtenImages: written, isPartial: isPartial))
         }
         continue
       }
@@ -146,7 +147,8 @@ public struct ShardMerger: Sendable {
       }
       if written != expected {
         report.missingShards.append(
-          MissingShard(shard: shard, expectedImages: expected, writtenImages: written, isPartial: false))
+          MissingShard(
+            shard: shard, expectedImages: expected, writtenImages: written, isPartial: false))
       }
     }
     report.imageCount = names.count
@@ -156,17 +158,24 @@ public struct ShardMerger: Sendable {
     if let npz {
       let writer = try NPZWriter(url: npz)
       let count = report.proposalCount
-      try writer.add(name: "boxes", header: NPYHeader(descr: "<f4", shape: [count, 4]), dataFile: boxes.url)
-      try writer.add(name: "scores", header: NPYHeader(descr: "<f4", shape: [count]), dataFile: scores.url)
-      try writer.add(name: "image_ids", header: NPYHeader(descr: "<i8", shape: [count]), dataFile: imageIDs.url)
+      try writer.add(
+        name: "boxes", header: NPYHeader(descr: "<f4", shape: [count, 4]), dataFile: boxes.url)
+      try writer.add(
+        name: "scores", header: NPYHeader(descr: "<f4", shape: [count]), dataFile: scores.url)
+      try writer.add(
+        name: "image_ids", header: NPYHeader(descr: "<i8", shape: [count]), dataFile: imageIDs.url)
       let width = max(1, names.map(\.unicodeScalars.count).max() ?? 1)
       var nameBytes = Data(capacity: names.count * width * 4)
       for name in names {
         var scalars = name.unicodeScalars.map(\.value)
         scalars += [UInt32](repeating: 0, count: width - scalars.count)
-        for scalar in scalars { withUnsafeBytes(of: scalar.littleEndian) { nameBytes.append(contentsOf: $0) } }
+        for scalar in scalars {
+          withUnsafeBytes(of: scalar.littleEndian) { nameBytes.append(contentsOf: $0) }
+        }
       }
-      try writer.add(name: "images", header: NPYHeader(descr: "<U\(width)", shape: [names.count]), data: nameBytes)
+      try writer.add(
+        name: "images", header: NPYHeader(descr: "<U\(width)", shape: [names.count]),
+        data: nameBytes)
       try writer.finish()
     }
     return report

@@ -32,7 +32,9 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
     let dataset = try shardingTestDataset(count: 14)
     let work = try Fixtures.temporaryDirectory()
     let single = work.appendingPathComponent("single.jsonl")
-    let run = try runRegionKit(["propose", dataset.path, "--top", "40", "--seed", "5", "--quiet", "-o", single.path])
+    let run = try runRegionKit([
+      "propose", dataset.path, "--top", "40", "--seed", "5", "--quiet", "-o", single.path,
+    ])
     #expect(run.exitCode == 0, "\(run.stderr)")
 
     let outdir = work.appendingPathComponent("sharded")
@@ -49,8 +51,10 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
     for index in 0..<3 {
       let result = try #require(try results.get(index)?.get())
       #expect(result.exitCode == 0, "\(result.stderr)")
-      #expect(FileManager.default.fileExists(
-        atPath: outdir.appendingPathComponent(String(format: "shard-%05d-of-00003.jsonl", index)).path))
+      #expect(
+        FileManager.default.fileExists(
+          atPath: outdir.appendingPathComponent(String(format: "shard-%05d-of-00003.jsonl", index))
+            .path))
     }
     let merge = try runRegionKit(["merge", outdir.path])
     #expect(merge.exitCode == 0, "\(merge.stderr)")
@@ -71,11 +75,14 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
     let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")
     for index in [0, 2] {
       let result = try runRegionKit([
-        "propose", dataset.path, "--top", "10", "--quiet", "--shard", "\(index)/3", "-o", outdir.path,
+        "propose", dataset.path, "--top", "10", "--quiet", "--shard", "\(index)/3", "-o",
+        outdir.path,
       ])
       #expect(result.exitCode == 0, "\(result.stderr)")
     }
-    let merge = try runRegionKit(["merge", outdir.path, "-o", outdir.appendingPathComponent("all.jsonl").path])
+    let merge = try runRegionKit([
+      "merge", outdir.path, "-o", outdir.appendingPathComponent("all.jsonl").path,
+    ])
     #expect(merge.exitCode == 1)
     #expect(merge.stderr.contains("shard 1/3"))
     #expect(merge.stdout.contains("incomplete"))
@@ -93,6 +100,10 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
 private final class ResultBox: @unchecked Sendable {
   private let lock = NSLock()
   private var results: [Int: Result<CommandResult, any Error>] = [:]
-  func set(_ index: Int, _ result: Result<CommandResult, any Error>) { lock.withLock { results[index] = result } }
-  func get(_ index: Int) throws -> Result<CommandResult, any Error>? { lock.withLock { results[index] } }
+  func set(_ index: Int, _ result: Result<CommandResult, any Error>) {
+    lock.withLock { results[index] = result }
+  }
+  func get(_ index: Int) throws -> Result<CommandResult, any Error>? {
+    lock.withLock { results[index] }
+  }
 }

@@ -30,7 +30,9 @@ import Testing
     #expect(records[0].proposals.count == 50 && records[0].width == 451)
     #expect(FileManager.default.fileExists(atPath: drawn.appendingPathComponent("a.png").path))
 
-    let strict = try runRegionKit(["propose", directory.path, "--strict", "--quiet", "-o", output.path])
+    let strict = try runRegionKit([
+      "propose", directory.path, "--strict", "--quiet", "-o", output.path,
+    ])
     #expect(strict.exitCode == 1)
   }
 
@@ -40,7 +42,8 @@ import Testing
     for jobs in ["1", "2"] {
       let output = directory.appendingPathComponent("p\(jobs).jsonl")
       let result = try runRegionKit([
-        "propose", Fixtures.url("dataset").path, "--jobs", jobs, "--top", "30", "--quiet", "-o", output.path,
+        "propose", Fixtures.url("dataset").path, "--jobs", jobs, "--top", "30", "--quiet", "-o",
+        output.path,
       ])
       #expect(result.exitCode == 0, "\(result.stderr)")
       // Drop the timing, which differs run to run.
@@ -58,11 +61,15 @@ import Testing
     let dataset = try shardingTestDataset(count: 24, width: 320)
     let work = try Fixtures.temporaryDirectory()
     let single = work.appendingPathComponent("single.jsonl")
-    let reference = try runRegionKit(["propose", dataset.path, "--top", "3000", "--quiet", "-o", single.path])
+    let reference = try runRegionKit([
+      "propose", dataset.path, "--top", "3000", "--quiet", "-o", single.path,
+    ])
     #expect(reference.exitCode == 0, "\(reference.stderr)")
 
     let outdir = work.appendingPathComponent("out")
-    let arguments = ["propose", dataset.path, "--top", "3000", "--jobs", "1", "--quiet", "-o", outdir.path]
+    let arguments = [
+      "propose", dataset.path, "--top", "3000", "--jobs", "1", "--quiet", "-o", outdir.path,
+    ]
     let process = Process()
     process.executableURL = regionKitExecutable
     process.arguments = arguments
@@ -95,15 +102,18 @@ import Testing
     let records = try ProposalFile.read(contentsOf: shard)
     #expect(records.count == 25 && Set(records.map(\.image)).count == 25)
     #expect(try linesWithoutTiming(shard) == linesWithoutTiming(single))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: outdir.path).sorted() == [
-      "run.json", "shard-00000-of-00001.jsonl",
-    ])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: outdir.path).sorted() == [
+        "run.json", "shard-00000-of-00001.jsonl",
+      ])
   }
 
   @Test func shardedRunRecordsCorruptImagesAndRefusesOtherSettings() throws {
     let dataset = try shardingTestDataset(count: 3)
     let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")
-    let first = try runRegionKit(["propose", dataset.path, "--top", "10", "--strict", "-o", outdir.path])
+    let first = try runRegionKit([
+      "propose", dataset.path, "--top", "10", "--strict", "-o", outdir.path,
+    ])
     #expect(first.exitCode == 1)
     #expect(first.stderr.contains("error: truncated.jpg"))
     #expect(first.stdout.contains("3 images, 30 proposals") && first.stdout.contains("1 failed"))
@@ -121,16 +131,23 @@ import Testing
     let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")
     let slurm = try runRegionKit(
       ["propose", dataset.path, "--top", "5", "--quiet", "-o", outdir.path],
-      environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "2", "SLURM_ARRAY_TASK_MIN": "1"])
+      environment: [
+        "SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "2", "SLURM_ARRAY_TASK_MIN": "1",
+      ])
     #expect(slurm.exitCode == 0, "\(slurm.stderr)")
-    #expect(FileManager.default.fileExists(atPath: outdir.appendingPathComponent("shard-00001-of-00002.jsonl").path))
+    #expect(
+      FileManager.default.fileExists(
+        atPath: outdir.appendingPathComponent("shard-00001-of-00002.jsonl").path))
     let kubernetes = try runRegionKit(
       ["propose", dataset.path, "--top", "5", "--quiet", "--shard-count", "2", "-o", outdir.path],
       environment: ["JOB_COMPLETION_INDEX": "0"])
     #expect(kubernetes.exitCode == 0, "\(kubernetes.stderr)")
-    #expect(FileManager.default.fileExists(atPath: outdir.appendingPathComponent("shard-00000-of-00002.jsonl").path))
+    #expect(
+      FileManager.default.fileExists(
+        atPath: outdir.appendingPathComponent("shard-00000-of-00002.jsonl").path))
     let noCount = try runRegionKit(
-      ["propose", dataset.path, "--quiet", "-o", outdir.path], environment: ["JOB_COMPLETION_INDEX": "0"])
+      ["propose", dataset.path, "--quiet", "-o", outdir.path],
+      environment: ["JOB_COMPLETION_INDEX": "0"])
     #expect(noCount.exitCode != 0)
     #expect(noCount.stderr.contains("--shard-count"))
   }
@@ -140,8 +157,13 @@ import Testing
     let list = dataset.appendingPathComponent("list.txt")
     try Data("images/img001.png\n# a comment\nimages/img000.png\n".utf8).write(to: list)
     let output = dataset.appendingPathComponent("p.jsonl")
-    let result = try runRegionKit(["propose", list.path, "--top", "5", "--quiet", "-o", output.path])
+    let result = try runRegionKit([
+      "propose", list.path, "--top", "5", "--quiet", "-o", output.path,
+    ])
     #expect(result.exitCode == 0, "\(result.stderr)")
-    #expect(try ProposalFile.read(contentsOf: output).map(\.image) == ["images/img001.png", "images/img000.png"])
+    #expect(
+      try ProposalFile.read(contentsOf: output).map(\.image) == [
+        "images/img001.png", "images/img000.png",
+      ])
   }
 }

@@ -37,7 +37,8 @@ private struct UnevenGenerator: ProposalGenerator {
     for jobs in [1, 3] {
       var indices: [Int] = []
       var names: [String] = []
-      try await BatchProposer(generator: UnevenGenerator(), jobs: jobs).stream(images) { index, record in
+      try await BatchProposer(generator: UnevenGenerator(), jobs: jobs).stream(images) {
+        index, record in
         indices.append(index)
         names.append(record.image)
       }

@@ -7,7 +7,8 @@ import Proposals
 /// `regionkit propose`: proposals for an image, a dataset or a file list, as JSON Lines.
 struct Propose: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Propose object regions for an image, a dataset or a file list and write them as JSON Lines.",
+    abstract:
+      "Propose object regions for an image, a dataset or a file list and write them as JSON Lines.",
     discussion: """
       INPUT is an image file, a dataset (COCO, Pascal VOC or a plain folder of images) or a \
       FILELIST (.txt, .lst or .list: one image path per line, relative to the list's folder). \
@@ -26,7 +27,8 @@ struct Propose: AsyncParsableCommand {
       Methods: \(ProposalMethod.names).
       """)
 
-  @Argument(help: "An image file, a dataset folder or annotations file, or a FILELIST (.txt, .lst, .list).")
+  @Argument(
+    help: "An image file, a dataset folder or annotations file, or a FILELIST (.txt, .lst, .list).")
   var input: String
 
   @Option(help: "Proposal method: \(ProposalMethod.names).")
@@ -36,10 +38,15 @@ struct Propose: AsyncParsableCommand {
 
   @OptionGroup var shardOptions: ShardOptions
 
-  @Option(name: .shortAndLong, help: "The JSON Lines file to write (FILE.jsonl), or the folder of a sharded, resumable run.")
+  @Option(
+    name: .shortAndLong,
+    help: "The JSON Lines file to write (FILE.jsonl), or the folder of a sharded, resumable run.")
   var output: String
 
-  @Option(help: "Also draw the best --draw-top proposals of each image into this folder (single-file output only). Default: none.")
+  @Option(
+    help:
+      "Also draw the best --draw-top proposals of each image into this folder (single-file output only). Default: none."
+  )
   var draw: String?
 
   @Option(help: "Proposals drawn per image with --draw.")
@@ -61,7 +68,8 @@ struct Propose: AsyncParsableCommand {
 
   func validate() throws {
     if draw != nil && isShardedOutput {
-      throw ValidationError("--draw works with -o FILE.jsonl only, not with a sharded output folder")
+      throw ValidationError(
+        "--draw works with -o FILE.jsonl only, not with a sharded output folder")
     }
   }
 
@@ -96,7 +104,8 @@ struct Propose: AsyncParsableCommand {
   private func runSingleFile(_ images: [(name: String, url: URL)]) async throws {
     let progress = ProgressBar(
       total: images.count, label: method.rawValue, isEnabled: !quiet && images.count > 1)
-    let records = await generatorOptions.proposer(method).run(on: images) { _ in progress.advance() }
+    let records = await generatorOptions.proposer(method).run(on: images) { _ in progress.advance()
+    }
     progress.finish()
     let outputURL = URL(fileURLWithPath: output)
     try FileManager.default.createDirectory(
@@ -108,8 +117,10 @@ struct Propose: AsyncParsableCommand {
         for (rank, proposal) in record.proposals.prefix(drawTop).enumerated().reversed() {
           picture.drawBox(proposal.box, color: .category(rank), lineWidth: 2)
         }
-        let name = (record.image as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "_")
-        try writePicture(picture, to: URL(fileURLWithPath: draw).appendingPathComponent(name + ".png").path)
+        let name = (record.image as NSString).deletingPathExtension.replacingOccurrences(
+          of: "/", with: "_")
+        try writePicture(
+          picture, to: URL(fileURLWithPath: draw).appendingPathComponent(name + ".png").path)
       }
     }
     let failed = records.compactMap { record in record.error.map { (record.image, $0) } }
@@ -127,19 +138,23 @@ struct Propose: AsyncParsableCommand {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let proposer = generatorOptions.proposer(method)
     let fingerprint = RunFingerprint(
-      generator: proposer.generator, maxSide: proposer.maxSide, toolVersion: RegionKitVersion.current,
+      generator: proposer.generator, maxSide: proposer.maxSide,
+      toolVersion: RegionKitVersion.current,
       imageNames: images.map(\.name), shardCount: shard.count)
     try fingerprint.claim(directory: directory)
     let writer = try ShardWriter(directory: directory, shard: shard)
     if writer.truncatedBytes > 0 {
       FileHandle.standardError.write(
-        Data("\(writer.partialURL.path): cut a torn last line of \(writer.truncatedBytes) bytes\n".utf8))
+        Data(
+          "\(writer.partialURL.path): cut a torn last line of \(writer.truncatedBytes) bytes\n".utf8
+        ))
     }
     let owned = images.filter { shard.contains($0.name) }
     let todo = owned.filter { !writer.completedImages.contains($0.name) }
     let resumed = owned.count - todo.count
     let progress = ProgressBar(
-      total: todo.count, label: "\(method.rawValue) shard \(shard)", isEnabled: !quiet && todo.count > 1)
+      total: todo.count, label: "\(method.rawValue) shard \(shard)",
+      isEnabled: !quiet && todo.count > 1)
     var failed = writer.resumedFailures
     var proposals = 0
     var seconds = 0.0
@@ -170,8 +185,10 @@ struct Propose: AsyncParsableCommand {
     }
     print(
       "\(file): \(images - failed.count) images, \(proposals) proposals"
-        + (resumed > 0 ? " (\(resumed) images done by an earlier run, their proposals not counted)" : "")
-        + String(format: ", %.3f s per image (decoding excluded)", seconds / Double(max(timedImages, 1)))
+        + (resumed > 0
+          ? " (\(resumed) images done by an earlier run, their proposals not counted)" : "")
+        + String(
+          format: ", %.3f s per image (decoding excluded)", seconds / Double(max(timedImages, 1)))
         + (failed.isEmpty ? "" : ", \(failed.count) failed"))
     if strict && !failed.isEmpty { throw ExitCode(1) }
   }
