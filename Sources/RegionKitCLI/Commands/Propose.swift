@@ -17,7 +17,7 @@ struct Propose: AsyncParsableCommand {
       An image that cannot be read gets an "error" line, is listed on standard error, and the \
       run goes on; with --strict the exit status is then 1.
       With -o FILE.jsonl all records are written at the end, in input order. With -o OUTDIR (any \
-      path not ending in .jsonl, or whenever --shard is given) the run is sharded and resumable: \
+      path not ending in .jsonl, .json or .ndjson, or with --shard or --shard-count) the run is sharded and resumable: \
       the shard's records are appended to OUTDIR/shard-III-of-NNN.jsonl.partial as they finish, \
       renamed to shard-III-of-NNN.jsonl when the shard is done, and a rerun skips the images \
       already written; OUTDIR/run.json records the settings and a rerun with other settings is \
@@ -62,8 +62,9 @@ struct Propose: AsyncParsableCommand {
   var isShardedOutput: Bool {
     var isDirectory: ObjCBool = false
     let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
+    let fileExtensions = ["jsonl", "json", "ndjson"]
     return shardOptions.isGiven || (exists && isDirectory.boolValue)
-      || URL(fileURLWithPath: output).pathExtension.lowercased() != "jsonl"
+      || !fileExtensions.contains(URL(fileURLWithPath: output).pathExtension.lowercased())
   }
 
   func validate() throws {
