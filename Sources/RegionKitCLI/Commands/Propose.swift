@@ -16,7 +16,7 @@ struct Propose: AsyncParsableCommand {
       decoding excluded), "boxes" [[x1,y1,x2,y2], ...] best first, "scores", "provenance"}. \
       An image that cannot be read gets an "error" line, is listed on standard error, and the \
       run goes on; with --strict the exit status is then 1.
-      With -o FILE.jsonl all records are written at the end, in input order. With -o OUTDIR (any \
+      With -o FILE.jsonl records are written in input order and the file is replaced when all are done. With -o OUTDIR (any \
       path not ending in .jsonl, .json or .ndjson, or with --shard or --shard-count) the run is sharded and resumable: \
       the shard's records are appended to OUTDIR/shard-III-of-NNN.jsonl.partial as they finish, \
       renamed to shard-III-of-NNN.jsonl when the shard is done, and a rerun skips the images \
@@ -101,35 +101,47 @@ struct Propose: AsyncParsableCommand {
     return [(inputURL.lastPathComponent, inputURL)]
   }
 
-  /// `-o FILE.jsonl`: every record in memory, written at the end in input order.
+  /// `-o FILE.jsonl`: records streamed in input order to a temporary file, renamed into place
+  /// at the end (the file is replaced only by a complete one).
   private func runSingleFile(_ images: [(name: String, url: URL)]) async throws {
-    let progress = ProgressBar(
-      total: images.count, label: method.rawValue, isEnabled: !quiet && images.count > 1)
-    let records = await generatorOptions.proposer(method).run(on: images) { _ in progress.advance()
-    }
-    progress.finish()
     let outputURL = URL(fileURLWithPath: output)
     try FileManager.default.createDirectory(
       at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try ProposalFile.write(records, to: outputURL)
-    if let draw {
-      for (record, image) in zip(records, images) where record.error == nil {
-        var picture = try Image(contentsOf: image.url, maxSide: generatorOptions.maxSide)
-        for (rank, proposal) in record.proposals.prefix(drawTop).enumerated().reversed() {
-          picture.drawBox(proposal.box, color: .category(rank), lineWidth: 2)
-        }
-        let name = (record.image as NSString).deletingPathExtension.replacingOccurrences(
-          of: "/", with: "_")
-        try writePicture(
-          picture, to: URL(fileURLWithPath: draw).appendingPathComponent(name + ".png").path)
+    let writer = try ProposalFileWriter(url: outputURL)
+    let progress = ProgressBar(
+      total: images.count, label: method.rawValue, isEnabled: !quiet && images.count > 1)
+    var failed: [(image: String, error: String)] = []
+    var proposals = 0
+    var seconds = 0.0
+    try await generatorOptions.proposer(method).stream(
+      images, progress: { _ in progress.advance() }
+    ) { index, record in
+      try writer.append(record)
+      if let error = record.error {
+        failed.append((record.image, error))
+        return
       }
+      proposals += record.proposals.count
+      seconds += record.seconds ?? 0
+      if let draw { try drawProposals(record, image: images[index].url, into: draw) }
     }
-    let failed = records.compactMap { record in record.error.map { (record.image, $0) } }
-    let proposals = records.map(\.proposals.count).reduce(0, +)
-    let seconds = records.compactMap(\.seconds).reduce(0, +)
+    progress.finish()
+    try writer.finish()
     try report(
-      file: output, images: records.count, resumed: 0, proposals: proposals, seconds: seconds,
-      timedImages: records.count - failed.count, failed: failed)
+      file: output, images: images.count, resumed: 0, proposals: proposals, seconds: seconds,
+      timedImages: images.count - failed.count, failed: failed)
+  }
+
+  /// Draws the best `drawTop` proposals of `record` on its image into the folder `draw`.
+  private func drawProposals(_ record: ProposalRecord, image url: URL, into draw: String) throws {
+    var picture = try Image(contentsOf: url, maxSide: generatorOptions.maxSide)
+    for (rank, proposal) in record.proposals.prefix(drawTop).enumerated().reversed() {
+      picture.drawBox(proposal.box, color: .category(rank), lineWidth: 2)
+    }
+    let name = (record.image as NSString).deletingPathExtension.replacingOccurrences(
+      of: "/", with: "_")
+    try writePicture(
+      picture, to: URL(fileURLWithPath: draw).appendingPathComponent(name + ".png").path)
   }
 
   /// `-o OUTDIR`: this process's shard, streamed to its file, resuming an earlier run.
