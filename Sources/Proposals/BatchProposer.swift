@@ -41,7 +41,8 @@ public struct BatchProposer: Sendable {
     do {
       image = try Image(contentsOf: url, maxSide: maxSide)
     } catch {
-      return ProposalRecord(image: name, width: 0, height: 0, proposals: [], error: error.description)
+      return ProposalRecord(
+        image: name, width: 0, height: 0, proposals: [], error: error.description)
     }
     let clock = ContinuousClock()
     let start = clock.now
@@ -50,7 +51,8 @@ public struct BatchProposer: Sendable {
       let elapsed = start.duration(to: clock.now)
       return ProposalRecord(
         image: name, width: image.width, height: image.height,
-        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18,
+        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds)
+          * 1e-18,
         proposals: proposals)
     } catch {
       return ProposalRecord(

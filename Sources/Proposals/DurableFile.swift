@@ -2,8 +2,6 @@ import Foundation
 
 #if canImport(Glibc)
   import Glibc
-#elseif canImport(Darwin)
-  import Darwin
 #endif
 
 /// Crash-safe file writing: temporary file, `fsync`, `rename`, `fsync` of the folder.

@@ -24,7 +24,9 @@ public enum ImageListFile {
     let base = url.deletingLastPathComponent()
     var images: [(name: String, url: URL)] = []
     var firstLine: [String: Int] = [:]
-    for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false)
+      .enumerated()
+    {
       let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
       guard !line.isEmpty, !line.hasPrefix("#") else { continue }
       if let first = firstLine[line] {
@@ -32,7 +34,8 @@ public enum ImageListFile {
           file: url.path, line: offset + 1, reason: "\(line) is already listed on line \(first)")
       }
       firstLine[line] = offset + 1
-      let imageURL = line.hasPrefix("/") ? URL(fileURLWithPath: line) : base.appendingPathComponent(line)
+      let imageURL =
+        line.hasPrefix("/") ? URL(fileURLWithPath: line) : base.appendingPathComponent(line)
       images.append((line, imageURL))
     }
     return images

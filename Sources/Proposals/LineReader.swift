@@ -41,7 +41,8 @@ struct LineReader {
   mutating func next() throws -> Line? {
     while true {
       if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
-        let line = Line(bytes: Data(buffer[position..<newline]), offset: bufferOffset, isTerminated: true)
+        let line = Line(
+          bytes: Data(buffer[position..<newline]), offset: bufferOffset, isTerminated: true)
         bufferOffset += newline + 1 - position
         position = newline + 1
         return line

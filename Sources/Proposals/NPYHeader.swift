@@ -40,7 +40,8 @@ public struct NPYHeader: Sendable, Equatable {
     case 1: shapeText = "(\(shape[0]),)"
     default: shapeText = "(" + shape.map(String.init).joined(separator: ", ") + ")"
     }
-    var dict = "{'descr': '\(descr)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }"
+    var dict =
+      "{'descr': '\(descr)', 'fortran_order': \(fortranOrder ? "True" : "False"), 'shape': \(shapeText), }"
     let fixed = Self.magic.count + 2 + 2
     let total = (fixed + dict.utf8.count + 1 + 63) / 64 * 64
     dict += String(repeating: " ", count: total - fixed - dict.utf8.count - 1) + "\n"
@@ -59,24 +60,30 @@ public struct NPYHeader: Sendable, Equatable {
   ///   - file: The file's name, for errors.
   /// - Returns: The header and the offset of the array data.
   /// - Throws: ``ProposalsError/malformedNPY(file:reason:)`` naming what is wrong.
-  public static func parse(_ data: Data, file: String) throws -> (header: NPYHeader, dataOffset: Int) {
+  public static func parse(_ data: Data, file: String) throws -> (
+    header: NPYHeader, dataOffset: Int
+  ) {
     let bytes = [UInt8](data.prefix(10))
     guard bytes.count == 10, Array(bytes[0..<6]) == magic else {
       throw ProposalsError.malformedNPY(file: file, reason: "no \\x93NUMPY magic")
     }
     guard bytes[6] == 1, bytes[7] == 0 else {
-      throw ProposalsError.malformedNPY(file: file, reason: "version \(bytes[6]).\(bytes[7]), expected 1.0")
+      throw ProposalsError.malformedNPY(
+        file: file, reason: "version \(bytes[6]).\(bytes[7]), expected 1.0")
     }
     let length = Int(bytes[8]) | Int(bytes[9]) << 8
     guard data.count >= 10 + length else {
-      throw ProposalsError.malformedNPY(file: file, reason: "header length \(length) runs past the end")
+      throw ProposalsError.malformedNPY(
+        file: file, reason: "header length \(length) runs past the end")
     }
     guard (10 + length) % 64 == 0 else {
-      throw ProposalsError.malformedNPY(file: file, reason: "data offset \(10 + length) is not a multiple of 64")
+      throw ProposalsError.malformedNPY(
+        file: file, reason: "data offset \(10 + length) is not a multiple of 64")
     }
     let text = String(decoding: data.dropFirst(10).prefix(length), as: UTF8.self)
     guard text.hasSuffix("\n"), text.hasPrefix("{") else {
-      throw ProposalsError.malformedNPY(file: file, reason: "header is not a dict ended by a newline")
+      throw ProposalsError.malformedNPY(
+        file: file, reason: "header is not a dict ended by a newline")
     }
     func value(of key: String, until terminator: Character) throws -> String {
       guard let keyRange = text.range(of: "'\(key)': ") else {
@@ -90,7 +97,8 @@ public struct NPYHeader: Sendable, Equatable {
       }
       return String(rest[start...end])
     }
-    let descr = try value(of: "descr", until: "'").trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+    let descr = try value(of: "descr", until: "'").trimmingCharacters(
+      in: CharacterSet(charactersIn: "'"))
     let order = try value(of: "fortran_order", until: ",").dropLast()
     guard order == "True" || order == "False" else {
       throw ProposalsError.malformedNPY(file: file, reason: "fortran_order is \(order)")
@@ -101,7 +109,8 @@ public struct NPYHeader: Sendable, Equatable {
       let trimmed = part.trimmingCharacters(in: .whitespaces)
       guard !trimmed.isEmpty else { continue }
       guard let dimension = Int(trimmed), dimension >= 0 else {
-        throw ProposalsError.malformedNPY(file: file, reason: "shape entry \(trimmed) is not a size")
+        throw ProposalsError.malformedNPY(
+          file: file, reason: "shape entry \(trimmed) is not a size")
       }
       shape.append(dimension)
     }

@@ -34,7 +34,8 @@ public enum NPZReader {
         let expected = header.shape.reduce(1, *) * itemSize
         guard payload.count == expected else {
           throw ProposalsError.malformedNPY(
-            file: file, reason: "\(payload.count) data bytes for shape \(header.shape), expected \(expected)")
+            file: file,
+            reason: "\(payload.count) data bytes for shape \(header.shape), expected \(expected)")
         }
       }
       arrays[String(entry.path.dropLast(4))] = (header, Data(payload))

@@ -66,7 +66,8 @@ public final class NPZWriter {
         var chunk = Data()
         var position = position
         if position < headerCount {
-          chunk.append(headerBytes[Int(position)..<Int(min(headerCount, position + Int64(chunkSize)))])
+          chunk.append(
+            headerBytes[Int(position)..<Int(min(headerCount, position + Int64(chunkSize)))])
           position = headerCount
         }
         let wanted = chunkSize - chunk.count

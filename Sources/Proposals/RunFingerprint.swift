@@ -113,7 +113,8 @@ public struct RunFingerprint: Codable, Sendable, Equatable {
         return
       }
       guard linkError == EEXIST else {
-        throw ProposalsError.unwritable(file: url.path, reason: "link: \(String(cString: strerror(linkError)))")
+        throw ProposalsError.unwritable(
+          file: url.path, reason: "link: \(String(cString: strerror(linkError)))")
       }
     }
     try check(against: Self.read(directory: directory), file: url.path)
@@ -132,7 +133,8 @@ public struct RunFingerprint: Codable, Sendable, Equatable {
       ("toolVersion", toolVersion, existing.toolVersion),
     ]
     for (field, expected, found) in fields where expected != found {
-      throw ProposalsError.fingerprintMismatch(file: file, field: field, expected: expected, found: found)
+      throw ProposalsError.fingerprintMismatch(
+        file: file, field: field, expected: expected, found: found)
     }
   }
 }

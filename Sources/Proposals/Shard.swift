@@ -24,11 +24,13 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
   /// - Throws: ``ProposalsError/invalidShard(value:reason:)`` unless `0 <= index < count`.
   public init(index: Int, count: Int) throws {
     guard count >= 1 else {
-      throw ProposalsError.invalidShard(value: "\(index)/\(count)", reason: "the count must be at least 1")
+      throw ProposalsError.invalidShard(
+        value: "\(index)/\(count)", reason: "the count must be at least 1")
     }
     guard index >= 0, index < count else {
       throw ProposalsError.invalidShard(
-        value: "\(index)/\(count)", reason: "the index must be in 0...\(count - 1) (indices are 0-based)")
+        value: "\(index)/\(count)",
+        reason: "the index must be in 0...\(count - 1) (indices are 0-based)")
     }
     self.init(validIndex: index, count: count)
   }
@@ -102,7 +104,8 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
       let minimum = try number("SLURM_ARRAY_TASK_MIN") ?? 0
       guard let total = try count ?? number("SLURM_ARRAY_TASK_COUNT") else {
         throw ProposalsError.invalidShard(
-          value: "SLURM_ARRAY_TASK_ID=\(task)", reason: "SLURM_ARRAY_TASK_COUNT is not set; give --shard-count")
+          value: "SLURM_ARRAY_TASK_ID=\(task)",
+          reason: "SLURM_ARRAY_TASK_COUNT is not set; give --shard-count")
       }
       return try Shard(index: task - minimum, count: total)
     }
@@ -118,7 +121,9 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
       guard let count else {
         throw ProposalsError.invalidShard(
           value: "JOB_COMPLETION_INDEX=\(index)",
-          reason: "Kubernetes does not export the completion count; give --shard-count (the Job's completions)")
+          reason:
+            "Kubernetes does not export the completion count; give --shard-count (the Job's completions)"
+        )
       }
       return try Shard(index: index, count: count)
     }

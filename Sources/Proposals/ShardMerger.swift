@@ -104,7 +104,8 @@ public struct ShardMerger: Sendable {
         let written = isPartial ? try Self.completeLineCount(partial) : 0
         if expected > 0 || isPartial {
           report.missingShards.append(
-            MissingShard(shard: shard, expectedImages: expected, writtenImages: written, isPartial: isPartial))
+            MissingShard(
+              shard: shard, expectedImages: expected, writtenImages: written, isPartial: isPartial))
         }
         continue
       }
@@ -142,7 +143,8 @@ public struct ShardMerger: Sendable {
       }
       if written != expected {
         report.missingShards.append(
-          MissingShard(shard: shard, expectedImages: expected, writtenImages: written, isPartial: false))
+          MissingShard(
+            shard: shard, expectedImages: expected, writtenImages: written, isPartial: false))
       }
     }
     report.imageCount = names.count

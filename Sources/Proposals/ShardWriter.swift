@@ -69,7 +69,8 @@ public final class ShardWriter {
     // lines; the second one stops here instead. The lock goes with the descriptor.
     guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
       throw ProposalsError.unwritable(
-        file: partialURL.path, reason: "another process is writing this shard (it holds the file's lock)")
+        file: partialURL.path,
+        reason: "another process is writing this shard (it holds the file's lock)")
     }
     let validLength = try scan(partialURL)
     let length = lseek(descriptor, 0, SEEK_END)
@@ -103,7 +104,8 @@ public final class ShardWriter {
     let decoder = JSONDecoder()
     var validLength = 0
     while let line = try reader.next() {
-      guard line.isTerminated, let head = try? decoder.decode(RecordHead.self, from: line.bytes) else {
+      guard line.isTerminated, let head = try? decoder.decode(RecordHead.self, from: line.bytes)
+      else {
         break
       }
       completedImages.insert(head.image)
@@ -117,9 +119,11 @@ public final class ShardWriter {
   ///
   /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
   public func append(_ record: ProposalRecord) throws {
-    precondition(!isComplete && descriptor >= 0, "ShardWriter.append: the shard is complete or closed")
     precondition(
-      !completedImages.contains(record.image), "ShardWriter.append: \(record.image) is already written")
+      !isComplete && descriptor >= 0, "ShardWriter.append: the shard is complete or closed")
+    precondition(
+      !completedImages.contains(record.image),
+      "ShardWriter.append: \(record.image) is already written")
     var line = Data(try record.jsonLine().utf8)
     line.append(UInt8(ascii: "\n"))
     try DurableFile.writeAll(line, to: descriptor, file: partialURL)

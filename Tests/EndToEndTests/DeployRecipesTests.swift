@@ -17,8 +17,11 @@ import Testing
       #expect(result.exitCode == 0, "shard \(index): \(result.stderr)")
     }
     let merge = try runRegionKit(["merge", outdir.path])
-    #expect(merge.exitCode == 0 && merge.stdout.contains("5 of 5 images from 2 shards"), "\(merge.stdout)\(merge.stderr)")
-    #expect(FileManager.default.fileExists(atPath: outdir.appendingPathComponent("proposals.npz").path))
+    #expect(
+      merge.exitCode == 0 && merge.stdout.contains("5 of 5 images from 2 shards"),
+      "\(merge.stdout)\(merge.stderr)")
+    #expect(
+      FileManager.default.fileExists(atPath: outdir.appendingPathComponent("proposals.npz").path))
   }
 
   /// `python3 -c script` with `file` as its argument, or `nil` when python3 or PyYAML is missing.
@@ -45,7 +48,8 @@ import Testing
       print("skipped: python3 with PyYAML is needed to parse \(manifest.path)")
       return
     }
-    let job = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+    let job = try #require(
+      try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     #expect(job["kind"] as? String == "Job" && job["apiVersion"] as? String == "batch/v1")
     let spec = try #require(job["spec"] as? [String: Any])
     #expect(spec["completionMode"] as? String == "Indexed")
@@ -61,9 +65,10 @@ import Testing
     let dataset = try shardingTestDataset(count: 4)
     let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("proposals")
     arguments[countIndex + 1] = "2"
-    arguments = arguments.map {
-      $0 == "/data/dataset" ? dataset.path : $0 == "/data/proposals" ? outdir.path : $0
-    } + ["--top", "5"]
+    arguments =
+      arguments.map {
+        $0 == "/data/dataset" ? dataset.path : $0 == "/data/proposals" ? outdir.path : $0
+      } + ["--top", "5"]
     try runAsTwoShards(arguments, outdir: outdir) { ["JOB_COMPLETION_INDEX": "\($0)"] }
   }
 
@@ -87,7 +92,8 @@ import Testing
       var environment = ProcessInfo.processInfo.environment
       environment.merge([
         "REGIONKIT": regionKitExecutable.path, "DATASET": dataset.path, "OUTDIR": outdir.path,
-        "SLURM_ARRAY_TASK_ID": "\(task)", "SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_COUNT": "2",
+        "SLURM_ARRAY_TASK_ID": "\(task)", "SLURM_ARRAY_TASK_MIN": "1",
+        "SLURM_ARRAY_TASK_COUNT": "2",
         "SLURM_CPUS_PER_TASK": "1",
       ]) { $1 }
       run.environment = environment
@@ -115,8 +121,12 @@ import Testing
     }
     let dataset = try shardingTestDataset(count: 4)
     let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("proposals")
-    let values = parameters.merging(["dataset": dataset.path, "outdir": outdir.path, "shards": "2"]) { $1 }
-    let arguments = command.map { $0.hasPrefix("Ref::") ? values[String($0.dropFirst(5))] ?? $0 : $0 } + ["--top", "5"]
+    let values = parameters.merging(["dataset": dataset.path, "outdir": outdir.path, "shards": "2"])
+    { $1 }
+    let arguments =
+      command.map { $0.hasPrefix("Ref::") ? values[String($0.dropFirst(5))] ?? $0 : $0 } + [
+        "--top", "5",
+      ]
     try runAsTwoShards(arguments, outdir: outdir) { ["AWS_BATCH_JOB_ARRAY_INDEX": "\($0)"] }
   }
 

@@ -49,8 +49,10 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
     for index in 0..<3 {
       let result = try #require(try results.get(index)?.get())
       #expect(result.exitCode == 0, "\(result.stderr)")
-      #expect(FileManager.default.fileExists(
-        atPath: outdir.appendingPathComponent(String(format: "shard-%05d-of-00003.jsonl", index)).path))
+      #expect(
+        FileManager.default.fileExists(
+          atPath: outdir.appendingPathComponent(String(format: "shard-%05d-of-00003.jsonl", index))
+            .path))
     }
     let merge = try runRegionKit(["merge", outdir.path])
     #expect(merge.exitCode == 0, "\(merge.stderr)")
@@ -75,7 +77,9 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
       ])
       #expect(result.exitCode == 0, "\(result.stderr)")
     }
-    let merge = try runRegionKit(["merge", outdir.path, "-o", outdir.appendingPathComponent("all.jsonl").path])
+    let merge = try runRegionKit([
+      "merge", outdir.path, "-o", outdir.appendingPathComponent("all.jsonl").path,
+    ])
     #expect(merge.exitCode == 1)
     #expect(merge.stderr.contains("shard 1/3"))
     #expect(merge.stdout.contains("incomplete"))
@@ -93,6 +97,10 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
 private final class ResultBox: @unchecked Sendable {
   private let lock = NSLock()
   private var results: [Int: Result<CommandResult, any Error>] = [:]
-  func set(_ index: Int, _ result: Result<CommandResult, any Error>) { lock.withLock { results[index] = result } }
-  func get(_ index: Int) throws -> Result<CommandResult, any Error>? { lock.withLock { results[index] } }
+  func set(_ index: Int, _ result: Result<CommandResult, any Error>) {
+    lock.withLock { results[index] = result }
+  }
+  func get(_ index: Int) throws -> Result<CommandResult, any Error>? {
+    lock.withLock { results[index] }
+  }
 }

@@ -95,9 +95,10 @@ import Testing
     let records = try ProposalFile.read(contentsOf: shard)
     #expect(records.count == 25 && Set(records.map(\.image)).count == 25)
     #expect(try linesWithoutTiming(shard) == linesWithoutTiming(single))
-    #expect(try FileManager.default.contentsOfDirectory(atPath: outdir.path).sorted() == [
-      "run.json", "shard-00000-of-00001.jsonl",
-    ])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: outdir.path).sorted() == [
+        "run.json", "shard-00000-of-00001.jsonl",
+      ])
   }
 
   @Test func shardedRunRecordsCorruptImagesAndRefusesOtherSettings() throws {
@@ -123,12 +124,16 @@ import Testing
       ["propose", dataset.path, "--method", "sliding-window", "--top", "5", "--quiet", "-o", outdir.path],
       environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "2", "SLURM_ARRAY_TASK_MIN": "1"])
     #expect(slurm.exitCode == 0, "\(slurm.stderr)")
-    #expect(FileManager.default.fileExists(atPath: outdir.appendingPathComponent("shard-00001-of-00002.jsonl").path))
+    #expect(
+      FileManager.default.fileExists(
+        atPath: outdir.appendingPathComponent("shard-00001-of-00002.jsonl").path))
     let kubernetes = try runRegionKit(
       ["propose", dataset.path, "--method", "sliding-window", "--top", "5", "--quiet", "--shard-count", "2", "-o", outdir.path],
       environment: ["JOB_COMPLETION_INDEX": "0"])
     #expect(kubernetes.exitCode == 0, "\(kubernetes.stderr)")
-    #expect(FileManager.default.fileExists(atPath: outdir.appendingPathComponent("shard-00000-of-00002.jsonl").path))
+    #expect(
+      FileManager.default.fileExists(
+        atPath: outdir.appendingPathComponent("shard-00000-of-00002.jsonl").path))
     let noCount = try runRegionKit(
       ["propose", dataset.path, "--method", "sliding-window", "--quiet", "-o", outdir.path], environment: ["JOB_COMPLETION_INDEX": "0"])
     #expect(noCount.exitCode != 0)
@@ -142,7 +147,10 @@ import Testing
     let output = dataset.appendingPathComponent("p.jsonl")
     let result = try runRegionKit(["propose", list.path, "--method", "sliding-window", "--top", "5", "--quiet", "-o", output.path])
     #expect(result.exitCode == 0, "\(result.stderr)")
-    #expect(try ProposalFile.read(contentsOf: output).map(\.image) == ["images/img001.png", "images/img000.png"])
+    #expect(
+      try ProposalFile.read(contentsOf: output).map(\.image) == [
+        "images/img001.png", "images/img000.png",
+      ])
   }
 }
 

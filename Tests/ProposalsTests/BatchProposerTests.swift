@@ -13,6 +13,24 @@ private struct UnevenGenerator: ProposalGenerator {
   }
 }
 
+/// A generator that is slow on the narrowest image and counts how many images it has started.
+private final class SlowFirstGenerator: ProposalGenerator, @unchecked Sendable {
+  private let lock = NSLock()
+  private var started = 0
+  /// How many images had started when the slow one finished.
+  private(set) var startedWhenSlowFinished = 0
+
+  var name: String { "slow-first" }
+
+  func proposals(for image: Image) throws -> [Proposal] {
+    lock.withLock { started += 1 }
+    guard image.width == 20 else { return [] }
+    usleep(400_000)
+    lock.withLock { startedWhenSlowFinished = started }
+    return []
+  }
+}
+
 @Suite struct BatchProposerTests {
   /// PNG copies of a fixture at different sizes, plus one file that is not an image.
   func images() throws -> [(name: String, url: URL)] {
@@ -37,7 +55,8 @@ private struct UnevenGenerator: ProposalGenerator {
     for jobs in [1, 3] {
       var indices: [Int] = []
       var names: [String] = []
-      try await BatchProposer(generator: UnevenGenerator(), jobs: jobs).stream(images) { index, record in
+      try await BatchProposer(generator: UnevenGenerator(), jobs: jobs).stream(images) {
+        index, record in
         indices.append(index)
         names.append(record.image)
       }
@@ -64,5 +83,22 @@ private struct UnevenGenerator: ProposalGenerator {
       }
     }
     #expect(received == 3)
+  }
+
+  @Test func aSlowImageHoldsBackAtMostFourTimesJobsFinishedRecords() async throws {
+    let directory = try Fixtures.temporaryDirectory()
+    let source = try Image(contentsOf: Fixtures.url("dataset/images/coffee.png"), maxSide: 40)
+    var images: [(name: String, url: URL)] = []
+    for index in 0..<24 {
+      let url = directory.appendingPathComponent("i\(index).png")
+      try source.resized(width: 20 + index, height: 16).write(to: url)
+      images.append(("i\(index).png", url))
+    }
+    let generator = SlowFirstGenerator()
+    var delivered = 0
+    try await BatchProposer(generator: generator, jobs: 2).stream(images) { _, _ in delivered += 1 }
+    #expect(delivered == 24)
+    // Image 0 is slow: the others may run ahead only up to the window of 4 × 2 images.
+    #expect(generator.startedWhenSlowFinished <= 8)
   }
 }

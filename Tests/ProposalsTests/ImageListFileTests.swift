@@ -18,7 +18,10 @@ import Testing
     let directory = try Fixtures.temporaryDirectory()
     let list = directory.appendingPathComponent("list.txt")
     try Data("a.jpg\nb.jpg\na.jpg\n".utf8).write(to: list)
-    #expect(throws: ProposalsError.malformedLine(file: list.path, line: 3, reason: "a.jpg is already listed on line 1")) {
+    #expect(
+      throws: ProposalsError.malformedLine(
+        file: list.path, line: 3, reason: "a.jpg is already listed on line 1")
+    ) {
       try ImageListFile.read(contentsOf: list)
     }
   }

@@ -19,9 +19,11 @@ import Testing
   }
 
   @Test func writesTheDictAsNumPyDoes() {
-    let text = String(decoding: NPYHeader(descr: "<f4", shape: [12, 4]).encoded().dropFirst(10), as: UTF8.self)
+    let text = String(
+      decoding: NPYHeader(descr: "<f4", shape: [12, 4]).encoded().dropFirst(10), as: UTF8.self)
     #expect(text.hasPrefix("{'descr': '<f4', 'fortran_order': False, 'shape': (12, 4), }"))
-    let vector = String(decoding: NPYHeader(descr: "<i8", shape: [7]).encoded().dropFirst(10), as: UTF8.self)
+    let vector = String(
+      decoding: NPYHeader(descr: "<i8", shape: [7]).encoded().dropFirst(10), as: UTF8.self)
     #expect(vector.contains("'shape': (7,)"))
   }
 
@@ -31,6 +33,8 @@ import Testing
     }
     var version2 = NPYHeader(descr: "<f4", shape: [1]).encoded()
     version2[6] = 2
-    #expect { try NPYHeader.parse(version2, file: "b.npy") } throws: { "\($0)".contains("version 2.0") }
+    #expect { try NPYHeader.parse(version2, file: "b.npy") } throws: {
+      "\($0)".contains("version 2.0")
+    }
   }
 }

@@ -36,8 +36,10 @@ import Testing
   @Test func claimRefusesOtherSettingsNamingTheField() throws {
     let directory = try Fixtures.temporaryDirectory()
     try fingerprint().claim(directory: directory)
-    #expect(throws: ProposalsError.fingerprintMismatch(
-      file: directory.appendingPathComponent("run.json").path, field: "shardCount", expected: "3", found: "2")
+    #expect(
+      throws: ProposalsError.fingerprintMismatch(
+        file: directory.appendingPathComponent("run.json").path, field: "shardCount", expected: "3",
+        found: "2")
     ) { try fingerprint(shards: 3).claim(directory: directory) }
     #expect { try fingerprint(top: 51).claim(directory: directory) } throws: {
       "\($0)".contains("\"parameters\"") && "\($0)".contains("refusing to mix")

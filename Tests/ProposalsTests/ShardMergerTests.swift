@@ -7,16 +7,20 @@ import Testing
   let names = (0..<12).map { "im\($0).jpg" }
 
   /// Writes a 3-shard run of synthetic records; `skip` shards are left unfinished or absent.
-  func writeRun(in directory: URL, unfinished: Int? = nil, absent: Int? = nil) throws -> [ProposalRecord] {
+  func writeRun(in directory: URL, unfinished: Int? = nil, absent: Int? = nil) throws
+    -> [ProposalRecord]
+  {
     try RunFingerprint(
-      generator: SlidingWindow(), maxSide: nil, toolVersion: "test", imageNames: names, shardCount: 3
+      generator: SlidingWindow(), maxSide: nil, toolVersion: "test", imageNames: names,
+      shardCount: 3
     ).claim(directory: directory)
     var all: [ProposalRecord] = []
     for index in 0..<3 where index != absent {
       let shard = try Shard(index: index, count: 3)
       let writer = try ShardWriter(directory: directory, shard: shard)
       for (position, name) in names.enumerated() where shard.contains(name) {
-        let record = position == 4
+        let record =
+          position == 4
           ? shardTestRecord(name, index: position, error: "cannot decode")
           : shardTestRecord(name, index: position, count: position % 3 + 1)
         try writer.append(record)
@@ -51,13 +55,19 @@ import Testing
     #expect(floats == merged.flatMap { $0.proposals.flatMap(\.box.corners) })
     let ids = try #require(arrays["image_ids"])
     #expect(ids.header == NPYHeader(descr: "<i8", shape: [boxCount]))
-    let idValues = ids.data.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }.map(Int64.init(littleEndian:))
-    #expect(idValues == merged.enumerated().flatMap { index, record in record.proposals.map { _ in Int64(index) } })
+    let idValues = ids.data.withUnsafeBytes { Array($0.bindMemory(to: Int64.self)) }.map(
+      Int64.init(littleEndian:))
+    #expect(
+      idValues
+        == merged.enumerated().flatMap { index, record in record.proposals.map { _ in Int64(index) }
+        })
     let images = try #require(arrays["images"])
     let width = merged.map(\.image.count).max() ?? 1
     #expect(images.header == NPYHeader(descr: "<U\(width)", shape: [12]))
-    let firstName = images.data.prefix(width * 4).withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
-      .filter { $0 != 0 }.compactMap { Unicode.Scalar(UInt32(littleEndian: $0)) }
+    let firstName = images.data.prefix(width * 4).withUnsafeBytes {
+      Array($0.bindMemory(to: UInt32.self))
+    }
+    .filter { $0 != 0 }.compactMap { Unicode.Scalar(UInt32(littleEndian: $0)) }
     #expect(String(String.UnicodeScalarView(firstName)) == merged[0].image)
     let scores = try #require(arrays["scores"])
     #expect(scores.header.shape == [boxCount])

@@ -3,7 +3,9 @@ import Foundation
 import Proposals
 
 /// A small synthetic record for shard tests: `count` boxes derived from `index`.
-func shardTestRecord(_ name: String, index: Int, count: Int = 3, error: String? = nil) -> ProposalRecord {
+func shardTestRecord(_ name: String, index: Int, count: Int = 3, error: String? = nil)
+  -> ProposalRecord
+{
   guard error == nil else {
     return ProposalRecord(image: name, width: 0, height: 0, proposals: [], error: error)
   }

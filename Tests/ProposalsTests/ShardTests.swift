@@ -46,7 +46,9 @@ import Testing
       environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "4"])
     #expect(zeroBased == (try Shard(index: 2, count: 4)))
     let oneBased = try Shard.fromScheduler(
-      environment: ["SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "1"])
+      environment: [
+        "SLURM_ARRAY_TASK_ID": "4", "SLURM_ARRAY_TASK_COUNT": "4", "SLURM_ARRAY_TASK_MIN": "1",
+      ])
     #expect(oneBased == (try Shard(index: 3, count: 4)))
   }
 
@@ -64,10 +66,14 @@ import Testing
       try Shard.fromScheduler(environment: ["JOB_COMPLETION_INDEX": "1"])
     } throws: { "\($0)".contains("JOB_COMPLETION_INDEX=1") && "\($0)".contains("--shard-count") }
     #expect {
-      try Shard.fromScheduler(environment: ["SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_COUNT": "2"])
+      try Shard.fromScheduler(environment: [
+        "SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_COUNT": "2",
+      ])
     } throws: { "\($0)".contains("SLURM_ARRAY_TASK_ID=x") }
     #expect(throws: ProposalsError.self) {
-      try Shard.fromScheduler(environment: ["AWS_BATCH_JOB_ARRAY_INDEX": "4", "AWS_BATCH_JOB_ARRAY_SIZE": "4"])
+      try Shard.fromScheduler(environment: [
+        "AWS_BATCH_JOB_ARRAY_INDEX": "4", "AWS_BATCH_JOB_ARRAY_SIZE": "4",
+      ])
     }
   }
 }

@@ -18,7 +18,8 @@ struct Merge: ParsableCommand {
   @Argument(help: "The output folder of a sharded propose run (with run.json).")
   var outdir: String
 
-  @Option(name: .shortAndLong, help: "The JSON Lines file to write. Default: OUTDIR/proposals.jsonl.")
+  @Option(
+    name: .shortAndLong, help: "The JSON Lines file to write. Default: OUTDIR/proposals.jsonl.")
   var output: String?
 
   @Option(help: "The .npz file to write. Default: the JSON Lines path with .npz.")
@@ -29,12 +30,20 @@ struct Merge: ParsableCommand {
 
   func run() throws {
     let directory = URL(fileURLWithPath: outdir)
-    guard FileManager.default.fileExists(atPath: directory.appendingPathComponent(RunFingerprint.fileName).path)
+    guard
+      FileManager.default.fileExists(
+        atPath: directory.appendingPathComponent(RunFingerprint.fileName).path)
     else {
-      throw ValidationError("\(outdir): no \(RunFingerprint.fileName); is it the -o folder of a sharded propose run?")
+      throw ValidationError(
+        "\(outdir): no \(RunFingerprint.fileName); is it the -o folder of a sharded propose run?")
     }
-    let jsonl = output.map { URL(fileURLWithPath: $0) } ?? directory.appendingPathComponent("proposals.jsonl")
-    let npzURL = noNpz ? nil : (npz.map { URL(fileURLWithPath: $0) } ?? jsonl.deletingPathExtension().appendingPathExtension("npz"))
+    let jsonl =
+      output.map { URL(fileURLWithPath: $0) } ?? directory.appendingPathComponent("proposals.jsonl")
+    let npzURL =
+      noNpz
+      ? nil
+      : (npz.map { URL(fileURLWithPath: $0) }
+        ?? jsonl.deletingPathExtension().appendingPathExtension("npz"))
     let report = try ShardMerger(directory: directory).merge(jsonl: jsonl, npz: npzURL)
     let fingerprint = report.fingerprint
     for missing in report.missingShards {
@@ -52,7 +61,9 @@ struct Merge: ParsableCommand {
         + (report.failures.isEmpty ? "" : ", \(report.failures.count) failed")
         + (npzURL.map { "; \($0.path)" } ?? ""))
     if !report.isComplete {
-      print("incomplete: \(fingerprint.imageCount - report.imageCount) images missing (see standard error)")
+      print(
+        "incomplete: \(fingerprint.imageCount - report.imageCount) images missing (see standard error)"
+      )
       throw ExitCode(1)
     }
   }

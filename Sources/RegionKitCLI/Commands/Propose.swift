@@ -7,7 +7,8 @@ import Proposals
 /// `regionkit propose`: proposals for an image, a dataset or a file list, as JSON Lines.
 struct Propose: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Propose object regions for an image, a dataset or a file list and write them as JSON Lines.",
+    abstract:
+      "Propose object regions for an image, a dataset or a file list and write them as JSON Lines.",
     discussion: """
       INPUT is an image file, a dataset (COCO, Pascal VOC or a plain folder of images) or a \
       FILELIST (.txt, .lst or .list: one image path per line, relative to the list's folder). \
@@ -15,8 +16,8 @@ struct Propose: AsyncParsableCommand {
       decoding excluded), "boxes" [[x1,y1,x2,y2], ...] best first, "scores", "provenance"}. \
       An image that cannot be read gets an "error" line, is listed on standard error, and the \
       run goes on; with --strict the exit status is then 1.
-      With -o FILE.jsonl all records are written at the end, in input order. With -o OUTDIR (any \
-      path not ending in .jsonl, or whenever --shard is given) the run is sharded and resumable: \
+      With -o FILE.jsonl records are written in input order and the file is replaced when all are done. With -o OUTDIR (any \
+      path not ending in .jsonl, .json or .ndjson, or with --shard or --shard-count) the run is sharded and resumable: \
       the shard's records are appended to OUTDIR/shard-III-of-NNN.jsonl.partial as they finish, \
       renamed to shard-III-of-NNN.jsonl when the shard is done, and a rerun skips the images \
       already written; OUTDIR/run.json records the settings and a rerun with other settings is \
@@ -26,7 +27,8 @@ struct Propose: AsyncParsableCommand {
       Methods: \(ProposalMethod.names).
       """)
 
-  @Argument(help: "An image file, a dataset folder or annotations file, or a FILELIST (.txt, .lst, .list).")
+  @Argument(
+    help: "An image file, a dataset folder or annotations file, or a FILELIST (.txt, .lst, .list).")
   var input: String
 
   @Option(help: "Proposal method: \(ProposalMethod.names).")
@@ -36,10 +38,15 @@ struct Propose: AsyncParsableCommand {
 
   @OptionGroup var shardOptions: ShardOptions
 
-  @Option(name: .shortAndLong, help: "The JSON Lines file to write (FILE.jsonl), or the folder of a sharded, resumable run.")
+  @Option(
+    name: .shortAndLong,
+    help: "The JSON Lines file to write (FILE.jsonl), or the folder of a sharded, resumable run.")
   var output: String
 
-  @Option(help: "Also draw the best --draw-top proposals of each image into this folder (single-file output only). Default: none.")
+  @Option(
+    help:
+      "Also draw the best --draw-top proposals of each image into this folder (single-file output only). Default: none."
+  )
   var draw: String?
 
   @Option(help: "Proposals drawn per image with --draw.")
@@ -55,13 +62,15 @@ struct Propose: AsyncParsableCommand {
   var isShardedOutput: Bool {
     var isDirectory: ObjCBool = false
     let exists = FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory)
+    let fileExtensions = ["jsonl", "json", "ndjson"]
     return shardOptions.isGiven || (exists && isDirectory.boolValue)
-      || URL(fileURLWithPath: output).pathExtension.lowercased() != "jsonl"
+      || !fileExtensions.contains(URL(fileURLWithPath: output).pathExtension.lowercased())
   }
 
   func validate() throws {
     if draw != nil && isShardedOutput {
-      throw ValidationError("--draw works with -o FILE.jsonl only, not with a sharded output folder")
+      throw ValidationError(
+        "--draw works with -o FILE.jsonl only, not with a sharded output folder")
     }
   }
 
@@ -92,32 +101,47 @@ struct Propose: AsyncParsableCommand {
     return [(inputURL.lastPathComponent, inputURL)]
   }
 
-  /// `-o FILE.jsonl`: every record in memory, written at the end in input order.
+  /// `-o FILE.jsonl`: records streamed in input order to a temporary file, renamed into place
+  /// at the end (the file is replaced only by a complete one).
   private func runSingleFile(_ images: [(name: String, url: URL)]) async throws {
-    let progress = ProgressBar(
-      total: images.count, label: method.rawValue, isEnabled: !quiet && images.count > 1)
-    let records = await generatorOptions.proposer(method).run(on: images) { _ in progress.advance() }
-    progress.finish()
     let outputURL = URL(fileURLWithPath: output)
     try FileManager.default.createDirectory(
       at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try ProposalFile.write(records, to: outputURL)
-    if let draw {
-      for (record, image) in zip(records, images) where record.error == nil {
-        var picture = try Image(contentsOf: image.url, maxSide: generatorOptions.maxSide)
-        for (rank, proposal) in record.proposals.prefix(drawTop).enumerated().reversed() {
-          picture.drawBox(proposal.box, color: .category(rank), lineWidth: 2)
-        }
-        let name = (record.image as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "_")
-        try writePicture(picture, to: URL(fileURLWithPath: draw).appendingPathComponent(name + ".png").path)
+    let writer = try ProposalFileWriter(url: outputURL)
+    let progress = ProgressBar(
+      total: images.count, label: method.rawValue, isEnabled: !quiet && images.count > 1)
+    var failed: [(image: String, error: String)] = []
+    var proposals = 0
+    var seconds = 0.0
+    try await generatorOptions.proposer(method).stream(
+      images, progress: { _ in progress.advance() }
+    ) { index, record in
+      try writer.append(record)
+      if let error = record.error {
+        failed.append((record.image, error))
+        return
       }
+      proposals += record.proposals.count
+      seconds += record.seconds ?? 0
+      if let draw { try drawProposals(record, image: images[index].url, into: draw) }
     }
-    let failed = records.compactMap { record in record.error.map { (record.image, $0) } }
-    let proposals = records.map(\.proposals.count).reduce(0, +)
-    let seconds = records.compactMap(\.seconds).reduce(0, +)
+    progress.finish()
+    try writer.finish()
     try report(
-      file: output, images: records.count, resumed: 0, proposals: proposals, seconds: seconds,
-      timedImages: records.count - failed.count, failed: failed)
+      file: output, images: images.count, resumed: 0, proposals: proposals, seconds: seconds,
+      timedImages: images.count - failed.count, failed: failed)
+  }
+
+  /// Draws the best `drawTop` proposals of `record` on its image into the folder `draw`.
+  private func drawProposals(_ record: ProposalRecord, image url: URL, into draw: String) throws {
+    var picture = try Image(contentsOf: url, maxSide: generatorOptions.maxSide)
+    for (rank, proposal) in record.proposals.prefix(drawTop).enumerated().reversed() {
+      picture.drawBox(proposal.box, color: .category(rank), lineWidth: 2)
+    }
+    let name = (record.image as NSString).deletingPathExtension.replacingOccurrences(
+      of: "/", with: "_")
+    try writePicture(
+      picture, to: URL(fileURLWithPath: draw).appendingPathComponent(name + ".png").path)
   }
 
   /// `-o OUTDIR`: this process's shard, streamed to its file, resuming an earlier run.
@@ -127,19 +151,23 @@ struct Propose: AsyncParsableCommand {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let proposer = generatorOptions.proposer(method)
     let fingerprint = RunFingerprint(
-      generator: proposer.generator, maxSide: proposer.maxSide, toolVersion: RegionKitVersion.current,
+      generator: proposer.generator, maxSide: proposer.maxSide,
+      toolVersion: RegionKitVersion.current,
       imageNames: images.map(\.name), shardCount: shard.count)
     try fingerprint.claim(directory: directory)
     let writer = try ShardWriter(directory: directory, shard: shard)
     if writer.truncatedBytes > 0 {
       FileHandle.standardError.write(
-        Data("\(writer.partialURL.path): cut a torn last line of \(writer.truncatedBytes) bytes\n".utf8))
+        Data(
+          "\(writer.partialURL.path): cut a torn last line of \(writer.truncatedBytes) bytes\n".utf8
+        ))
     }
     let owned = images.filter { shard.contains($0.name) }
     let todo = owned.filter { !writer.completedImages.contains($0.name) }
     let resumed = owned.count - todo.count
     let progress = ProgressBar(
-      total: todo.count, label: "\(method.rawValue) shard \(shard)", isEnabled: !quiet && todo.count > 1)
+      total: todo.count, label: "\(method.rawValue) shard \(shard)",
+      isEnabled: !quiet && todo.count > 1)
     var failed = writer.resumedFailures
     var proposals = 0
     var seconds = 0.0
@@ -170,8 +198,10 @@ struct Propose: AsyncParsableCommand {
     }
     print(
       "\(file): \(images - failed.count) images, \(proposals) proposals"
-        + (resumed > 0 ? " (\(resumed) images done by an earlier run, their proposals not counted)" : "")
-        + String(format: ", %.3f s per image (decoding excluded)", seconds / Double(max(timedImages, 1)))
+        + (resumed > 0
+          ? " (\(resumed) images done by an earlier run, their proposals not counted)" : "")
+        + String(
+          format: ", %.3f s per image (decoding excluded)", seconds / Double(max(timedImages, 1)))
         + (failed.isEmpty ? "" : ", \(failed.count) failed"))
     if strict && !failed.isEmpty { throw ExitCode(1) }
   }

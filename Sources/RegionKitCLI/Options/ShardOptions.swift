@@ -23,7 +23,9 @@ struct ShardOptions: ParsableArguments {
       } catch {
         throw ValidationError("--shard: \(error)")
       }
-      if shardCount != nil { throw ValidationError("give either --shard INDEX/COUNT or --shard-count, not both") }
+      if shardCount != nil {
+        throw ValidationError("give either --shard INDEX/COUNT or --shard-count, not both")
+      }
     }
     if let shardCount, shardCount < 1 {
       throw ValidationError("--shard-count must be at least 1, got \(shardCount)")
@@ -34,12 +36,16 @@ struct ShardOptions: ParsableArguments {
   var isGiven: Bool { shard != nil || shardCount != nil }
 
   /// The shard to run: `--shard`, else the scheduler's (with `--shard-count`), else the whole run.
-  func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard {
+  func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Shard
+  {
     if let shard { return try Shard(parsing: shard) }
-    if let detected = try Shard.fromScheduler(environment: environment, count: shardCount) { return detected }
+    if let detected = try Shard.fromScheduler(environment: environment, count: shardCount) {
+      return detected
+    }
     if let shardCount {
       throw ValidationError(
-        "--shard-count \(shardCount) needs a shard index: give --shard INDEX/\(shardCount) or run under a scheduler that sets one")
+        "--shard-count \(shardCount) needs a shard index: give --shard INDEX/\(shardCount) or run under a scheduler that sets one"
+      )
     }
     return .whole
   }
