@@ -115,7 +115,7 @@ import Testing
     let container = try #require(definition["containerProperties"] as? [String: Any])
     let command = try #require(container["command"] as? [String])
     #expect(command.first == "propose")
-    // Every Ref:: placeholder has a default in "parameters".
+    // Every Ref:: reference has a default in "parameters".
     for reference in command where reference.hasPrefix("Ref::") {
       #expect(parameters[String(reference.dropFirst(5))] != nil, "\(reference) has no default")
     }
