@@ -19,6 +19,8 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
   case noTrainingImages(dataset: String)
   /// The dataset's classes differ from the ones of the checkpoint being resumed.
   case classMismatch(file: String, expected: [String], found: [String])
+  /// A ``RegionClassifier`` returned tensors of the wrong shape or non-finite values.
+  case malformedClassification(classifier: String, reason: String)
 
   /// One sentence naming the file or dataset and the value at fault.
   public var description: String {
@@ -37,6 +39,8 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
       "Dataset \(dataset) has no image with a usable (non-crowd, non-degenerate) object."
     case .classMismatch(let file, let expected, let found):
       "\(file) was trained on classes \(expected), but the dataset has \(found)."
+    case .malformedClassification(let classifier, let reason):
+      "Region classifier \(classifier) returned a malformed classification: \(reason)."
     }
   }
 }
