@@ -72,35 +72,25 @@ public struct SyntheticShapes: Sendable, Hashable {
   /// - Complexity: O(`width * height`).
   public func sample(_ index: Int, seed: UInt64) -> Sample {
     var random = SplitMix64(seed: seed &+ 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
-    func uniform() -> Float { Float(random.next() >> 40) / Float(1 << 24) }
     let shape = shapes[Int(random.next() % UInt64(shapes.count))]
-    let background = (0..<3).map { _ in uniform() }
-    var foreground = (0..<3).map { _ in uniform() }
-    while zip(foreground, background).map({ abs($0 - $1) }).reduce(0, +) / 3 < 0.35 {
-      foreground = (0..<3).map { _ in uniform() }
+    let backgroundColor = (0..<3).map { _ in random.nextUnitFloat() }
+    let foreground = TexturedBackground.randomColor(random: &random) {
+      TexturedBackground.contrast($0, backgroundColor) >= 0.35
     }
-    let gradient = (uniform() - 0.5) * 0.3, gradientAngle = uniform() * 2 * Float.pi
-    let stripeAmplitude = uniform() * 0.12, stripePeriod = 4 + uniform() * 12
-    let stripeAngle = uniform() * Float.pi, noise = 0.04 + uniform() * 0.08
+    let background = TexturedBackground(color: backgroundColor, random: &random)
     let shortSide = Float(min(width, height))
-    let side = ((0.2 + uniform() * 0.5) * shortSide).rounded()
-    let left = (uniform() * (Float(width) - side)).rounded(.down)
-    let top = (uniform() * (Float(height) - side)).rounded(.down)
+    let side = ((0.2 + random.nextUnitFloat() * 0.5) * shortSide).rounded()
+    let left = (random.nextUnitFloat() * (Float(width) - side)).rounded(.down)
+    let top = (random.nextUnitFloat() * (Float(height) - side)).rounded(.down)
     let box = Box(x1: left, y1: top, x2: left + side, y2: top + side)
     var image = Image(width: width, height: height, channels: 3)
-    let (gx, gy) = (cos(gradientAngle), sin(gradientAngle))
-    let (sx, sy) = (cos(stripeAngle), sin(stripeAngle))
     for y in 0..<height {
       for x in 0..<width {
-        let u = Float(x) / Float(width) - 0.5, v = Float(y) / Float(height) - 0.5
-        let shade =
-          gradient * (u * gx + v * gy)
-          + stripeAmplitude * sin(2 * Float.pi * (Float(x) * sx + Float(y) * sy) / stripePeriod)
         let inside = Self.covers(shape, box: box, x: Float(x) + 0.5, y: Float(y) + 0.5)
+        let shade = background.shade(x: x, y: y, width: width, height: height)
         for channel in 0..<3 {
-          let base = inside ? foreground[channel] : background[channel] + shade
-          let value = base + (uniform() - 0.5) * 2 * noise
-          image[x: x, y: y, channel: channel] = min(max(value, 0), 1)
+          let base = inside ? foreground[channel] : backgroundColor[channel] + shade
+          image[x: x, y: y, channel: channel] = background.noisy(base, random: &random)
         }
       }
     }
@@ -140,60 +130,10 @@ public struct SyntheticShapes: Sendable, Hashable {
   /// - Complexity: O(`count * width * height`).
   public func writeCOCO(count: Int, seed: UInt64, to directory: URL) throws -> Dataset {
     precondition(count >= 1, "SyntheticShapes.writeCOCO: count \(count) below 1")
-    let imagesDirectory = directory.appendingPathComponent("images")
-    do {
-      try FileManager.default.createDirectory(
-        at: imagesDirectory, withIntermediateDirectories: true)
-    } catch {
-      throw DatasetsError.unreadableFile(
-        imagesDirectory, reason: "cannot create: \(error.localizedDescription)")
-    }
-    var images: [DatasetImage] = []
-    var imageRecords: [String] = []
-    var annotationRecords: [String] = []
-    for index in 0..<count {
-      let sample = sample(index, seed: seed)
-      let fileName = String(format: "%06d.png", index)
-      let url = imagesDirectory.appendingPathComponent(fileName)
-      do {
-        try sample.image.write(to: url, as: .png)
-      } catch {
-        throw DatasetsError.unreadableFile(url, reason: "cannot write: \(error)")
+    return try SyntheticCOCOWriter(classNames: shapes.map(\.rawValue), width: width, height: height)
+      .write(count: count, to: directory) { index in
+        let sample = sample(index, seed: seed)
+        return (sample.image, [(shapes.firstIndex(of: sample.shape) ?? 0, sample.box)])
       }
-      let label = shapes.firstIndex(of: sample.shape) ?? 0
-      let box = sample.box
-      images.append(
-        DatasetImage(
-          id: index + 1, fileName: fileName, width: width, height: height,
-          annotations: [
-            Annotation(box: box, label: label, categoryID: label + 1, id: index + 1, area: box.area)
-          ]))
-      imageRecords.append(
-        "{\"id\": \(index + 1), \"file_name\": \"\(fileName)\", \"width\": \(width), \"height\": \(height)}"
-      )
-      annotationRecords.append(
-        "{\"id\": \(index + 1), \"image_id\": \(index + 1), \"category_id\": \(label + 1), "
-          + "\"bbox\": [\(Int(box.x1)), \(Int(box.y1)), \(Int(box.width)), \(Int(box.height))], "
-          + "\"area\": \(Int(box.area)), \"iscrowd\": 0}")
-    }
-    let categories = shapes.enumerated().map {
-      Category(id: $0.offset + 1, label: $0.offset, name: $0.element.rawValue)
-    }
-    let categoryRecords = categories.map {
-      "{\"id\": \($0.id), \"name\": \"\($0.name)\", \"supercategory\": \"shape\"}"
-    }
-    let json =
-      "{\n\"images\": [\n" + imageRecords.joined(separator: ",\n") + "\n],\n\"annotations\": [\n"
-      + annotationRecords.joined(separator: ",\n") + "\n],\n\"categories\": [\n"
-      + categoryRecords.joined(separator: ",\n") + "\n]\n}\n"
-    let annotationsURL = directory.appendingPathComponent("annotations.json")
-    do {
-      try Data(json.utf8).write(to: annotationsURL, options: .atomic)
-    } catch {
-      throw DatasetsError.unreadableFile(
-        annotationsURL, reason: "cannot write: \(error.localizedDescription)")
-    }
-    return Dataset(
-      format: .coco, imagesDirectory: imagesDirectory, categories: categories, images: images)
   }
 }

@@ -78,7 +78,9 @@ public struct RegionClassification: Sendable, Equatable {
     if let boxDeltas, boxDeltas.shape != [regionCount, 4 * (classCount + 1)] {
       throw DetectorsError.malformedClassification(
         classifier: classifier,
-        reason: "box deltas have shape \(boxDeltas.shape), expected \([regionCount, 4 * (classCount + 1)])")
+        reason:
+          "box deltas have shape \(boxDeltas.shape), expected \([regionCount, 4 * (classCount + 1)])"
+      )
     }
     if let bad = probabilities.data.first(where: { !$0.isFinite }) {
       throw DetectorsError.malformedClassification(

@@ -18,10 +18,11 @@ import Testing
     let objects = DetectionPostprocessor().detections(
       regions: regions, classification: RegionClassification(probabilities: probabilities),
       imageWidth: 100, imageHeight: 100)
-    #expect(objects == [
-      DetectedObject(box: regions[0], label: 1, score: 0.9),
-      DetectedObject(box: regions[1], label: 2, score: 0.15),
-    ])
+    #expect(
+      objects == [
+        DetectedObject(box: regions[0], label: 1, score: 0.9),
+        DetectedObject(box: regions[1], label: 2, score: 0.15),
+      ])
   }
 
   @Test func decodesClassSpecificDeltasAndClipsToTheImage() {

@@ -4,22 +4,30 @@ import Foundation
 
 extension SyntheticShapes.Shape: ExpressibleByArgument {}
 
-/// `regionkit synth`: a seeded synthetic COCO dataset of single shapes.
+/// `regionkit synth`: a seeded synthetic COCO dataset of shapes: one per image, or scenes.
 struct Synth: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
-      "Write a synthetic COCO dataset: one shape per image on a noisy, textured background.",
+      "Write a synthetic COCO dataset of shapes on noisy, textured backgrounds.",
     discussion: """
-      Writes OUT/images/NNNNNN.png and OUT/annotations.json (one object per image; categories are \
-      the shapes in --classes order, ids from 1). The same --seed, --count, --size and --classes \
-      give identical files.
+      Writes OUT/images/NNNNNN.png and OUT/annotations.json (categories are the shapes in \
+      --classes order, ids from 1). With --objects 1 (the default) every image holds one \
+      square, circle or triangle of 20-70% of the shorter side: the classify-and-localize set. \
+      With --objects N > 1 every image is a detection scene of 1 to N objects, stretched to \
+      aspect ratios 0.6-1.6 (ellipses, rectangles, triangles), 15-45% of the shorter side, \
+      in distinct colours, drawn back to front with at most 40% of any object hidden; each \
+      box is the extent of the object's visible pixels. Use another --seed for a held-out set. \
+      The same options give identical files.
       """)
 
   @Option(name: .shortAndLong, help: "The dataset folder to write (created when missing).")
   var output: String
 
-  @Option(help: "Number of images.")
+  @Option(name: [.customLong("images"), .customLong("count")], help: "Number of images.")
   var count = 200
+
+  @Option(help: "Most objects per image: 1 for single shapes, more for detection scenes.")
+  var objects = 1
 
   @Option(help: "Seed of the generator.")
   var seed: UInt64 = 0
@@ -34,7 +42,10 @@ struct Synth: ParsableCommand {
   var classes = SyntheticShapes.Shape.allCases.map(\.rawValue).joined(separator: ",")
 
   func validate() throws {
-    guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
+    guard count >= 1 else { throw ValidationError("--images must be at least 1, got \(count)") }
+    guard objects >= 1 else {
+      throw ValidationError("--objects must be at least 1, got \(objects)")
+    }
     _ = try parsedSize()
     _ = try parsedShapes()
   }
@@ -69,11 +80,17 @@ struct Synth: ParsableCommand {
 
   func run() throws {
     let (width, height) = try parsedSize()
-    let generator = SyntheticShapes(width: width, height: height, shapes: try parsedShapes())
-    let dataset = try generator.writeCOCO(
-      count: count, seed: seed, to: URL(fileURLWithPath: output))
+    let folder = URL(fileURLWithPath: output)
+    let dataset =
+      objects == 1
+      ? try SyntheticShapes(width: width, height: height, shapes: try parsedShapes())
+        .writeCOCO(count: count, seed: seed, to: folder)
+      : try SyntheticScenes(
+        width: width, height: height, shapes: try parsedShapes(), maxObjects: objects
+      ).writeCOCO(count: count, seed: seed, to: folder)
+    let boxes = dataset.images.reduce(0) { $0 + $1.annotations.count }
     print(
-      "\(output): \(dataset.images.count) images of \(width)x\(height), classes \(dataset.categories.map(\.name).joined(separator: ", "))"
-    )
+      "\(output): \(dataset.images.count) images of \(width)x\(height) with \(boxes) objects, "
+        + "classes \(dataset.categories.map(\.name).joined(separator: ", "))")
   }
 }
