@@ -4,4 +4,6 @@
 public enum DetectorArchitecture: String, Sendable, Hashable, Codable, CaseIterable {
   /// ``ClassifyAndLocalize``: one class and one box per image.
   case classifyLocalize = "classify-localize"
+  /// ``RCNN``: proposals, warped crops and a ``RegionClassifier`` (``RCNNBackend``).
+  case rcnn = "rcnn"
 }

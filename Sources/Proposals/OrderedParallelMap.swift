@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Workers take the next unclaimed index (dynamic scheduling), which balances jobs of
 /// unequal cost. The first error thrown stops the remaining jobs and is rethrown. With `threads == 1` or `count <= 1` everything runs on the calling thread.
-func orderedParallelMap<Result: Sendable>(
+public func orderedParallelMap<Result: Sendable>(
   count: Int, threads: Int, _ body: (Int) throws -> Result
 ) throws -> [Result] {
   let workers = min(max(threads, 1), count)

@@ -18,6 +18,7 @@ final class ProgressBar: @unchecked Sendable {
   private let start = Date()
   private let lock = NSLock()
   private var done = 0
+  private var status = ""
   private var lastDraw = Date.distantPast
   private var lastDecile = -1
   private var lastPrinted = -1
@@ -35,10 +36,12 @@ final class ProgressBar: @unchecked Sendable {
     self.isTerminal = isatty(STDERR_FILENO) == 1
   }
 
-  /// Counts `count` more items as done.
-  func advance(by count: Int = 1) {
+  /// Counts `count` more items as done; `status` (e.g. current losses), when given, is shown
+  /// after the ETA from now on.
+  func advance(by count: Int = 1, status: String? = nil) {
     lock.withLock {
       done += count
+      if let status { self.status = status }
       draw(force: false)
     }
   }
@@ -78,6 +81,7 @@ final class ProgressBar: @unchecked Sendable {
     return "\(label) [\(bar)] \(done)/\(total) \(unit) \(String(format: "%3.0f%%", fraction * 100))"
       + String(format: " %.2f %@/s", rate, unit)
       + " elapsed \(Self.clock(elapsed)) ETA \(done == total ? "0:00" : Self.clock(remaining))"
+      + (status.isEmpty ? "" : " " + status)
   }
 
   /// `m:ss` or `h:mm:ss`; `--:--` when unknown.

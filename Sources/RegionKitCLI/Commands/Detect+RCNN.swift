@@ -1,0 +1,52 @@
+import ArgumentParser
+import Datasets
+import Detectors
+import Foundation
+import Imaging
+
+extension Detect {
+  /// `detect` with an rcnn model folder: the R-CNN pipeline on every image, one at a time
+  /// (so the printed per-image timings are not shared between images).
+  func runRCNN(items: [(id: Int, url: URL, width: Int, height: Int, name: String)]) throws {
+    let folder = URL(fileURLWithPath: model)
+    let configuration = try RCNNModelFolder.configuration(in: folder)
+    let classifier = try RCNNModelFolder.loadClassifier(
+      from: folder, configuration: configuration)
+    let rcnn = RCNNRunner.pipeline(configuration, classifier: classifier)
+    let bar = ProgressBar(total: items.count, label: "detect", isEnabled: !noProgress)
+    let results = try RCNNRunner.detect(
+      rcnn, urls: items.map(\.url), threads: 1, keepImages: draw != nil
+    ) { bar.advance() }
+    bar.finish()
+    var detections: [Detection] = []
+    for (item, result) in zip(items, results) {
+      var picture = result.image
+      for object in result.objects where object.score >= minScore {
+        detections.append(
+          Detection(
+            imageID: item.id, box: object.box, categoryID: configuration.categoryIDs[object.label - 1],
+            score: object.score))
+        if draw != nil && object.score >= max(minScore, 0.5) {
+          try picture.drawBox(
+            object.box, color: .category(object.label - 1),
+            label: "\(configuration.classes[object.label - 1]) "
+              + String(format: "%.2f", object.score))
+        }
+      }
+      if let draw {
+        let stem = (item.name as NSString).deletingPathExtension.replacingOccurrences(
+          of: "/", with: "_")
+        try writePicture(
+          picture, to: URL(fileURLWithPath: draw).appendingPathComponent("\(stem).png").path)
+      }
+    }
+    try COCOResults.write(detections, to: URL(fileURLWithPath: output))
+    let n = Double(max(results.count, 1))
+    print(
+      "\(output): \(detections.count) detections on \(items.count) images; "
+        + String(
+          format: "%.3f s/image proposals + %.3f s/image classification",
+          results.map(\.proposalSeconds).reduce(0, +) / n,
+          results.map(\.classifySeconds).reduce(0, +) / n))
+  }
+}
