@@ -71,6 +71,10 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
+    // Examples (built and run by the end-to-end tests).
+    .executableTarget(
+      name: "CustomClassifier", dependencies: ["RegionKit"], path: "Examples/CustomClassifier"),
+
     // Tests.
     .target(name: "RegionKitTestSupport", path: "Tests/RegionKitTestSupport"),
     .testTarget(name: "BoxesTests", dependencies: ["Boxes", "RegionKitTestSupport"]),

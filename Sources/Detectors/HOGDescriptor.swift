@@ -25,7 +25,7 @@ import Imaging
 ///     let hog = HOGDescriptor()
 ///     let features = hog.features(of: crop)   // crop 48x48 -> 5*5*2*2*9 = 900 values
 ///
-/// Checked against scikit-image 0.25 `hog(orientations=9, pixels_per_cell=(8, 8),
+/// Checked against scikit-image 0.26 `hog(orientations=9, pixels_per_cell=(8, 8),
 /// cells_per_block=(2, 2), block_norm='L2-Hys', channel_axis=-1)` with
 /// `interpolatesOrientation: false` (golden `Fixtures/goldens/hog.json`).
 ///
@@ -81,7 +81,8 @@ public struct HOGDescriptor: Sendable, Hashable, Codable {
         for c in 0..<channels {
           let dx =
             (x > 0 && x < width - 1)
-            ? pixels[(y * width + x + 1) * channels + c] - pixels[(y * width + x - 1) * channels + c]
+            ? pixels[(y * width + x + 1) * channels + c]
+              - pixels[(y * width + x - 1) * channels + c]
             : 0
           let dy =
             (y > 0 && y < height - 1)

@@ -22,7 +22,8 @@ public enum RCNNModelFolder {
   public static func configuration(in folder: URL) throws -> RCNNConfiguration {
     let url = folder.appendingPathComponent(ModelFolder.configurationFile)
     guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw DetectorsError.missingModelFile(folder: folder.path, file: ModelFolder.configurationFile)
+      throw DetectorsError.missingModelFile(
+        folder: folder.path, file: ModelFolder.configurationFile)
     }
     do {
       return try JSONDecoder().decode(RCNNConfiguration.self, from: data)
@@ -99,7 +100,9 @@ public enum RCNNModelFolder {
         machines: (0..<k).map {
           LinearSVM(weights: Array(weight.data[($0 * d)..<(($0 + 1) * d)]), bias: bias.data[$0])
         },
-        calibrations: (0..<k).map { PlattScaling(a: platt.data[2 * $0], b: platt.data[2 * $0 + 1]) },
+        calibrations: (0..<k).map {
+          PlattScaling(a: platt.data[2 * $0], b: platt.data[2 * $0 + 1])
+        },
         regressors: regressors)
     }
   }

@@ -248,7 +248,8 @@ public struct RCNNTrainer: Sendable {
       let scale = configuration.boxWeight / Float(rows)
       for (j, row) in foreground.enumerated() {
         for d in 0..<4 {
-          boxGradient.data[row * 4 * k + 4 * labels[row] + d] = loss.gradient.data[j * 4 + d] * scale
+          boxGradient.data[row * 4 * k + 4 * labels[row] + d] =
+            loss.gradient.data[j * 4 + d] * scale
         }
       }
     }

@@ -58,7 +58,8 @@ public struct RCNNTrainingImage: Sendable {
   /// - Parameter positiveIoU: Default: 0.5 (the paper).
   public func fineTuningRegions(positiveIoU: Float = 0.5, coder: BoxCoder) -> [Region] {
     var regions = boxes.indices.map {
-      Region(box: boxes[$0], label: labels[$0], target: coder.encode(boxes[$0], relativeTo: boxes[$0]))
+      Region(
+        box: boxes[$0], label: labels[$0], target: coder.encode(boxes[$0], relativeTo: boxes[$0]))
     }
     for (p, best) in bestOverlaps().enumerated() {
       if best.index >= 0 && best.iou >= positiveIoU {

@@ -1,13 +1,18 @@
 import ArgumentParser
 import Datasets
 import Detectors
+import Evaluation
 import Foundation
 import Imaging
 
 extension Detect {
   /// `detect` with an rcnn model folder: the R-CNN pipeline on every image, one at a time
   /// (so the printed per-image timings are not shared between images).
-  func runRCNN(items: [(id: Int, url: URL, width: Int, height: Int, name: String)]) throws {
+  ///
+  /// With a dataset that has ground truth (`dataset` non-nil), also prints the COCO AP50.
+  func runRCNN(
+    items: [(id: Int, url: URL, width: Int, height: Int, name: String)], dataset: Dataset?
+  ) throws {
     let folder = URL(fileURLWithPath: model)
     let configuration = try RCNNModelFolder.configuration(in: folder)
     let classifier = try RCNNModelFolder.loadClassifier(
@@ -24,7 +29,8 @@ extension Detect {
       for object in result.objects where object.score >= minScore {
         detections.append(
           Detection(
-            imageID: item.id, box: object.box, categoryID: configuration.categoryIDs[object.label - 1],
+            imageID: item.id, box: object.box,
+            categoryID: configuration.categoryIDs[object.label - 1],
             score: object.score))
         if draw != nil && object.score >= max(minScore, 0.5) {
           try picture.drawBox(
@@ -42,8 +48,15 @@ extension Detect {
     }
     try COCOResults.write(detections, to: URL(fileURLWithPath: output))
     let n = Double(max(results.count, 1))
+    var quality = ""
+    if let dataset, dataset.images.contains(where: { !$0.annotations.isEmpty }) {
+      let evaluation = try COCOEvaluation().evaluate(detections: detections, dataset: dataset)
+      quality = String(
+        format: "AP50 %.4f, AP %.4f; ", evaluation.summarize(precision: true, iouThreshold: 0.5),
+        evaluation.summarize(precision: true))
+    }
     print(
-      "\(output): \(detections.count) detections on \(items.count) images; "
+      "\(output): \(detections.count) detections on \(items.count) images; \(quality)"
         + String(
           format: "%.3f s/image proposals + %.3f s/image classification",
           results.map(\.proposalSeconds).reduce(0, +) / n,

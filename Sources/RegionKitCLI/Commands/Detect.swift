@@ -17,7 +17,8 @@ struct Detect: ParsableCommand {
       softmax probability of its class; images predicted as background give none. An rcnn \
       model runs selective search, its region classifier and per-class NMS on every image \
       (up to 100 detections each; --draw shows those scored 0.5 or more) and prints the mean \
-      seconds per image of the proposal and classification stages.
+      seconds per image of the proposal and classification stages, and the COCO AP50 and AP \
+      when INPUT is a dataset with ground truth.
       """)
 
   @Argument(help: "The model folder.")
@@ -54,8 +55,10 @@ struct Detect: ParsableCommand {
       throw ValidationError("INPUT \(input) does not exist")
     }
     var items: [(id: Int, url: URL, width: Int, height: Int, name: String)] = []
+    var loaded: Dataset?
     if isDirectory.boolValue {
       let data = try Dataset.load(from: inputURL, split: split)
+      loaded = data
       items = data.images.map { ($0.id, data.url(of: $0), $0.width, $0.height, $0.fileName) }
     } else {
       let info = try ImageInfo.read(contentsOf: inputURL)
@@ -67,7 +70,7 @@ struct Detect: ParsableCommand {
       try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true)
     }
     if isRCNN {
-      try runRCNN(items: items)
+      try runRCNN(items: items, dataset: loaded)
       return
     }
     let configuration = try ModelFolder.configuration(in: URL(fileURLWithPath: model))

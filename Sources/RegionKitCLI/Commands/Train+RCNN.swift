@@ -16,8 +16,11 @@ extension Train {
     var configuration = RCNNConfiguration(
       backend: classifier, classes: data.categories.map(\.name),
       categoryIDs: data.categories.map(\.id), inputSize: cropSize, maxProposals: maxProposals)
-    var checkpoint: (model: CNNRegionClassifier, optimizer: CheckpointedAdam,
-      state: RCNNModelFolder.CheckpointState)?
+    var checkpoint:
+      (
+        model: CNNRegionClassifier, optimizer: CheckpointedAdam,
+        state: RCNNModelFolder.CheckpointState
+      )?
     var validationShare = validationFraction
     var (epochCount, rate, decay, batch, seedValue) = (
       epochs, learningRate, weightDecay, batchSize, seed
