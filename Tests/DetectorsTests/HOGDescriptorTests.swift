@@ -11,7 +11,7 @@ import Testing
   /// golden is rounded to 7 decimals; a binning or normalisation mistake moves values by
   /// 1e-2 or more.
   @Test func matchesScikitImageWithHardBinning() throws {
-    let data = try Data(contentsOf: Fixtures.url("Fixtures/goldens/hog.json"))
+    let data = try Data(contentsOf: Fixtures.url("goldens/hog.json"))
     let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     let width = try #require(json["width"] as? Int), height = try #require(json["height"] as? Int)
     let bytes = try #require(json["pixels"] as? [Double])

@@ -40,11 +40,18 @@ import Testing
     for i in 0..<100 { pool.append([-3 - Float(i % 10) * 0.1, -3 - Float(i / 10) * 0.1]) }
     let hard = (0..<5).map { [1.2 + Float($0) * 0.05, 1.0] as [Float] }
     pool += hard
+    let first = HardNegativeMining(initialNegatives: 10, rounds: 0, c: 1, seed: 5)
+      .train(positives: positives, pool: pool)
+    #expect(first.added == [10] && first.negativeIndices.count == 10)
+    let expected = pool.indices.filter {
+      !first.negativeIndices.contains($0) && first.machine.score(pool[$0]) > -1
+    }
+    #expect(!expected.isEmpty)
     let miner = HardNegativeMining(initialNegatives: 10, rounds: 1, c: 1, seed: 5)
     let result = miner.train(positives: positives, pool: pool)
-    #expect(result.added.first == 10)
+    #expect(result.added == [10, expected.count])
+    #expect(result.negativeIndices == (first.negativeIndices + expected).sorted())
     for index in 100..<105 { #expect(result.negativeIndices.contains(index)) }
-    #expect(result.added.count == 2 && result.added[1] >= 5)
     // Every hard negative now scores below every positive.
     let lowestPositive = positives.map { result.machine.score($0) }.min()!
     #expect(hard.allSatisfy { result.machine.score($0) < lowestPositive })
