@@ -36,6 +36,29 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: pictures).count == 8)
   }
 
+  @Test func trainsACNNModelAndResumesFromItsCheckpoint() throws {
+    let directory = try Fixtures.temporaryDirectory("rcnn-cnn-cli")
+    let data = directory.appendingPathComponent("scenes").path
+    let model = directory.appendingPathComponent("model").path
+    let synth = try runRegionKit([
+      "synth", "-o", data, "--images", "5", "--seed", "4", "--size", "64x64", "--objects", "2",
+    ])
+    #expect(synth.exitCode == 0, "\(synth.stderr)")
+    let common = [
+      "train", "--arch", "rcnn", "--classifier", "cnn", data, "-o", model, "--crop-size", "16",
+      "--max-proposals", "100", "--batch-size", "64", "--no-progress",
+    ]
+    let first = try runRegionKit(common + ["--epochs", "1"])
+    #expect(first.exitCode == 0, "\(first.stderr)")
+    let resumed = try runRegionKit(common + ["--epochs", "2", "--resume"])
+    #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+    for name in ["checkpoint-1", "checkpoint-2", "model.safetensors"] {
+      #expect(
+        FileManager.default.fileExists(
+          atPath: directory.appendingPathComponent("model/\(name)").path))
+    }
+  }
+
   @Test func customClassifierExampleRuns() throws {
     let executable = regionKitExecutable.deletingLastPathComponent()
       .appendingPathComponent("CustomClassifier")
