@@ -23,5 +23,5 @@ $B detect "$work/cnn" "$work/test" -o "$work/cnn-test.json" --draw "$work/cnn-dr
 # Raccoon (one class), seeded 80/20 split: validation AP50 in the model's validation.json.
 if [ -d /work/shared/data/raccoon ]; then
   $B train --arch rcnn --classifier hog-svm /work/shared/data/raccoon -o "$work/raccoon-hog" --crop-size 64 --no-progress
-  $B train --arch rcnn --classifier cnn /work/shared/data/raccoon -o "$work/raccoon-cnn" --epochs 8 --batch-size 64 --no-progress
+  $B train --arch rcnn --classifier cnn /work/shared/data/raccoon -o "$work/raccoon-cnn" --epochs 4 --batch-size 64 --no-progress
 fi

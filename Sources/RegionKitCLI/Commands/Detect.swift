@@ -49,6 +49,8 @@ struct Detect: ParsableCommand {
     let isRCNN =
       RCNNModelFolder.architecture(in: URL(fileURLWithPath: model))
       == DetectorArchitecture.rcnn.rawValue
+    // Model errors come before input errors.
+    if !isRCNN { _ = try ModelFolder.configuration(in: URL(fileURLWithPath: model)) }
     let inputURL = URL(fileURLWithPath: input)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
