@@ -4,4 +4,8 @@
 public enum DetectorArchitecture: String, Sendable, Hashable, Codable, CaseIterable {
   /// ``ClassifyAndLocalize``: one class and one box per image.
   case classifyLocalize = "classify-localize"
+  /// ``FastRCNN``: proposals from a `ProposalGenerator`, RoI pooling, a K+1-way head.
+  case fastRCNN = "fast-rcnn"
+  /// ``FasterRCNN``: a region proposal network and the Fast R-CNN head on one backbone.
+  case fasterRCNN = "faster-rcnn"
 }
