@@ -27,6 +27,16 @@ public struct FastRCNNTrainerState: Sendable, Hashable, Codable {
   public var options: TrainingOptions
   public var validationFraction: Double
   public var history: [FastRCNNEpochRecord]
+
+  public init(
+    epoch: Int, options: TrainingOptions, validationFraction: Double,
+    history: [FastRCNNEpochRecord]
+  ) {
+    self.epoch = epoch
+    self.options = options
+    self.validationFraction = validationFraction
+    self.history = history
+  }
 }
 
 /// Trains ``FastRCNN`` and ``FasterRCNN``: minibatches of `batchSize` images (2 as the

@@ -41,7 +41,13 @@ struct Detect: ParsableCommand {
   @Flag(help: "Do not draw the progress bar.")
   var noProgress = false
 
+  @OptionGroup(title: "Fast / Faster R-CNN") var fast: FastRCNNDetectOptions
+
   func run() throws {
+    let architecture = try ModelFolder.architecture(in: URL(fileURLWithPath: model))
+    if architecture == .fastRCNN || architecture == .fasterRCNN {
+      return try runFastRCNN(architecture: architecture)
+    }
     let configuration = try ModelFolder.configuration(in: URL(fileURLWithPath: model))
     var network = try ModelFolder.loadClassifyAndLocalize(
       from: URL(fileURLWithPath: model), configuration: configuration)
