@@ -2,6 +2,7 @@ import ArgumentParser
 import Boxes
 import Datasets
 import Detectors
+import Evaluation
 import Foundation
 import Imaging
 import Proposals
@@ -20,6 +21,9 @@ struct FastRCNNDetectOptions: ParsableArguments {
 
   @Option(help: "Write per-image proposal and network seconds to this JSON file.")
   var timings: String?
+
+  @Flag(help: "With a dataset INPUT: print the COCO AP50 and AP of the detections.")
+  var evaluate = false
 }
 
 /// Seconds spent per image.
@@ -53,8 +57,10 @@ extension Detect {
     let inputURL = URL(fileURLWithPath: input)
     var items: [(id: Int, url: URL, width: Int, height: Int, name: String)] = []
     var categories: [Int] = configuration.categoryIDs
+    var dataset: Dataset?
     if isDirectory.boolValue {
       let data = try Dataset.load(from: inputURL, split: split)
+      dataset = data
       items = data.images.map { ($0.id, data.url(of: $0), $0.width, $0.height, $0.fileName) }
       if data.categories.count == configuration.classes.count {
         categories = data.categories.map(\.id)
@@ -149,13 +155,18 @@ extension Detect {
       encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
       try encoder.encode(timings).write(to: URL(fileURLWithPath: path))
     }
+    var summary = ""
+    if fast.evaluate, let dataset {
+      let result = try COCOEvaluation().evaluate(detections: detections, dataset: dataset)
+      summary = String(format: "; AP50 %.4f, AP %.4f", result.stats[1], result.stats[0])
+    }
     let n = Double(max(timings.count, 1))
     print(
       "\(output): \(detections.count) detections on \(items.count) images; "
         + String(
           format: "proposals %.4f s/image, network %.4f s/image",
           timings.map(\.proposalSeconds).reduce(0, +) / n,
-          timings.map(\.networkSeconds).reduce(0, +) / n))
+          timings.map(\.networkSeconds).reduce(0, +) / n) + summary)
   }
 
   private func back(_ scale: Float) -> Float { 1 / scale }
