@@ -1,4 +1,5 @@
 import Boxes
+import Foundation
 import NeuralNet
 import Testing
 

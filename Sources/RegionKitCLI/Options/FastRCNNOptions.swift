@@ -62,8 +62,8 @@ struct FastRCNNTrainOptions: ParsableArguments {
 
   /// The proposal generator named `method` (one thread: images are prepared one by one).
   static func generator(_ method: ProposalMethod, top: Int) -> any ProposalGenerator {
-    var options = GeneratorOptions()
-    options.top = top
-    return options.generator(method)
+    // Parsed (not `init()`), so every option has its documented default.
+    let options = (try? GeneratorOptions.parse(["--top", "\(top)", "--jobs", "1"]))
+    return options?.generator(method) ?? SelectiveSearch(maxProposals: top, threads: 1)
   }
 }
