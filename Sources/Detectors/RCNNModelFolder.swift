@@ -7,17 +7,6 @@ import NeuralNet
 /// `bbox_reg.weight [K, d, 4]` and `bbox_reg.bias [K, 4]`. CNN checkpoints
 /// (`checkpoint-N/` with weights, Adam moments and `trainer_state.json`) allow resuming.
 public enum RCNNModelFolder {
-  /// The architecture named in `folder/config.json`, or nil when the file has none.
-  public static func architecture(in folder: URL) -> String? {
-    struct Header: Decodable { var architecture: String }
-    guard
-      let data = FileManager.default.contents(
-        atPath: folder.appendingPathComponent(ModelFolder.configurationFile).path),
-      let header = try? JSONDecoder().decode(Header.self, from: data)
-    else { return nil }
-    return header.architecture
-  }
-
   /// The configuration in `folder`.
   public static func configuration(in folder: URL) throws -> RCNNConfiguration {
     let url = folder.appendingPathComponent(ModelFolder.configurationFile)

@@ -45,10 +45,14 @@ struct Detect: ParsableCommand {
   @Flag(help: "Do not draw the progress bar.")
   var noProgress = false
 
+  @OptionGroup(title: "Fast / Faster R-CNN") var fast: FastRCNNDetectOptions
+
   func run() throws {
-    let isRCNN =
-      RCNNModelFolder.architecture(in: URL(fileURLWithPath: model))
-      == DetectorArchitecture.rcnn.rawValue
+    let architecture = try ModelFolder.architecture(in: URL(fileURLWithPath: model))
+    if architecture == .fastRCNN || architecture == .fasterRCNN {
+      return try runFastRCNN(architecture: architecture)
+    }
+    let isRCNN = architecture == .rcnn
     // Model errors come before input errors.
     if !isRCNN { _ = try ModelFolder.configuration(in: URL(fileURLWithPath: model)) }
     let inputURL = URL(fileURLWithPath: input)

@@ -73,9 +73,10 @@ struct Train: ParsableCommand {
   var inputSize = 64
 
   @Option(
-    help: "Box regression loss: l1, mse, smooth-l1 (beta 1) or smooth-l1:BETA (e.g. smooth-l1:1/9)."
+    help:
+      "Box regression loss: l1, mse, smooth-l1 (beta 1) or smooth-l1:BETA (e.g. smooth-l1:1/9). Default: l1 (classify-localize), smooth-l1 (fast-rcnn, faster-rcnn)."
   )
-  var boxLoss = "l1"
+  var boxLoss: String?
 
   @Option(help: "Weight of the cross-entropy in the total loss.")
   var classificationWeight: Float = 0.5
@@ -111,6 +112,8 @@ struct Train: ParsableCommand {
   @Flag(help: "Do not draw the progress bar.")
   var noProgress = false
 
+  @OptionGroup(title: "Fast / Faster R-CNN") var fast: FastRCNNTrainOptions
+
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }
     guard batchSize >= 1 else {
@@ -122,9 +125,9 @@ struct Train: ParsableCommand {
     guard inputSize >= 16 else {
       throw ValidationError("--input-size must be at least 16, got \(inputSize)")
     }
-    guard BoxRegressionLoss(parsing: boxLoss) != nil else {
+    guard BoxRegressionLoss(parsing: boxLoss ?? "l1") != nil else {
       throw ValidationError(
-        "--box-loss must be l1, mse, smooth-l1 or smooth-l1:BETA with BETA > 0, got \(boxLoss)")
+        "--box-loss must be l1, mse, smooth-l1 or smooth-l1:BETA with BETA > 0, got \(boxLoss ?? "")")
     }
     guard classificationWeight >= 0, boxWeight >= 0, classificationWeight + boxWeight > 0 else {
       throw ValidationError(
@@ -152,10 +155,8 @@ struct Train: ParsableCommand {
   }
 
   func run() throws {
-    if arch == .rcnn {
-      try runRCNN()
-      return
-    }
+    if arch == .fastRCNN || arch == .fasterRCNN { return try runFastRCNN() }
+    if arch == .rcnn { return try runRCNN() }
     let folder = URL(fileURLWithPath: output)
     let data = try Dataset.load(from: URL(fileURLWithPath: dataset), split: split)
     let classes = data.categories.map(\.name)
@@ -183,7 +184,7 @@ struct Train: ParsableCommand {
       configuration = ClassifyAndLocalizeConfiguration(
         classes: classes, categoryIDs: data.categories.map(\.id), includesBackground: background,
         inputWidth: inputSize, inputHeight: inputSize,
-        boxLoss: BoxRegressionLoss(parsing: boxLoss) ?? .l1,
+        boxLoss: BoxRegressionLoss(parsing: boxLoss ?? "l1") ?? .l1,
         classificationWeight: classificationWeight, boxWeight: boxWeight)
     }
 

@@ -18,7 +18,12 @@ final class ProgressBar: @unchecked Sendable {
   private let start = Date()
   private let lock = NSLock()
   private var done = 0
-  private var status = ""
+  private var statusText = ""
+  /// Extra text after the ETA (e.g. the current loss terms); shown at the next redraw.
+  var status: String {
+    get { lock.withLock { statusText } }
+    set { lock.withLock { statusText = newValue } }
+  }
   private var lastDraw = Date.distantPast
   private var lastDecile = -1
   private var lastPrinted = -1
@@ -41,7 +46,7 @@ final class ProgressBar: @unchecked Sendable {
   func advance(by count: Int = 1, status: String? = nil) {
     lock.withLock {
       done += count
-      if let status { self.status = status }
+      if let status { statusText = status }
       draw(force: false)
     }
   }
@@ -81,7 +86,7 @@ final class ProgressBar: @unchecked Sendable {
     return "\(label) [\(bar)] \(done)/\(total) \(unit) \(String(format: "%3.0f%%", fraction * 100))"
       + String(format: " %.2f %@/s", rate, unit)
       + " elapsed \(Self.clock(elapsed)) ETA \(done == total ? "0:00" : Self.clock(remaining))"
-      + (status.isEmpty ? "" : " " + status)
+      + (statusText.isEmpty ? "" : " " + statusText)
   }
 
   /// `m:ss` or `h:mm:ss`; `--:--` when unknown.
