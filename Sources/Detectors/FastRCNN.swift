@@ -47,7 +47,8 @@ public struct FastRCNN: Sendable {
     let scale = Float(configuration.maxSide) / Float(longer)
     let width = max(1, Int((Float(image.width) * scale).rounded()))
     let height = max(1, Int((Float(image.height) * scale).rounded()))
-    let resized = (width == image.width && height == image.height)
+    let resized =
+      (width == image.width && height == image.height)
       ? image : image.resized(width: width, height: height)
     let plane = width * height
     var pixels = [Float](repeating: 0, count: 3 * plane)
@@ -132,7 +133,8 @@ public struct FastRCNN: Sendable {
     let negatives = candidates.indices.filter {
       result.matches[$0] == Matcher.background && result.bestIoU[$0] >= c.backgroundLow
     }
-    let sampler = BalancedSampler(sampleCount: c.roisPerImage, positiveFraction: c.foregroundFraction)
+    let sampler = BalancedSampler(
+      sampleCount: c.roisPerImage, positiveFraction: c.foregroundFraction)
     let sample = sampler.sample(positives: positives, negatives: negatives, seed: seed)
     let chosen = sample.positives + sample.negatives
     guard !chosen.isEmpty else { return (0, 0, Tensor(zeros: features.shape)) }
@@ -202,7 +204,9 @@ public struct FastRCNN: Sendable {
     let scaled = proposals.map { Self.scale($0, by: input.scale) }
     return try detections(
       features: features, proposals: scaled, width: input.width, height: input.height
-    ).map { DetectedObject(box: Self.scale($0.box, by: 1 / input.scale), label: $0.label, score: $0.score) }
+    ).map {
+      DetectedObject(box: Self.scale($0.box, by: 1 / input.scale), label: $0.label, score: $0.score)
+    }
   }
 
   static func scale(_ box: Box, by s: Float) -> Box {

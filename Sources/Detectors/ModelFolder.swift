@@ -46,7 +46,7 @@ public enum ModelFolder {
     }
     struct Header: Decodable { var architecture: String }
     if let header = try? JSONDecoder().decode(Header.self, from: data),
-      DetectorArchitecture(rawValue: header.architecture) == nil
+      DetectorArchitecture(rawValue: header.architecture) != .classifyLocalize
     {
       throw DetectorsError.unsupportedArchitecture(file: url.path, value: header.architecture)
     }

@@ -42,7 +42,8 @@ public struct RegionProposalNetwork: Sendable {
     boxDeltas.weight.value = boxDeltas.weight.value * 0.1
     matcher = Matcher(
       highThreshold: c.rpnPositiveIoU, lowThreshold: c.rpnNegativeIoU, allowLowQualityMatches: true)
-    sampler = BalancedSampler(sampleCount: c.rpnSampleCount, positiveFraction: c.rpnPositiveFraction)
+    sampler = BalancedSampler(
+      sampleCount: c.rpnSampleCount, positiveFraction: c.rpnPositiveFraction)
     nmsThreshold = c.rpnNMSThreshold
     minSize = c.rpnMinSize
     scoreThreshold = c.rpnScoreThreshold

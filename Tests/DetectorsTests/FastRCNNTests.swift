@@ -1,14 +1,15 @@
 import Boxes
 import Foundation
-import NeuralNet
 import Imaging
+import NeuralNet
 import Testing
 
 @testable import Detectors
 
 @Suite struct FastRCNNTests {
   func configuration(_ architecture: DetectorArchitecture) -> FastRCNNConfiguration {
-    var c = FastRCNNConfiguration(architecture: architecture, classes: ["a", "b"], categoryIDs: [1, 2])
+    var c = FastRCNNConfiguration(
+      architecture: architecture, classes: ["a", "b"], categoryIDs: [1, 2])
     c.maxSide = 32
     c.backboneChannels = [4, 8, 8, 8]
     c.hiddenSize = 16

@@ -7,7 +7,8 @@ import Testing
 
 @Suite struct RegionProposalNetworkTests {
   func configuration() -> FastRCNNConfiguration {
-    var c = FastRCNNConfiguration(architecture: .fasterRCNN, classes: ["a", "b"], categoryIDs: [1, 2])
+    var c = FastRCNNConfiguration(
+      architecture: .fasterRCNN, classes: ["a", "b"], categoryIDs: [1, 2])
     c.backboneChannels = [4, 4, 4, 4]
     c.anchorSizes = [16, 32]
     c.aspectRatios = [1]
@@ -21,7 +22,8 @@ import Testing
     let output = rpn.forward(features)
     #expect(output.objectness.shape == [1, 2, 8, 8])
     #expect(output.deltas.shape == [1, 8, 8, 8])
-    let anchors = try rpn.anchors(imageWidth: 64, imageHeight: 64, featureHeight: 8, featureWidth: 8)
+    let anchors = try rpn.anchors(
+      imageWidth: 64, imageHeight: 64, featureHeight: 8, featureWidth: 8)
     #expect(anchors.count == 8 * 8 * 2)
     // Cell (row 0, column 1), size 16: centred at x = 8.
     #expect(anchors[2] == Box(x1: 0, y1: -8, x2: 16, y2: 8))
@@ -42,7 +44,8 @@ import Testing
     #expect(targets.labels == [1, 0])
     // No objects: only negatives.
     let empty = rpn.targets(anchors: anchors, objects: [], seed: 0)
-    #expect(empty.positives.isEmpty && empty.labels.allSatisfy { $0 == 0 } && empty.sampled.count == 3)
+    #expect(
+      empty.positives.isEmpty && empty.labels.allSatisfy { $0 == 0 } && empty.sampled.count == 3)
   }
 
   @Test func proposalsAreClippedSuppressedAndCapped() {

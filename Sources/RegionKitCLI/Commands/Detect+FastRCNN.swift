@@ -74,7 +74,9 @@ extension Detect {
     if let draw {
       try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true)
     }
-    let writer = try fast.writeProposals.map { try ProposalFileWriter(url: URL(fileURLWithPath: $0)) }
+    let writer = try fast.writeProposals.map {
+      try ProposalFileWriter(url: URL(fileURLWithPath: $0))
+    }
     let bar = ProgressBar(total: items.count, label: "detect", isEnabled: !noProgress)
     var detections: [Detection] = []
     var timings: [DetectionTiming] = []
@@ -103,7 +105,9 @@ extension Detect {
           objects = try network.fast.detect(
             image,
             proposals: proposals.map {
-              Box(x1: $0.box.x1 * back, y1: $0.box.y1 * back, x2: $0.box.x2 * back, y2: $0.box.y2 * back)
+              Box(
+                x1: $0.box.x1 * back, y1: $0.box.y1 * back, x2: $0.box.x2 * back,
+                y2: $0.box.y2 * back)
             })
         }
         if let writer {
@@ -113,7 +117,8 @@ extension Detect {
               image: item.name, width: item.width, height: item.height, seconds: proposalSeconds,
               proposals: proposals.map {
                 Proposal(
-                  box: Box(x1: $0.box.x1 * s, y1: $0.box.y1 * s, x2: $0.box.x2 * s, y2: $0.box.y2 * s),
+                  box: Box(
+                    x1: $0.box.x1 * s, y1: $0.box.y1 * s, x2: $0.box.x2 * s, y2: $0.box.y2 * s),
                   score: $0.score, provenance: $0.provenance)
               }))
         }

@@ -36,7 +36,8 @@ extension Train {
       configuration.rpnScoreThreshold = fast.rpnScoreThreshold
       configuration.maxProposals = fast.maxProposals
       configuration.proposalMethod = arch == .fastRCNN ? fast.proposals.rawValue : "rpn"
-      configuration.boxLoss = BoxRegressionLoss(parsing: boxLoss ?? "smooth-l1") ?? .smoothL1(beta: 1)
+      configuration.boxLoss =
+        BoxRegressionLoss(parsing: boxLoss ?? "smooth-l1") ?? .smoothL1(beta: 1)
       configuration.boxWeight = boxWeight
       configuration.classificationWeight = classificationWeight
     }

@@ -16,7 +16,8 @@ struct FastRCNNTrainOptions: ParsableArguments {
   var maxSide = 128
 
   @Option(
-    help: "faster-rcnn: anchor sizes in pixels of the resized image, comma-separated (3 x ratios 0.5, 1, 2)."
+    help:
+      "faster-rcnn: anchor sizes in pixels of the resized image, comma-separated (3 x ratios 0.5, 1, 2)."
   )
   var anchorSizes = "24,40,64"
 
