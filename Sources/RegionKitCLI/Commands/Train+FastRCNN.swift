@@ -34,7 +34,7 @@ extension Train {
       configuration.roisPerImage = fast.roisPerImage
       configuration.backgroundLow = fast.backgroundLow
       configuration.rpnScoreThreshold = fast.rpnScoreThreshold
-      configuration.maxProposals = fast.maxProposals
+      configuration.maxProposals = fast.maxProposals ?? 500
       configuration.proposalMethod = arch == .fastRCNN ? fast.proposals.rawValue : "rpn"
       configuration.boxLoss =
         BoxRegressionLoss(parsing: boxLoss ?? "smooth-l1") ?? .smoothL1(beta: 1)

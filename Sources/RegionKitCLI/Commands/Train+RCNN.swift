@@ -15,7 +15,8 @@ extension Train {
     let threads = ProcessInfo.processInfo.activeProcessorCount
     var configuration = RCNNConfiguration(
       backend: classifier, classes: data.categories.map(\.name),
-      categoryIDs: data.categories.map(\.id), inputSize: cropSize, maxProposals: maxProposals)
+      categoryIDs: data.categories.map(\.id), inputSize: cropSize,
+      maxProposals: fast.maxProposals ?? 2000)
     var checkpoint:
       (
         model: CNNRegionClassifier, optimizer: CheckpointedAdam,

@@ -51,9 +51,6 @@ struct Train: ParsableCommand {
   @Option(help: "R-CNN warped crop side in pixels. Default: 32 for cnn, 48 for hog-svm.")
   var cropSize: Int?
 
-  @Option(help: "R-CNN proposals kept per image (selective search fast).")
-  var maxProposals = 2000
-
   @Option(help: "Passes over the training images.")
   var epochs = 30
 
@@ -112,7 +109,7 @@ struct Train: ParsableCommand {
   @Flag(help: "Do not draw the progress bar.")
   var noProgress = false
 
-  @OptionGroup(title: "Fast / Faster R-CNN") var fast: FastRCNNTrainOptions
+  @OptionGroup(title: "R-CNN family") var fast: FastRCNNTrainOptions
 
   func validate() throws {
     guard epochs >= 1 else { throw ValidationError("--epochs must be at least 1, got \(epochs)") }

@@ -9,8 +9,11 @@ struct FastRCNNTrainOptions: ParsableArguments {
     help: "fast-rcnn: the proposal method of training and detection (\(ProposalMethod.names)).")
   var proposals: ProposalMethod = .selectiveSearch
 
-  @Option(help: "fast-rcnn: proposals kept per image, best first.")
-  var maxProposals = 500
+  @Option(
+    help:
+      "rcnn, fast-rcnn: proposals kept per image, best first. Default: 2000 for rcnn, 500 for fast-rcnn."
+  )
+  var maxProposals: Int?
 
   @Option(help: "fast-rcnn/faster-rcnn: images are resized so their longer side is this (px).")
   var maxSide = 128
@@ -37,7 +40,9 @@ struct FastRCNNTrainOptions: ParsableArguments {
   var imagesPerBatch = 2
 
   func validate() throws {
-    guard maxProposals >= 1 else { throw ValidationError("--max-proposals must be at least 1") }
+    guard (maxProposals ?? 1) >= 1 else {
+      throw ValidationError("--max-proposals must be at least 1")
+    }
     guard maxSide >= 32 else { throw ValidationError("--max-side must be at least 32") }
     guard ["align", "pool"].contains(pooling) else {
       throw ValidationError("--pooling must be align or pool, got \(pooling)")
