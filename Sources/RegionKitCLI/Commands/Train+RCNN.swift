@@ -27,7 +27,12 @@ extension Train {
       epochs, learningRate, weightDecay, batchSize, seed
     )
     if resume {
-      configuration = try RCNNModelFolder.configuration(in: folder)
+      // A run stopped before its end has config.json in its checkpoints only.
+      let latest = ModelFolder.latestCheckpoint(in: folder)?.url
+      let hasTopLevel = FileManager.default.fileExists(
+        atPath: folder.appendingPathComponent("config.json").path)
+      configuration = try RCNNModelFolder.configuration(
+        in: hasTopLevel ? folder : (latest ?? folder))
       guard configuration.classes == data.categories.map(\.name) else {
         throw DetectorsError.classMismatch(
           file: folder.appendingPathComponent("config.json").path,
@@ -78,6 +83,10 @@ extension Train {
         checkpoint?.optimizer ?? CheckpointedAdam(learningRate: rate, weightDecay: decay)
       var history = checkpoint?.state.history ?? []
       let first = (checkpoint?.state.epoch ?? 0) + 1
+      if checkpoint == nil {
+        try RCNNModelFolder.save(
+          configuration: configuration, tensors: model.stateDict(), to: folder)
+      }
       FileHandle.standardError.write(
         Data(
           ("cnn: \(pool.count) regions (\(pool.foregroundCount) foreground) from "
