@@ -22,6 +22,11 @@ extension LabelMap {
     // Boundary pairs (smaller label << 32 | larger label); consecutive repeats are skipped.
     var pairs: [UInt64] = []
     labels.withUnsafeBufferPointer { map in
+      sizes.withUnsafeMutableBufferPointer { sizes in
+      minX.withUnsafeMutableBufferPointer { minX in
+      maxX.withUnsafeMutableBufferPointer { maxX in
+      minY.withUnsafeMutableBufferPointer { minY in
+      maxY.withUnsafeMutableBufferPointer { maxY in
       var last: UInt64 = .max
       @inline(__always) func note(_ a: Int32, _ b: Int32) {
         let key = a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
@@ -48,6 +53,11 @@ extension LabelMap {
             if x > 0, map[below - 1] != l { note(l, map[below - 1]) }
           }
         }
+      }
+      }
+      }
+      }
+      }
       }
     }
     pairs.sort()
