@@ -41,7 +41,8 @@ struct DisjointSet {
   /// `count` singleton sets, each with internal difference `internalDifference`.
   init(count: Int, internalDifference: Float = 0) {
     precondition(count >= 0 && count <= Int(Int32.max), "DisjointSet: \(count) elements do not fit Int32")
-    nodes = [Node](repeating: Node(parent: -1, internalDifference: internalDifference), count: count)
+    let singleton = Node(parent: -1, internalDifference: internalDifference)
+    nodes = [Node](repeating: singleton, count: count)
   }
 
   /// Number of elements.

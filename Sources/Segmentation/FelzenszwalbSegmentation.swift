@@ -119,7 +119,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
             let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
             let p = id >> 2
             let d = id & 3
-            let q = p &+ (d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3))
+            let offset = d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
+            let q = p &+ offset
             if !isSmall[p] && !isSmall[q] { continue }
             let a = DisjointSet.root(of: p, in: nodes)
             let b = DisjointSet.root(of: q, in: nodes)
