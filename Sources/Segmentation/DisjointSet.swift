@@ -38,10 +38,11 @@ struct DisjointSet {
 
   private(set) var nodes: [Node]
 
-  /// `count` singleton sets.
-  init(count: Int) {
+  /// `count` singleton sets, each with internal difference `internalDifference`.
+  init(count: Int, internalDifference: Float = 0) {
     precondition(count >= 0 && count <= Int(Int32.max), "DisjointSet: \(count) elements do not fit Int32")
-    nodes = [Node](repeating: Node(parent: -1, internalDifference: 0), count: count)
+    let singleton = Node(parent: -1, internalDifference: internalDifference)
+    nodes = [Node](repeating: singleton, count: count)
   }
 
   /// Number of elements.

@@ -67,24 +67,29 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
     try validate(image)
     let features = image.normalizedChannels(in: colorSpace).gaussianBlurred(sigma: sigma, border: .reflect)
     let graph = GridGraph(image: features)
-    var sets = DisjointSet(count: image.width * image.height)
     let k = Double(threshold) / 255
-    let offsets = graph.neighbourOffsets
+    // During the merge pass a root's `internalDifference` field holds the whole merge
+    // threshold Int(C) + τ(C), τ(C) = k / |C| (a singleton's is `Float(k)`), updated on each
+    // union: the same Float sums the paper's test compares against, computed once per union
+    // instead of twice per edge (bit-identical results, no division in the edge loop).
+    var sets = DisjointSet(count: image.width * image.height, internalDifference: Float(k / 1))
+    let o = graph.neighbourOffsets
+    let offsets = (o[0], o[1], o[2], o[3])
     graph.sortedEdges.withUnsafeBufferPointer { edges in
       sets.withUnsafeNodes { nodes in
-        // Merge pass: the paper's loop, τ(C) = k / |C|.
+        // Merge pass: the paper's loop.
         for packed in edges {
           let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
           let p = id >> 2
+          let d = id & 3
+          let offset = d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
           let a = DisjointSet.root(of: p, in: nodes)
-          let b = DisjointSet.root(of: p + offsets[id & 3], in: nodes)
+          let b = DisjointSet.root(of: p &+ offset, in: nodes)
           if a == b { continue }
           let weight = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
-          let nodeA = nodes[a], nodeB = nodes[b]
-          if weight <= nodeA.internalDifference + Float(k / Double(nodeA.size))
-            && weight <= nodeB.internalDifference + Float(k / Double(nodeB.size))
-          {
-            DisjointSet.union(a, b, internalDifference: weight, in: nodes)
+          if weight <= nodes[a].internalDifference && weight <= nodes[b].internalDifference {
+            let root = DisjointSet.union(a, b, internalDifference: weight, in: nodes)
+            nodes[root].internalDifference = weight + Float(k / Double(nodes[root].size))
           }
         }
       }
@@ -113,7 +118,9 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
           for packed in edges {
             let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
             let p = id >> 2
-            let q = p + offsets[id & 3]
+            let d = id & 3
+            let offset = d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
+            let q = p &+ offset
             if !isSmall[p] && !isSmall[q] { continue }
             let a = DisjointSet.root(of: p, in: nodes)
             let b = DisjointSet.root(of: q, in: nodes)

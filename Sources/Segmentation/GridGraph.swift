@@ -31,13 +31,14 @@ struct GridGraph {
     let w = width, h = height
     neighbourOffsets = [1, w, w + 1, 1 - w]
     let edgeCount = (w - 1) * h + w * (h - 1) + 2 * (w - 1) * (h - 1)
-    var edges = [UInt64](repeating: 0, count: edgeCount)
-    image.pixels.withUnsafeBufferPointer { source in
-      edges.withUnsafeMutableBufferPointer { edges in
-        GridGraph.packEdges(source, into: edges, width: w, height: h, channels: image.channels)
+    var maxBits: UInt32 = 0
+    var edges = [UInt64](unsafeUninitializedCapacity: edgeCount) { buffer, initialized in
+      maxBits = image.pixels.withUnsafeBufferPointer { source in
+        GridGraph.packEdges(source, into: buffer, width: w, height: h, channels: image.channels)
       }
+      initialized = edgeCount
     }
-    GridGraph.radixSortByWeight(&edges)
+    GridGraph.radixSortByWeight(&edges, maxBits: maxBits)
     sortedEdges = edges
   }
 
@@ -57,27 +58,49 @@ struct GridGraph {
     return sum.squareRoot()
   }
 
-  /// Writes every edge, packed, in increasing id order.
+  /// Writes every edge, packed, in increasing id order, and returns the largest weight's
+  /// bit pattern. The write cursor and the maximum are plain locals (no captured state), so
+  /// the loop carries no exclusivity checks.
   private static func packEdges(
     _ s: UnsafeBufferPointer<Float>, into edges: UnsafeMutableBufferPointer<UInt64>,
     width w: Int, height h: Int, channels c: Int
-  ) {
+  ) -> UInt32 {
     var next = 0
-    @inline(__always) func put(_ weight: Float, _ id: Int) {
-      edges[next] = UInt64(weight.bitPattern) << 32 | UInt64(id)
-      next += 1
-    }
+    var maxBits: UInt32 = 0
+    let out = edges.baseAddress!
     for y in 0..<h {
       for x in 0..<w {
         let p = y * w + x
         let a = p * c
-        if x + 1 < w { put(distance(s, a, a + c, channels: c), 4 * p) }
-        if y + 1 < h { put(distance(s, a, a + w * c, channels: c), 4 * p + 1) }
-        if x + 1 < w && y + 1 < h { put(distance(s, a, a + (w + 1) * c, channels: c), 4 * p + 2) }
-        if x + 1 < w && y > 0 { put(distance(s, a, a - (w - 1) * c, channels: c), 4 * p + 3) }
+        let id = UInt64(4 * p)
+        if x + 1 < w {
+          let bits = distance(s, a, a + c, channels: c).bitPattern
+          maxBits = max(maxBits, bits)
+          out[next] = UInt64(bits) << 32 | id
+          next &+= 1
+        }
+        if y + 1 < h {
+          let bits = distance(s, a, a + w * c, channels: c).bitPattern
+          maxBits = max(maxBits, bits)
+          out[next] = UInt64(bits) << 32 | (id | 1)
+          next &+= 1
+          if x + 1 < w {
+            let bits = distance(s, a, a + (w + 1) * c, channels: c).bitPattern
+            maxBits = max(maxBits, bits)
+            out[next] = UInt64(bits) << 32 | (id | 2)
+            next &+= 1
+          }
+        }
+        if x + 1 < w && y > 0 {
+          let bits = distance(s, a, a - (w - 1) * c, channels: c).bitPattern
+          maxBits = max(maxBits, bits)
+          out[next] = UInt64(bits) << 32 | (id | 3)
+          next &+= 1
+        }
       }
     }
     precondition(next == edges.count, "GridGraph: counted \(edges.count) edges, wrote \(next)")
+    return maxBits
   }
 
   /// Mantissa bits dropped by ``sortKey(_:base:)``: 12 of 23 are kept, so weights closer
@@ -100,12 +123,17 @@ struct GridGraph {
   }
 
   /// Stable LSD radix sort of packed edges by the 16-bit ``sortKey(_:base:)`` of their
-  /// weight: two counting passes of 8 bits (256 scatter streams stay in L1).
-  static func radixSortByWeight(_ edges: inout [UInt64]) {
+  /// weight: two counting passes of 8 bits (256 scatter streams stay in L1). `maxBits` is
+  /// the largest weight's bit pattern (computed here when `nil`).
+  static func radixSortByWeight(_ edges: inout [UInt64], maxBits knownMaxBits: UInt32? = nil) {
     let n = edges.count
     guard n > 1 else { return }
     var maxBits: UInt32 = 0
-    for element in edges { maxBits = max(maxBits, UInt32(truncatingIfNeeded: element >> 32)) }
+    if let knownMaxBits {
+      maxBits = knownMaxBits
+    } else {
+      for element in edges { maxBits = max(maxBits, UInt32(truncatingIfNeeded: element >> 32)) }
+    }
     let base = keyBase(maxBits: maxBits)
     var counts = [Int](repeating: 0, count: 512)
     edges.withUnsafeBufferPointer { source in

@@ -14,38 +14,43 @@ extension LabelMap {
   ///   along boundaries.
   public func regions() -> [Region] {
     let n = count
-    var sizes = [Int](repeating: 0, count: n)
-    var minX = [Int](repeating: Int.max, count: n)
-    var minY = [Int](repeating: Int.max, count: n)
-    var maxX = [Int](repeating: -1, count: n)
-    var maxY = [Int](repeating: -1, count: n)
+    // Per label, contiguous (one cache line per touched label): size, minX, minY, maxX, maxY.
+    var stats = [Int](repeating: 0, count: 5 * n)
+    for label in 0..<n {
+      stats[5 * label + 1] = Int.max
+      stats[5 * label + 2] = Int.max
+      stats[5 * label + 3] = -1
+      stats[5 * label + 4] = -1
+    }
     // Boundary pairs (smaller label << 32 | larger label); consecutive repeats are skipped.
     var pairs: [UInt64] = []
     labels.withUnsafeBufferPointer { map in
-      var last: UInt64 = .max
-      @inline(__always) func note(_ a: Int32, _ b: Int32) {
-        let key = a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
-        if key != last {
-          pairs.append(key)
-          last = key
+      stats.withUnsafeMutableBufferPointer { stats in
+        var last: UInt64 = .max
+        @inline(__always) func note(_ a: Int32, _ b: Int32) {
+          let key = a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
+          if key != last {
+            pairs.append(key)
+            last = key
+          }
         }
-      }
-      for y in 0..<height {
-        let row = y * width
-        for x in 0..<width {
-          let l = map[row + x]
-          let li = Int(l)
-          sizes[li] += 1
-          if x < minX[li] { minX[li] = x }
-          if x > maxX[li] { maxX[li] = x }
-          if y < minY[li] { minY[li] = y }
-          maxY[li] = y
-          if x + 1 < width, map[row + x + 1] != l { note(l, map[row + x + 1]) }
-          if y + 1 < height {
-            let below = row + width + x
-            if map[below] != l { note(l, map[below]) }
-            if x + 1 < width, map[below + 1] != l { note(l, map[below + 1]) }
-            if x > 0, map[below - 1] != l { note(l, map[below - 1]) }
+        for y in 0..<height {
+          let row = y * width
+          for x in 0..<width {
+            let l = map[row + x]
+            let s = 5 * Int(l)
+            stats[s] += 1
+            if x < stats[s + 1] { stats[s + 1] = x }
+            if y < stats[s + 2] { stats[s + 2] = y }
+            if x > stats[s + 3] { stats[s + 3] = x }
+            stats[s + 4] = y
+            if x + 1 < width, map[row + x + 1] != l { note(l, map[row + x + 1]) }
+            if y + 1 < height {
+              let below = row + width + x
+              if map[below] != l { note(l, map[below]) }
+              if x + 1 < width, map[below + 1] != l { note(l, map[below + 1]) }
+              if x > 0, map[below - 1] != l { note(l, map[below - 1]) }
+            }
           }
         }
       }
@@ -63,10 +68,10 @@ extension LabelMap {
     // smaller partners (appended while visiting them) then larger ones.
     return (0..<n).map { label in
       Region(
-        size: sizes[label],
+        size: stats[5 * label],
         bounds: Box(
-          x1: Float(minX[label]), y1: Float(minY[label]),
-          x2: Float(maxX[label] + 1), y2: Float(maxY[label] + 1)),
+          x1: Float(stats[5 * label + 1]), y1: Float(stats[5 * label + 2]),
+          x2: Float(stats[5 * label + 3] + 1), y2: Float(stats[5 * label + 4] + 1)),
         neighbours: neighbours[label])
     }
   }

@@ -162,7 +162,7 @@ def main():
         peer_times = {name: {} for name in PEERS}
         peer_counts = {name: {} for name in PEERS}
         skimage_fh_maps = {}
-        for stem, (rgb, bgr) in images.items():
+        for index, (stem, (rgb, bgr)) in enumerate(images.items()):
             for name, function in PEERS.items():
                 # skimage's FH is the slowest peer and mainly the reference for the ARI: one run.
                 repeats = 1 if name == "skimage_fh" else args.repeats
@@ -171,13 +171,18 @@ def main():
                 peer_counts[name][stem] = int(np.unique(labels).size)
                 if name == "skimage_fh":
                     skimage_fh_maps[stem] = labels
-        subprocess.run([str(BENCH_BINARY), "time", str(tmp / "list.tsv"), str(tmp / "ours.tsv"),
-                        "--repeats", str(args.repeats), "--labels", str(tmp / "labels")], check=True)
+            # Interleaved: RegionKit on this image right after the peers, so that changing load
+            # on the shared machine hits both sides alike.
+            one = tmp / f"{stem}.tsv"
+            one.write_text(lines[index] + "\n")
+            subprocess.run([str(BENCH_BINARY), "time", str(one), str(tmp / f"{stem}.ours.tsv"),
+                            "--repeats", str(args.repeats), "--labels", str(tmp / "labels")], check=True)
         ours_times, ours_counts = {"fh": {}, "slic": {}}, {"fh": {}, "slic": {}}
-        for line in (tmp / "ours.tsv").read_text().splitlines():
-            stem, method, seconds, count = line.split("\t")
-            ours_times[method][stem] = float(seconds)
-            ours_counts[method][stem] = int(count)
+        for stem in images:
+            for line in (tmp / f"{stem}.ours.tsv").read_text().splitlines():
+                stem, method, seconds, count = line.split("\t")
+                ours_times[method][stem] = float(seconds)
+                ours_counts[method][stem] = int(count)
         aris = []
         for stem, (rgb, _) in images.items():
             ours = np.fromfile(tmp / "labels" / f"{stem}.fh.i32", dtype="<i4").reshape(rgb.shape[:2])
