@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fast R-CNN and Faster R-CNN measurements of Docs/detectors-fast.md (release build).
+# Fast R-CNN and Faster R-CNN measurements of Docs/detectors.md (release build).
 # Usage: Tools/detectors/fast.sh [WORKDIR]   (default /tmp/fast)
 set -euo pipefail
 W=${1:-/tmp/fast}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the R-CNN numbers of Docs/detectors-rcnn.md (one command per run).
+# Reproduces the R-CNN numbers of Docs/detectors.md (one command per run).
 #   Tools/detectors/rcnn.sh [WORK_DIR]   (default /tmp/rcnn-runs)
 # Needs /work/shared/data/raccoon for the raccoon runs (skipped when missing).
 set -euo pipefail
