@@ -23,10 +23,15 @@ final class EdgeBoxScorer {
   private let massIntegral: UnsafeMutableBufferPointer<Double>
   /// (width + 1) × (height + 1) integral of grouped edge magnitudes.
   private let edgeIntegral: UnsafeMutableBufferPointer<Double>
-  /// For pixel (x, y): the first x' ≥ x in row y on an edge group, or `width`.
-  private let nextInRow: UnsafeMutableBufferPointer<Int32>
-  /// For pixel (x, y): the first y' ≥ y in column x on an edge group, or `height`.
-  private let nextInColumn: UnsafeMutableBufferPointer<Int32>
+  /// The groups met along each row, one entry per run of equal ids (`-1` for gaps), rows
+  /// concatenated (the paper's per-row segment lists).
+  private let rowRuns: UnsafeMutableBufferPointer<Int32>
+  /// For pixel (x, y), row-major: the index in ``rowRuns`` of the run holding it.
+  private let rowRunIndex: UnsafeMutableBufferPointer<Int32>
+  /// The groups met down each column, runs as in ``rowRuns``, columns concatenated.
+  private let columnRuns: UnsafeMutableBufferPointer<Int32>
+  /// For pixel (x, y), column-major (`x · height + y`): the index in ``columnRuns`` of its run.
+  private let columnRunIndex: UnsafeMutableBufferPointer<Int32>
   /// `(2 · halfPerimeter)^κ` for half perimeters `0...width + height`.
   private let norms: [Float]
   private let ids: UnsafeMutableBufferPointer<Int32>
@@ -43,6 +48,10 @@ final class EdgeBoxScorer {
   private var queue: UnsafeMutableBufferPointer<Int32>
   private let visited: UnsafeMutableBufferPointer<Int32>
   private var stamp: UInt32 = 0
+  /// Exact scores of the boxes scored so far (refinements from neighbouring windows meet).
+  private var cache = EdgeBoxScoreCache()
+  /// Whether box bounds fit the cache's 16-bit key fields.
+  private let cacheable: Bool
 
   private static func buffer<T>(_ values: [T]) -> UnsafeMutableBufferPointer<T> {
     let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(values.count, 1))
@@ -60,6 +69,7 @@ final class EdgeBoxScorer {
     self.groups = groups
     self.kappa = kappa
     let w = groups.width, h = groups.height
+    cacheable = w < 65535 && h < 65535
     width = w
     height = h
     var mass = [Double](repeating: 0, count: (w + 1) * (h + 1))
@@ -80,32 +90,46 @@ final class EdgeBoxScorer {
     }
     massIntegral = Self.buffer(mass)
     edgeIntegral = Self.buffer(edge)
-    var nextRow = [Int32](repeating: Int32(w), count: w * h)
-    var nextColumn = [Int32](repeating: Int32(h), count: w * h)
+    var runs: [Int32] = [], runIndex = [Int32](repeating: 0, count: w * h)
     for y in 0..<h {
-      var next = Int32(w)
-      for x in stride(from: w - 1, through: 0, by: -1) {
-        if groups.ids[y * w + x] >= 0 { next = Int32(x) }
-        nextRow[y * w + x] = next
+      for x in 0..<w {
+        let g = groups.ids[y * w + x]
+        if x == 0 || g != runs[runs.count - 1] { runs.append(g) }
+        runIndex[y * w + x] = Int32(runs.count - 1)
       }
     }
+    rowRuns = Self.buffer(runs)
+    rowRunIndex = Self.buffer(runIndex)
+    runs.removeAll(keepingCapacity: true)
     for x in 0..<w {
-      var next = Int32(h)
-      for y in stride(from: h - 1, through: 0, by: -1) {
-        if groups.ids[y * w + x] >= 0 { next = Int32(y) }
-        nextColumn[y * w + x] = next
+      for y in 0..<h {
+        let g = groups.ids[y * w + x]
+        if y == 0 || g != runs[runs.count - 1] { runs.append(g) }
+        runIndex[x * h + y] = Int32(runs.count - 1)
       }
     }
-    nextInRow = Self.buffer(nextRow)
-    nextInColumn = Self.buffer(nextColumn)
+    columnRuns = Self.buffer(runs)
+    columnRunIndex = Self.buffer(runIndex)
     norms = (0...(w + h)).map { Float(pow(Double(2 * $0), Double(kappa))) }
     ids = Self.buffer(groups.ids)
     magnitude = Self.buffer(groups.magnitude)
     representativeX = Self.buffer(groups.representative.map(\.x))
     representativeY = Self.buffer(groups.representative.map(\.y))
     neighbourStart = Self.buffer(groups.neighbourStart)
-    neighbours = Self.buffer(groups.neighbours)
-    affinities = Self.buffer(groups.affinities)
+    // Each group's neighbours by decreasing affinity (then id): the propagation stops at the
+    // first whose product falls below `minimumReach`, as all later ones do too.
+    var sortedNeighbours = groups.neighbours, sortedAffinities = groups.affinities
+    for g in 0..<groups.count {
+      let range = Int(groups.neighbourStart[g])..<Int(groups.neighbourStart[g + 1])
+      let links = range.map { (groups.neighbours[$0], groups.affinities[$0]) }
+        .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+      for (k, link) in zip(range, links) {
+        sortedNeighbours[k] = link.0
+        sortedAffinities[k] = link.1
+      }
+    }
+    neighbours = Self.buffer(sortedNeighbours)
+    affinities = Self.buffer(sortedAffinities)
     boundaryStamp = Self.buffer(repeating: 0, count: groups.count)
     visitStamp = Self.buffer(repeating: 0, count: groups.count)
     reach = Self.buffer(repeating: 0, count: groups.count)
@@ -115,7 +139,7 @@ final class EdgeBoxScorer {
 
   deinit {
     for buffer in [massIntegral, edgeIntegral] { buffer.deallocate() }
-    for buffer in [nextInRow, nextInColumn, ids, representativeX, representativeY, neighbourStart, neighbours, queue, visited] {
+    for buffer in [rowRuns, rowRunIndex, columnRuns, columnRunIndex, ids, representativeX, representativeY, neighbourStart, neighbours, queue, visited] {
       buffer.deallocate()
     }
     for buffer in [magnitude, affinities, reach] { buffer.deallocate() }
@@ -150,6 +174,8 @@ final class EdgeBoxScorer {
     var total = sum(massIntegral, x0, y0, x1, y1)
     let bound = Float((total - inner) / norm)
     if bound <= threshold { return bound }
+    let key = EdgeBoxScoreCache.key(x0, y0, x1, y1)
+    if cacheable, let cached = cache.value(for: key) { return cached }
     stamp &+= 1
     if stamp == 0 {
       boundaryStamp.update(repeating: 0)
@@ -159,10 +185,10 @@ final class EdgeBoxScorer {
     let stamp = self.stamp
     let w = width, h = height
     var queued = 0, visitedCount = 0
-    // Straddling groups: every group with a pixel on the frame.
-    @inline(__always) func mark(_ p: Int) {
-      let g = Int(ids[p])
-      guard boundaryStamp[g] != stamp else { return }
+    // Straddling groups: every group with a pixel on the frame, run by run along each side.
+    @inline(__always) func mark(_ g: Int32) {
+      let g = Int(g)
+      guard g >= 0, boundaryStamp[g] != stamp else { return }
       boundaryStamp[g] = stamp
       let rx = Int(representativeX[g]), ry = Int(representativeY[g])
       if rx >= x0 && rx <= x1 && ry >= y0 && ry <= y1 { total -= Double(magnitude[g]) }
@@ -170,17 +196,11 @@ final class EdgeBoxScorer {
       queued += 1
     }
     @inline(__always) func walkRow(_ y: Int) {
-      var x = Int(nextInRow[y * w + x0])
-      while x <= x1 {
-        mark(y * w + x)
-        x = x + 1 < w ? Int(nextInRow[y * w + x + 1]) : w
-      }
+      for i in Int(rowRunIndex[y * w + x0])...Int(rowRunIndex[y * w + x1]) { mark(rowRuns[i]) }
     }
     @inline(__always) func walkColumn(_ x: Int) {
-      var y = Int(nextInColumn[y0 * w + x])
-      while y <= y1 {
-        mark(y * w + x)
-        y = y + 1 < h ? Int(nextInColumn[(y + 1) * w + x]) : h
+      for i in Int(columnRunIndex[x * h + y0])...Int(columnRunIndex[x * h + y1]) {
+        mark(columnRuns[i])
       }
     }
     walkRow(y0)
@@ -198,9 +218,9 @@ final class EdgeBoxScorer {
       let start = Int(neighbourStart[g]), end = Int(neighbourStart[g + 1])
       for k in start..<end {
         let j = Int(neighbours[k])
-        if boundaryStamp[j] == stamp { continue }
         let next = value * affinities[k]
-        if next < Self.minimumReach { continue }
+        if next < Self.minimumReach { break }
+        if boundaryStamp[j] == stamp { continue }
         let rx = Int(representativeX[j]), ry = Int(representativeY[j])
         guard rx > x0 && rx < x1 && ry > y0 && ry < y1 else { continue }
         if visitStamp[j] != stamp {
@@ -222,7 +242,9 @@ final class EdgeBoxScorer {
       let j = Int(visited[i])
       total -= Double(reach[j] * magnitude[j])
     }
-    return Float((total - inner) / norm)
+    let score = Float((total - inner) / norm)
+    if cacheable { cache.insert(key, score) }
+    return score
   }
 
   private func growQueue() {
