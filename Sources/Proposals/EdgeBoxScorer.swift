@@ -48,10 +48,6 @@ final class EdgeBoxScorer {
   private var queue: UnsafeMutableBufferPointer<Int32>
   private let visited: UnsafeMutableBufferPointer<Int32>
   private var stamp: UInt32 = 0
-  /// Exact scores of the boxes scored so far (refinements from neighbouring windows meet).
-  private var cache = EdgeBoxScoreCache()
-  /// Whether box bounds fit the cache's 16-bit key fields.
-  private let cacheable: Bool
 
   private static func buffer<T>(_ values: [T]) -> UnsafeMutableBufferPointer<T> {
     let buffer = UnsafeMutableBufferPointer<T>.allocate(capacity: max(values.count, 1))
@@ -69,7 +65,6 @@ final class EdgeBoxScorer {
     self.groups = groups
     self.kappa = kappa
     let w = groups.width, h = groups.height
-    cacheable = w < 65535 && h < 65535
     width = w
     height = h
     var mass = [Double](repeating: 0, count: (w + 1) * (h + 1))
@@ -161,21 +156,31 @@ final class EdgeBoxScorer {
 
   /// The score h_b^in of the box covering columns `x0...x1` and rows `y0...y1` (inclusive).
   ///
-  /// When `threshold` is given and the box cannot score above it (its upper bound, every
-  /// enclosed group at full weight, is at or below `threshold`), that bound is returned
-  /// without the boundary walk: the exact score would be no larger.
+  /// When `threshold` is given and the box cannot score above it, an upper bound at or below
+  /// `threshold` may be returned instead of the exact score: the mass removed so far only grows
+  /// as straddling groups are found and the affinity products propagate, so the walk stops as
+  /// soon as what is left cannot beat `threshold` (first with every enclosed group at full
+  /// weight, then after the frame walk, then after each expanded group). Scores above
+  /// `threshold` are always exact, and identical to the unthresholded score.
   func score(x0: Int, y0: Int, x1: Int, y1: Int, threshold: Float = -.infinity) -> Float {
-    precondition(x0 >= 0 && y0 >= 0 && x1 < width && y1 < height && x0 <= x1 && y0 <= y1, "EdgeBoxScorer: box outside the image")
+    precondition(
+      x0 >= 0 && y0 >= 0 && x1 < width && y1 < height && x0 <= x1 && y0 <= y1,
+      "EdgeBoxScorer: box outside the image")
     let boxWidth = x1 - x0 + 1, boxHeight = y1 - y0 + 1
     let innerX0 = x0 + boxWidth / 4, innerY0 = y0 + boxHeight / 4
     let innerX1 = innerX0 + boxWidth / 2 - 1, innerY1 = innerY0 + boxHeight / 2 - 1
-    let inner = innerX1 >= innerX0 && innerY1 >= innerY0 ? sum(edgeIntegral, innerX0, innerY0, innerX1, innerY1) : 0
+    let inner =
+      innerX1 >= innerX0 && innerY1 >= innerY0
+      ? sum(edgeIntegral, innerX0, innerY0, innerX1, innerY1) : 0
     let norm = Double(normalisation(boxWidth + boxHeight))
     var total = sum(massIntegral, x0, y0, x1, y1)
     let bound = Float((total - inner) / norm)
     if bound <= threshold { return bound }
-    let key = EdgeBoxScoreCache.key(x0, y0, x1, y1)
-    if cacheable, let cached = cache.value(for: key) { return cached }
+    // Early exit once `total - removed - inner <= stop`: a margin far above the rounding of
+    // the two summation orders keeps every exit a box whose exact score is <= threshold.
+    let stop =
+      threshold == -.infinity
+      ? -Double.infinity : (Double(threshold) - 1e-6 * abs(Double(threshold)) - 1e-12) * norm
     stamp &+= 1
     if stamp == 0 {
       boundaryStamp.update(repeating: 0)
@@ -207,9 +212,12 @@ final class EdgeBoxScorer {
     walkRow(y1)
     walkColumn(x0)
     walkColumn(x1)
+    if total - inner <= stop { return Float((total - inner) / norm) }
     // Propagation of the affinity product into the box's inner groups: a FIFO relaxation
     // (a group is queued again only when its product grows), with chains below
     // `minimumReach` cut off, as their weight `1 - product` is then within 5% of 1.
+    // `removed` tracks Σ reach · m of the groups reached so far, for the early exit only.
+    var removed = 0.0
     var head = 0
     while head < queued {
       let g = Int(queue[head])
@@ -217,18 +225,20 @@ final class EdgeBoxScorer {
       let value = boundaryStamp[g] == stamp ? 1 : reach[g]
       let start = Int(neighbourStart[g]), end = Int(neighbourStart[g + 1])
       for k in start..<end {
-        let j = Int(neighbours[k])
         let next = value * affinities[k]
         if next < Self.minimumReach { break }
+        let j = Int(neighbours[k])
         if boundaryStamp[j] == stamp { continue }
         let rx = Int(representativeX[j]), ry = Int(representativeY[j])
         guard rx > x0 && rx < x1 && ry > y0 && ry < y1 else { continue }
         if visitStamp[j] != stamp {
           visitStamp[j] = stamp
           reach[j] = next
+          removed += Double(next * magnitude[j])
           visited[visitedCount] = Int32(j)
           visitedCount += 1
         } else if next > reach[j] {
+          removed += Double(next * magnitude[j]) - Double(reach[j] * magnitude[j])
           reach[j] = next
         } else {
           continue
@@ -237,14 +247,13 @@ final class EdgeBoxScorer {
         queue[queued] = Int32(j)
         queued += 1
       }
+      if total - removed - inner <= stop { return Float((total - removed - inner) / norm) }
     }
     for i in 0..<visitedCount {
       let j = Int(visited[i])
       total -= Double(reach[j] * magnitude[j])
     }
-    let score = Float((total - inner) / norm)
-    if cacheable { cache.insert(key, score) }
-    return score
+    return Float((total - inner) / norm)
   }
 
   private func growQueue() {
