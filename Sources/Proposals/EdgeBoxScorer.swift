@@ -8,8 +8,9 @@ import Foundation
 /// `h_b^in = (Σ_s w_b(s) m_s − Σ_{p ∈ b^in} m_p) / (2(b_w + b_h))^κ`, where b^in is the centred
 /// box of half the width and height. Sums over a box use integral images: the mass of each group
 /// sits at its representative pixel, and edge magnitudes are summed for the inner box; the frame
-/// is walked with per-row and per-column skip lists, so a score costs O(edge pixels on the frame
-/// plus the groups reached from them).
+/// is walked with the paper's per-row and per-column lists of group runs, so a score costs
+/// O(group runs on the frame plus the groups reached from them), and scoring against a
+/// threshold stops as soon as the box cannot beat it.
 ///
 /// A scorer owns scratch buffers: make one per thread, never share it.
 final class EdgeBoxScorer {
@@ -34,15 +35,20 @@ final class EdgeBoxScorer {
   private let columnRunIndex: UnsafeMutableBufferPointer<Int32>
   /// `(2 · halfPerimeter)^κ` for half perimeters `0...width + height`.
   private let norms: [Float]
-  private let ids: UnsafeMutableBufferPointer<Int32>
-  private let magnitude: UnsafeMutableBufferPointer<Float>
-  private let representativeX: UnsafeMutableBufferPointer<Int32>
-  private let representativeY: UnsafeMutableBufferPointer<Int32>
+  /// What scoring reads of a group, in one place: representative pixel and magnitude.
+  struct Group {
+    var x: Int32, y: Int32, magnitude: Float
+  }
+  /// An entry of a group's affinity list.
+  struct Link {
+    var group: Int32, affinity: Float
+  }
+  private let groupInfo: UnsafeMutableBufferPointer<Group>
   private let neighbourStart: UnsafeMutableBufferPointer<Int32>
-  private let neighbours: UnsafeMutableBufferPointer<Int32>
-  private let affinities: UnsafeMutableBufferPointer<Float>
-  private let boundaryStamp: UnsafeMutableBufferPointer<UInt32>
-  private let visitStamp: UnsafeMutableBufferPointer<UInt32>
+  /// Each group's affine neighbours (CSR by ``neighbourStart``), by decreasing affinity.
+  private let links: UnsafeMutableBufferPointer<Link>
+  /// Per group: `2 · stamp + 1` when on the current box's frame, `2 · stamp` when reached.
+  private let state: UnsafeMutableBufferPointer<UInt32>
   private let reach: UnsafeMutableBufferPointer<Float>
   /// The FIFO of groups to expand; each group enters at most a few times.
   private var queue: UnsafeMutableBufferPointer<Int32>
@@ -106,27 +112,22 @@ final class EdgeBoxScorer {
     columnRuns = Self.buffer(runs)
     columnRunIndex = Self.buffer(runIndex)
     norms = (0...(w + h)).map { Float(pow(Double(2 * $0), Double(kappa))) }
-    ids = Self.buffer(groups.ids)
-    magnitude = Self.buffer(groups.magnitude)
-    representativeX = Self.buffer(groups.representative.map(\.x))
-    representativeY = Self.buffer(groups.representative.map(\.y))
+    groupInfo = Self.buffer(
+      zip(groups.representative, groups.magnitude).map {
+        Group(x: $0.0.x, y: $0.0.y, magnitude: $0.1)
+      })
     neighbourStart = Self.buffer(groups.neighbourStart)
     // Each group's neighbours by decreasing affinity (then id): the propagation stops at the
     // first whose product falls below `minimumReach`, as all later ones do too.
-    var sortedNeighbours = groups.neighbours, sortedAffinities = groups.affinities
+    var sorted: [Link] = []
+    sorted.reserveCapacity(groups.neighbours.count)
     for g in 0..<groups.count {
       let range = Int(groups.neighbourStart[g])..<Int(groups.neighbourStart[g + 1])
-      let links = range.map { (groups.neighbours[$0], groups.affinities[$0]) }
-        .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-      for (k, link) in zip(range, links) {
-        sortedNeighbours[k] = link.0
-        sortedAffinities[k] = link.1
-      }
+      sorted += range.map { Link(group: groups.neighbours[$0], affinity: groups.affinities[$0]) }
+        .sorted { $0.affinity != $1.affinity ? $0.affinity > $1.affinity : $0.group < $1.group }
     }
-    neighbours = Self.buffer(sortedNeighbours)
-    affinities = Self.buffer(sortedAffinities)
-    boundaryStamp = Self.buffer(repeating: 0, count: groups.count)
-    visitStamp = Self.buffer(repeating: 0, count: groups.count)
+    links = Self.buffer(sorted)
+    state = Self.buffer(repeating: 0, count: groups.count)
     reach = Self.buffer(repeating: 0, count: groups.count)
     queue = Self.buffer(repeating: 0, count: 4 * groups.count + 16)
     visited = Self.buffer(repeating: 0, count: groups.count)
@@ -134,21 +135,28 @@ final class EdgeBoxScorer {
 
   deinit {
     for buffer in [massIntegral, edgeIntegral] { buffer.deallocate() }
-    for buffer in [rowRuns, rowRunIndex, columnRuns, columnRunIndex, ids, representativeX, representativeY, neighbourStart, neighbours, queue, visited] {
+    for buffer in [
+      rowRuns, rowRunIndex, columnRuns, columnRunIndex, neighbourStart, queue, visited,
+    ] {
       buffer.deallocate()
     }
-    for buffer in [magnitude, affinities, reach] { buffer.deallocate() }
-    for buffer in [boundaryStamp, visitStamp] { buffer.deallocate() }
+    groupInfo.deallocate()
+    links.deallocate()
+    reach.deallocate()
+    state.deallocate()
   }
 
   /// `(2 · halfPerimeter)^κ`, from a table for perimeters up to the image's.
   @inline(__always)
   private func normalisation(_ halfPerimeter: Int) -> Float {
-    halfPerimeter < norms.count ? norms[halfPerimeter] : Float(pow(Double(2 * halfPerimeter), Double(kappa)))
+    halfPerimeter < norms.count
+      ? norms[halfPerimeter] : Float(pow(Double(2 * halfPerimeter), Double(kappa)))
   }
 
   @inline(__always)
-  private func sum(_ integral: UnsafeMutableBufferPointer<Double>, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int) -> Double {
+  private func sum(
+    _ integral: UnsafeMutableBufferPointer<Double>, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int
+  ) -> Double {
     let stride = width + 1
     return integral[(y1 + 1) * stride + x1 + 1] - integral[y0 * stride + x1 + 1]
       - integral[(y1 + 1) * stride + x0] + integral[y0 * stride + x0]
@@ -182,21 +190,21 @@ final class EdgeBoxScorer {
       threshold == -.infinity
       ? -Double.infinity : (Double(threshold) - 1e-6 * abs(Double(threshold)) - 1e-12) * norm
     stamp &+= 1
-    if stamp == 0 {
-      boundaryStamp.update(repeating: 0)
-      visitStamp.update(repeating: 0)
+    if stamp >= 1 << 31 {
+      state.update(repeating: 0)
       stamp = 1
     }
-    let stamp = self.stamp
+    let onFrame = stamp << 1 | 1, reached = stamp << 1
     let w = width, h = height
     var queued = 0, visitedCount = 0
     // Straddling groups: every group with a pixel on the frame, run by run along each side.
     @inline(__always) func mark(_ g: Int32) {
       let g = Int(g)
-      guard g >= 0, boundaryStamp[g] != stamp else { return }
-      boundaryStamp[g] = stamp
-      let rx = Int(representativeX[g]), ry = Int(representativeY[g])
-      if rx >= x0 && rx <= x1 && ry >= y0 && ry <= y1 { total -= Double(magnitude[g]) }
+      guard g >= 0, state[g] != onFrame else { return }
+      state[g] = onFrame
+      let info = groupInfo[g]
+      let rx = Int(info.x), ry = Int(info.y)
+      if rx >= x0 && rx <= x1 && ry >= y0 && ry <= y1 { total -= Double(info.magnitude) }
       queue[queued] = Int32(g)
       queued += 1
     }
@@ -222,23 +230,27 @@ final class EdgeBoxScorer {
     while head < queued {
       let g = Int(queue[head])
       head += 1
-      let value = boundaryStamp[g] == stamp ? 1 : reach[g]
+      let value = state[g] == onFrame ? 1 : reach[g]
       let start = Int(neighbourStart[g]), end = Int(neighbourStart[g + 1])
       for k in start..<end {
-        let next = value * affinities[k]
+        let link = links[k]
+        let next = value * link.affinity
         if next < Self.minimumReach { break }
-        let j = Int(neighbours[k])
-        if boundaryStamp[j] == stamp { continue }
-        let rx = Int(representativeX[j]), ry = Int(representativeY[j])
+        let j = Int(link.group)
+        let mark = state[j]
+        if mark == onFrame { continue }
+        let info = groupInfo[j]
+        let rx = Int(info.x), ry = Int(info.y)
         guard rx > x0 && rx < x1 && ry > y0 && ry < y1 else { continue }
-        if visitStamp[j] != stamp {
-          visitStamp[j] = stamp
+        let magnitude = info.magnitude
+        if mark != reached {
+          state[j] = reached
           reach[j] = next
-          removed += Double(next * magnitude[j])
+          removed += Double(next * magnitude)
           visited[visitedCount] = Int32(j)
           visitedCount += 1
         } else if next > reach[j] {
-          removed += Double(next * magnitude[j]) - Double(reach[j] * magnitude[j])
+          removed += Double(next * magnitude) - Double(reach[j] * magnitude)
           reach[j] = next
         } else {
           continue
@@ -251,7 +263,7 @@ final class EdgeBoxScorer {
     }
     for i in 0..<visitedCount {
       let j = Int(visited[i])
-      total -= Double(reach[j] * magnitude[j])
+      total -= Double(reach[j] * groupInfo[j].magnitude)
     }
     return Float((total - inner) / norm)
   }
