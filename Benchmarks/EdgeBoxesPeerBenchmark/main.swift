@@ -1,7 +1,7 @@
 // Runs RegionKit's EdgeBoxes, sliding windows and segment boxes on a dataset, single thread,
 // and dumps the edge maps so Tools/peers/edge_boxes_peer.py can feed OpenCV the same input.
 //
-//   EdgeBoxesPeerBenchmark DATASET OUT [--limit N] [--top N]
+//   EdgeBoxesPeerBenchmark DATASET OUT [--limit N] [--top N] [--edge-boxes-only]
 //     OUT/maps/<index>.edges.f32, OUT/maps/<index>.orientation.f32: float32 little-endian,
 //       row-major height x width: the thinned Sobel magnitude and the gradient orientation
 //       modulo pi (OpenCV's computeOrientation convention), as EdgeBoxes() computes them.
@@ -13,6 +13,10 @@
 //     Prints one JSON line per file: {"file", "ar100", "ar300", "ar1000", "seconds", "curve"
 //     (AR at N = 10 ... 1000)} with
 //     RegionKit's ProposalEvaluation (AR over IoU 0.5:0.05:0.95) and the mean seconds per image.
+//   EdgeBoxesPeerBenchmark time MAPS [--limit N] [--top N]
+//     Runs only RegionKit's EdgeBoxes on the maps dumped in MAPS (maps/ of an earlier run) and
+//     prints the mean thread CPU seconds per image (for repeated, interleaved timing rounds
+//     against the peer, and for profiling).
 import Datasets
 import Edges
 import Evaluation
@@ -47,6 +51,8 @@ var arguments = Array(CommandLine.arguments.dropFirst())
   arguments.removeSubrange(index...(index + 1))
   return value
 }
+let edgeBoxesOnly = arguments.contains("--edge-boxes-only")
+arguments.removeAll { $0 == "--edge-boxes-only" }
 let limit = option("--limit")
 let top = option("--top") ?? 1000
 if arguments.first == "evaluate", arguments.count >= 3 {
@@ -64,6 +70,29 @@ if arguments.first == "evaluate", arguments.count >= 3 {
   }
   exit(0)
 }
+if arguments.first == "time", arguments.count == 2 {
+  let maps = URL(fileURLWithPath: arguments[1])
+  let rows = try String(contentsOf: maps.appendingPathComponent("manifest.tsv"), encoding: .utf8)
+    .split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
+  let edgeBoxes = EdgeBoxes(maxBoxes: top)
+  func floats(_ name: String) throws -> [Float] {
+    let data = try Data(contentsOf: maps.appendingPathComponent(name))
+    return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+  }
+  var total = 0.0, count = 0, boxes = 0
+  for row in rows.prefix(limit ?? rows.count) {
+    guard row.count == 4, let width = Int(row[2]), let height = Int(row[3]) else { continue }
+    let map = EdgeMap(
+      width: width, height: height, strength: try floats("\(row[0]).edges.f32"),
+      orientation: try floats("\(row[0]).orientation.f32"))
+    let (proposals, seconds) = try timed { try edgeBoxes.proposals(for: map) }
+    total += seconds
+    count += 1
+    boxes += proposals.count
+  }
+  print("{\"seconds\": \(total / Double(max(count, 1))), \"images\": \(count), \"boxes\": \(boxes)}")
+  exit(0)
+}
 guard arguments.count == 2 else {
   FileHandle.standardError.write(Data("usage: EdgeBoxesPeerBenchmark DATASET OUT [--limit N] [--top N]\n".utf8))
   exit(2)
@@ -74,7 +103,7 @@ let maps = out.appendingPathComponent("maps")
 try FileManager.default.createDirectory(at: maps, withIntermediateDirectories: true)
 
 let edgeBoxes = EdgeBoxes(maxBoxes: top)
-let generators: [(file: String, generator: any ProposalGenerator)] = [
+let generators: [(file: String, generator: any ProposalGenerator)] = edgeBoxesOnly ? [] : [
   ("sliding-window", SlidingWindow(maxProposals: top)),
   ("segments", SegmentBoxes(maxProposals: top)),
 ]

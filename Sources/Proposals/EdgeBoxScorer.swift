@@ -8,8 +8,9 @@ import Foundation
 /// `h_b^in = (Σ_s w_b(s) m_s − Σ_{p ∈ b^in} m_p) / (2(b_w + b_h))^κ`, where b^in is the centred
 /// box of half the width and height. Sums over a box use integral images: the mass of each group
 /// sits at its representative pixel, and edge magnitudes are summed for the inner box; the frame
-/// is walked with per-row and per-column skip lists, so a score costs O(edge pixels on the frame
-/// plus the groups reached from them).
+/// is walked with the paper's per-row and per-column lists of group runs, so a score costs
+/// O(group runs on the frame plus the groups reached from them), and scoring against a
+/// threshold stops as soon as the box cannot beat it.
 ///
 /// A scorer owns scratch buffers: make one per thread, never share it.
 final class EdgeBoxScorer {
@@ -23,21 +24,31 @@ final class EdgeBoxScorer {
   private let massIntegral: UnsafeMutableBufferPointer<Double>
   /// (width + 1) × (height + 1) integral of grouped edge magnitudes.
   private let edgeIntegral: UnsafeMutableBufferPointer<Double>
-  /// For pixel (x, y): the first x' ≥ x in row y on an edge group, or `width`.
-  private let nextInRow: UnsafeMutableBufferPointer<Int32>
-  /// For pixel (x, y): the first y' ≥ y in column x on an edge group, or `height`.
-  private let nextInColumn: UnsafeMutableBufferPointer<Int32>
+  /// The groups met along each row, one entry per run of equal ids (`-1` for gaps), rows
+  /// concatenated (the paper's per-row segment lists).
+  private let rowRuns: UnsafeMutableBufferPointer<Int32>
+  /// For pixel (x, y), row-major: the index in ``rowRuns`` of the run holding it.
+  private let rowRunIndex: UnsafeMutableBufferPointer<Int32>
+  /// The groups met down each column, runs as in ``rowRuns``, columns concatenated.
+  private let columnRuns: UnsafeMutableBufferPointer<Int32>
+  /// For pixel (x, y), column-major (`x · height + y`): the index in ``columnRuns`` of its run.
+  private let columnRunIndex: UnsafeMutableBufferPointer<Int32>
   /// `(2 · halfPerimeter)^κ` for half perimeters `0...width + height`.
   private let norms: [Float]
-  private let ids: UnsafeMutableBufferPointer<Int32>
-  private let magnitude: UnsafeMutableBufferPointer<Float>
-  private let representativeX: UnsafeMutableBufferPointer<Int32>
-  private let representativeY: UnsafeMutableBufferPointer<Int32>
+  /// What scoring reads of a group, in one place: representative pixel and magnitude.
+  struct Group {
+    var x: Int32, y: Int32, magnitude: Float
+  }
+  /// An entry of a group's affinity list.
+  struct Link {
+    var group: Int32, affinity: Float
+  }
+  private let groupInfo: UnsafeMutableBufferPointer<Group>
   private let neighbourStart: UnsafeMutableBufferPointer<Int32>
-  private let neighbours: UnsafeMutableBufferPointer<Int32>
-  private let affinities: UnsafeMutableBufferPointer<Float>
-  private let boundaryStamp: UnsafeMutableBufferPointer<UInt32>
-  private let visitStamp: UnsafeMutableBufferPointer<UInt32>
+  /// Each group's affine neighbours (CSR by ``neighbourStart``), by decreasing affinity.
+  private let links: UnsafeMutableBufferPointer<Link>
+  /// Per group: `2 · stamp + 1` when on the current box's frame, `2 · stamp` when reached.
+  private let state: UnsafeMutableBufferPointer<UInt32>
   private let reach: UnsafeMutableBufferPointer<Float>
   /// The FIFO of groups to expand; each group enters at most a few times.
   private var queue: UnsafeMutableBufferPointer<Int32>
@@ -80,34 +91,43 @@ final class EdgeBoxScorer {
     }
     massIntegral = Self.buffer(mass)
     edgeIntegral = Self.buffer(edge)
-    var nextRow = [Int32](repeating: Int32(w), count: w * h)
-    var nextColumn = [Int32](repeating: Int32(h), count: w * h)
+    var runs: [Int32] = [], runIndex = [Int32](repeating: 0, count: w * h)
     for y in 0..<h {
-      var next = Int32(w)
-      for x in stride(from: w - 1, through: 0, by: -1) {
-        if groups.ids[y * w + x] >= 0 { next = Int32(x) }
-        nextRow[y * w + x] = next
+      for x in 0..<w {
+        let g = groups.ids[y * w + x]
+        if x == 0 || g != runs[runs.count - 1] { runs.append(g) }
+        runIndex[y * w + x] = Int32(runs.count - 1)
       }
     }
+    rowRuns = Self.buffer(runs)
+    rowRunIndex = Self.buffer(runIndex)
+    runs.removeAll(keepingCapacity: true)
     for x in 0..<w {
-      var next = Int32(h)
-      for y in stride(from: h - 1, through: 0, by: -1) {
-        if groups.ids[y * w + x] >= 0 { next = Int32(y) }
-        nextColumn[y * w + x] = next
+      for y in 0..<h {
+        let g = groups.ids[y * w + x]
+        if y == 0 || g != runs[runs.count - 1] { runs.append(g) }
+        runIndex[x * h + y] = Int32(runs.count - 1)
       }
     }
-    nextInRow = Self.buffer(nextRow)
-    nextInColumn = Self.buffer(nextColumn)
+    columnRuns = Self.buffer(runs)
+    columnRunIndex = Self.buffer(runIndex)
     norms = (0...(w + h)).map { Float(pow(Double(2 * $0), Double(kappa))) }
-    ids = Self.buffer(groups.ids)
-    magnitude = Self.buffer(groups.magnitude)
-    representativeX = Self.buffer(groups.representative.map(\.x))
-    representativeY = Self.buffer(groups.representative.map(\.y))
+    groupInfo = Self.buffer(
+      zip(groups.representative, groups.magnitude).map {
+        Group(x: $0.0.x, y: $0.0.y, magnitude: $0.1)
+      })
     neighbourStart = Self.buffer(groups.neighbourStart)
-    neighbours = Self.buffer(groups.neighbours)
-    affinities = Self.buffer(groups.affinities)
-    boundaryStamp = Self.buffer(repeating: 0, count: groups.count)
-    visitStamp = Self.buffer(repeating: 0, count: groups.count)
+    // Each group's neighbours by decreasing affinity (then id): the propagation stops at the
+    // first whose product falls below `minimumReach`, as all later ones do too.
+    var sorted: [Link] = []
+    sorted.reserveCapacity(groups.neighbours.count)
+    for g in 0..<groups.count {
+      let range = Int(groups.neighbourStart[g])..<Int(groups.neighbourStart[g + 1])
+      sorted += range.map { Link(group: groups.neighbours[$0], affinity: groups.affinities[$0]) }
+        .sorted { $0.affinity != $1.affinity ? $0.affinity > $1.affinity : $0.group < $1.group }
+    }
+    links = Self.buffer(sorted)
+    state = Self.buffer(repeating: 0, count: groups.count)
     reach = Self.buffer(repeating: 0, count: groups.count)
     queue = Self.buffer(repeating: 0, count: 4 * groups.count + 16)
     visited = Self.buffer(repeating: 0, count: groups.count)
@@ -115,21 +135,28 @@ final class EdgeBoxScorer {
 
   deinit {
     for buffer in [massIntegral, edgeIntegral] { buffer.deallocate() }
-    for buffer in [nextInRow, nextInColumn, ids, representativeX, representativeY, neighbourStart, neighbours, queue, visited] {
+    for buffer in [
+      rowRuns, rowRunIndex, columnRuns, columnRunIndex, neighbourStart, queue, visited,
+    ] {
       buffer.deallocate()
     }
-    for buffer in [magnitude, affinities, reach] { buffer.deallocate() }
-    for buffer in [boundaryStamp, visitStamp] { buffer.deallocate() }
+    groupInfo.deallocate()
+    links.deallocate()
+    reach.deallocate()
+    state.deallocate()
   }
 
   /// `(2 · halfPerimeter)^κ`, from a table for perimeters up to the image's.
   @inline(__always)
   private func normalisation(_ halfPerimeter: Int) -> Float {
-    halfPerimeter < norms.count ? norms[halfPerimeter] : Float(pow(Double(2 * halfPerimeter), Double(kappa)))
+    halfPerimeter < norms.count
+      ? norms[halfPerimeter] : Float(pow(Double(2 * halfPerimeter), Double(kappa)))
   }
 
   @inline(__always)
-  private func sum(_ integral: UnsafeMutableBufferPointer<Double>, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int) -> Double {
+  private func sum(
+    _ integral: UnsafeMutableBufferPointer<Double>, _ x0: Int, _ y0: Int, _ x1: Int, _ y1: Int
+  ) -> Double {
     let stride = width + 1
     return integral[(y1 + 1) * stride + x1 + 1] - integral[y0 * stride + x1 + 1]
       - integral[(y1 + 1) * stride + x0] + integral[y0 * stride + x0]
@@ -137,78 +164,93 @@ final class EdgeBoxScorer {
 
   /// The score h_b^in of the box covering columns `x0...x1` and rows `y0...y1` (inclusive).
   ///
-  /// When `threshold` is given and the box cannot score above it (its upper bound, every
-  /// enclosed group at full weight, is at or below `threshold`), that bound is returned
-  /// without the boundary walk: the exact score would be no larger.
+  /// When `threshold` is given and the box cannot score above it, an upper bound at or below
+  /// `threshold` may be returned instead of the exact score: the mass removed so far only grows
+  /// as straddling groups are found and the affinity products propagate, so the walk stops as
+  /// soon as what is left cannot beat `threshold` (first with every enclosed group at full
+  /// weight, then after the frame walk, then after each expanded group). Scores above
+  /// `threshold` are always exact, and identical to the unthresholded score.
   func score(x0: Int, y0: Int, x1: Int, y1: Int, threshold: Float = -.infinity) -> Float {
-    precondition(x0 >= 0 && y0 >= 0 && x1 < width && y1 < height && x0 <= x1 && y0 <= y1, "EdgeBoxScorer: box outside the image")
+    precondition(
+      x0 >= 0 && y0 >= 0 && x1 < width && y1 < height && x0 <= x1 && y0 <= y1,
+      "EdgeBoxScorer: box outside the image")
     let boxWidth = x1 - x0 + 1, boxHeight = y1 - y0 + 1
     let innerX0 = x0 + boxWidth / 4, innerY0 = y0 + boxHeight / 4
     let innerX1 = innerX0 + boxWidth / 2 - 1, innerY1 = innerY0 + boxHeight / 2 - 1
-    let inner = innerX1 >= innerX0 && innerY1 >= innerY0 ? sum(edgeIntegral, innerX0, innerY0, innerX1, innerY1) : 0
+    let inner =
+      innerX1 >= innerX0 && innerY1 >= innerY0
+      ? sum(edgeIntegral, innerX0, innerY0, innerX1, innerY1) : 0
     let norm = Double(normalisation(boxWidth + boxHeight))
     var total = sum(massIntegral, x0, y0, x1, y1)
     let bound = Float((total - inner) / norm)
     if bound <= threshold { return bound }
+    // Early exit once `total - removed - inner <= stop`: a margin far above the rounding of
+    // the two summation orders keeps every exit a box whose exact score is <= threshold.
+    let stop =
+      threshold == -.infinity
+      ? -Double.infinity : (Double(threshold) - 1e-6 * abs(Double(threshold)) - 1e-12) * norm
     stamp &+= 1
-    if stamp == 0 {
-      boundaryStamp.update(repeating: 0)
-      visitStamp.update(repeating: 0)
+    if stamp >= 1 << 31 {
+      state.update(repeating: 0)
       stamp = 1
     }
-    let stamp = self.stamp
+    let onFrame = stamp << 1 | 1, reached = stamp << 1
     let w = width, h = height
     var queued = 0, visitedCount = 0
-    // Straddling groups: every group with a pixel on the frame.
-    @inline(__always) func mark(_ p: Int) {
-      let g = Int(ids[p])
-      guard boundaryStamp[g] != stamp else { return }
-      boundaryStamp[g] = stamp
-      let rx = Int(representativeX[g]), ry = Int(representativeY[g])
-      if rx >= x0 && rx <= x1 && ry >= y0 && ry <= y1 { total -= Double(magnitude[g]) }
+    // Straddling groups: every group with a pixel on the frame, run by run along each side.
+    @inline(__always) func mark(_ g: Int32) {
+      let g = Int(g)
+      guard g >= 0, state[g] != onFrame else { return }
+      state[g] = onFrame
+      let info = groupInfo[g]
+      let rx = Int(info.x), ry = Int(info.y)
+      if rx >= x0 && rx <= x1 && ry >= y0 && ry <= y1 { total -= Double(info.magnitude) }
       queue[queued] = Int32(g)
       queued += 1
     }
     @inline(__always) func walkRow(_ y: Int) {
-      var x = Int(nextInRow[y * w + x0])
-      while x <= x1 {
-        mark(y * w + x)
-        x = x + 1 < w ? Int(nextInRow[y * w + x + 1]) : w
-      }
+      for i in Int(rowRunIndex[y * w + x0])...Int(rowRunIndex[y * w + x1]) { mark(rowRuns[i]) }
     }
     @inline(__always) func walkColumn(_ x: Int) {
-      var y = Int(nextInColumn[y0 * w + x])
-      while y <= y1 {
-        mark(y * w + x)
-        y = y + 1 < h ? Int(nextInColumn[(y + 1) * w + x]) : h
+      for i in Int(columnRunIndex[x * h + y0])...Int(columnRunIndex[x * h + y1]) {
+        mark(columnRuns[i])
       }
     }
     walkRow(y0)
     walkRow(y1)
     walkColumn(x0)
     walkColumn(x1)
+    if total - inner <= stop { return Float((total - inner) / norm) }
     // Propagation of the affinity product into the box's inner groups: a FIFO relaxation
     // (a group is queued again only when its product grows), with chains below
     // `minimumReach` cut off, as their weight `1 - product` is then within 5% of 1.
+    // `removed` tracks Σ reach · m of the groups reached so far, for the early exit only.
+    var removed = 0.0
     var head = 0
     while head < queued {
       let g = Int(queue[head])
       head += 1
-      let value = boundaryStamp[g] == stamp ? 1 : reach[g]
+      let value = state[g] == onFrame ? 1 : reach[g]
       let start = Int(neighbourStart[g]), end = Int(neighbourStart[g + 1])
       for k in start..<end {
-        let j = Int(neighbours[k])
-        if boundaryStamp[j] == stamp { continue }
-        let next = value * affinities[k]
-        if next < Self.minimumReach { continue }
-        let rx = Int(representativeX[j]), ry = Int(representativeY[j])
+        let link = links[k]
+        let next = value * link.affinity
+        if next < Self.minimumReach { break }
+        let j = Int(link.group)
+        let mark = state[j]
+        if mark == onFrame { continue }
+        let info = groupInfo[j]
+        let rx = Int(info.x), ry = Int(info.y)
         guard rx > x0 && rx < x1 && ry > y0 && ry < y1 else { continue }
-        if visitStamp[j] != stamp {
-          visitStamp[j] = stamp
+        let magnitude = info.magnitude
+        if mark != reached {
+          state[j] = reached
           reach[j] = next
+          removed += Double(next * magnitude)
           visited[visitedCount] = Int32(j)
           visitedCount += 1
         } else if next > reach[j] {
+          removed += Double(next * magnitude) - Double(reach[j] * magnitude)
           reach[j] = next
         } else {
           continue
@@ -217,10 +259,11 @@ final class EdgeBoxScorer {
         queue[queued] = Int32(j)
         queued += 1
       }
+      if total - removed - inner <= stop { return Float((total - removed - inner) / norm) }
     }
     for i in 0..<visitedCount {
       let j = Int(visited[i])
-      total -= Double(reach[j] * magnitude[j])
+      total -= Double(reach[j] * groupInfo[j].magnitude)
     }
     return Float((total - inner) / norm)
   }

@@ -208,35 +208,36 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
     var stepY = Float(candidate.y1 - candidate.y0 + 1) * stepRatio
     var stepX = Float(candidate.x1 - candidate.x0 + 1) * stepRatio
     let w = scorer.width, h = scorer.height
-    func attempt(_ trial: Candidate, _ best: inout Candidate, _ scorer: EdgeBoxScorer) {
-      guard trial.x0 >= 0, trial.y0 >= 0, trial.x1 < w, trial.y1 < h, trial.x1 - trial.x0 >= 1,
-        trial.y1 - trial.y0 >= 1, trial != best
-      else { return }
-      var trial = trial
-      trial.score = scorer.score(x0: trial.x0, y0: trial.y0, x1: trial.x1, y1: trial.y1, threshold: best.score)
-      if trial.score > best.score { best = trial }
-    }
+    var best = candidate
     while true {
       stepY /= 2
       stepX /= 2
       if stepY <= 2 && stepX <= 2 { break }
       let dy = max(1, Int(stepY.rounded())), dx = max(1, Int(stepX.rounded()))
       for side in 0..<4 {
-        let base = candidate
-        for sign in [-1, 1] {
-          var trial = base
+        // The move by −step first; the opposite move only when that did not help.
+        for sign in stride(from: -1, through: 1, by: 2) {
+          var trial = best
           switch side {
           case 0: trial.y0 += sign * dy
           case 1: trial.y1 += sign * dy
           case 2: trial.x0 += sign * dx
           default: trial.x1 += sign * dx
           }
-          attempt(trial, &candidate, scorer)
-          // The opposite move is tried only when this one did not help.
-          if candidate != base { break }
+          guard trial.x0 >= 0, trial.y0 >= 0, trial.x1 < w, trial.y1 < h,
+            trial.x1 - trial.x0 >= 1, trial.y1 - trial.y0 >= 1
+          else { continue }
+          let score = scorer.score(
+            x0: trial.x0, y0: trial.y0, x1: trial.x1, y1: trial.y1, threshold: best.score)
+          if score > best.score {
+            trial.score = score
+            best = trial
+            break
+          }
         }
       }
     }
+    candidate = best
   }
 
   /// Sorts by score (stable on search order), then greedy NMS at `beta`, adapted by `eta`.

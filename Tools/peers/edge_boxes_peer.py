@@ -19,6 +19,7 @@
 
 Usage: Tools/peers/setup_opencv.sh && Tools/peers/.venv-opencv/bin/python \
          Tools/peers/edge_boxes_peer.py [--dataset DIR] [--limit N] [--top N] [--out DIR] [--markdown FILE]
+         [--reuse] [--rounds R]
 """
 import argparse
 import json
@@ -49,6 +50,9 @@ def main():
     parser.add_argument("--out", default=str(ROOT / ".build/edge-boxes-peer"))
     parser.add_argument("--markdown", default=None, help="also write the table to this file")
     parser.add_argument("--svg", default=None, help="also write AR-vs-N curves to this SVG file")
+    parser.add_argument("--rounds", type=int, default=0,
+                        help="then time RegionKit and OpenCV again on the dumped maps, alternating, "
+                             "this many rounds, and print each round's ratio and the median (default 0)")
     parser.add_argument("--reuse", action="store_true",
                         help="skip the runs and re-evaluate the proposal files already in --out")
     args = parser.parse_args()
@@ -64,15 +68,35 @@ def main():
         run(command)
         run_opencv(out, args.top)
     evaluate(bench, out, args)
+    if args.rounds:
+        timing_rounds(bench, out, args)
 
 
-def run_opencv(out, top):
+def timing_rounds(bench, out, args):
+    """Alternates RegionKit (`EdgeBoxesPeerBenchmark time`) and OpenCV on the same maps, so load
+    from other processes hits both alike; prints per-round seconds/image and the median ratio."""
+    import statistics
+    ratios = []
+    for r in range(args.rounds):
+        command = [bench, "time", out / "maps", "--top", str(args.top)]
+        if args.limit:
+            command += ["--limit", str(args.limit)]
+        ours = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)["seconds"]
+        theirs = run_opencv(out, args.top, limit=args.limit)
+        ratios.append(theirs / ours)
+        print(f"round {r + 1}: RegionKit {ours:.4f} s/image, OpenCV {theirs:.4f} s/image, ratio {ratios[-1]:.2f}x")
+    print(f"median ratio OpenCV / RegionKit over {args.rounds} rounds: {statistics.median(ratios):.2f}x")
+
+
+def run_opencv(out, top, limit=None):
+    """Runs OpenCV's EdgeBoxes on the dumped maps; returns the mean thread CPU s/image."""
     cv2.setNumThreads(1)
     generator = cv2.ximgproc.createEdgeBoxes(
         alpha=0.65, beta=0.75, eta=1, minScore=0.01, maxBoxes=top, edgeMinMag=0.1,
         edgeMergeThr=0.5, clusterMinMag=0.5, maxAspectRatio=3, minBoxArea=1000, gamma=2, kappa=1.5)
     lines = []
-    for row in (out / "maps/manifest.tsv").read_text().splitlines():
+    seconds_total = 0.0
+    for row in (out / "maps/manifest.tsv").read_text().splitlines()[:limit]:
         index, name, width, height = row.split("\t")
         width, height = int(width), int(height)
         edges = np.fromfile(out / f"maps/{index}.edges.f32", dtype="<f4").reshape(height, width)
@@ -80,6 +104,7 @@ def run_opencv(out, top):
         start = time.thread_time()
         result = generator.getBoundingBoxes(edges, orientation)
         seconds = time.thread_time() - start
+        seconds_total += seconds
         boxes, scores = (result if isinstance(result, tuple) else (result, None))
         boxes = np.asarray(boxes).reshape(-1, 4)
         scores = np.asarray(scores).reshape(-1) if scores is not None else np.zeros(len(boxes))
@@ -90,6 +115,7 @@ def run_opencv(out, top):
             "provenance": [{"method": "opencv-edge-boxes"}] * len(boxes),
         }))
     (out / "opencv-edge-boxes.jsonl").write_text("\n".join(lines) + "\n")
+    return seconds_total / max(len(lines), 1)
 
 
 def evaluate(bench, out, args):
