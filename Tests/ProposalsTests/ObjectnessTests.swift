@@ -112,14 +112,15 @@ import Testing
     object["weights"] = [1.0, 2.0]
     let short = try JSONSerialization.data(withJSONObject: object)
     #expect(throws: ObjectnessError.self) { try ObjectnessModel.decode(short, file: "m.json") }
-    do {
+    do throws(ObjectnessError) {
       _ = try ObjectnessModel.decode(short, file: "m.json")
     } catch {
       #expect(error.description.contains("m.json") && error.description.contains("weights"))
     }
     object.removeValue(forKey: "bias")
-    do {
-      _ = try ObjectnessModel.decode(try JSONSerialization.data(withJSONObject: object), file: "m.json")
+    let noBias = try JSONSerialization.data(withJSONObject: object)
+    do throws(ObjectnessError) {
+      _ = try ObjectnessModel.decode(noBias, file: "m.json")
       Issue.record("expected an error")
     } catch {
       #expect(error == .malformed(file: "m.json", field: "bias", reason: "missing key \"bias\""))
