@@ -68,8 +68,9 @@ public struct ObjectnessFeatures: Sendable {
       guard bx > ax && by > ay else { return 0 }
       let stride = x1 - x0 + 1
       let a = ax - x0, b = bx - x0, c = ay - y0, d = by - y0
-      return Int(integral[d * stride + b] - integral[c * stride + b] - integral[d * stride + a]
-        + integral[c * stride + a])
+      return Int(
+        integral[d * stride + b] - integral[c * stride + b] - integral[d * stride + a]
+          + integral[c * stride + a])
     }
   }
 
@@ -81,7 +82,9 @@ public struct ObjectnessFeatures: Sendable {
   ///   - ringFraction: Ring width as a fraction of the box side, `> 0`. Default: `0.25`.
   /// - Throws: ``ProposalsError/invalidParameter(generator:field:value:expected:)`` for a
   ///   non-RGB image or a bad `ringFraction`; edge and segmentation errors pass through.
-  public init(image: Image, superpixels slic: SLIC = SLIC(segments: 200), ringFraction: Float = 0.25)
+  public init(
+    image: Image, superpixels slic: SLIC = SLIC(segments: 200), ringFraction: Float = 0.25
+  )
     throws
   {
     guard image.channels == 3 else {
@@ -124,7 +127,8 @@ public struct ObjectnessFeatures: Sendable {
         ei[(y + 1) * stride + x + 1] = ei[y * stride + x + 1] + rowSum
         rowCounts[Int(bins[y * w + x])] += 1
         for b in 0..<Self.colorBins {
-          ci[b * plane + (y + 1) * stride + x + 1] = ci[b * plane + y * stride + x + 1] + rowCounts[b]
+          ci[b * plane + (y + 1) * stride + x + 1] =
+            ci[b * plane + y * stride + x + 1] + rowCounts[b]
         }
       }
     }

@@ -24,7 +24,9 @@ public struct ObjectnessReranker: ProposalGenerator {
   public var model: ObjectnessModel
   public var superpixels: SLIC
 
-  public init(base: any ProposalGenerator, model: ObjectnessModel, superpixels: SLIC = SLIC(segments: 200)) {
+  public init(
+    base: any ProposalGenerator, model: ObjectnessModel, superpixels: SLIC = SLIC(segments: 200)
+  ) {
     self.base = base
     self.model = model
     self.superpixels = superpixels

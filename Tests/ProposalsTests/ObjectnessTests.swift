@@ -1,9 +1,10 @@
 import Boxes
 import Foundation
 import Imaging
-@testable import Proposals
 import Segmentation
 import Testing
+
+@testable import Proposals
 
 @Suite struct ObjectnessTests {
   /// A 64x64 grey image with a bright red rectangle at [20, 16, 44, 48).
@@ -53,7 +54,11 @@ import Testing
     for y in g.y0..<g.y1 {
       for x in g.x0..<g.x1 {
         let e = Double(f.edgeStrength[y * w + x]), bin = Int(f.colorBin[y * w + x])
-        if inBox(x, y) { inner += e; nIn += 1; hIn[bin] += 1 } else { outer += e; nOut += 1; hOut[bin] += 1 }
+        if inBox(x, y) {
+          inner += e; nIn += 1; hIn[bin] += 1
+        } else {
+          outer += e; nOut += 1; hOut[bin] += 1
+        }
       }
     }
     var chi = 0.0
@@ -134,7 +139,8 @@ import Testing
       Box(x1: 19, y1: 15, x2: 45, y2: 49),
     ]
     let base = FixedGenerator(name: "fixed", boxes: boxes)
-    let reranker = ObjectnessReranker(base: base, model: try smallModel(), superpixels: SLIC(segments: 16))
+    let reranker = ObjectnessReranker(
+      base: base, model: try smallModel(), superpixels: SLIC(segments: 16))
     let image = Self.rectangleImage()
     let first = try reranker.proposals(for: image)
     #expect(try reranker.proposals(for: image) == first)
