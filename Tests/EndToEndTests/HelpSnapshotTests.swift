@@ -6,7 +6,7 @@ import Testing
   @Test(
     arguments: [
       [], ["info"], ["draw"], ["segment"], ["edges"], ["propose"], ["merge"], ["evaluate"], ["synth"],
-      ["train"], ["detect"],
+      ["train"], ["train-objectness"], ["detect"],
     ])
   func helpMatchesSnapshot(command: [String]) throws {
     let result = try runRegionKit(command + ["--help"])

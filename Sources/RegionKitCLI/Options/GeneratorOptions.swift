@@ -48,6 +48,9 @@ struct GeneratorOptions: ParsableArguments {
   @Option(help: "Combined: the methods to combine, comma-separated (any of selective-search, edge-boxes, segments, sliding-window).")
   var combine = "selective-search,edge-boxes"
 
+  @Option(help: "Re-rank every method's proposals with this learned objectness model (.json from `regionkit train-objectness`). Default: none, the method's own ranking.")
+  var objectness: String?
+
   @Option(help: "Combined: proposals overlapping a better one by more than this IoU are dropped.")
   var combineIou: Float = 0.8
 
@@ -83,10 +86,27 @@ struct GeneratorOptions: ParsableArguments {
     guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
+    if let objectness {
+      do {
+        _ = try ObjectnessModel.load(from: URL(fileURLWithPath: objectness))
+      } catch {
+        throw ValidationError("--objectness: \(error)")
+      }
+    }
   }
 
-  /// The generator for `method` with these options.
+  /// The generator for `method`, re-ranked by the `--objectness` model when one is given
+  /// (`validate()` has checked that it loads).
   func generator(_ method: ProposalMethod) -> any ProposalGenerator {
+    let base = baseGenerator(method)
+    guard let objectness,
+      let model = try? ObjectnessModel.load(from: URL(fileURLWithPath: objectness))
+    else { return base }
+    return ObjectnessReranker(base: base, model: model)
+  }
+
+  /// The generator for `method` with these options, without re-ranking.
+  func baseGenerator(_ method: ProposalMethod) -> any ProposalGenerator {
     switch method {
     case .slidingWindow: SlidingWindow(maxProposals: top, seed: seed)
     case .selectiveSearch:
@@ -99,7 +119,7 @@ struct GeneratorOptions: ParsableArguments {
     case .segments: SegmentBoxes(includePairs: segmentPairs, maxProposals: top, seed: seed)
     case .combined:
       CombinedGenerator(
-        ((try? combinedMethods) ?? []).map { generator($0) }, iouThreshold: combineIou, maxProposals: top)
+        ((try? combinedMethods) ?? []).map { baseGenerator($0) }, iouThreshold: combineIou, maxProposals: top)
     }
   }
 
