@@ -49,9 +49,10 @@ public struct ProposalEvaluation: Sendable {
 
     /// The thresholds 0.5:0.05:0.95, written as exact decimals.
     public static let defaultIoUThresholds: [Double] = (0..<10).map { Double(50 + 5 * $0) / 100 }
-    /// The counts 1, 2, 5, …, 10000.
+    /// The counts 1, 2, 5, 10, 20, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000 (300 gives
+    /// AR@300, a common operating point).
     public static let defaultProposalCounts = [
-      1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000,
+      1, 2, 5, 10, 20, 50, 100, 200, 300, 500, 1000, 2000, 5000, 10000,
     ]
 
     /// Creates a configuration.
