@@ -118,17 +118,10 @@ extension ModelFolder {
     _ checkpoint: URL, configuration: FastRCNNConfiguration
   ) throws -> (model: FasterRCNN, optimizer: CheckpointedAdam, state: FastRCNNTrainerState) {
     let model = try loadFasterRCNN(from: checkpoint, configuration: configuration)
-    let stateURL = checkpoint.appendingPathComponent(stateFile)
-    let state: FastRCNNTrainerState
-    do {
-      state = try JSONDecoder().decode(FastRCNNTrainerState.self, from: Data(contentsOf: stateURL))
-    } catch {
-      throw DetectorsError.malformedCheckpoint(file: stateURL.path, reason: "\(error)")
-    }
-    let momentsURL = checkpoint.appendingPathComponent(optimizerFile)
-    let optimizer = try CheckpointedAdam(
-      learningRate: state.options.learningRate, weightDecay: state.options.weightDecay,
-      restoring: SafeTensors.load(contentsOf: momentsURL), source: momentsURL.path)
+    let state = try checkpointState(FastRCNNTrainerState.self, in: checkpoint)
+    let optimizer = try checkpointOptimizer(
+      in: checkpoint, learningRate: state.options.learningRate,
+      weightDecay: state.options.weightDecay)
     return (model, optimizer, state)
   }
 }

@@ -118,18 +118,35 @@ public enum ModelFolder {
     _ checkpoint: URL, configuration: ClassifyAndLocalizeConfiguration
   ) throws -> (model: ClassifyAndLocalize, optimizer: CheckpointedAdam, state: TrainerState) {
     let model = try loadClassifyAndLocalize(from: checkpoint, configuration: configuration)
-    let stateURL = checkpoint.appendingPathComponent(stateFile)
-    let state: TrainerState
-    do {
-      state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: stateURL))
-    } catch {
-      throw DetectorsError.malformedCheckpoint(file: stateURL.path, reason: "\(error)")
-    }
-    let momentsURL = checkpoint.appendingPathComponent(optimizerFile)
-    let optimizer = try CheckpointedAdam(
-      learningRate: state.options.learningRate, weightDecay: state.options.weightDecay,
-      restoring: SafeTensors.load(contentsOf: momentsURL), source: momentsURL.path)
+    let state = try checkpointState(TrainerState.self, in: checkpoint)
+    let optimizer = try checkpointOptimizer(
+      in: checkpoint, learningRate: state.options.learningRate,
+      weightDecay: state.options.weightDecay)
     return (model, optimizer, state)
+  }
+
+  /// The trainer state (`trainer_state.json`) of a `checkpoint-N/` folder.
+  ///
+  /// - Throws: ``DetectorsError/malformedCheckpoint(file:reason:)`` naming the file.
+  static func checkpointState<State: Decodable>(_ type: State.Type, in checkpoint: URL) throws
+    -> State
+  {
+    let url = checkpoint.appendingPathComponent(stateFile)
+    do {
+      return try JSONDecoder().decode(State.self, from: Data(contentsOf: url))
+    } catch {
+      throw DetectorsError.malformedCheckpoint(file: url.path, reason: "\(error)")
+    }
+  }
+
+  /// The Adam optimizer with the moments saved in a `checkpoint-N/` folder.
+  static func checkpointOptimizer(
+    in checkpoint: URL, learningRate: Float, weightDecay: Float
+  ) throws -> CheckpointedAdam {
+    let url = checkpoint.appendingPathComponent(optimizerFile)
+    return try CheckpointedAdam(
+      learningRate: learningRate, weightDecay: weightDecay,
+      restoring: SafeTensors.load(contentsOf: url), source: url.path)
   }
 
   static func createDirectory(_ url: URL) throws {

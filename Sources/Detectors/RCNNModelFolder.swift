@@ -170,20 +170,12 @@ public enum RCNNModelFolder {
     throws -> (model: CNNRegionClassifier, optimizer: CheckpointedAdam, state: CheckpointState)?
   {
     guard let latest = ModelFolder.latestCheckpoint(in: folder) else { return nil }
-    let stateURL = latest.url.appendingPathComponent(ModelFolder.stateFile)
-    let state: CheckpointState
-    do {
-      state = try JSONDecoder().decode(CheckpointState.self, from: Data(contentsOf: stateURL))
-    } catch {
-      throw DetectorsError.malformedCheckpoint(file: stateURL.path, reason: "\(error)")
-    }
+    let state = try ModelFolder.checkpointState(CheckpointState.self, in: latest.url)
     let weights = latest.url.appendingPathComponent(ModelFolder.weightsFile)
     let model = try loadCNN(
       SafeTensors.load(contentsOf: weights), configuration: configuration, source: weights.path)
-    let momentsURL = latest.url.appendingPathComponent(ModelFolder.optimizerFile)
-    let optimizer = try CheckpointedAdam(
-      learningRate: state.learningRate, weightDecay: state.weightDecay,
-      restoring: SafeTensors.load(contentsOf: momentsURL), source: momentsURL.path)
+    let optimizer = try ModelFolder.checkpointOptimizer(
+      in: latest.url, learningRate: state.learningRate, weightDecay: state.weightDecay)
     return (model, optimizer, state)
   }
 }

@@ -128,7 +128,6 @@ extension Detect {
         DetectionTiming(
           image: item.name, proposalSeconds: proposalSeconds,
           networkSeconds: total - proposalSeconds, proposals: proposals.count))
-      var picture = image
       for object in objects where object.score >= minScore && object.label - 1 < categories.count {
         let box = Box(
           x1: object.box.x1 * toDataset, y1: object.box.y1 * toDataset,
@@ -137,18 +136,11 @@ extension Detect {
           Detection(
             imageID: item.id, box: box, categoryID: categories[object.label - 1],
             score: object.score))
-        if draw != nil, object.score >= 0.5 {
-          try picture.drawBox(
-            object.box, color: .category(object.label - 1),
-            label: "\(configuration.classes[object.label - 1]) "
-              + String(format: "%.2f", object.score))
-        }
       }
       if let draw {
-        let stem = (item.name as NSString).deletingPathExtension.replacingOccurrences(
-          of: "/", with: "_")
-        try writePicture(
-          picture, to: URL(fileURLWithPath: draw).appendingPathComponent("\(stem).png").path)
+        try writeDetectionPicture(
+          image, objects: objects, classes: configuration.classes, minScore: max(minScore, 0.5),
+          name: item.name, folder: draw)
       }
       bar.advance()
     }

@@ -25,25 +25,17 @@ extension Detect {
     bar.finish()
     var detections: [Detection] = []
     for (item, result) in zip(items, results) {
-      var picture = result.image
       for object in result.objects where object.score >= minScore {
         detections.append(
           Detection(
             imageID: item.id, box: object.box,
             categoryID: configuration.categoryIDs[object.label - 1],
             score: object.score))
-        if draw != nil && object.score >= max(minScore, 0.5) {
-          try picture.drawBox(
-            object.box, color: .category(object.label - 1),
-            label: "\(configuration.classes[object.label - 1]) "
-              + String(format: "%.2f", object.score))
-        }
       }
       if let draw {
-        let stem = (item.name as NSString).deletingPathExtension.replacingOccurrences(
-          of: "/", with: "_")
-        try writePicture(
-          picture, to: URL(fileURLWithPath: draw).appendingPathComponent("\(stem).png").path)
+        try writeDetectionPicture(
+          result.image, objects: result.objects, classes: configuration.classes,
+          minScore: max(minScore, 0.5), name: item.name, folder: draw)
       }
     }
     try COCOResults.write(detections, to: URL(fileURLWithPath: output))

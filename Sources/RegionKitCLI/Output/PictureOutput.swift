@@ -1,4 +1,5 @@
 import ArgumentParser
+import Detectors
 import Foundation
 import Imaging
 
@@ -31,10 +32,28 @@ extension Image {
       for y in 0..<part.height {
         let source = y * part.width * 3
         let target = (y * canvas.width + left) * 3
-        canvas.pixels.replaceSubrange(target..<(target + part.width * 3), with: part.pixels[source..<(source + part.width * 3)])
+        canvas.pixels.replaceSubrange(
+          target..<(target + part.width * 3), with: part.pixels[source..<(source + part.width * 3)])
       }
       left += part.width + gap
     }
     self = canvas
   }
+}
+
+/// Draws the detections scored at least `minScore` (label "class score", colour by class) on
+/// `image` and writes it as `folder/<name without extension, / as _>.png`.
+func writeDetectionPicture(
+  _ image: Image, objects: [DetectedObject], classes: [String], minScore: Float, name: String,
+  folder: String
+) throws {
+  var picture = image
+  for object in objects where object.score >= minScore && object.label - 1 < classes.count {
+    try picture.drawBox(
+      object.box, color: .category(object.label - 1),
+      label: "\(classes[object.label - 1]) " + String(format: "%.2f", object.score))
+  }
+  let stem = (name as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "_")
+  try writePicture(
+    picture, to: URL(fileURLWithPath: folder).appendingPathComponent("\(stem).png").path)
 }
