@@ -21,22 +21,12 @@ extension ModelFolder {
 
   /// Writes `config.json` and `model.safetensors` of a Fast or Faster R-CNN model.
   public static func save(_ model: inout FasterRCNN, to folder: URL) throws {
-    try createDirectory(folder)
-    try writeJSON(model.configuration, to: folder.appendingPathComponent(configurationFile))
-    let url = folder.appendingPathComponent(weightsFile)
-    do {
-      try SafeTensors.save(weights(&model), to: url, metadata: ["format": "pt"])
-    } catch {
-      throw DetectorsError.unwritableFile(file: url.path, reason: "\(error)")
-    }
+    try save(configuration: model.configuration, tensors: weights(&model), to: folder)
   }
 
   /// The architecture named in a folder's `config.json`.
   public static func architecture(in folder: URL) throws -> DetectorArchitecture {
-    let url = folder.appendingPathComponent(configurationFile)
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw DetectorsError.missingModelFile(folder: folder.path, file: configurationFile)
-    }
+    let (url, data) = try configurationData(in: folder)
     struct Header: Decodable { var architecture: String }
     guard let header = try? JSONDecoder().decode(Header.self, from: data) else {
       throw DetectorsError.malformedConfiguration(file: url.path, reason: "no architecture")
@@ -49,15 +39,7 @@ extension ModelFolder {
 
   /// The ``FastRCNNConfiguration`` of a folder.
   public static func fastRCNNConfiguration(in folder: URL) throws -> FastRCNNConfiguration {
-    let url = folder.appendingPathComponent(configurationFile)
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw DetectorsError.missingModelFile(folder: folder.path, file: configurationFile)
-    }
-    do {
-      return try JSONDecoder().decode(FastRCNNConfiguration.self, from: data)
-    } catch {
-      throw DetectorsError.malformedConfiguration(file: url.path, reason: "\(error)")
-    }
+    try readConfiguration(FastRCNNConfiguration.self, in: folder)
   }
 
   /// Loads a Fast or Faster R-CNN model (a Fast R-CNN model has an untrained, unused RPN).

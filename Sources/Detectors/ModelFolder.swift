@@ -24,13 +24,55 @@ public enum ModelFolder {
   ///
   /// - Throws: ``DetectorsError/unwritableFile(file:reason:)``.
   public static func save(_ model: inout ClassifyAndLocalize, to folder: URL) throws {
+    try save(configuration: model.configuration, tensors: model.stateDict(), to: folder)
+  }
+
+  /// Writes `config.json` (`configuration`) and `model.safetensors` (`tensors`, PyTorch-style
+  /// names) into `folder` (created when missing): the one writer of every architecture.
+  ///
+  /// - Throws: ``DetectorsError/unwritableFile(file:reason:)``.
+  static func save<Configuration: Encodable>(
+    configuration: Configuration, tensors: [String: Tensor], to folder: URL
+  ) throws {
     try createDirectory(folder)
-    try writeJSON(model.configuration, to: folder.appendingPathComponent(configurationFile))
+    try writeJSON(configuration, to: folder.appendingPathComponent(configurationFile))
     let url = folder.appendingPathComponent(weightsFile)
     do {
-      try SafeTensors.save(model.stateDict(), to: url, metadata: ["format": "pt"])
+      try SafeTensors.save(tensors, to: url, metadata: ["format": "pt"])
     } catch {
       throw DetectorsError.unwritableFile(file: url.path, reason: "\(error)")
+    }
+  }
+
+  /// The URL and bytes of `folder/config.json`.
+  ///
+  /// - Throws: ``DetectorsError/missingModelFile(folder:file:)``.
+  static func configurationData(in folder: URL) throws -> (url: URL, data: Data) {
+    let url = folder.appendingPathComponent(configurationFile)
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw DetectorsError.missingModelFile(folder: folder.path, file: configurationFile)
+    }
+    return (url, data)
+  }
+
+  /// Decodes `config.json` of `folder` as `type`.
+  ///
+  /// - Throws: ``DetectorsError/missingModelFile(folder:file:)`` or
+  ///   ``DetectorsError/malformedConfiguration(file:reason:)``.
+  static func readConfiguration<Configuration: Decodable>(
+    _ type: Configuration.Type, in folder: URL
+  ) throws -> Configuration {
+    let (url, data) = try configurationData(in: folder)
+    return try decodeConfiguration(type, from: data, url: url)
+  }
+
+  private static func decodeConfiguration<Configuration: Decodable>(
+    _ type: Configuration.Type, from data: Data, url: URL
+  ) throws -> Configuration {
+    do {
+      return try JSONDecoder().decode(type, from: data)
+    } catch {
+      throw DetectorsError.malformedConfiguration(file: url.path, reason: "\(error)")
     }
   }
 
@@ -40,21 +82,14 @@ public enum ModelFolder {
   ///   ``DetectorsError/malformedConfiguration(file:reason:)`` or
   ///   ``DetectorsError/unsupportedArchitecture(file:value:)``.
   public static func configuration(in folder: URL) throws -> ClassifyAndLocalizeConfiguration {
-    let url = folder.appendingPathComponent(configurationFile)
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw DetectorsError.missingModelFile(folder: folder.path, file: configurationFile)
-    }
+    let (url, data) = try configurationData(in: folder)
     struct Header: Decodable { var architecture: String }
     if let header = try? JSONDecoder().decode(Header.self, from: data),
       DetectorArchitecture(rawValue: header.architecture) != .classifyLocalize
     {
       throw DetectorsError.unsupportedArchitecture(file: url.path, value: header.architecture)
     }
-    do {
-      return try JSONDecoder().decode(ClassifyAndLocalizeConfiguration.self, from: data)
-    } catch {
-      throw DetectorsError.malformedConfiguration(file: url.path, reason: "\(error)")
-    }
+    return try decodeConfiguration(ClassifyAndLocalizeConfiguration.self, from: data, url: url)
   }
 
   /// Loads a ``ClassifyAndLocalize`` model (configuration and weights) from `folder`, or from

@@ -9,31 +9,14 @@ import NeuralNet
 public enum RCNNModelFolder {
   /// The configuration in `folder`.
   public static func configuration(in folder: URL) throws -> RCNNConfiguration {
-    let url = folder.appendingPathComponent(ModelFolder.configurationFile)
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw DetectorsError.missingModelFile(
-        folder: folder.path, file: ModelFolder.configurationFile)
-    }
-    do {
-      return try JSONDecoder().decode(RCNNConfiguration.self, from: data)
-    } catch {
-      throw DetectorsError.malformedConfiguration(file: url.path, reason: "\(error)")
-    }
+    try ModelFolder.readConfiguration(RCNNConfiguration.self, in: folder)
   }
 
   /// Writes a configuration and tensors.
   public static func save(
     configuration: RCNNConfiguration, tensors: [String: Tensor], to folder: URL
   ) throws {
-    try ModelFolder.createDirectory(folder)
-    try ModelFolder.writeJSON(
-      configuration, to: folder.appendingPathComponent(ModelFolder.configurationFile))
-    let url = folder.appendingPathComponent(ModelFolder.weightsFile)
-    do {
-      try SafeTensors.save(tensors, to: url, metadata: ["format": "pt"])
-    } catch {
-      throw DetectorsError.unwritableFile(file: url.path, reason: "\(error)")
-    }
+    try ModelFolder.save(configuration: configuration, tensors: tensors, to: folder)
   }
 
   /// The tensors of a HOG + SVM classifier.

@@ -84,16 +84,18 @@ extension Train {
       var record = try trainer.trainEpoch(
         epoch, model: &model, optimizer: &optimizer, on: train
       ) { done, losses, lr in
-        bar.status = String(
-          format: "cls %.3f box %.3f obj %.3f rpn-box %.3f lr %.2e", losses.classification,
-          losses.box, losses.objectness, losses.rpnBox, lr)
-        bar.advance(by: done)
+        bar.advance(
+          by: done,
+          status: String(
+            format: "cls %.3f box %.3f obj %.3f rpn-box %.3f lr %.2e", losses.classification,
+            losses.box, losses.objectness, losses.rpnBox, lr))
       }
       if !validation.isEmpty {
         let metrics = try trainer.evaluate(model: model, samples: validation, dataset: data)
         record.validationAP50 = metrics.ap50
         record.validationAP = metrics.ap
-        bar.status = String(format: "epoch %d validation AP50 %.3f", epoch, metrics.ap50)
+        bar.advance(
+          by: 0, status: String(format: "epoch %d validation AP50 %.3f", epoch, metrics.ap50))
       }
       history.append(record)
       let state = FastRCNNTrainerState(

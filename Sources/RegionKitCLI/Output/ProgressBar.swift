@@ -18,12 +18,8 @@ final class ProgressBar: @unchecked Sendable {
   private let start = Date()
   private let lock = NSLock()
   private var done = 0
-  private var statusText = ""
-  /// Extra text after the ETA (e.g. the current loss terms); shown at the next redraw.
-  var status: String {
-    get { lock.withLock { statusText } }
-    set { lock.withLock { statusText = newValue } }
-  }
+  /// Extra text after the ETA (e.g. the current loss terms), set by ``advance(by:status:)``.
+  private var status = ""
   private var lastDraw = Date.distantPast
   private var lastDecile = -1
   private var lastPrinted = -1
@@ -46,7 +42,7 @@ final class ProgressBar: @unchecked Sendable {
   func advance(by count: Int = 1, status: String? = nil) {
     lock.withLock {
       done += count
-      if let status { statusText = status }
+      if let status { self.status = status }
       draw(force: false)
     }
   }
@@ -86,7 +82,7 @@ final class ProgressBar: @unchecked Sendable {
     return "\(label) [\(bar)] \(done)/\(total) \(unit) \(String(format: "%3.0f%%", fraction * 100))"
       + String(format: " %.2f %@/s", rate, unit)
       + " elapsed \(Self.clock(elapsed)) ETA \(done == total ? "0:00" : Self.clock(remaining))"
-      + (statusText.isEmpty ? "" : " " + statusText)
+      + (status.isEmpty ? "" : " " + status)
   }
 
   /// `m:ss` or `h:mm:ss`; `--:--` when unknown.
@@ -95,6 +91,7 @@ final class ProgressBar: @unchecked Sendable {
     let whole = Int(seconds.rounded())
     let (hours, minutes, secs) = (whole / 3600, whole / 60 % 60, whole % 60)
     return hours > 0
-      ? String(format: "%d:%02d:%02d", hours, minutes, secs) : String(format: "%d:%02d", minutes, secs)
+      ? String(format: "%d:%02d:%02d", hours, minutes, secs)
+      : String(format: "%d:%02d", minutes, secs)
   }
 }
