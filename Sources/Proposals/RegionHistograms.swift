@@ -18,9 +18,11 @@ struct PixelBins: Sendable {
   let height: Int
   /// Channels of the colour space (3 or 1).
   let channels: Int
-  /// `pixels * channels` colour bins, each in `0..<colourBins`.
+  /// `pixels * channels` positions in a colour histogram row: channel `k`'s bin `b` is
+  /// `k * colourBins + b`.
   let colour: [UInt8]
-  /// `pixels * channels * orientations` texture bins, each in `0..<textureBins`.
+  /// `pixels * channels * orientations` positions in a texture histogram row: bin `b` of
+  /// channel `k`, orientation `d` is `(k * orientations + d) * textureBins + b` (at most 239).
   let texture: [UInt8]
 
   /// Computes the bins of an RGB image (3 channels, values in `[0, 1]`) in `space`.
@@ -37,10 +39,14 @@ struct PixelBins: Sendable {
     let scales = ranges.map { bins / ($0.upperBound - $0.lowerBound) }
     colour = [UInt8](unsafeUninitializedCapacity: count * c) { out, initialized in
       converted.pixels.withUnsafeBufferPointer { source in
-        for i in 0..<(count * c) {
-          let channel = i % c
-          let value = ((source[i] - lows[channel]) * scales[channel]).rounded(.down)
-          out[i] = UInt8(min(max(value, 0), bins - 1))
+        for channel in 0..<c {
+          let low = lows[channel], scale = scales[channel]
+          let first = channel * Self.colourBins
+          for i in stride(from: channel, to: count * c, by: c) {
+            // Clamped to [0, bins - 1] first, so truncation is the floor.
+            let value = min(max((source[i] - low) * scale, 0), bins - 1)
+            out[i] = UInt8(truncatingIfNeeded: first + Int(value))
+          }
         }
       }
       initialized = count * c
@@ -55,43 +61,42 @@ struct PixelBins: Sendable {
     let (dx, dy) = image.gaussianBlurred(sigma: 1, border: .reflect).derivatives(
       operator: .sobel, border: .reflect)
     let diagonal = Float(0.5).squareRoot()
-    // Largest response per channel and orientation: |dx|, |dy|, |dx + dy|/√2, |dx − dy|/√2
-    // bound both signs of each axis.
-    var maxima = [Float](repeating: 0, count: c * 4)
-    dx.pixels.withUnsafeBufferPointer { gx in
-      dy.pixels.withUnsafeBufferPointer { gy in
-        for i in 0..<(count * c) {
-          let channel = i % c
-          let x = gx[i], y = gy[i]
-          maxima[channel * 4] = max(maxima[channel * 4], abs(x))
-          maxima[channel * 4 + 1] = max(maxima[channel * 4 + 1], abs((x + y) * diagonal))
-          maxima[channel * 4 + 2] = max(maxima[channel * 4 + 2], abs(y))
-          maxima[channel * 4 + 3] = max(maxima[channel * 4 + 3], abs((y - x) * diagonal))
-        }
-      }
-    }
     let bins = Float(textureBins)
-    let scales = maxima.map { $0 > 0 ? bins / $0 : 0 }
     let o = orientations
     return [UInt8](unsafeUninitializedCapacity: count * c * o) { out, initialized in
       dx.pixels.withUnsafeBufferPointer { gx in
         dy.pixels.withUnsafeBufferPointer { gy in
-          for i in 0..<(count * c) {
-            let channel = i % c
-            let x = gx[i], y = gy[i]
-            let responses = (x, (x + y) * diagonal, y, (y - x) * diagonal)
-            let base = i * o
-            @inline(__always) func put(_ direction: Int, _ response: Float) {
-              let scale = scales[channel * 4 + direction]
-              let positive = min((max(response, 0) * scale).rounded(.down), bins - 1)
-              let negative = min((max(-response, 0) * scale).rounded(.down), bins - 1)
-              out[base + direction] = UInt8(positive)
-              out[base + 4 + direction] = UInt8(negative)
+          // One channel at a time: its largest response per orientation (|dx|, |dx + dy|/√2,
+          // |dy|, |dx − dy|/√2 bound both signs of each axis), then its bins.
+          for channel in 0..<c {
+            var m0: Float = 0, m1: Float = 0, m2: Float = 0, m3: Float = 0
+            for i in stride(from: channel, to: count * c, by: c) {
+              let x = gx[i], y = gy[i]
+              m0 = max(m0, abs(x))
+              m1 = max(m1, abs((x + y) * diagonal))
+              m2 = max(m2, abs(y))
+              m3 = max(m3, abs((y - x) * diagonal))
             }
-            put(0, responses.0)
-            put(1, responses.1)
-            put(2, responses.2)
-            put(3, responses.3)
+            let s0 = m0 > 0 ? bins / m0 : 0, s1 = m1 > 0 ? bins / m1 : 0
+            let s2 = m2 > 0 ? bins / m2 : 0, s3 = m3 > 0 ? bins / m3 : 0
+            let top = bins - 1
+            let first = channel * o * textureBins
+            for i in stride(from: channel, to: count * c, by: c) {
+              let x = gx[i], y = gy[i]
+              let base = i * o
+              @inline(__always) func put(_ direction: Int, _ response: Float, _ scale: Float) {
+                // Non-negative, so truncation is the floor (no libm call).
+                let positive = Int(min(max(response, 0) * scale, top))
+                let negative = Int(min(max(-response, 0) * scale, top))
+                out[base + direction] = UInt8(truncatingIfNeeded: first + direction * textureBins + positive)
+                out[base + 4 + direction] = UInt8(
+                  truncatingIfNeeded: first + (4 + direction) * textureBins + negative)
+              }
+              put(0, x, s0)
+              put(1, (x + y) * diagonal, s1)
+              put(2, y, s2)
+              put(3, (y - x) * diagonal, s3)
+            }
           }
         }
       }
@@ -140,32 +145,22 @@ struct RegionHistograms: Sendable {
     let colourRow = colourLength
     let textureRow = textureLength
     labels.withUnsafeBufferPointer { labels in
-      if useColour {
-        colour.withUnsafeMutableBufferPointer { histogram in
-          bins.colour.withUnsafeBufferPointer { colourBins in
+      /// Adds one count per entry of each pixel's `perPixel` histogram positions.
+      func accumulate(_ rows: inout [Float], rowLength: Int, positions: [UInt8], perPixel: Int) {
+        rows.withUnsafeMutableBufferPointer { rows in
+          positions.withUnsafeBufferPointer { positions in
+            guard let histogram = rows.baseAddress, var next = positions.baseAddress else { return }
             for p in 0..<labels.count {
-              let row = Int(labels[p]) * colourRow
-              for channel in 0..<c {
-                histogram[row + channel * PixelBins.colourBins + Int(colourBins[p * c + channel])] += 1
-              }
+              let row = histogram + Int(labels[p]) * rowLength
+              for j in 0..<perPixel { row[Int(next[j])] += 1 }
+              next += perPixel
             }
           }
         }
       }
+      if useColour { accumulate(&colour, rowLength: colourRow, positions: bins.colour, perPixel: c) }
       if useTexture {
-        let o = PixelBins.orientations
-        let b = PixelBins.textureBins
-        texture.withUnsafeMutableBufferPointer { histogram in
-          bins.texture.withUnsafeBufferPointer { textureBins in
-            for p in 0..<labels.count {
-              let row = Int(labels[p]) * textureRow
-              let source = p * c * o
-              for j in 0..<(c * o) {
-                histogram[row + j * b + Int(textureBins[source + j])] += 1
-              }
-            }
-          }
-        }
+        accumulate(&texture, rowLength: textureRow, positions: bins.texture, perPixel: c * PixelBins.orientations)
       }
     }
     // Every pixel adds `channels` counts (colour) or `channels * 8` counts (texture).

@@ -118,50 +118,59 @@ public struct SelectiveSearch: ProposalGenerator {
   }
 
   /// The merge hierarchy of every strategy, in strategy order.
+  ///
+  /// Two parallel stages. Per colour space: the per-pixel bins, then the segmentations of
+  /// every *k* of that space (sharing one blurred image and one sorted edge graph) and the
+  /// initial regions' histograms; the label maps are dropped there. Per strategy: the
+  /// grouping, on a copy of its segmentation's histograms.
   func hierarchies(for image: Image) throws -> [MergeHierarchy] {
-    // Stage 1: per-pixel histogram bins, once per colour space.
     var spaces: [ColorSpace] = []
-    for strategy in strategies where !spaces.contains(strategy.colorSpace) {
-      spaces.append(strategy.colorSpace)
-    }
-    let bins = try orderedParallelMap(count: spaces.count, threads: threads) {
-      PixelBins(rgb: image, space: spaces[$0])
-    }
-    // Stage 2: one segmentation per (colour space, k, minimum size), then the groupings of
-    // every strategy that shares it.
     var keys: [SegmentationKey] = []
-    for strategy in strategies where !keys.contains(strategy.segmentationKey) {
-      keys.append(strategy.segmentationKey)
+    for strategy in strategies {
+      if !spaces.contains(strategy.colorSpace) { spaces.append(strategy.colorSpace) }
+      if !keys.contains(strategy.segmentationKey) { keys.append(strategy.segmentationKey) }
     }
+    let initial = try orderedParallelMap(count: spaces.count, threads: threads) { index in
+      try initialRegions(of: image, in: spaces[index], keys: keys.filter { $0.colorSpace == spaces[index] })
+    }
+    var regionsByKey: [SegmentationKey: InitialRegions] = [:]
+    for (key, regions) in initial.joined() { regionsByKey[key] = regions }
     let imageSize = Float(image.width * image.height)
-    let perKey = try orderedParallelMap(count: keys.count, threads: threads) { index in
-      let key = keys[index]
-      let segmentation = try FelzenszwalbSegmentation(
-        threshold: key.threshold, sigma: sigma, minimumSize: key.minimumSize,
-        colorSpace: key.colorSpace
-      ).segment(image)
-      let members = strategies.indices.filter { strategies[$0].segmentationKey == key }
-      let sets = members.map { strategies[$0].similarity }
+    return try orderedParallelMap(count: strategies.count, threads: threads) { index in
+      let set = strategies[index].similarity
+      let start = regionsByKey[strategies[index].segmentationKey]!
+      return HierarchicalGrouping.group(
+        regions: start.regions,
+        histograms: start.histograms.keeping(colour: set.contains(.colour), texture: set.contains(.texture)),
+        similarity: Similarity(set: set, imageSize: imageSize))
+    }
+  }
+
+  /// The initial regions of one segmentation with the histograms its strategies read.
+  struct InitialRegions: Sendable {
+    var regions: [Region]
+    var histograms: RegionHistograms
+  }
+
+  /// The initial regions of every segmentation key of one colour space.
+  private func initialRegions(
+    of image: Image, in space: ColorSpace, keys: [SegmentationKey]
+  ) throws -> [(SegmentationKey, InitialRegions)] {
+    let bins = PixelBins(rgb: image, space: space)
+    let segmentations = try FelzenszwalbSegmentation.segment(
+      image,
+      with: keys.map {
+        FelzenszwalbSegmentation(threshold: $0.threshold, sigma: sigma, minimumSize: $0.minimumSize, colorSpace: space)
+      })
+    return zip(keys, segmentations).map { key, segmentation in
+      let sets = strategies.filter { $0.segmentationKey == key }.map(\.similarity)
       let histograms = RegionHistograms(
         labels: segmentation.labels.labels, sizes: segmentation.regions.map(\.size),
-        regionCount: segmentation.regions.count,
-        bins: bins[spaces.firstIndex(of: key.colorSpace)!],
+        regionCount: segmentation.regions.count, bins: bins,
         colour: sets.contains { $0.contains(.colour) },
         texture: sets.contains { $0.contains(.texture) })
-      return members.map { member in
-        let set = strategies[member].similarity
-        return (
-          member,
-          HierarchicalGrouping.group(
-            regions: segmentation.regions,
-            histograms: histograms.keeping(colour: set.contains(.colour), texture: set.contains(.texture)),
-            similarity: Similarity(set: set, imageSize: imageSize))
-        )
-      }
+      return (key, InitialRegions(regions: segmentation.regions, histograms: histograms))
     }
-    var result = [MergeHierarchy?](repeating: nil, count: strategies.count)
-    for (member, hierarchy) in perKey.joined() { result[member] = hierarchy }
-    return result.map { $0! }
   }
 
   /// The image shrunk to ``maximumSide`` and the factors that map its boxes back.

@@ -65,14 +65,56 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   ///   sort); about 61 bytes of memory per pixel at the peak.
   public func segment(_ image: Image) throws(SegmentationError) -> SegmentationResult {
     try validate(image)
+    return segment(graph: graph(of: image), width: image.width, height: image.height)
+  }
+
+  /// Segments one image with several segmenters, building the blurred image and the sorted
+  /// edge graph once for all segmenters that share ``sigma`` and ``colorSpace``: only the
+  /// merge passes depend on ``threshold`` and ``minimumSize``. This is how selective search
+  /// segments an image at several *k*.
+  ///
+  ///     let results = try FelzenszwalbSegmentation.segment(
+  ///       image, with: [50, 100, 150].map { FelzenszwalbSegmentation(threshold: $0) })
+  ///
+  /// - Parameters:
+  ///   - image: RGB (values in `[0, 1]`) or single-channel (values in `[0, 1]`).
+  ///   - segmenters: The segmenters, in any order.
+  /// - Returns: One result per segmenter, in order, each equal to `segmenter.segment(image)`.
+  /// - Throws: What ``segment(_:)`` throws, for the first invalid segmenter.
+  /// - Complexity: One graph build and sort per distinct (`sigma`, `colorSpace`), one
+  ///   O(*n* α(*n*)) merge per segmenter; the graphs are built one after the other, so the
+  ///   peak memory is that of one ``segment(_:)`` plus the returned label maps.
+  public static func segment(
+    _ image: Image, with segmenters: [FelzenszwalbSegmentation]
+  ) throws(SegmentationError) -> [SegmentationResult] {
+    for segmenter in segmenters { try segmenter.validate(image) }
+    var results = [SegmentationResult?](repeating: nil, count: segmenters.count)
+    for index in segmenters.indices where results[index] == nil {
+      let first = segmenters[index]
+      let graph = first.graph(of: image)
+      for other in index..<segmenters.count
+      where segmenters[other].sigma == first.sigma && segmenters[other].colorSpace == first.colorSpace {
+        results[other] = segmenters[other].segment(graph: graph, width: image.width, height: image.height)
+      }
+    }
+    return results.map { $0! }
+  }
+
+  /// The sorted edge graph of `image` after the colour conversion and the pre-blur: the part
+  /// of the segmentation that does not depend on ``threshold`` or ``minimumSize``.
+  private func graph(of image: Image) -> GridGraph {
     let features = image.normalizedChannels(in: colorSpace).gaussianBlurred(sigma: sigma, border: .reflect)
-    let graph = GridGraph(image: features)
+    return GridGraph(image: features)
+  }
+
+  /// The merge pass and the minimum-size pass on a prepared graph.
+  private func segment(graph: GridGraph, width: Int, height: Int) -> SegmentationResult {
     let k = Double(threshold) / 255
     // During the merge pass a root's `internalDifference` field holds the whole merge
     // threshold Int(C) + τ(C), τ(C) = k / |C| (a singleton's is `Float(k)`), updated on each
     // union: the same Float sums the paper's test compares against, computed once per union
     // instead of twice per edge (bit-identical results, no division in the edge loop).
-    var sets = DisjointSet(count: image.width * image.height, internalDifference: Float(k / 1))
+    var sets = DisjointSet(count: width * height, internalDifference: Float(k / 1))
     let o = graph.neighbourOffsets
     let offsets = (o[0], o[1], o[2], o[3])
     graph.sortedEdges.withUnsafeBufferPointer { edges in
@@ -135,7 +177,7 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
     #if REGIONKIT_INTERNAL_CHECKS
       sets.checkInvariants()
     #endif
-    return SegmentationResult(labels: sets.labelMap(width: image.width, height: image.height))
+    return SegmentationResult(labels: sets.labelMap(width: width, height: height))
   }
 
   private func validate(_ image: Image) throws(SegmentationError) {
