@@ -53,8 +53,9 @@ extension SelectiveSearch {
 
   /// One diversification strategy: a colour space, a segmentation and a similarity set.
   ///
-  /// Strategies that share `colorSpace`, `threshold` and `minimumSegmentSize` share one
-  /// Felzenszwalb–Huttenlocher segmentation and one set of initial histograms.
+  /// Strategies that share `colorSpace`, `threshold`, `minimumSegmentSize` and
+  /// `channelWeights` share one Felzenszwalb–Huttenlocher segmentation and one set of
+  /// initial histograms.
   ///
   ///     let strategy = SelectiveSearch.Strategy(colorSpace: .lab, threshold: 100, similarity: .all)
   public struct Strategy: Hashable, Sendable {
@@ -66,6 +67,10 @@ extension SelectiveSearch {
     public var minimumSegmentSize: Int
     /// The similarity measures added up when grouping.
     public var similarity: SimilaritySet
+    /// Per-channel factors of the segmentation's colour distances (see
+    /// ``Segmentation/FelzenszwalbSegmentation/channelWeights``); `nil` weighs every channel
+    /// 1. The histograms do not depend on it.
+    public var channelWeights: [Float]?
 
     /// Creates a strategy.
     ///
@@ -75,29 +80,36 @@ extension SelectiveSearch {
     ///   - minimumSegmentSize: Smallest initial region in pixels, `>= 0`. Default: `nil`,
     ///     which means `Int(threshold)` as in the authors' code (`minSize = k`).
     ///   - similarity: Non-empty set of similarity measures. Default: ``SimilaritySet/all``.
+    ///   - channelWeights: Per-channel factors of the segmentation's distances, one per
+    ///     channel of `colorSpace`, or `nil` for all 1. Default: `nil`.
     public init(
       colorSpace: ColorSpace, threshold: Float, minimumSegmentSize: Int? = nil,
-      similarity: SimilaritySet = .all
+      similarity: SimilaritySet = .all, channelWeights: [Float]? = nil
     ) {
       self.colorSpace = colorSpace
       self.threshold = threshold
       self.minimumSegmentSize =
         minimumSegmentSize ?? (threshold.isFinite && threshold >= 0 ? Int(threshold) : 0)
       self.similarity = similarity
+      self.channelWeights = channelWeights
     }
 
     /// The segmentation part of the strategy, shared by strategies that differ only in
     /// their similarity set.
     var segmentationKey: SegmentationKey {
-      SegmentationKey(colorSpace: colorSpace, threshold: threshold, minimumSize: minimumSegmentSize)
+      SegmentationKey(
+        colorSpace: colorSpace, threshold: threshold, minimumSize: minimumSegmentSize,
+        channelWeights: channelWeights)
     }
   }
 
-  /// Colour space, *k* and minimum size: what one initial segmentation depends on.
+  /// Colour space, *k*, minimum size and channel weights: what one initial segmentation
+  /// depends on.
   struct SegmentationKey: Hashable, Sendable {
     var colorSpace: ColorSpace
     var threshold: Float
     var minimumSize: Int
+    var channelWeights: [Float]?
   }
 
   /// The diversification presets: the paper's three and OpenCV ximgproc's three.
@@ -113,7 +125,10 @@ extension SelectiveSearch {
   ///
   /// The paper's presets take the minimum segment size equal to *k*, as the authors' code
   /// does; OpenCV keeps `createGraphSegmentation()`'s default of 100 pixels. Both use a
-  /// pre-blur of sigma 0.8.
+  /// pre-blur of sigma 0.8. The `opencv-` presets also segment with OpenCV's 8-bit hue
+  /// scale: `cvtColor` stores hue in 0–180 of the 0–255 range that *k* is measured in, so
+  /// their HSV and H strategies weigh the hue channel 180/255 (``openCVChannelWeights(for:)``).
+  /// The paper's presets weigh every channel's full range equally.
   public enum Mode: String, CaseIterable, Sendable {
     /// The paper's Selective Search Single.
     case single
@@ -155,13 +170,33 @@ extension SelectiveSearch {
           [.all, [.texture, .size, .fill], .fill, .size], 100
         )
       }
+      let openCV = [.openCVSingle, .openCVFast, .openCVQuality].contains(self)
       return spaces.flatMap { space in
         thresholds.flatMap { k in
           sets.map {
-            Strategy(colorSpace: space, threshold: k, minimumSegmentSize: minimumSize, similarity: $0)
+            Strategy(
+              colorSpace: space, threshold: k, minimumSegmentSize: minimumSize, similarity: $0,
+              channelWeights: openCV ? openCVChannelWeights(for: space) : nil)
           }
         }
       }
+    }
+  }
+
+  /// The channel weights that give a segmentation in `space` OpenCV's 8-bit hue scale:
+  /// `cvtColor(…, COLOR_BGR2HSV)` on 8-bit images stores hue as degrees / 2 (0–180) while
+  /// the other channels and *k* span 0–255, so a full turn of hue counts 180/255 of a full
+  /// saturation or value step. `[180/255, 1, 1]` for ``Imaging/ColorSpace/hsv``,
+  /// `[180/255]` for ``Imaging/ColorSpace/hue``, `nil` (all 1) for the other spaces.
+  ///
+  /// OpenCV's 8-bit L\*a\*b\* also rescales a\* and b\* (by about 0.72 and 0.79 against their
+  /// full ranges); those weights are not applied: on coco-tiny they lowered the `opencv-fast`
+  /// preset's AR at N = all (0.413 against 0.421 with the hue weight alone).
+  public static func openCVChannelWeights(for space: ColorSpace) -> [Float]? {
+    switch space {
+    case .hsv: [180 / 255, 1, 1]
+    case .hue: [180 / 255]
+    case .rgb, .lab, .rgi, .intensity: nil
     }
   }
 }

@@ -160,7 +160,9 @@ public struct SelectiveSearch: ProposalGenerator {
     let segmentations = try FelzenszwalbSegmentation.segment(
       image,
       with: keys.map {
-        FelzenszwalbSegmentation(threshold: $0.threshold, sigma: sigma, minimumSize: $0.minimumSize, colorSpace: space)
+        FelzenszwalbSegmentation(
+          threshold: $0.threshold, sigma: sigma, minimumSize: $0.minimumSize, colorSpace: space,
+          channelWeights: $0.channelWeights)
       })
     return zip(keys, segmentations).map { key, segmentation in
       let sets = strategies.filter { $0.segmentationKey == key }.map(\.similarity)
@@ -197,6 +199,13 @@ public struct SelectiveSearch: ProposalGenerator {
       }
       guard !strategy.similarity.isEmpty else {
         throw invalid("strategies[\(index)].similarity", "none", "at least one of C, T, S, F")
+      }
+      if let weights = strategy.channelWeights,
+        weights.count != strategy.colorSpace.channelCount || !weights.allSatisfy({ $0.isFinite && $0 >= 0 })
+      {
+        throw invalid(
+          "strategies[\(index)].channelWeights", weights,
+          "\(strategy.colorSpace.channelCount) finite values >= 0 (one per channel of \(strategy.colorSpace))")
       }
     }
     guard sigma.isFinite && sigma >= 0 else { throw invalid("sigma", sigma, "a finite value >= 0") }

@@ -33,6 +33,11 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   public var minimumSize: Int
   /// The colour space whose channels (scaled to `[0, 1]`) give the edge weights.
   public var colorSpace: ColorSpace
+  /// Factors applied to the colour space's channels after scaling them to `[0, 1]`, one per
+  /// channel of ``colorSpace``; `nil` weighs every channel 1. OpenCV's 8-bit HSV, for
+  /// example, stores hue in 0–180 of 0–255: `[180 / 255, 1, 1]` gives its distances.
+  /// Ignored for single-channel images.
+  public var channelWeights: [Float]?
 
   /// Creates a segmenter; parameters are checked by ``segment(_:)``.
   ///
@@ -44,11 +49,17 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   ///   - minimumSize: Smallest region size in pixels, `>= 0`. Default: `20` (scikit-image).
   ///   - colorSpace: Colour space of the distances; ignored for single-channel images.
   ///     Default: `.rgb` (the paper).
-  public init(threshold: Float = 300, sigma: Float = 0.8, minimumSize: Int = 20, colorSpace: ColorSpace = .rgb) {
+  ///   - channelWeights: One finite factor `>= 0` per channel of `colorSpace`, or `nil`
+  ///     for all 1. Default: `nil`.
+  public init(
+    threshold: Float = 300, sigma: Float = 0.8, minimumSize: Int = 20, colorSpace: ColorSpace = .rgb,
+    channelWeights: [Float]? = nil
+  ) {
     self.threshold = threshold
     self.sigma = sigma
     self.minimumSize = minimumSize
     self.colorSpace = colorSpace
+    self.channelWeights = channelWeights
   }
 
   /// Segments an image.
@@ -69,7 +80,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   }
 
   /// Segments one image with several segmenters, building the blurred image and the sorted
-  /// edge graph once for all segmenters that share ``sigma`` and ``colorSpace``: only the
+  /// edge graph once for all segmenters that share ``sigma``, ``colorSpace`` and
+  /// ``channelWeights``: only the
   /// merge passes depend on ``threshold`` and ``minimumSize``. This is how selective search
   /// segments an image at several *k*.
   ///
@@ -81,7 +93,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   ///   - segmenters: The segmenters, in any order.
   /// - Returns: One result per segmenter, in order, each equal to `segmenter.segment(image)`.
   /// - Throws: What ``segment(_:)`` throws, for the first invalid segmenter.
-  /// - Complexity: One graph build and sort per distinct (`sigma`, `colorSpace`), one
+  /// - Complexity: One graph build and sort per distinct (`sigma`, `colorSpace`,
+  ///   `channelWeights`), one
   ///   O(*n* α(*n*)) merge per segmenter; the graphs are built one after the other, so the
   ///   peak memory is that of one ``segment(_:)`` plus the returned label maps.
   public static func segment(
@@ -93,7 +106,9 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       let first = segmenters[index]
       let graph = first.graph(of: image)
       for other in index..<segmenters.count
-      where segmenters[other].sigma == first.sigma && segmenters[other].colorSpace == first.colorSpace {
+      where segmenters[other].sigma == first.sigma && segmenters[other].colorSpace == first.colorSpace
+        && segmenters[other].channelWeights == first.channelWeights
+      {
         results[other] = segmenters[other].segment(graph: graph, width: image.width, height: image.height)
       }
     }
@@ -103,7 +118,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   /// The sorted edge graph of `image` after the colour conversion and the pre-blur: the part
   /// of the segmentation that does not depend on ``threshold`` or ``minimumSize``.
   private func graph(of image: Image) -> GridGraph {
-    let features = image.normalizedChannels(in: colorSpace).gaussianBlurred(sigma: sigma, border: .reflect)
+    let features = image.normalizedChannels(in: colorSpace, weights: channelWeights)
+      .gaussianBlurred(sigma: sigma, border: .reflect)
     return GridGraph(image: features)
   }
 
@@ -190,6 +206,14 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
     }
     guard minimumSize >= 0 else {
       throw .invalidParameter(algorithm: name, field: "minimumSize", value: "\(minimumSize)", expected: "a value >= 0")
+    }
+    if let channelWeights {
+      guard channelWeights.count == colorSpace.channelCount, channelWeights.allSatisfy({ $0.isFinite && $0 >= 0 })
+      else {
+        throw .invalidParameter(
+          algorithm: name, field: "channelWeights", value: "\(channelWeights)",
+          expected: "\(colorSpace.channelCount) finite values >= 0 (one per channel of \(colorSpace))")
+      }
     }
     guard image.channels == 1 || image.channels == 3 else {
       throw .unsupportedChannelCount(algorithm: name, channels: image.channels, expected: "1 or 3")

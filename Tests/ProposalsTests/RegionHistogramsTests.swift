@@ -21,10 +21,14 @@ import Testing
     let (image, _) = Self.halves()
     let rgb = PixelBins(rgb: image, space: .rgb)
     #expect(rgb.colourLength == 75 && rgb.textureLength == 240)
-    // 0.5 * 25 = 12.5 -> bin 12; 1.0 -> last bin 24.
-    #expect(Array(rgb.colour[0..<3]) == [12, 2, 2])
-    #expect(Array(rgb.colour[(7 * 3)..<(7 * 3 + 3)]) == [15, 20, 24])
-    #expect(rgb.texture.allSatisfy { $0 < 10 })
+    // Positions in the histogram row, channel k's bin b at 25 k + b: 0.5 * 25 = 12.5 -> bin
+    // 12; 1.0 -> last bin 24.
+    #expect(Array(rgb.colour[0..<3]) == [12, 25 + 2, 50 + 2])
+    #expect(Array(rgb.colour[(7 * 3)..<(7 * 3 + 3)]) == [15, 25 + 20, 50 + 24])
+    // Texture: orientation j of channel k (8 k + j) at 10 (8 k + j) + bin, bin in 0..<10.
+    for (index, position) in rgb.texture.enumerated() {
+      #expect(Int(position) / 10 == index % 24, "texture position \(position) at \(index)")
+    }
     let grey = PixelBins(rgb: image, space: .intensity)
     #expect(grey.colourLength == 25 && grey.textureLength == 80)
   }

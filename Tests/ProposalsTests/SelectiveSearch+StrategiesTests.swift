@@ -27,6 +27,20 @@ import Testing
     #expect(Set(SelectiveSearch.Mode.openCVQuality.strategies.map(\.threshold)) == [150, 300, 450, 600, 750])
   }
 
+  @Test func openCVPresetsSegmentWithOpenCVsHueScale() {
+    for mode in [SelectiveSearch.Mode.openCVSingle, .openCVFast, .openCVQuality] {
+      for strategy in mode.strategies {
+        #expect(strategy.channelWeights == SelectiveSearch.openCVChannelWeights(for: strategy.colorSpace))
+      }
+    }
+    #expect(SelectiveSearch.openCVChannelWeights(for: .hsv) == [Float(180) / 255, 1, 1])
+    #expect(SelectiveSearch.openCVChannelWeights(for: .hue) == [Float(180) / 255])
+    #expect(SelectiveSearch.openCVChannelWeights(for: .lab) == nil)
+    for mode in [SelectiveSearch.Mode.single, .fast, .quality] {
+      #expect(mode.strategies.allSatisfy { $0.channelWeights == nil })
+    }
+  }
+
   @Test func similarityNotationRoundTrips() {
     let sets: [SelectiveSearch.SimilaritySet] = [.all, [.texture, .size, .fill], .fill, .size, .colour]
     #expect(sets.map(\.description) == ["C+T+S+F", "T+S+F", "F", "S", "C"])

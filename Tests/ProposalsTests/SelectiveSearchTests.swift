@@ -138,6 +138,10 @@ import Testing
     #expect(throws: ProposalsError.self) {
       try SelectiveSearch(strategies: [.init(colorSpace: .hsv, threshold: .nan)]).proposals(for: image)
     }
+    #expect(throws: ProposalsError.self) {
+      try SelectiveSearch(strategies: [.init(colorSpace: .hsv, threshold: 100, channelWeights: [1])])
+        .proposals(for: image)
+    }
     do {
       _ = try SelectiveSearch(mode: .single).proposals(for: Image(width: 4, height: 4, channels: 2))
       Issue.record("a 2-channel image was accepted")

@@ -97,6 +97,54 @@ import Testing
     #expect(result.labels.labels == [0, 1, 2, 3])
   }
 
+  @Test func segmentingWithSeveralSegmentersEqualsSeparateRuns() throws {
+    let image = randomImage(width: 37, height: 23, seed: 4)
+    let segmenters = [
+      FelzenszwalbSegmentation(threshold: 50, sigma: 0.8, minimumSize: 5, colorSpace: .hsv),
+      FelzenszwalbSegmentation(threshold: 300, sigma: 0.8, minimumSize: 20, colorSpace: .lab),
+      FelzenszwalbSegmentation(threshold: 150, sigma: 0.8, minimumSize: 0, colorSpace: .hsv),
+      FelzenszwalbSegmentation(threshold: 150, sigma: 0.5, minimumSize: 10, colorSpace: .hsv),
+      FelzenszwalbSegmentation(
+        threshold: 150, sigma: 0.8, minimumSize: 10, colorSpace: .hsv, channelWeights: [0.5, 1, 1]),
+    ]
+    let together = try FelzenszwalbSegmentation.segment(image, with: segmenters)
+    #expect(together == (try segmenters.map { try $0.segment(image) }))
+    #expect(try FelzenszwalbSegmentation.segment(image, with: []).isEmpty)
+  }
+
+  @Test func channelWeightsScaleTheColourDistances() throws {
+    // Left and right halves differ only in hue (red vs green at full saturation and value).
+    var image = Image(width: 20, height: 10, channels: 3, repeating: 0)
+    for y in 0..<10 {
+      for x in 0..<20 { image[x: x, y: y, channel: x < 10 ? 0 : 1] = 1 }
+    }
+    func regions(_ weights: [Float]?) throws -> Int {
+      try FelzenszwalbSegmentation(
+        threshold: 100, sigma: 0, minimumSize: 0, colorSpace: .hsv, channelWeights: weights
+      ).segment(image).regions.count
+    }
+    #expect(try regions(nil) == 2)
+    #expect(try regions([1, 1, 1]) == 2)
+    #expect(try regions([0, 1, 1]) == 1)
+    let unweighted = try FelzenszwalbSegmentation(colorSpace: .lab).segment(image)
+    #expect(try FelzenszwalbSegmentation(colorSpace: .lab, channelWeights: [1, 1, 1]).segment(image) == unweighted)
+  }
+
+  @Test func rejectsBadChannelWeights() {
+    let image = Image(width: 4, height: 4, channels: 3)
+    for weights: [Float] in [[1, 1], [1, -1, 1], [1, .nan, 1], [1, 1, 1, 1]] {
+      #expect(throws: SegmentationError.self, "\(weights)") {
+        try FelzenszwalbSegmentation(colorSpace: .hsv, channelWeights: weights).segment(image)
+      }
+    }
+    #expect(throws: SegmentationError.self) {
+      try FelzenszwalbSegmentation(colorSpace: .hue, channelWeights: [1, 1, 1]).segment(image)
+    }
+    #expect(throws: Never.self) {
+      try FelzenszwalbSegmentation(colorSpace: .hue, channelWeights: [0.5]).segment(image)
+    }
+  }
+
   @Test func rejectsBadParameters() {
     let image = Image(width: 4, height: 4, channels: 3)
     #expect(throws: SegmentationError.self) { try FelzenszwalbSegmentation(threshold: -1).segment(image) }
