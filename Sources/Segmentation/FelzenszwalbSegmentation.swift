@@ -3,8 +3,8 @@ import Imaging
 /// Over-segments an image by merging pixels along a minimum spanning tree
 /// (Felzenszwalb & Huttenlocher 2004).
 ///
-/// Pixels are nodes and 8-neighbours are joined by edges weighted by the Euclidean colour
-/// distance after a Gaussian pre-blur. Edges are visited by increasing weight and join two
+/// Pixels are nodes and 8-neighbours (or 4-neighbours, see ``connectivity``) are joined by
+/// edges weighted by the Euclidean colour distance after a Gaussian pre-blur. Edges are visited by increasing weight and join two
 /// regions when the edge is no heavier than either region's internal difference (its
 /// heaviest merged edge) plus `threshold / size`; a final pass merges regions smaller than
 /// `minimumSize` along the same edge order.
@@ -33,6 +33,9 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   public var minimumSize: Int
   /// The colour space whose channels (scaled to `[0, 1]`) give the edge weights.
   public var colorSpace: ColorSpace
+  /// The pixel graph: ``PixelConnectivity/eight`` (the paper's and scikit-image's) or
+  /// ``PixelConnectivity/four`` (OpenCV's `createGraphSegmentation`, about half the edges).
+  public var connectivity: PixelConnectivity
 
   /// Creates a segmenter; parameters are checked by ``segment(_:)``.
   ///
@@ -44,11 +47,17 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   ///   - minimumSize: Smallest region size in pixels, `>= 0`. Default: `20` (scikit-image).
   ///   - colorSpace: Colour space of the distances; ignored for single-channel images.
   ///     Default: `.rgb` (the paper).
-  public init(threshold: Float = 300, sigma: Float = 0.8, minimumSize: Int = 20, colorSpace: ColorSpace = .rgb) {
+  ///   - connectivity: Which neighbours share an edge. Default: `.eight` (the paper and
+  ///     scikit-image); `.four` builds OpenCV's graph.
+  public init(
+    threshold: Float = 300, sigma: Float = 0.8, minimumSize: Int = 20,
+    colorSpace: ColorSpace = .rgb, connectivity: PixelConnectivity = .eight
+  ) {
     self.threshold = threshold
     self.sigma = sigma
     self.minimumSize = minimumSize
     self.colorSpace = colorSpace
+    self.connectivity = connectivity
   }
 
   /// Segments an image.
@@ -66,7 +75,7 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   public func segment(_ image: Image) throws(SegmentationError) -> SegmentationResult {
     try validate(image)
     let features = image.normalizedChannels(in: colorSpace).gaussianBlurred(sigma: sigma, border: .reflect)
-    let graph = GridGraph(image: features)
+    let graph = GridGraph(image: features, connectivity: connectivity)
     let k = Double(threshold) / 255
     // During the merge pass a root's `internalDifference` field holds the whole merge
     // threshold Int(C) + τ(C), τ(C) = k / |C| (a singleton's is `Float(k)`), updated on each
