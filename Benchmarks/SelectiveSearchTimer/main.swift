@@ -1,9 +1,9 @@
 // Times RegionKit's selective search on raw RGB images and scores proposal files with the
 // Evaluation module, for the side-by-side run in Tools/peers/selective_search_peer.py.
 //
-//   SelectiveSearchTimer propose LIST.tsv MODE THREADS OUT.jsonl
+//   SelectiveSearchTimer propose LIST.tsv MODE THREADS OUT.jsonl [SEED]
 //     LIST.tsv: one line per image, "path<TAB>width<TAB>height<TAB>name" (path: width*height*3
-//     uint8 RGB). Runs SelectiveSearch(mode: MODE, seed: 0, threads: THREADS) with no cap and
+//     uint8 RGB). Runs SelectiveSearch(mode: MODE, seed: SEED (default 0), threads: THREADS), no cap,
 //     writes the proposals as JSON Lines (our schema, "image" = name, "seconds" = wall time of
 //     the search). Prints one JSON line: mode, threads, images, seconds per image (wall, and
 //     CPU time of the process), proposals per image.
@@ -63,10 +63,12 @@ func json(_ object: [String: Any]) throws -> String {
 }
 
 func propose(_ arguments: [String]) throws {
-  guard arguments.count == 4, let threads = Int(arguments[2]) else {
-    throw Failure(description: "usage: propose LIST.tsv MODE THREADS OUT.jsonl")
+  guard arguments.count == 4 || arguments.count == 5, let threads = Int(arguments[2]),
+    let seed = arguments.count == 5 ? UInt64(arguments[4]) : 0
+  else {
+    throw Failure(description: "usage: propose LIST.tsv MODE THREADS OUT.jsonl [SEED]")
   }
-  let search = SelectiveSearch(mode: try mode(arguments[1]), seed: 0, threads: threads)
+  let search = SelectiveSearch(mode: try mode(arguments[1]), seed: seed, threads: threads)
   let list = try String(contentsOfFile: arguments[0], encoding: .utf8).split(separator: "\n")
   var records: [ProposalRecord] = []
   var wall = 0.0

@@ -3,8 +3,8 @@ import Imaging
 /// Over-segments an image by merging pixels along a minimum spanning tree
 /// (Felzenszwalb & Huttenlocher 2004).
 ///
-/// Pixels are nodes and 8-neighbours are joined by edges weighted by the Euclidean colour
-/// distance after a Gaussian pre-blur. Edges are visited by increasing weight and join two
+/// Pixels are nodes and 8-neighbours (or 4-neighbours, see ``connectivity``) are joined by
+/// edges weighted by the Euclidean colour distance after a Gaussian pre-blur. Edges are visited by increasing weight and join two
 /// regions when the edge is no heavier than either region's internal difference (its
 /// heaviest merged edge) plus `threshold / size`; a final pass merges regions smaller than
 /// `minimumSize` along the same edge order.
@@ -38,6 +38,9 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   /// example, stores hue in 0–180 of 0–255: `[180 / 255, 1, 1]` gives its distances.
   /// Ignored for single-channel images.
   public var channelWeights: [Float]?
+  /// The pixel graph: ``PixelConnectivity/eight`` (the paper's and scikit-image's) or
+  /// ``PixelConnectivity/four`` (OpenCV's `createGraphSegmentation`, about half the edges).
+  public var connectivity: PixelConnectivity
 
   /// Creates a segmenter; parameters are checked by ``segment(_:)``.
   ///
@@ -51,15 +54,18 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   ///     Default: `.rgb` (the paper).
   ///   - channelWeights: One finite factor `>= 0` per channel of `colorSpace`, or `nil`
   ///     for all 1. Default: `nil`.
+  ///   - connectivity: Which neighbours share an edge. Default: `.eight` (the paper and
+  ///     scikit-image); `.four` builds OpenCV's graph.
   public init(
     threshold: Float = 300, sigma: Float = 0.8, minimumSize: Int = 20, colorSpace: ColorSpace = .rgb,
-    channelWeights: [Float]? = nil
+    channelWeights: [Float]? = nil, connectivity: PixelConnectivity = .eight
   ) {
     self.threshold = threshold
     self.sigma = sigma
     self.minimumSize = minimumSize
     self.colorSpace = colorSpace
     self.channelWeights = channelWeights
+    self.connectivity = connectivity
   }
 
   /// Segments an image.
@@ -80,9 +86,9 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   }
 
   /// Segments one image with several segmenters, building the blurred image and the sorted
-  /// edge graph once for all segmenters that share ``sigma``, ``colorSpace`` and
-  /// ``channelWeights``: only the
-  /// merge passes depend on ``threshold`` and ``minimumSize``. This is how selective search
+  /// edge graph once for all segmenters that share ``sigma``, ``colorSpace``,
+  /// ``channelWeights`` and ``connectivity``: only the merge passes depend on ``threshold``
+  /// and ``minimumSize``. This is how selective search
   /// segments an image at several *k*.
   ///
   ///     let results = try FelzenszwalbSegmentation.segment(
@@ -94,9 +100,9 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   /// - Returns: One result per segmenter, in order, each equal to `segmenter.segment(image)`.
   /// - Throws: What ``segment(_:)`` throws, for the first invalid segmenter.
   /// - Complexity: One graph build and sort per distinct (`sigma`, `colorSpace`,
-  ///   `channelWeights`), one
-  ///   O(*n* α(*n*)) merge per segmenter; the graphs are built one after the other, so the
-  ///   peak memory is that of one ``segment(_:)`` plus the returned label maps.
+  ///   `channelWeights`, `connectivity`), one O(*n* α(*n*)) merge per segmenter; the graphs
+  ///   are built one after the other, so the peak memory is that of one ``segment(_:)``
+  ///   plus the returned label maps.
   public static func segment(
     _ image: Image, with segmenters: [FelzenszwalbSegmentation]
   ) throws(SegmentationError) -> [SegmentationResult] {
@@ -108,6 +114,7 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       for other in index..<segmenters.count
       where segmenters[other].sigma == first.sigma && segmenters[other].colorSpace == first.colorSpace
         && segmenters[other].channelWeights == first.channelWeights
+        && segmenters[other].connectivity == first.connectivity
       {
         results[other] = segmenters[other].segment(graph: graph, width: image.width, height: image.height)
       }
@@ -120,7 +127,7 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   private func graph(of image: Image) -> GridGraph {
     let features = image.normalizedChannels(in: colorSpace, weights: channelWeights)
       .gaussianBlurred(sigma: sigma, border: .reflect)
-    return GridGraph(image: features)
+    return GridGraph(image: features, connectivity: connectivity)
   }
 
   /// The merge pass and the minimum-size pass on a prepared graph.

@@ -1,11 +1,11 @@
 import Imaging
 
-/// The 8-connected pixel graph of an image with edges sorted by colour distance, the input
+/// The 8-connected (or 4-connected) pixel graph of an image with edges sorted by colour distance, the input
 /// of Felzenszwalb–Huttenlocher segmentation.
 ///
 /// Each pixel `p` at `(x, y)` owns up to four edges, towards `(x+1, y)`, `(x, y+1)`,
 /// `(x+1, y+1)` and `(x+1, y-1)` (scikit-image's order); edge id `4p + d` names the edge in
-/// direction `d`. An edge is packed as `weight.bitPattern << 32 | id`: weights are
+/// direction `d`. A 4-connected graph has only directions 0 and 1. An edge is packed as `weight.bitPattern << 32 | id`: weights are
 /// non-negative floats, whose bit patterns order like their values.
 ///
 /// Sorting is an LSD radix sort (two stable passes of 8 bits) on a 16-bit key that orders
@@ -25,16 +25,19 @@ struct GridGraph {
 
   /// Builds and sorts the graph of `image` (any channel count), weights = Euclidean
   /// distance between the pixels' channel vectors.
-  init(image: Image) {
+  init(image: Image, connectivity: PixelConnectivity = .eight) {
     width = image.width
     height = image.height
     let w = width, h = height
     neighbourOffsets = [1, w, w + 1, 1 - w]
-    let edgeCount = (w - 1) * h + w * (h - 1) + 2 * (w - 1) * (h - 1)
+    let diagonals = connectivity == .eight
+    let edgeCount = (w - 1) * h + w * (h - 1) + (diagonals ? 2 * (w - 1) * (h - 1) : 0)
     var maxBits: UInt32 = 0
     var edges = [UInt64](unsafeUninitializedCapacity: edgeCount) { buffer, initialized in
       maxBits = image.pixels.withUnsafeBufferPointer { source in
-        GridGraph.packEdges(source, into: buffer, width: w, height: h, channels: image.channels)
+        GridGraph.packEdges(
+          source, into: buffer, width: w, height: h, channels: image.channels,
+          diagonals: diagonals)
       }
       initialized = edgeCount
     }
@@ -63,7 +66,7 @@ struct GridGraph {
   /// the loop carries no exclusivity checks.
   private static func packEdges(
     _ s: UnsafeBufferPointer<Float>, into edges: UnsafeMutableBufferPointer<UInt64>,
-    width w: Int, height h: Int, channels c: Int
+    width w: Int, height h: Int, channels c: Int, diagonals: Bool
   ) -> UInt32 {
     var next = 0
     var maxBits: UInt32 = 0
@@ -84,14 +87,14 @@ struct GridGraph {
           maxBits = max(maxBits, bits)
           out[next] = UInt64(bits) << 32 | (id | 1)
           next &+= 1
-          if x + 1 < w {
+          if diagonals && x + 1 < w {
             let bits = distance(s, a, a + (w + 1) * c, channels: c).bitPattern
             maxBits = max(maxBits, bits)
             out[next] = UInt64(bits) << 32 | (id | 2)
             next &+= 1
           }
         }
-        if x + 1 < w && y > 0 {
+        if diagonals && x + 1 < w && y > 0 {
           let bits = distance(s, a, a - (w - 1) * c, channels: c).bitPattern
           maxBits = max(maxBits, bits)
           out[next] = UInt64(bits) << 32 | (id | 3)

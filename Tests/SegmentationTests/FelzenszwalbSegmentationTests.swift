@@ -106,6 +106,7 @@ import Testing
       FelzenszwalbSegmentation(threshold: 150, sigma: 0.5, minimumSize: 10, colorSpace: .hsv),
       FelzenszwalbSegmentation(
         threshold: 150, sigma: 0.8, minimumSize: 10, colorSpace: .hsv, channelWeights: [0.5, 1, 1]),
+      FelzenszwalbSegmentation(threshold: 150, sigma: 0.8, minimumSize: 10, colorSpace: .hsv, connectivity: .four),
     ]
     let together = try FelzenszwalbSegmentation.segment(image, with: segmenters)
     #expect(together == (try segmenters.map { try $0.segment(image) }))

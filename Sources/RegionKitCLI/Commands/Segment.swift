@@ -10,8 +10,8 @@ struct Segment: ParsableCommand {
     discussion: """
       The picture written to -o shows, side by side, every segment in a random colour \
       (seeded by --seed) and the segment boundaries drawn in red on the photo.
-      Options apply to the method that uses them: --threshold, --sigma, --min-size and \
-      --color-space to fh; --clusters, --spatial-weight, --iterations and --color-space to \
+      Options apply to the method that uses them: --threshold, --sigma, --min-size, \
+      --connectivity and --color-space to fh; --clusters, --spatial-weight, --iterations and --color-space to \
       kmeans; --segments, --compactness, --sigma and --iterations to slic.
       """)
 
@@ -32,6 +32,10 @@ struct Segment: ParsableCommand {
 
   @Option(help: "fh: segments smaller than this many pixels merge into a neighbour.")
   var minSize = 20
+
+  @Option(
+    help: "fh: pixel graph, 8 (the paper's and scikit-image's) or 4 (OpenCV's). Default: 8.")
+  var connectivity: Int = 8
 
   @Option(help: "fh and kmeans: colour space (\(ColorSpace.allCases.map(\.rawValue).joined(separator: ", "))). Default: rgb for fh, lab for kmeans.")
   var colorSpace: ColorSpace?
@@ -54,6 +58,12 @@ struct Segment: ParsableCommand {
   @Option(help: "Seed of k-means++ and of the segment colours.")
   var seed: UInt64 = 0
 
+  func validate() throws {
+    guard PixelConnectivity(rawValue: connectivity) != nil else {
+      throw ValidationError("--connectivity must be 4 or 8, got \(connectivity).")
+    }
+  }
+
   func run() throws {
     let photo = try input.load()
     let clock = ContinuousClock()
@@ -63,7 +73,8 @@ struct Segment: ParsableCommand {
     case .fh:
       result = try FelzenszwalbSegmentation(
         threshold: threshold, sigma: sigma ?? 0.8, minimumSize: minSize,
-        colorSpace: colorSpace ?? .rgb
+        colorSpace: colorSpace ?? .rgb,
+        connectivity: PixelConnectivity(rawValue: connectivity) ?? .eight
       ).segment(photo)
     case .kmeans:
       result = try KMeansSegmentation(
