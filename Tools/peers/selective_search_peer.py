@@ -210,6 +210,77 @@ def svg_plot(path, title, xlabel, ylabel, series, logx=True, logy=False):
     Path(path).write_text("\n".join(out) + "\n")
 
 
+def markdown(results):
+    """The Docs/benchmarks.md tables from results.json: recall, speed, targets, scaling."""
+    lines = []
+    keys = ["100", "300", "1000", "2000", "all"]
+
+    def label(row):
+        name = Path(row["file"]).stem
+        return ("OpenCV " + row["mode"]) if name.startswith("opencv-") else \
+            ("RegionKit " + name.replace("regionkit-", "").replace("-t1", ""))
+
+    for mode in ("single", "fast", "quality"):
+        rows = [r for r in results["recall"] if r["mode"] == mode]
+        if not rows:
+            continue
+        lines += [f"#### {mode} ({rows[0]['images']} images, {rows[0]['objects']} objects)", "",
+                  "| method | proposals/image | " + " | ".join(f"R@0.5 / R@0.7 / AR / MABO @{k}" for k in keys) + " |",
+                  "|---|---|" + "---|" * len(keys)]
+        for r in rows:
+            cells = [f"{r['recall50@' + k]:.3f} / {r['recall70@' + k]:.3f} / {r['ar@' + k]:.3f} / {r['mabo@' + k]:.3f}"
+                     for k in keys]
+            lines.append(f"| {label(r)} | {r['proposals_per_image']:.0f} | " + " | ".join(cells) + " |")
+        lines.append("")
+    lines += ["Against the target (AR at every N at least OpenCV's for the matching mode):", "",
+              "| RegionKit preset vs OpenCV mode | " + " | ".join(keys) + " |", "|---|" + "---|" * len(keys)]
+    for mode in ("single", "fast", "quality"):
+        rows = {label(r): r for r in results["recall"] if r["mode"] == mode}
+        theirs = rows.get("OpenCV " + mode)
+        if not theirs:
+            continue
+        for preset in (mode, "opencv-" + mode):
+            ours = rows.get("RegionKit " + preset)
+            if not ours:
+                continue
+            cells = [f"{ours['ar@' + k]:.4f} vs {theirs['ar@' + k]:.4f} {'✓' if ours['ar@' + k] >= theirs['ar@' + k] else '✗'}"
+                     for k in keys]
+            lines.append(f"| {preset} vs OpenCV {mode} | " + " | ".join(cells) + " |")
+    lines += ["", "| side | mode | threads | images | CPU s/image | wall s/image | proposals/image |",
+              "|---|---|---|---|---|---|---|"]
+    for r in results["timing"]:
+        wall = r.get("seconds_per_image") if r["side"] == "regionkit" else None
+        cpu = r.get("cpu_seconds_per_image", r.get("seconds_per_image"))
+        lines.append(f"| {r['side']} | {r['mode']} | {r['threads']} | {r['images']} | {cpu:.3f} | "
+                     f"{'—' if wall is None else f'{wall:.3f}'} | {r['proposals_per_image']:.0f} |")
+    cpu = {(r["side"], r["mode"], r["threads"]): r.get("cpu_seconds_per_image", r.get("seconds_per_image"))
+           for r in results["timing"]}
+    wall = {(r["side"], r["mode"], r["threads"]): r.get("seconds_per_image") for r in results["timing"]}
+    lines += ["", "| mode | RegionKit paper preset | RegionKit opencv- preset | OpenCV | speed-up paper / opencv- preset | "
+              "2 threads vs 1 (wall), paper / opencv- preset |", "|---|---|---|---|---|---|"]
+    for mode in ("single", "fast", "quality"):
+        theirs = cpu.get(("opencv", mode, 1))
+        ours, ours_cv = cpu.get(("regionkit", mode, 1)), cpu.get(("regionkit", "opencv-" + mode, 1))
+        if not (theirs and ours and ours_cv):
+            continue
+        scale = [wall.get(("regionkit", m, 1)) / wall.get(("regionkit", m, 2))
+                 if wall.get(("regionkit", m, 2)) else float("nan") for m in (mode, "opencv-" + mode)]
+        lines.append(f"| {mode} | {ours:.3f} | {ours_cv:.3f} | {theirs:.3f} | {theirs / ours:.1f}x / {theirs / ours_cv:.1f}x | "
+                     f"{scale[0]:.2f}x / {scale[1]:.2f}x |")
+    if results.get("scaling"):
+        lines += ["", "| long side | size | pixels | RegionKit CPU s | RegionKit peak RSS MiB | OpenCV CPU s | "
+                  "OpenCV peak RSS MiB | ratio |", "|---|---|---|---|---|---|---|---|"]
+        for r in results["scaling"]:
+            pixels = r["width"] * r["height"]
+            theirs = r.get("opencv_seconds")
+            lines.append(
+                f"| {r['long_side']} | {r['width']}x{r['height']} | {pixels} | {r['ours_seconds']:.2f} | "
+                f"{r['ours_peak_rss_kib'] / 1024:.0f} | " +
+                (f"{theirs:.2f} | {r['opencv_peak_rss_kib'] / 1024:.0f} | {theirs / r['ours_seconds']:.1f}x |"
+                 if theirs else "— | — | — |"))
+    return "\n".join(lines) + "\n"
+
+
 def report(results, images_dir):
     """Writes the recall-curve and scaling plots from results.json."""
     images_dir = Path(images_dir)
@@ -251,9 +322,14 @@ def main():
     parser.add_argument("--opencv-max-side", type=int, default=2048)
     parser.add_argument("--opencv-rss", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--report", type=Path, help="only write the plots of OUT/results.json into this folder")
+    parser.add_argument("--markdown", type=Path, help="only write the tables of OUT/results.json into this file")
     args = parser.parse_args()
-    if args.report:
-        report(json.loads((args.out / "results.json").read_text()), args.report)
+    if args.report or args.markdown:
+        results = json.loads((args.out / "results.json").read_text())
+        if args.report:
+            report(results, args.report)
+        if args.markdown:
+            args.markdown.write_text(markdown(results))
         return
     if args.opencv_rss:
         opencv_rss(args.opencv_rss[0], int(args.opencv_rss[1]), int(args.opencv_rss[2]))
