@@ -119,10 +119,13 @@ public struct SelectiveSearch: ProposalGenerator {
 
   /// The merge hierarchy of every strategy, in strategy order.
   ///
-  /// Two parallel stages. Per colour space: the per-pixel bins, then the segmentations of
-  /// every *k* of that space (sharing one blurred image and one sorted edge graph) and the
-  /// initial regions' histograms; the label maps are dropped there. Per strategy: the
-  /// grouping, on a copy of its segmentation's histograms.
+  /// Two kinds of jobs share one pool of `threads` workers. One job per colour space: the
+  /// per-pixel bins, then the segmentations of every *k* of that space (sharing one blurred
+  /// image and one sorted edge graph) and the initial regions' histograms; the label maps
+  /// are dropped there. Then one job per strategy: the grouping, on a copy of its
+  /// segmentation's histograms, waiting if its colour space's job is still running. The
+  /// colour-space jobs come first in the job order, so a worker that finds none left starts
+  /// on the groupings of the spaces already done instead of idling at a barrier.
   func hierarchies(for image: Image) throws -> [MergeHierarchy] {
     var spaces: [ColorSpace] = []
     var keys: [SegmentationKey] = []
@@ -130,20 +133,25 @@ public struct SelectiveSearch: ProposalGenerator {
       if !spaces.contains(strategy.colorSpace) { spaces.append(strategy.colorSpace) }
       if !keys.contains(strategy.segmentationKey) { keys.append(strategy.segmentationKey) }
     }
-    let initial = try orderedParallelMap(count: spaces.count, threads: threads) { index in
-      try initialRegions(of: image, in: spaces[index], keys: keys.filter { $0.colorSpace == spaces[index] })
-    }
-    var regionsByKey: [SegmentationKey: InitialRegions] = [:]
-    for (key, regions) in initial.joined() { regionsByKey[key] = regions }
+    let initial = ResultSlots<[SegmentationKey: InitialRegions]>(count: spaces.count)
     let imageSize = Float(image.width * image.height)
-    return try orderedParallelMap(count: strategies.count, threads: threads) { index in
-      let set = strategies[index].similarity
-      let start = regionsByKey[strategies[index].segmentationKey]!
+    let results = try orderedParallelMap(count: spaces.count + strategies.count, threads: threads) {
+      job -> MergeHierarchy? in
+      if job < spaces.count {
+        initial.put(job) {
+          try initialRegions(of: image, in: spaces[job], keys: keys.filter { $0.colorSpace == spaces[job] })
+        }
+        return nil
+      }
+      let strategy = strategies[job - spaces.count]
+      let start = try initial.take(spaces.firstIndex(of: strategy.colorSpace)!)[strategy.segmentationKey]!
+      let set = strategy.similarity
       return HierarchicalGrouping.group(
         regions: start.regions,
         histograms: start.histograms.keeping(colour: set.contains(.colour), texture: set.contains(.texture)),
         similarity: Similarity(set: set, imageSize: imageSize))
     }
+    return results.dropFirst(spaces.count).map { $0! }
   }
 
   /// The initial regions of one segmentation with the histograms its strategies read.
@@ -155,7 +163,7 @@ public struct SelectiveSearch: ProposalGenerator {
   /// The initial regions of every segmentation key of one colour space.
   private func initialRegions(
     of image: Image, in space: ColorSpace, keys: [SegmentationKey]
-  ) throws -> [(SegmentationKey, InitialRegions)] {
+  ) throws -> [SegmentationKey: InitialRegions] {
     let bins = PixelBins(rgb: image, space: space)
     let segmentations = try FelzenszwalbSegmentation.segment(
       image,
@@ -164,15 +172,17 @@ public struct SelectiveSearch: ProposalGenerator {
           threshold: $0.threshold, sigma: sigma, minimumSize: $0.minimumSize, colorSpace: space,
           channelWeights: $0.channelWeights)
       })
-    return zip(keys, segmentations).map { key, segmentation in
+    var result: [SegmentationKey: InitialRegions] = [:]
+    for (key, segmentation) in zip(keys, segmentations) {
       let sets = strategies.filter { $0.segmentationKey == key }.map(\.similarity)
       let histograms = RegionHistograms(
         labels: segmentation.labels.labels, sizes: segmentation.regions.map(\.size),
         regionCount: segmentation.regions.count, bins: bins,
         colour: sets.contains { $0.contains(.colour) },
         texture: sets.contains { $0.contains(.texture) })
-      return (key, InitialRegions(regions: segmentation.regions, histograms: histograms))
+      result[key] = InitialRegions(regions: segmentation.regions, histograms: histograms)
     }
+    return result
   }
 
   /// The image shrunk to ``maximumSide`` and the factors that map its boxes back.

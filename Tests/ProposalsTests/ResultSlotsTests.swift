@@ -1,0 +1,28 @@
+import Dispatch
+@testable import Proposals
+import Testing
+
+@Suite struct ResultSlotsTests {
+  struct Failure: Error {}
+
+  @Test func takeReturnsWhatPutStored() throws {
+    let slots = ResultSlots<Int>(count: 2)
+    slots.put(1) { 7 }
+    slots.put(0) { 3 }
+    #expect(try slots.take(0) == 3 && slots.take(1) == 7 && slots.take(1) == 7)
+  }
+
+  @Test func takeWaitsForAProducerOnAnotherThread() throws {
+    let slots = ResultSlots<[Int]>(count: 1)
+    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) {
+      slots.put(0) { Array(0..<5) }
+    }
+    #expect(try slots.take(0) == [0, 1, 2, 3, 4])
+  }
+
+  @Test func takeRethrowsTheProducersError() {
+    let slots = ResultSlots<Int>(count: 1)
+    slots.put(0) { throw Failure() }
+    #expect(throws: Failure.self) { try slots.take(0) }
+  }
+}
