@@ -16,6 +16,25 @@ import Testing
     #expect(picture.width == 2 * 160 + 8 && picture.height == 106)
   }
 
+  @Test func fhConnectivityFourAndEightBothRunAndOtherValuesAreRejected() throws {
+    let directory = try Fixtures.temporaryDirectory()
+    var counts: [String: String] = [:]
+    for connectivity in ["4", "8"] {
+      let output = directory.appendingPathComponent("fh\(connectivity).png")
+      let result = try runRegionKit([
+        "segment", photo, "--method", "fh", "--connectivity", connectivity, "--max-side", "160",
+        "-o", output.path,
+      ])
+      #expect(result.exitCode == 0, "\(result.stderr)")
+      counts[connectivity] = result.stdout.components(separatedBy: " segments").first
+    }
+    #expect(counts["4"] != counts["8"])
+    let output = directory.appendingPathComponent("bad.png")
+    let bad = try runRegionKit(["segment", photo, "--connectivity", "6", "-o", output.path])
+    #expect(bad.exitCode != 0)
+    #expect(bad.stderr.contains("--connectivity must be 4 or 8"))
+  }
+
   @Test func edgesCommandWritesAMap() throws {
     let directory = try Fixtures.temporaryDirectory()
     for method in ["sobel", "scharr", "canny"] {

@@ -34,7 +34,7 @@ struct Segment: ParsableCommand {
   var minSize = 20
 
   @Option(
-    help: "fh: pixel graph, 8 (the paper's and scikit-image's) or 4 (OpenCV's). Default: 8.")
+    help: "fh: pixel graph, 8 (the paper's and scikit-image's) or 4 (OpenCV's).")
   var connectivity: Int = 8
 
   @Option(help: "fh and kmeans: colour space (\(ColorSpace.allCases.map(\.rawValue).joined(separator: ", "))). Default: rgb for fh, lab for kmeans.")
