@@ -83,37 +83,33 @@ public struct EdgeGroups: Sendable, Equatable {
     }
     var ids = [Int32](repeating: -1, count: count)
     let isEdge = edges.strength.map { $0 > minMagnitude }
-    // 1. Greedy best-first growth along orientation continuity: from the seed, repeatedly add
-    //    the frontier pixel whose orientation is closest to the pixel that reached it, while
-    //    the summed differences stay below the threshold (the authors' code's rule).
+    // 1. Greedy growth along orientation continuity.
     var groupCount: Int32 = 0
-    var frontier = FrontierHeap()
-    var seen = [Int32](repeating: -1, count: count)
+    var stack: [(p: Int, cost: Float)] = []
     for seed in 0..<count where isEdge[seed] && ids[seed] < 0 {
       let g = groupCount
       groupCount += 1
-      frontier.removeAll()
+      ids[seed] = g
+      stack.removeAll(keepingCapacity: true)
+      stack.append((seed, 0))
       var spent: Float = 0
-      var p = seed
-      seen[seed] = g
-      while true {
-        ids[p] = g
+      while let (p, _) = stack.popLast() {
         let x = p % w, y = p / w
         for dy in -1...1 {
           let ny = y + dy
           if ny < 0 || ny >= h { continue }
           for dx in -1...1 {
             let nx = x + dx
-            if nx < 0 || nx >= w { continue }
+            if (dx == 0 && dy == 0) || nx < 0 || nx >= w { continue }
             let q = ny * w + nx
-            guard isEdge[q], ids[q] < 0, seen[q] != g else { continue }
-            seen[q] = g
-            frontier.push(cost: Self.angleDifference(tangent[p], tangent[q]), pixel: q)
+            guard isEdge[q], ids[q] < 0 else { continue }
+            let step = Self.angleDifference(tangent[p], tangent[q])
+            if spent + step > mergeThreshold { continue }
+            spent += step
+            ids[q] = g
+            stack.append((q, spent))
           }
         }
-        guard let next = frontier.pop(), spent + next.cost < mergeThreshold else { break }
-        spent += next.cost
-        p = next.pixel
       }
     }
     // 2. Merge weak groups into their most similar touching neighbour.
