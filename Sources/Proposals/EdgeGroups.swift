@@ -82,34 +82,41 @@ public struct EdgeGroups: Sendable, Equatable {
       tangent[p] = t
     }
     var ids = [Int32](repeating: -1, count: count)
-    let isEdge = edges.strength.map { $0 > minMagnitude }
-    // 1. Greedy growth along orientation continuity.
+    var isEdge = edges.strength.map { $0 > minMagnitude }
+    for p in 0..<count where p % w == 0 || p % w == w - 1 || p / w == 0 || p / w == h - 1 {
+      isEdge[p] = false
+    }
+    // 1. Greedy best-first growth along orientation continuity: from the seed, repeatedly add
+    //    the frontier pixel whose orientation is closest to the pixel that reached it, while
+    //    the summed differences stay below the threshold (the authors' code's rule).
     var groupCount: Int32 = 0
-    var stack: [(p: Int, cost: Float)] = []
+    var frontier = FrontierHeap()
+    var seen = [Int32](repeating: -1, count: count)
     for seed in 0..<count where isEdge[seed] && ids[seed] < 0 {
       let g = groupCount
       groupCount += 1
-      ids[seed] = g
-      stack.removeAll(keepingCapacity: true)
-      stack.append((seed, 0))
+      frontier.removeAll()
       var spent: Float = 0
-      while let (p, _) = stack.popLast() {
+      var p = seed
+      seen[seed] = g
+      while true {
+        ids[p] = g
         let x = p % w, y = p / w
         for dy in -1...1 {
           let ny = y + dy
           if ny < 0 || ny >= h { continue }
           for dx in -1...1 {
             let nx = x + dx
-            if (dx == 0 && dy == 0) || nx < 0 || nx >= w { continue }
+            if nx < 0 || nx >= w { continue }
             let q = ny * w + nx
-            guard isEdge[q], ids[q] < 0 else { continue }
-            let step = Self.angleDifference(tangent[p], tangent[q])
-            if spent + step > mergeThreshold { continue }
-            spent += step
-            ids[q] = g
-            stack.append((q, spent))
+            guard isEdge[q], ids[q] < 0, seen[q] != g else { continue }
+            seen[q] = g
+            frontier.push(cost: Self.angleDifference(tangent[p], tangent[q]), pixel: q)
           }
         }
+        guard let next = frontier.pop(), spent + next.cost < mergeThreshold else { break }
+        spent += next.cost
+        p = next.pixel
       }
     }
     // 2. Merge weak groups into their most similar touching neighbour.

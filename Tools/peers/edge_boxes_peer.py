@@ -19,7 +19,7 @@
 
 Usage: Tools/peers/setup_opencv.sh && Tools/peers/.venv-opencv/bin/python \
          Tools/peers/edge_boxes_peer.py [--dataset DIR] [--limit N] [--top N] [--out DIR] [--markdown FILE]
-         [--reuse] [--rounds R]
+         [--reuse] [--rounds R] [--edge-boxes-only]
 """
 import argparse
 import json
@@ -53,6 +53,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=0,
                         help="then time RegionKit and OpenCV again on the dumped maps, alternating, "
                              "this many rounds, and print each round's ratio and the median (default 0)")
+    parser.add_argument("--edge-boxes-only", action="store_true",
+                        help="run and evaluate only the two EdgeBoxes (skip sliding window and segment boxes)")
     parser.add_argument("--reuse", action="store_true",
                         help="skip the runs and re-evaluate the proposal files already in --out")
     args = parser.parse_args()
@@ -65,6 +67,8 @@ def main():
         command = [bench, args.dataset, out, "--top", str(args.top)]
         if args.limit:
             command += ["--limit", str(args.limit)]
+        if args.edge_boxes_only:
+            command += ["--edge-boxes-only"]
         run(command)
         run_opencv(out, args.top)
     evaluate(bench, out, args)
@@ -120,7 +124,9 @@ def run_opencv(out, top, limit=None):
 
 def evaluate(bench, out, args):
 
-    files = ["regionkit-edge-boxes", "opencv-edge-boxes", "sliding-window", "segments"]
+    files = ["regionkit-edge-boxes", "opencv-edge-boxes"]
+    if not args.edge_boxes_only:
+        files += ["sliding-window", "segments"]
     command = [bench, "evaluate", args.dataset] + [out / f"{name}.jsonl" for name in files]
     if args.limit:
         command += ["--limit", str(args.limit)]
