@@ -36,46 +36,9 @@ import Testing
       GridGraph.sortKey(e.weight.bitPattern, base: base)
     }
     edges.sort { key($0) != key($1) ? key($0) < key($1) : $0.id < $1.id }
-    let n = w * h
-    var parent = Array(0..<n)
-    var size = [Int](repeating: 1, count: n)
-    var internalDifference = [Float](repeating: 0, count: n)
-    func find(_ x: Int) -> Int {
-      var x = x
-      while parent[x] != x { x = parent[x] }
-      return x
-    }
-    func join(_ a: Int, _ b: Int, _ weight: Float) {
-      let (big, small) = (size[a] > size[b] || (size[a] == size[b] && a < b)) ? (a, b) : (b, a)
-      parent[small] = big
-      size[big] += size[small]
-      internalDifference[big] = weight
-    }
-    let k = Double(threshold) / 255
-    for e in edges {
-      let a = find(e.p), b = find(e.q)
-      if a != b && e.weight <= internalDifference[a] + Float(k / Double(size[a]))
-        && e.weight <= internalDifference[b] + Float(k / Double(size[b]))
-      {
-        join(a, b, e.weight)
-      }
-    }
-    if minimumSize > 1 {
-      for e in edges {
-        let a = find(e.p), b = find(e.q)
-        if a != b && (size[a] < minimumSize || size[b] < minimumSize) { join(a, b, e.weight) }
-      }
-    }
-    var labelOfRoot = [Int32](repeating: -1, count: n)
-    var next: Int32 = 0
-    return (0..<n).map { p in
-      let r = find(p)
-      if labelOfRoot[r] < 0 {
-        labelOfRoot[r] = next
-        next += 1
-      }
-      return labelOfRoot[r]
-    }
+    return paperLoopLabels(
+      edges: edges.map { (p: $0.p, q: $0.q, weight: $0.weight) }, pixelCount: w * h,
+      threshold: threshold, minimumSize: minimumSize)
   }
 
   /// Number of 4-connected pieces of equal labels (flood fill).

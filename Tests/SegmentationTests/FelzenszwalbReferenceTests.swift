@@ -11,51 +11,13 @@ import Testing
   /// The paper's algorithm on `image` (already blurred, RGB), k in 0–255 units.
   static func referenceLabels(_ image: Image, threshold: Float, minimumSize: Int) -> [Int32] {
     let graph = GridGraph(image: image)
-    let n = image.width * image.height
-    var parent = Array(0..<n)
-    var size = [Int](repeating: 1, count: n)
-    var internalDifference = [Float](repeating: 0, count: n)
-    func find(_ x: Int) -> Int {
-      var x = x
-      while parent[x] != x { x = parent[x] }
-      return x
-    }
-    func join(_ a: Int, _ b: Int, _ weight: Float) {
-      let (big, small) = (size[a] > size[b] || (size[a] == size[b] && a < b)) ? (a, b) : (b, a)
-      parent[small] = big
-      size[big] += size[small]
-      internalDifference[big] = weight
-    }
-    let k = Double(threshold) / 255
     let edges = graph.sortedEdges.map { packed in
       let id = Int(packed & 0xFFFF_FFFF)
       let p = id >> 2
-      return (p, p + graph.neighbourOffsets[id & 3], Float(bitPattern: UInt32(packed >> 32)))
+      return (p: p, q: p + graph.neighbourOffsets[id & 3], weight: Float(bitPattern: UInt32(packed >> 32)))
     }
-    for (p, q, weight) in edges {
-      let a = find(p), b = find(q)
-      if a != b && weight <= internalDifference[a] + Float(k / Double(size[a]))
-        && weight <= internalDifference[b] + Float(k / Double(size[b]))
-      {
-        join(a, b, weight)
-      }
-    }
-    if minimumSize > 1 {
-      for (p, q, weight) in edges {
-        let a = find(p), b = find(q)
-        if a != b && (size[a] < minimumSize || size[b] < minimumSize) { join(a, b, weight) }
-      }
-    }
-    var labelOfRoot = [Int32](repeating: -1, count: n)
-    var next: Int32 = 0
-    return (0..<n).map { p in
-      let r = find(p)
-      if labelOfRoot[r] < 0 {
-        labelOfRoot[r] = next
-        next += 1
-      }
-      return labelOfRoot[r]
-    }
+    return paperLoopLabels(
+      edges: edges, pixelCount: image.width * image.height, threshold: threshold, minimumSize: minimumSize)
   }
 
   @Test(arguments: [UInt64(11), 12, 13, 14])

@@ -91,3 +91,51 @@ func segmentationInvariantViolation(_ result: SegmentationResult, width: Int, he
   if result.regions != bruteForceRegions(map) { return "region statistics differ from a recount" }
   return nil
 }
+
+/// Felzenszwalb–Huttenlocher's loop written out plainly (Int(C) and k / |C| per edge,
+/// checked-array union–find, then the minimum-size pass) over edges already in visiting
+/// order; labels dense in raster order of first appearance. `threshold` is k in 0–255 units.
+/// The reference the fast loops are compared with.
+func paperLoopLabels(
+  edges: [(p: Int, q: Int, weight: Float)], pixelCount n: Int, threshold: Float, minimumSize: Int
+) -> [Int32] {
+  var parent = Array(0..<n)
+  var size = [Int](repeating: 1, count: n)
+  var internalDifference = [Float](repeating: 0, count: n)
+  func find(_ x: Int) -> Int {
+    var x = x
+    while parent[x] != x { x = parent[x] }
+    return x
+  }
+  func join(_ a: Int, _ b: Int, _ weight: Float) {
+    let (big, small) = (size[a] > size[b] || (size[a] == size[b] && a < b)) ? (a, b) : (b, a)
+    parent[small] = big
+    size[big] += size[small]
+    internalDifference[big] = weight
+  }
+  let k = Double(threshold) / 255
+  for (p, q, weight) in edges {
+    let a = find(p), b = find(q)
+    if a != b && weight <= internalDifference[a] + Float(k / Double(size[a]))
+      && weight <= internalDifference[b] + Float(k / Double(size[b]))
+    {
+      join(a, b, weight)
+    }
+  }
+  if minimumSize > 1 {
+    for (p, q, weight) in edges {
+      let a = find(p), b = find(q)
+      if a != b && (size[a] < minimumSize || size[b] < minimumSize) { join(a, b, weight) }
+    }
+  }
+  var labelOfRoot = [Int32](repeating: -1, count: n)
+  var next: Int32 = 0
+  return (0..<n).map { p in
+    let r = find(p)
+    if labelOfRoot[r] < 0 {
+      labelOfRoot[r] = next
+      next += 1
+    }
+    return labelOfRoot[r]
+  }
+}
