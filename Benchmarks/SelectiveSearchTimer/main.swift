@@ -29,7 +29,9 @@ struct Failure: Error, CustomStringConvertible {
 
 func loadRGB(_ path: String, width: Int, height: Int) throws -> Image {
   let data = try Data(contentsOf: URL(fileURLWithPath: path))
-  guard data.count == width * height * 3 else { throw Failure(description: "\(path): \(data.count) bytes") }
+  guard data.count == width * height * 3 else {
+    throw Failure(description: "\(path): \(data.count) bytes")
+  }
   return Image(width: width, height: height, channels: 3, pixels: data.map { Float($0) / 255 })
 }
 
@@ -46,20 +48,27 @@ func processCPUSeconds() -> Double {
 }
 
 func peakRSSKiB() -> Int {
-  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+  guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
+    return -1
+  }
   for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-    return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? -1
+    return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+      ?? -1
   }
   return -1
 }
 
 func mode(_ name: String) throws -> SelectiveSearch.Mode {
-  guard let mode = SelectiveSearch.Mode(rawValue: name) else { throw Failure(description: "unknown mode \(name)") }
+  guard let mode = SelectiveSearch.Mode(rawValue: name) else {
+    throw Failure(description: "unknown mode \(name)")
+  }
   return mode
 }
 
 func json(_ object: [String: Any]) throws -> String {
-  String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+  String(
+    decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+    as: UTF8.self)
 }
 
 func propose(_ arguments: [String]) throws {
@@ -87,7 +96,8 @@ func propose(_ arguments: [String]) throws {
     wall += seconds
     proposals += result.count
     records.append(
-      ProposalRecord(image: fields[3], width: width, height: height, seconds: seconds, proposals: result))
+      ProposalRecord(
+        image: fields[3], width: width, height: height, seconds: seconds, proposals: result))
   }
   try ProposalFile.write(records, to: URL(fileURLWithPath: arguments[3]))
   let n = Double(max(records.count, 1))
@@ -100,7 +110,9 @@ func propose(_ arguments: [String]) throws {
 }
 
 func evaluate(_ arguments: [String]) throws {
-  guard arguments.count >= 2 else { throw Failure(description: "usage: evaluate DATASET FILE.jsonl...") }
+  guard arguments.count >= 2 else {
+    throw Failure(description: "usage: evaluate DATASET FILE.jsonl...")
+  }
   let dataset = try Dataset.load(from: URL(fileURLWithPath: arguments[0]))
   let counts = [100, 300, 1000, 2000, 1_000_000]
   let evaluation = ProposalEvaluation(configuration: .init(proposalCounts: counts))
@@ -129,12 +141,14 @@ func rss(_ arguments: [String]) throws {
   let image = try loadRGB(arguments[1], width: width, height: height)
   let before = peakRSSKiB()
   let start = wallSeconds(), startCPU = processCPUSeconds()
-  let result = try SelectiveSearch(mode: try mode(arguments[0]), seed: 0, threads: 1).proposals(for: image)
+  let result = try SelectiveSearch(mode: try mode(arguments[0]), seed: 0, threads: 1).proposals(
+    for: image)
   let wall = wallSeconds() - start, seconds = processCPUSeconds() - startCPU
   print(
     try json([
       "side": "regionkit", "mode": arguments[0], "width": width, "height": height,
-      "seconds": seconds, "wall_seconds": wall, "proposals": result.count, "peak_rss_kib_before": before,
+      "seconds": seconds, "wall_seconds": wall, "proposals": result.count,
+      "peak_rss_kib_before": before,
       "peak_rss_kib": peakRSSKiB(),
     ]))
 }

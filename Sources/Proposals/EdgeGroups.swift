@@ -1,5 +1,5 @@
-import Foundation
 import Edges
+import Foundation
 
 /// Edge pixels grouped by orientation continuity, with the affinities between adjacent groups:
 /// the first stage of ``EdgeBoxes``.
@@ -246,9 +246,13 @@ public struct EdgeGroups: Sendable, Equatable {
 
   /// Distinct unordered pairs `(a, b)`, `a < b`, of different groups with pixels at most
   /// `radius` apart in x and in y (radius 1: 8-adjacent).
-  static func adjacentPairs(ids: [Int32], width w: Int, height h: Int, radius: Int = 1) -> [(Int32, Int32)] {
+  static func adjacentPairs(ids: [Int32], width w: Int, height h: Int, radius: Int = 1) -> [(
+    Int32, Int32
+  )] {
     // Forward half of the (2r + 1)² window: every unordered pixel pair is visited once.
-    let offsets = (0...radius).flatMap { dy in (-radius...radius).compactMap { dx in dy > 0 || dx > 0 ? (dx, dy) : nil } }
+    let offsets = (0...radius).flatMap { dy in
+      (-radius...radius).compactMap { dx in dy > 0 || dx > 0 ? (dx, dy) : nil }
+    }
     var keys: [UInt64] = []
     for y in 0..<h {
       for x in 0..<w {
@@ -268,7 +272,8 @@ public struct EdgeGroups: Sendable, Equatable {
     var pairs: [(Int32, Int32)] = []
     var last: UInt64? = nil
     for key in keys where key != last {
-      pairs.append((Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)))
+      pairs.append(
+        (Int32(truncatingIfNeeded: key >> 32), Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)))
       last = key
     }
     return pairs

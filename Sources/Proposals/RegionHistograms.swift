@@ -88,7 +88,8 @@ struct PixelBins: Sendable {
                 // Non-negative, so truncation is the floor (no libm call).
                 let positive = Int(min(max(response, 0) * scale, top))
                 let negative = Int(min(max(-response, 0) * scale, top))
-                out[base + direction] = UInt8(truncatingIfNeeded: first + direction * textureBins + positive)
+                out[base + direction] = UInt8(
+                  truncatingIfNeeded: first + direction * textureBins + positive)
                 out[base + 4 + direction] = UInt8(
                   truncatingIfNeeded: first + (4 + direction) * textureBins + negative)
               }
@@ -158,9 +159,13 @@ struct RegionHistograms: Sendable {
           }
         }
       }
-      if useColour { accumulate(&colour, rowLength: colourRow, positions: bins.colour, perPixel: c) }
+      if useColour {
+        accumulate(&colour, rowLength: colourRow, positions: bins.colour, perPixel: c)
+      }
       if useTexture {
-        accumulate(&texture, rowLength: textureRow, positions: bins.texture, perPixel: c * PixelBins.orientations)
+        accumulate(
+          &texture, rowLength: textureRow, positions: bins.texture,
+          perPixel: c * PixelBins.orientations)
       }
     }
     // Every pixel adds `channels` counts (colour) or `channels * 8` counts (texture).
@@ -204,7 +209,9 @@ struct RegionHistograms: Sendable {
     Self.blend(&texture, length: textureLength, a, b, wa, wb)
   }
 
-  private static func blend(_ rows: inout [Float], length: Int, _ a: Int, _ b: Int, _ wa: Float, _ wb: Float) {
+  private static func blend(
+    _ rows: inout [Float], length: Int, _ a: Int, _ b: Int, _ wa: Float, _ wb: Float
+  ) {
     guard length > 0 else { return }
     rows.withUnsafeMutableBufferPointer { rows in
       let ra = a * length, rb = b * length

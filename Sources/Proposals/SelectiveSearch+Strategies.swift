@@ -153,7 +153,9 @@ extension SelectiveSearch {
       switch self {
       case .single: (spaces, thresholds, sets, minimumSize) = ([.hsv], [100], [.all], nil)
       case .fast:
-        (spaces, thresholds, sets, minimumSize) = ([.hsv, .lab], [50, 100], [.all, [.texture, .size, .fill]], nil)
+        (spaces, thresholds, sets, minimumSize) = (
+          [.hsv, .lab], [50, 100], [.all, [.texture, .size, .fill]], nil
+        )
       case .quality:
         (spaces, thresholds, sets, minimumSize) = (
           [.hsv, .lab, .rgi, .hue, .intensity], [50, 100, 150, 300],

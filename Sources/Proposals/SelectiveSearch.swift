@@ -139,16 +139,19 @@ public struct SelectiveSearch: ProposalGenerator {
       job -> MergeHierarchy? in
       if job < spaces.count {
         initial.put(job) {
-          try initialRegions(of: image, in: spaces[job], keys: keys.filter { $0.colorSpace == spaces[job] })
+          try initialRegions(
+            of: image, in: spaces[job], keys: keys.filter { $0.colorSpace == spaces[job] })
         }
         return nil
       }
       let strategy = strategies[job - spaces.count]
-      let start = try initial.take(spaces.firstIndex(of: strategy.colorSpace)!)[strategy.segmentationKey]!
+      let start = try initial.take(spaces.firstIndex(of: strategy.colorSpace)!)[
+        strategy.segmentationKey]!
       let set = strategy.similarity
       return HierarchicalGrouping.group(
         regions: start.regions,
-        histograms: start.histograms.keeping(colour: set.contains(.colour), texture: set.contains(.texture)),
+        histograms: start.histograms.keeping(
+          colour: set.contains(.colour), texture: set.contains(.texture)),
         similarity: Similarity(set: set, imageSize: imageSize))
     }
     return results.dropFirst(spaces.count).map { $0! }
@@ -187,7 +190,9 @@ public struct SelectiveSearch: ProposalGenerator {
 
   /// The image shrunk to ``maximumSide`` and the factors that map its boxes back.
   private func shrunk(_ image: Image) -> (Image, Float, Float) {
-    guard let maximumSide, max(image.width, image.height) > maximumSide else { return (image, 1, 1) }
+    guard let maximumSide, max(image.width, image.height) > maximumSide else {
+      return (image, 1, 1)
+    }
     let scale = Double(maximumSide) / Double(max(image.width, image.height))
     let width = max(1, Int((Double(image.width) * scale).rounded()))
     let height = max(1, Int((Double(image.height) * scale).rounded()))
@@ -197,7 +202,8 @@ public struct SelectiveSearch: ProposalGenerator {
 
   private func validate(_ image: Image) throws(ProposalsError) {
     func invalid(_ field: String, _ value: Any, _ expected: String) -> ProposalsError {
-      .invalidParameter(generator: "SelectiveSearch", field: field, value: "\(value)", expected: expected)
+      .invalidParameter(
+        generator: "SelectiveSearch", field: field, value: "\(value)", expected: expected)
     }
     guard !strategies.isEmpty else { throw invalid("strategies", "[]", "at least one strategy") }
     for (index, strategy) in strategies.enumerated() {
@@ -205,26 +211,35 @@ public struct SelectiveSearch: ProposalGenerator {
         throw invalid("strategies[\(index)].threshold", strategy.threshold, "a finite value >= 0")
       }
       guard strategy.minimumSegmentSize >= 0 else {
-        throw invalid("strategies[\(index)].minimumSegmentSize", strategy.minimumSegmentSize, "a value >= 0")
+        throw invalid(
+          "strategies[\(index)].minimumSegmentSize", strategy.minimumSegmentSize, "a value >= 0")
       }
       guard !strategy.similarity.isEmpty else {
         throw invalid("strategies[\(index)].similarity", "none", "at least one of C, T, S, F")
       }
       if let weights = strategy.channelWeights,
-        weights.count != strategy.colorSpace.channelCount || !weights.allSatisfy({ $0.isFinite && $0 >= 0 })
+        weights.count != strategy.colorSpace.channelCount
+          || !weights.allSatisfy({ $0.isFinite && $0 >= 0 })
       {
         throw invalid(
           "strategies[\(index)].channelWeights", weights,
-          "\(strategy.colorSpace.channelCount) finite values >= 0 (one per channel of \(strategy.colorSpace))")
+          "\(strategy.colorSpace.channelCount) finite values >= 0 (one per channel of \(strategy.colorSpace))"
+        )
       }
     }
     guard sigma.isFinite && sigma >= 0 else { throw invalid("sigma", sigma, "a finite value >= 0") }
-    if let maxProposals, maxProposals < 0 { throw invalid("maxProposals", maxProposals, "a value >= 0") }
+    if let maxProposals, maxProposals < 0 {
+      throw invalid("maxProposals", maxProposals, "a value >= 0")
+    }
     guard minimumSide.isFinite && minimumSide >= 0 else {
       throw invalid("minimumSide", minimumSide, "a finite value >= 0")
     }
-    guard maximumAspectRatio >= 1 else { throw invalid("maximumAspectRatio", maximumAspectRatio, "a value >= 1") }
-    if let maximumSide, maximumSide < 1 { throw invalid("maximumSide", maximumSide, "a value >= 1") }
+    guard maximumAspectRatio >= 1 else {
+      throw invalid("maximumAspectRatio", maximumAspectRatio, "a value >= 1")
+    }
+    if let maximumSide, maximumSide < 1 {
+      throw invalid("maximumSide", maximumSide, "a value >= 1")
+    }
     guard threads >= 1 else { throw invalid("threads", threads, "a value >= 1") }
     guard image.channels == 1 || image.channels == 3 else {
       throw invalid("image.channels", image.channels, "1 (grey) or 3 (RGB)")

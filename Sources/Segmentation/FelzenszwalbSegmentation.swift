@@ -57,7 +57,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   ///   - connectivity: Which neighbours share an edge. Default: `.eight` (the paper and
   ///     scikit-image); `.four` builds OpenCV's graph.
   public init(
-    threshold: Float = 300, sigma: Float = 0.8, minimumSize: Int = 20, colorSpace: ColorSpace = .rgb,
+    threshold: Float = 300, sigma: Float = 0.8, minimumSize: Int = 20,
+    colorSpace: ColorSpace = .rgb,
     channelWeights: [Float]? = nil, connectivity: PixelConnectivity = .eight
   ) {
     self.threshold = threshold
@@ -112,11 +113,13 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       let first = segmenters[index]
       let graph = first.graph(of: image)
       for other in index..<segmenters.count
-      where segmenters[other].sigma == first.sigma && segmenters[other].colorSpace == first.colorSpace
+      where segmenters[other].sigma == first.sigma
+        && segmenters[other].colorSpace == first.colorSpace
         && segmenters[other].channelWeights == first.channelWeights
         && segmenters[other].connectivity == first.connectivity
       {
-        results[other] = segmenters[other].segment(graph: graph, width: image.width, height: image.height)
+        results[other] = segmenters[other].segment(
+          graph: graph, width: image.width, height: image.height)
       }
     }
     return results.map { $0! }
@@ -206,20 +209,25 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   private func validate(_ image: Image) throws(SegmentationError) {
     let name = "FelzenszwalbSegmentation"
     guard threshold.isFinite && threshold >= 0 else {
-      throw .invalidParameter(algorithm: name, field: "threshold", value: "\(threshold)", expected: "a finite value >= 0")
+      throw .invalidParameter(
+        algorithm: name, field: "threshold", value: "\(threshold)", expected: "a finite value >= 0")
     }
     guard sigma.isFinite && sigma >= 0 else {
-      throw .invalidParameter(algorithm: name, field: "sigma", value: "\(sigma)", expected: "a finite value >= 0")
+      throw .invalidParameter(
+        algorithm: name, field: "sigma", value: "\(sigma)", expected: "a finite value >= 0")
     }
     guard minimumSize >= 0 else {
-      throw .invalidParameter(algorithm: name, field: "minimumSize", value: "\(minimumSize)", expected: "a value >= 0")
+      throw .invalidParameter(
+        algorithm: name, field: "minimumSize", value: "\(minimumSize)", expected: "a value >= 0")
     }
     if let channelWeights {
-      guard channelWeights.count == colorSpace.channelCount, channelWeights.allSatisfy({ $0.isFinite && $0 >= 0 })
+      guard channelWeights.count == colorSpace.channelCount,
+        channelWeights.allSatisfy({ $0.isFinite && $0 >= 0 })
       else {
         throw .invalidParameter(
           algorithm: name, field: "channelWeights", value: "\(channelWeights)",
-          expected: "\(colorSpace.channelCount) finite values >= 0 (one per channel of \(colorSpace))")
+          expected:
+            "\(colorSpace.channelCount) finite values >= 0 (one per channel of \(colorSpace))")
       }
     }
     guard image.channels == 1 || image.channels == 3 else {

@@ -13,12 +13,16 @@ extension Image {
     var converted = self.converted(to: space)
     let ranges = space.channelRanges
     let weights = weights ?? [Float](repeating: 1, count: ranges.count)
-    if ranges.allSatisfy({ $0.lowerBound == 0 && $0.upperBound == 1 }) && weights.allSatisfy({ $0 == 1 }) {
+    if ranges.allSatisfy({ $0.lowerBound == 0 && $0.upperBound == 1 })
+      && weights.allSatisfy({ $0 == 1 })
+    {
       return converted
     }
     let c = converted.channels
     let offsets = ranges.map { $0.lowerBound }
-    let scales = zip(ranges, weights).map { range, weight in weight / (range.upperBound - range.lowerBound) }
+    let scales = zip(ranges, weights).map { range, weight in
+      weight / (range.upperBound - range.lowerBound)
+    }
     converted.pixels.withUnsafeMutableBufferPointer { samples in
       var i = 0
       while i < samples.count {

@@ -9,7 +9,9 @@ import Testing
   @Test(arguments: ["fh", "kmeans", "slic"])
   func writesSegmentsBesideTheBoundaryOverlay(method: String) throws {
     let output = try Fixtures.temporaryDirectory().appendingPathComponent("\(method).png")
-    let result = try runRegionKit(["segment", photo, "--method", method, "--max-side", "160", "-o", output.path])
+    let result = try runRegionKit([
+      "segment", photo, "--method", method, "--max-side", "160", "-o", output.path,
+    ])
     #expect(result.exitCode == 0, "\(result.stderr)")
     #expect(result.stdout.contains("segments of 160x106 by \(method)"))
     let picture = try Image(contentsOf: output)
@@ -39,7 +41,9 @@ import Testing
     let directory = try Fixtures.temporaryDirectory()
     for method in ["sobel", "scharr", "canny"] {
       let output = directory.appendingPathComponent("\(method).png")
-      let result = try runRegionKit(["edges", photo, "--method", method, "--max-side", "120", "-o", output.path])
+      let result = try runRegionKit([
+        "edges", photo, "--method", method, "--max-side", "120", "-o", output.path,
+      ])
       #expect(result.exitCode == 0, "\(result.stderr)")
       let picture = try Image(contentsOf: output)
       #expect(picture.width == 120)
@@ -49,7 +53,9 @@ import Testing
 
   @Test func badParametersAreTypedErrors() throws {
     let output = try Fixtures.temporaryDirectory().appendingPathComponent("x.png")
-    let result = try runRegionKit(["segment", photo, "--method", "slic", "--segments", "0", "-o", output.path])
+    let result = try runRegionKit([
+      "segment", photo, "--method", "slic", "--segments", "0", "-o", output.path,
+    ])
     #expect(result.exitCode != 0)
     #expect(result.stderr.contains("segments"))
     #expect(!result.stderr.contains("Fatal error"))

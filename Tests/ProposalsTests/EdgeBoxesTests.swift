@@ -2,15 +2,17 @@ import Boxes
 import Edges
 import Foundation
 import Imaging
-@testable import Proposals
 import Testing
+
+@testable import Proposals
 
 /// Hand-made edge maps: outlines of rectangles with gradient orientations pointing outwards.
 enum HandMadeEdges {
   /// A `width` × `height` map with the one-pixel outline of each rectangle (inclusive pixel
   /// columns `x0...x1`, rows `y0...y1`) at magnitude `magnitude`.
   static func outlines(
-    width: Int, height: Int, rectangles: [(x0: Int, y0: Int, x1: Int, y1: Int)], magnitude: Float = 1
+    width: Int, height: Int, rectangles: [(x0: Int, y0: Int, x1: Int, y1: Int)],
+    magnitude: Float = 1
   ) -> EdgeMap {
     var strength = [Float](repeating: 0, count: width * height)
     var orientation = [Float](repeating: 0, count: width * height)
@@ -34,7 +36,9 @@ enum HandMadeEdges {
   /// A grey image with a bright filled rectangle.
   static func image(width: Int, height: Int, x0: Int, y0: Int, x1: Int, y1: Int) -> Image {
     var image = Image(width: width, height: height, channels: 3, repeating: 0.2)
-    for y in y0...y1 { for x in x0...x1 { for c in 0..<3 { image.pixels[(y * width + x) * 3 + c] = 0.9 } } }
+    for y in y0...y1 {
+      for x in x0...x1 { for c in 0..<3 { image.pixels[(y * width + x) * 3 + c] = 0.9 } }
+    }
     return image
   }
 }
@@ -74,7 +78,8 @@ enum HandMadeEdges {
   }
 
   @Test func affinityIsHighForCollinearGroupsAndLowAcrossACorner() {
-    let groups = EdgeGroups(edges: HandMadeEdges.outlines(width: 40, height: 40, rectangles: [(5, 5, 34, 34)]))
+    let groups = EdgeGroups(
+      edges: HandMadeEdges.outlines(width: 40, height: 40, rectangles: [(5, 5, 34, 34)]))
     #expect(groups.count >= 2)
     #expect(groups.affinities.allSatisfy { $0 > 0 && $0 <= 1 })
     // Formula check on two groups placed by hand.
@@ -116,17 +121,25 @@ enum HandMadeEdges {
     #expect(a == b)
     #expect(a.count <= 5)
     let boxes = a.map(\.box)
-    for i in boxes.indices { for j in boxes.indices where j > i { #expect(boxes[i].iou(boxes[j]) <= 0.75) } }
+    for i in boxes.indices {
+      for j in boxes.indices where j > i { #expect(boxes[i].iou(boxes[j]) <= 0.75) }
+    }
   }
 
   @Test func emptyAndTinyInputsGiveNoBoxes() throws {
-    #expect(try EdgeBoxes().proposals(for: Image(width: 64, height: 64, channels: 3, repeating: 0.5)).isEmpty)
-    #expect(try EdgeBoxes().proposals(for: Image(width: 3, height: 2, channels: 3, repeating: 0.5)).isEmpty)
+    #expect(
+      try EdgeBoxes().proposals(for: Image(width: 64, height: 64, channels: 3, repeating: 0.5))
+        .isEmpty)
+    #expect(
+      try EdgeBoxes().proposals(for: Image(width: 3, height: 2, channels: 3, repeating: 0.5))
+        .isEmpty)
   }
 
   @Test func badParametersAreNamed() {
-    #expect(throws: ProposalsError.invalidParameter(
-      generator: "edge-boxes", field: "alpha", value: "1.5", expected: "a value in (0, 1)")) {
+    #expect(
+      throws: ProposalsError.invalidParameter(
+        generator: "edge-boxes", field: "alpha", value: "1.5", expected: "a value in (0, 1)")
+    ) {
       try EdgeBoxes(alpha: 1.5).proposals(for: Image(width: 8, height: 8, channels: 3))
     }
     #expect(throws: ProposalsError.self) { try EdgeBoxes(maxAspectRatio: 0.5).validate() }

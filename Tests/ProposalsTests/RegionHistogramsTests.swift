@@ -1,6 +1,7 @@
 import Imaging
-@testable import Proposals
 import Testing
+
+@testable import Proposals
 
 @Suite struct RegionHistogramsTests {
   /// Left half dark red, right half light blue; labels 0 (left) and 1 (right).

@@ -1,6 +1,7 @@
 import Dispatch
-@testable import Proposals
 import Testing
+
+@testable import Proposals
 
 @Suite struct ResultSlotsTests {
   struct Failure: Error {}

@@ -1,6 +1,7 @@
 import Imaging
-@testable import Proposals
 import Testing
+
+@testable import Proposals
 
 @Suite struct SelectiveSearchStrategiesTests {
   @Test func presetsHaveThePapersAndOpenCVsStrategyCounts() {
@@ -13,9 +14,15 @@ import Testing
       #expect(strategy.minimumSegmentSize == Int(strategy.threshold))
     }
     #expect(Set(SelectiveSearch.Mode.fast.strategies.map(\.threshold)) == [50, 100])
-    #expect(Set(SelectiveSearch.Mode.quality.strategies.map(\.colorSpace)) == [.hsv, .lab, .rgi, .hue, .intensity])
+    #expect(
+      Set(SelectiveSearch.Mode.quality.strategies.map(\.colorSpace)) == [
+        .hsv, .lab, .rgi, .hue, .intensity,
+      ])
     #expect(Set(SelectiveSearch.Mode.quality.strategies.map(\.threshold)) == [50, 100, 150, 300])
-    #expect(SelectiveSearch.Mode.single.strategies == [.init(colorSpace: .hsv, threshold: 100, similarity: .all)])
+    #expect(
+      SelectiveSearch.Mode.single.strategies == [
+        .init(colorSpace: .hsv, threshold: 100, similarity: .all)
+      ])
   }
 
   @Test func openCVPresetsKeepMinimumSize100() {
@@ -24,13 +31,17 @@ import Testing
     }
     #expect(SelectiveSearch.Mode.openCVSingle.strategies.map(\.threshold) == [200])
     #expect(Set(SelectiveSearch.Mode.openCVFast.strategies.map(\.threshold)) == [150, 300, 450])
-    #expect(Set(SelectiveSearch.Mode.openCVQuality.strategies.map(\.threshold)) == [150, 300, 450, 600, 750])
+    #expect(
+      Set(SelectiveSearch.Mode.openCVQuality.strategies.map(\.threshold)) == [
+        150, 300, 450, 600, 750,
+      ])
   }
 
   @Test func openCVPresetsSegmentWithOpenCVsHueScale() {
     for mode in [SelectiveSearch.Mode.openCVSingle, .openCVFast, .openCVQuality] {
       for strategy in mode.strategies {
-        #expect(strategy.channelWeights == SelectiveSearch.openCVChannelWeights(for: strategy.colorSpace))
+        #expect(
+          strategy.channelWeights == SelectiveSearch.openCVChannelWeights(for: strategy.colorSpace))
       }
     }
     #expect(SelectiveSearch.openCVChannelWeights(for: .hsv) == [Float(180) / 255, 1, 1])
@@ -42,7 +53,9 @@ import Testing
   }
 
   @Test func similarityNotationRoundTrips() {
-    let sets: [SelectiveSearch.SimilaritySet] = [.all, [.texture, .size, .fill], .fill, .size, .colour]
+    let sets: [SelectiveSearch.SimilaritySet] = [
+      .all, [.texture, .size, .fill], .fill, .size, .colour,
+    ]
     #expect(sets.map(\.description) == ["C+T+S+F", "T+S+F", "F", "S", "C"])
     for set in sets { #expect(SelectiveSearch.SimilaritySet(notation: set.description) == set) }
     #expect(SelectiveSearch.SimilaritySet(notation: "f+s") == [.fill, .size])
@@ -52,8 +65,9 @@ import Testing
 
   @Test func modesParseFromTheirCLINames() {
     #expect(SelectiveSearch.Mode(rawValue: "opencv-fast") == .openCVFast)
-    #expect(SelectiveSearch.Mode.allCases.map(\.rawValue) == [
-      "single", "fast", "quality", "opencv-single", "opencv-fast", "opencv-quality",
-    ])
+    #expect(
+      SelectiveSearch.Mode.allCases.map(\.rawValue) == [
+        "single", "fast", "quality", "opencv-single", "opencv-fast", "opencv-quality",
+      ])
   }
 }

@@ -35,7 +35,8 @@ import Testing
       images[golden.name] = try image(golden)
     }
     let file = try GoldenFile("selective_search.json")
-    let large = GoldenCase(object: try #require(file.root["large_image"] as? [String: Any]), file: file.name)
+    let large = GoldenCase(
+      object: try #require(file.root["large_image"] as? [String: Any]), file: file.name)
     images[large.name] = try image(large)
     return images
   }

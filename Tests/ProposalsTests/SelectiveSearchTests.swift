@@ -1,8 +1,9 @@
 import Boxes
 import Foundation
 import Imaging
-@testable import Proposals
 import Testing
+
+@testable import Proposals
 
 @Suite struct SelectiveSearchTests {
   /// A seeded noisy scene: a background ramp, two flat rectangles and a disc, noise ±0.03.
@@ -17,7 +18,8 @@ import Testing
         let dx = Float(x - 25), dy = Float(y - 48)
         if dx * dx + dy * dy < 100 { colour = [0.95, 0.9, 0.1] }
         for c in 0..<3 {
-          image[x: x, y: y, channel: c] = min(max(colour[c] + 0.06 * (generator.nextUnitFloat() - 0.5), 0), 1)
+          image[x: x, y: y, channel: c] = min(
+            max(colour[c] + 0.06 * (generator.nextUnitFloat() - 0.5), 0), 1)
         }
       }
     }
@@ -28,14 +30,16 @@ import Testing
     let image = Self.scene()
     let single = try SelectiveSearch(mode: .fast, seed: 11, threads: 1).proposals(for: image)
     for threads in [2, 3, 8] {
-      let parallel = try SelectiveSearch(mode: .fast, seed: 11, threads: threads).proposals(for: image)
+      let parallel = try SelectiveSearch(mode: .fast, seed: 11, threads: threads).proposals(
+        for: image)
       #expect(parallel == single, "threads \(threads) changed the output")
     }
     let again = try SelectiveSearch(mode: .fast, seed: 11, threads: 2).proposals(for: image)
     #expect(again == single)
     let otherSeed = try SelectiveSearch(mode: .fast, seed: 12, threads: 2).proposals(for: image)
     #expect(otherSeed.map(\.box) != single.map(\.box), "the seed does not change the order")
-    #expect(Set(otherSeed.map(\.box)) == Set(single.map(\.box)), "the seed changes the set of boxes")
+    #expect(
+      Set(otherSeed.map(\.box)) == Set(single.map(\.box)), "the seed changes the set of boxes")
   }
 
   @Test func proposalsAreRankedUniqueInsideAndCarryProvenance() throws {
@@ -48,7 +52,9 @@ import Testing
     }
     for proposal in proposals {
       let box = proposal.box
-      #expect(box.x1 >= 0 && box.y1 >= 0 && box.x2 <= 96 && box.y2 <= 64 && box.x2 > box.x1 && box.y2 > box.y1)
+      #expect(
+        box.x1 >= 0 && box.y1 >= 0 && box.x2 <= 96 && box.y2 <= 64 && box.x2 > box.x1
+          && box.y2 > box.y1)
       #expect(proposal.provenance.method == "selective-search")
       #expect(["hsv", "lab"].contains(proposal.provenance.colorSpace ?? ""))
       #expect([50, 100].contains(proposal.provenance.k ?? -1))
@@ -98,7 +104,8 @@ import Testing
 
   @Test func shrinksLargeImagesAndScalesBoxesBack() throws {
     let image = Self.scene(width: 300, height: 200)
-    let proposals = try SelectiveSearch(mode: .single, maximumSide: 75, threads: 1).proposals(for: image)
+    let proposals = try SelectiveSearch(mode: .single, maximumSide: 75, threads: 1).proposals(
+      for: image)
     #expect(proposals.contains { $0.box == Box(x1: 0, y1: 0, x2: 300, y2: 200) })
     for proposal in proposals {
       #expect(proposal.box.x2 <= 300 && proposal.box.y2 <= 200)
@@ -124,29 +131,40 @@ import Testing
       return w >= 8 && h >= 8 && max(w / h, h / w) <= 2
     }
     #expect(Array(kept.prefix(10)) == filtered)
-    #expect(try SelectiveSearch(mode: .fast, maxProposals: 0, threads: 1).proposals(for: image).isEmpty)
+    #expect(
+      try SelectiveSearch(mode: .fast, maxProposals: 0, threads: 1).proposals(for: image).isEmpty)
   }
 
   @Test func invalidParametersThrowNamingTheField() {
     let image = Self.scene()
-    #expect(throws: ProposalsError.self) { try SelectiveSearch(strategies: []).proposals(for: image) }
-    #expect(throws: ProposalsError.self) { try SelectiveSearch(mode: .single, sigma: -1).proposals(for: image) }
-    #expect(throws: ProposalsError.self) { try SelectiveSearch(mode: .single, threads: 0).proposals(for: image) }
     #expect(throws: ProposalsError.self) {
-      try SelectiveSearch(strategies: [.init(colorSpace: .hsv, threshold: 100, similarity: [])]).proposals(for: image)
+      try SelectiveSearch(strategies: []).proposals(for: image)
     }
     #expect(throws: ProposalsError.self) {
-      try SelectiveSearch(strategies: [.init(colorSpace: .hsv, threshold: .nan)]).proposals(for: image)
+      try SelectiveSearch(mode: .single, sigma: -1).proposals(for: image)
     }
     #expect(throws: ProposalsError.self) {
-      try SelectiveSearch(strategies: [.init(colorSpace: .hsv, threshold: 100, channelWeights: [1])])
+      try SelectiveSearch(mode: .single, threads: 0).proposals(for: image)
+    }
+    #expect(throws: ProposalsError.self) {
+      try SelectiveSearch(strategies: [.init(colorSpace: .hsv, threshold: 100, similarity: [])])
         .proposals(for: image)
+    }
+    #expect(throws: ProposalsError.self) {
+      try SelectiveSearch(strategies: [.init(colorSpace: .hsv, threshold: .nan)]).proposals(
+        for: image)
+    }
+    #expect(throws: ProposalsError.self) {
+      try SelectiveSearch(strategies: [.init(colorSpace: .hsv, threshold: 100, channelWeights: [1])]
+      )
+      .proposals(for: image)
     }
     do {
       _ = try SelectiveSearch(mode: .single).proposals(for: Image(width: 4, height: 4, channels: 2))
       Issue.record("a 2-channel image was accepted")
     } catch let error as ProposalsError {
-      #expect(error.description == "SelectiveSearch: image.channels is 2, expected 1 (grey) or 3 (RGB)")
+      #expect(
+        error.description == "SelectiveSearch: image.channels is 2, expected 1 (grey) or 3 (RGB)")
     } catch {
       Issue.record("unexpected error \(error)")
     }

@@ -14,10 +14,13 @@ import Testing
     let edges = graph.sortedEdges.map { packed in
       let id = Int(packed & 0xFFFF_FFFF)
       let p = id >> 2
-      return (p: p, q: p + graph.neighbourOffsets[id & 3], weight: Float(bitPattern: UInt32(packed >> 32)))
+      return (
+        p: p, q: p + graph.neighbourOffsets[id & 3], weight: Float(bitPattern: UInt32(packed >> 32))
+      )
     }
     return paperLoopLabels(
-      edges: edges, pixelCount: image.width * image.height, threshold: threshold, minimumSize: minimumSize)
+      edges: edges, pixelCount: image.width * image.height, threshold: threshold,
+      minimumSize: minimumSize)
   }
 
   @Test(arguments: [UInt64(11), 12, 13, 14])

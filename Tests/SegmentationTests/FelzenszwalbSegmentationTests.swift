@@ -2,6 +2,7 @@ import Boxes
 import Imaging
 import RegionKitTestSupport
 import Testing
+
 @testable import Segmentation
 
 @Suite struct FelzenszwalbSegmentationTests {
@@ -40,7 +41,9 @@ import Testing
           threshold: run.threshold, sigma: run.sigma, minimumSize: run.minimumSize
         ).segment(image)
         let ari = adjustedRandIndex(result.labels.labels.map { Int($0) }, reference)
-        print("FH golden \(imageName) \(run.key): segments \(result.labels.count) vs \(count), ARI \(ari)")
+        print(
+          "FH golden \(imageName) \(run.key): segments \(result.labels.count) vs \(count), ARI \(ari)"
+        )
         #expect(
           abs(result.labels.count - count) <= max(2, Int(0.3 * Double(count))),
           "\(imageName) \(run.key): \(result.labels.count) segments vs \(count)")
@@ -76,13 +79,17 @@ import Testing
     let image = Image(width: 20, height: 10, channels: 3, repeating: 0.3)
     let result = try FelzenszwalbSegmentation().segment(image)
     #expect(result.labels.count == 1)
-    #expect(result.regions == [Region(size: 200, bounds: .init(x1: 0, y1: 0, x2: 20, y2: 10), neighbours: [])])
+    #expect(
+      result.regions == [
+        Region(size: 200, bounds: .init(x1: 0, y1: 0, x2: 20, y2: 10), neighbours: [])
+      ])
   }
 
   @Test func twoHalvesGiveTwoRegions() throws {
     var image = Image(width: 30, height: 20, channels: 3, repeating: 0)
     for y in 0..<20 { for x in 15..<30 { for c in 0..<3 { image[x: x, y: y, channel: c] = 1 } } }
-    let result = try FelzenszwalbSegmentation(threshold: 100, sigma: 0, minimumSize: 0).segment(image)
+    let result = try FelzenszwalbSegmentation(threshold: 100, sigma: 0, minimumSize: 0).segment(
+      image)
     #expect(result.labels.count == 2)
     #expect(result.labels[x: 0, y: 0] == 0 && result.labels[x: 29, y: 19] == 1)
     #expect(result.regions[0].neighbours == [1] && result.regions[1].neighbours == [0])
@@ -106,7 +113,8 @@ import Testing
       FelzenszwalbSegmentation(threshold: 150, sigma: 0.5, minimumSize: 10, colorSpace: .hsv),
       FelzenszwalbSegmentation(
         threshold: 150, sigma: 0.8, minimumSize: 10, colorSpace: .hsv, channelWeights: [0.5, 1, 1]),
-      FelzenszwalbSegmentation(threshold: 150, sigma: 0.8, minimumSize: 10, colorSpace: .hsv, connectivity: .four),
+      FelzenszwalbSegmentation(
+        threshold: 150, sigma: 0.8, minimumSize: 10, colorSpace: .hsv, connectivity: .four),
     ]
     let together = try FelzenszwalbSegmentation.segment(image, with: segmenters)
     #expect(together == (try segmenters.map { try $0.segment(image) }))
@@ -128,7 +136,9 @@ import Testing
     #expect(try regions([1, 1, 1]) == 2)
     #expect(try regions([0, 1, 1]) == 1)
     let unweighted = try FelzenszwalbSegmentation(colorSpace: .lab).segment(image)
-    #expect(try FelzenszwalbSegmentation(colorSpace: .lab, channelWeights: [1, 1, 1]).segment(image) == unweighted)
+    #expect(
+      try FelzenszwalbSegmentation(colorSpace: .lab, channelWeights: [1, 1, 1]).segment(image)
+        == unweighted)
   }
 
   @Test func rejectsBadChannelWeights() {
@@ -148,9 +158,15 @@ import Testing
 
   @Test func rejectsBadParameters() {
     let image = Image(width: 4, height: 4, channels: 3)
-    #expect(throws: SegmentationError.self) { try FelzenszwalbSegmentation(threshold: -1).segment(image) }
-    #expect(throws: SegmentationError.self) { try FelzenszwalbSegmentation(sigma: .nan).segment(image) }
-    #expect(throws: SegmentationError.self) { try FelzenszwalbSegmentation(minimumSize: -3).segment(image) }
+    #expect(throws: SegmentationError.self) {
+      try FelzenszwalbSegmentation(threshold: -1).segment(image)
+    }
+    #expect(throws: SegmentationError.self) {
+      try FelzenszwalbSegmentation(sigma: .nan).segment(image)
+    }
+    #expect(throws: SegmentationError.self) {
+      try FelzenszwalbSegmentation(minimumSize: -3).segment(image)
+    }
     #expect(throws: SegmentationError.self) {
       try FelzenszwalbSegmentation().segment(Image(width: 4, height: 4, channels: 2))
     }

@@ -1,5 +1,6 @@
 import Boxes
 import Imaging
+
 @testable import Segmentation
 
 /// Adjusted Rand index (Hubert & Arabie 1985) of two labelings of the same pixels, as
@@ -25,7 +26,8 @@ func adjustedRandIndex(_ a: [Int], _ b: [Int]) -> Double {
 }
 
 /// A random RGB image with `blobs` flat rectangles plus uniform noise, from a seed.
-func randomImage(width: Int, height: Int, seed: UInt64, blobs: Int = 4, noise: Float = 0.1) -> Image {
+func randomImage(width: Int, height: Int, seed: UInt64, blobs: Int = 4, noise: Float = 0.1) -> Image
+{
   var generator = SplitMix64(seed: seed)
   var image = Image(width: width, height: height, channels: 3, repeating: 0.5)
   for _ in 0..<blobs {
@@ -34,7 +36,9 @@ func randomImage(width: Int, height: Int, seed: UInt64, blobs: Int = 4, noise: F
     let x1 = Int.random(in: x0..<width, using: &generator) + 1
     let y1 = Int.random(in: y0..<height, using: &generator) + 1
     let colour = (0..<3).map { _ in Float(generator.nextUnitDouble()) }
-    for y in y0..<y1 { for x in x0..<x1 { for c in 0..<3 { image[x: x, y: y, channel: c] = colour[c] } } }
+    for y in y0..<y1 {
+      for x in x0..<x1 { for c in 0..<3 { image[x: x, y: y, channel: c] = colour[c] } }
+    }
   }
   for i in image.pixels.indices {
     let value = image.pixels[i] + noise * (Float(generator.nextUnitDouble()) - 0.5)
@@ -73,14 +77,18 @@ func bruteForceRegions(_ map: LabelMap) -> [Region] {
 
 /// Checks the invariants every `SegmentationResult` must satisfy; returns the first
 /// violation, or nil.
-func segmentationInvariantViolation(_ result: SegmentationResult, width: Int, height: Int) -> String? {
+func segmentationInvariantViolation(_ result: SegmentationResult, width: Int, height: Int)
+  -> String?
+{
   let map = result.labels
   if map.width != width || map.height != height { return "size \(map.width)x\(map.height)" }
   if map.labels.count != width * height { return "\(map.labels.count) labels" }
   var seen = [Bool](repeating: false, count: map.count)
   var next: Int32 = 0
   for label in map.labels {
-    guard label >= 0 && Int(label) < map.count else { return "label \(label) outside 0..<\(map.count)" }
+    guard label >= 0 && Int(label) < map.count else {
+      return "label \(label) outside 0..<\(map.count)"
+    }
     if !seen[Int(label)] {
       guard label == next else { return "label \(label) first appears before \(next)" }
       seen[Int(label)] = true

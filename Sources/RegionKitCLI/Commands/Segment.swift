@@ -6,7 +6,8 @@ import Segmentation
 /// `regionkit segment`: an image's segmentation as a picture.
 struct Segment: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Segment an image (Felzenszwalb-Huttenlocher, k-means or SLIC) and draw the segments.",
+    abstract:
+      "Segment an image (Felzenszwalb-Huttenlocher, k-means or SLIC) and draw the segments.",
     discussion: """
       The picture written to -o shows, side by side, every segment in a random colour \
       (seeded by --seed) and the segment boundaries drawn in red on the photo.
@@ -27,7 +28,8 @@ struct Segment: ParsableCommand {
   @Option(help: "fh: the paper's k, in 0-255 colour units; larger gives larger segments.")
   var threshold: Float = 300
 
-  @Option(help: "fh and slic: Gaussian pre-blur in pixels (0 = none). Default: 0.8 for fh, 0 for slic.")
+  @Option(
+    help: "fh and slic: Gaussian pre-blur in pixels (0 = none). Default: 0.8 for fh, 0 for slic.")
   var sigma: Float?
 
   @Option(help: "fh: segments smaller than this many pixels merge into a neighbour.")
@@ -37,7 +39,10 @@ struct Segment: ParsableCommand {
     help: "fh: pixel graph, 8 (the paper's and scikit-image's) or 4 (OpenCV's).")
   var connectivity: Int = 8
 
-  @Option(help: "fh and kmeans: colour space (\(ColorSpace.allCases.map(\.rawValue).joined(separator: ", "))). Default: rgb for fh, lab for kmeans.")
+  @Option(
+    help:
+      "fh and kmeans: colour space (\(ColorSpace.allCases.map(\.rawValue).joined(separator: ", "))). Default: rgb for fh, lab for kmeans."
+  )
   var colorSpace: ColorSpace?
 
   @Option(help: "kmeans: number of colour clusters.")
@@ -93,6 +98,8 @@ struct Segment: ParsableCommand {
     try writePicture(Image(sideBySide: [colored, overlay]), to: input.output)
     print(
       "\(input.output): \(result.labels.count) segments of \(photo.width)x\(photo.height) by \(method.rawValue) in "
-        + String(format: "%.3f s", Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+        + String(
+          format: "%.3f s",
+          Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
   }
 }
