@@ -133,6 +133,12 @@ public struct SelectiveSearch: ProposalGenerator {
       if !spaces.contains(strategy.colorSpace) { spaces.append(strategy.colorSpace) }
       if !keys.contains(strategy.segmentationKey) { keys.append(strategy.segmentationKey) }
     }
+    // Three-channel spaces cost about three times a one-channel space: starting them first
+    // keeps an expensive job from running alone at the end (ordering only; the output is
+    // placed by index).
+    spaces = spaces.enumerated().sorted {
+      ($0.element.channelCount, -$0.offset) > ($1.element.channelCount, -$1.offset)
+    }.map(\.element)
     let initial = ResultSlots<[SegmentationKey: InitialRegions]>(count: spaces.count)
     let imageSize = Float(image.width * image.height)
     let results = try orderedParallelMap(count: spaces.count + strategies.count, threads: threads) {
