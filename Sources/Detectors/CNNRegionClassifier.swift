@@ -116,24 +116,12 @@ public struct CNNRegionClassifier: RegionClassifier, Layer {
 
   /// Splits a forward output into logits `[N, K + 1]` and deltas `[N, 4 (K + 1)]`.
   public func split(_ output: Tensor) -> (logits: Tensor, deltas: Tensor) {
-    let rows = output.shape[0], k = outputClasses, width = 5 * k
-    var logits = Tensor(zeros: [rows, k]), deltas = Tensor(zeros: [rows, 4 * k])
-    for row in 0..<rows {
-      for j in 0..<k { logits.data[row * k + j] = output.data[row * width + j] }
-      for j in 0..<(4 * k) { deltas.data[row * 4 * k + j] = output.data[row * width + k + j] }
-    }
-    return (logits, deltas)
+    output.splittingColumns(at: outputClasses)
   }
 
   /// Joins logits and deltas into one `[N, 5 (K + 1)]` tensor.
   public func join(_ logits: Tensor, _ deltas: Tensor) -> Tensor {
-    let rows = logits.shape[0], k = outputClasses, width = 5 * k
-    var output = Tensor(zeros: [rows, width])
-    for row in 0..<rows {
-      for j in 0..<k { output.data[row * width + j] = logits.data[row * k + j] }
-      for j in 0..<(4 * k) { output.data[row * width + k + j] = deltas.data[row * 4 * k + j] }
-    }
-    return output
+    Tensor(concatenatingColumnsOf: logits, deltas)
   }
 
   /// Softmax probabilities and box deltas of `[R, 3, S, S]` crops (inference mode).

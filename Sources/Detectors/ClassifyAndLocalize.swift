@@ -125,26 +125,16 @@ public struct ClassifyAndLocalize: Layer {
 
   /// Splits `[N, classes + 4]` outputs into logits `[N, classes]` and boxes `[N, 4]`.
   public func split(_ output: Tensor) -> (logits: Tensor, boxes: Tensor) {
-    let rows = output.shape[0], classes = configuration.outputClasses
+    let classes = configuration.outputClasses
     precondition(
-      output.shape == [rows, classes + 4], "ClassifyAndLocalize.split: shape \(output.shape)")
-    var logits = Tensor(zeros: [rows, classes]), boxes = Tensor(zeros: [rows, 4])
-    for row in 0..<rows {
-      for k in 0..<classes { logits.data[row * classes + k] = output.data[row * (classes + 4) + k] }
-      for k in 0..<4 { boxes.data[row * 4 + k] = output.data[row * (classes + 4) + classes + k] }
-    }
-    return (logits, boxes)
+      output.shape == [output.shape[0], classes + 4],
+      "ClassifyAndLocalize.split: shape \(output.shape)")
+    return output.splittingColumns(at: classes)
   }
 
   /// Joins logits `[N, classes]` and boxes `[N, 4]` into `[N, classes + 4]`.
   public func join(_ logits: Tensor, _ boxes: Tensor) -> Tensor {
-    let rows = logits.shape[0], classes = configuration.outputClasses
-    var output = Tensor(zeros: [rows, classes + 4])
-    for row in 0..<rows {
-      for k in 0..<classes { output.data[row * (classes + 4) + k] = logits.data[row * classes + k] }
-      for k in 0..<4 { output.data[row * (classes + 4) + classes + k] = boxes.data[row * 4 + k] }
-    }
-    return output
+    Tensor(concatenatingColumnsOf: logits, boxes)
   }
 
   /// One prediction of the model for one image.

@@ -224,13 +224,9 @@ public struct SelectiveSearch: ProposalGenerator {
         throw invalid("strategies[\(index)].similarity", "none", "at least one of C, T, S, F")
       }
       if let weights = strategy.channelWeights,
-        weights.count != strategy.colorSpace.channelCount
-          || !weights.allSatisfy({ $0.isFinite && $0 >= 0 })
+        let expected = FelzenszwalbSegmentation.channelWeightsProblem(weights, in: strategy.colorSpace)
       {
-        throw invalid(
-          "strategies[\(index)].channelWeights", weights,
-          "\(strategy.colorSpace.channelCount) finite values >= 0 (one per channel of \(strategy.colorSpace))"
-        )
+        throw invalid("strategies[\(index)].channelWeights", weights, expected)
       }
     }
     guard sigma.isFinite && sigma >= 0 else { throw invalid("sigma", sigma, "a finite value >= 0") }

@@ -206,6 +206,14 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
     return SegmentationResult(labels: sets.labelMap(width: width, height: height))
   }
 
+  /// What valid ``channelWeights`` for `space` look like, or `nil` when `weights` are
+  /// valid: one finite value `>= 0` per channel of `space`. Callers that build segmenters
+  /// from their own parameters (selective search's strategies) check with it up front.
+  public static func channelWeightsProblem(_ weights: [Float], in space: ColorSpace) -> String? {
+    weights.count == space.channelCount && weights.allSatisfy({ $0.isFinite && $0 >= 0 })
+      ? nil : "\(space.channelCount) finite values >= 0 (one per channel of \(space))"
+  }
+
   private func validate(_ image: Image) throws(SegmentationError) {
     let name = "FelzenszwalbSegmentation"
     guard threshold.isFinite && threshold >= 0 else {
@@ -220,15 +228,9 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       throw .invalidParameter(
         algorithm: name, field: "minimumSize", value: "\(minimumSize)", expected: "a value >= 0")
     }
-    if let channelWeights {
-      guard channelWeights.count == colorSpace.channelCount,
-        channelWeights.allSatisfy({ $0.isFinite && $0 >= 0 })
-      else {
-        throw .invalidParameter(
-          algorithm: name, field: "channelWeights", value: "\(channelWeights)",
-          expected:
-            "\(colorSpace.channelCount) finite values >= 0 (one per channel of \(colorSpace))")
-      }
+    if let channelWeights, let expected = Self.channelWeightsProblem(channelWeights, in: colorSpace) {
+      throw .invalidParameter(
+        algorithm: name, field: "channelWeights", value: "\(channelWeights)", expected: expected)
     }
     guard image.channels == 1 || image.channels == 3 else {
       throw .unsupportedChannelCount(algorithm: name, channels: image.channels, expected: "1 or 3")

@@ -34,4 +34,14 @@ import Testing
     #expect(x.data.max()! > bound * 0.95)
     #expect(WeightInitialization.fans([8, 4, 3, 3]) == (36, 72))
   }
+
+  @Test func columnsSplitAndConcatenateInverse() {
+    let tensor = Tensor(shape: [2, 5], data: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    let (left, right) = tensor.splittingColumns(at: 2)
+    #expect(left == Tensor(shape: [2, 2], data: [1, 2, 6, 7]))
+    #expect(right == Tensor(shape: [2, 3], data: [3, 4, 5, 8, 9, 10]))
+    #expect(Tensor(concatenatingColumnsOf: left, right) == tensor)
+    let (empty, all) = tensor.splittingColumns(at: 0)
+    #expect(empty.shape == [2, 0] && all == tensor)
+  }
 }
