@@ -119,13 +119,16 @@ public struct SelectiveSearch: ProposalGenerator {
 
   /// The merge hierarchy of every strategy, in strategy order.
   ///
-  /// Two kinds of jobs share one pool of `threads` workers. One job per colour space: the
-  /// per-pixel bins, then the segmentations of every *k* of that space (sharing one blurred
-  /// image and one sorted edge graph) and the initial regions' histograms; the label maps
-  /// are dropped there. Then one job per strategy: the grouping, on a copy of its
-  /// segmentation's histograms, waiting if its colour space's job is still running. The
-  /// colour-space jobs come first in the job order, so a worker that finds none left starts
-  /// on the groupings of the spaces already done instead of idling at a barrier.
+  /// Three kinds of jobs share one pool of `threads` workers, with no barrier between them.
+  /// Per colour space, two jobs: the per-pixel histogram bins; and the segmentations of
+  /// every *k* of that space (sharing one blurred image and one sorted edge graph), which
+  /// then wait for the space's bins to build the initial regions' histograms (the label maps
+  /// are dropped there). So on two threads the bins of a space are computed while it is
+  /// segmented, which is what lets a single-strategy preset use a second core. Then one job
+  /// per strategy: the grouping, on a copy of its segmentation's histograms, waiting if its
+  /// colour space's regions are not ready. Producers come before their consumers in the job
+  /// order (bins, then segmentations, of each space in turn; groupings last), so a worker
+  /// that finds no colour-space job left starts on the groupings of the spaces already done.
   func hierarchies(for image: Image) throws -> [MergeHierarchy] {
     var spaces: [ColorSpace] = []
     var keys: [SegmentationKey] = []
@@ -139,18 +142,26 @@ public struct SelectiveSearch: ProposalGenerator {
     spaces = spaces.enumerated().sorted {
       ($0.element.channelCount, -$0.offset) > ($1.element.channelCount, -$1.offset)
     }.map(\.element)
+    let bins = ResultSlots<PixelBins>(count: spaces.count)
     let initial = ResultSlots<[SegmentationKey: InitialRegions]>(count: spaces.count)
     let imageSize = Float(image.width * image.height)
-    let results = try orderedParallelMap(count: spaces.count + strategies.count, threads: threads) {
+    let spaceJobs = 2 * spaces.count
+    let results = try orderedParallelMap(count: spaceJobs + strategies.count, threads: threads) {
       job -> MergeHierarchy? in
-      if job < spaces.count {
-        initial.put(job) {
-          try initialRegions(
-            of: image, in: spaces[job], keys: keys.filter { $0.colorSpace == spaces[job] })
+      if job < spaceJobs {
+        let space = job / 2
+        if job % 2 == 0 {
+          bins.put(space) { PixelBins(rgb: image, space: spaces[space]) }
+        } else {
+          initial.put(space) {
+            try initialRegions(
+              of: image, in: spaces[space], keys: keys.filter { $0.colorSpace == spaces[space] },
+              bins: { try bins.remove(space) })
+          }
         }
         return nil
       }
-      let strategy = strategies[job - spaces.count]
+      let strategy = strategies[job - spaceJobs]
       let start = try initial.take(spaces.firstIndex(of: strategy.colorSpace)!)[
         strategy.segmentationKey]!
       let set = strategy.similarity
@@ -160,7 +171,7 @@ public struct SelectiveSearch: ProposalGenerator {
           colour: set.contains(.colour), texture: set.contains(.texture)),
         similarity: Similarity(set: set, imageSize: imageSize))
     }
-    return results.dropFirst(spaces.count).map { $0! }
+    return results.dropFirst(spaceJobs).map { $0! }
   }
 
   /// The initial regions of one segmentation with the histograms its strategies read.
@@ -169,11 +180,13 @@ public struct SelectiveSearch: ProposalGenerator {
     var histograms: RegionHistograms
   }
 
-  /// The initial regions of every segmentation key of one colour space.
+  /// The initial regions of every segmentation key of one colour space: segments the image
+  /// first, then calls `bins` for the space's per-pixel bins (which another job may still be
+  /// computing) to build the histograms.
   private func initialRegions(
-    of image: Image, in space: ColorSpace, keys: [SegmentationKey]
+    of image: Image, in space: ColorSpace, keys: [SegmentationKey],
+    bins: () throws -> PixelBins
   ) throws -> [SegmentationKey: InitialRegions] {
-    let bins = PixelBins(rgb: image, space: space)
     let segmentations = try FelzenszwalbSegmentation.segment(
       image,
       with: keys.map {
@@ -181,6 +194,7 @@ public struct SelectiveSearch: ProposalGenerator {
           threshold: $0.threshold, sigma: sigma, minimumSize: $0.minimumSize, colorSpace: space,
           channelWeights: $0.channelWeights)
       })
+    let bins = try bins()
     var result: [SegmentationKey: InitialRegions] = [:]
     for (key, segmentation) in zip(keys, segmentations) {
       let sets = strategies.filter { $0.segmentationKey == key }.map(\.similarity)

@@ -27,3 +27,19 @@ import Testing
     #expect(throws: Failure.self) { try slots.take(0) }
   }
 }
+
+@Suite struct ResultSlotsRemoveTests {
+  @Test func removeWaitsForTheProducerAndReturnsTheValue() throws {
+    let slots = ResultSlots<[Int]>(count: 2)
+    DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) {
+      slots.put(1) { [4, 5] }
+    }
+    #expect(try slots.remove(1) == [4, 5])
+  }
+
+  @Test func removeRethrowsTheProducersError() {
+    let slots = ResultSlots<Int>(count: 1)
+    slots.put(0) { throw ResultSlotsTests.Failure() }
+    #expect(throws: ResultSlotsTests.Failure.self) { try slots.remove(0) }
+  }
+}
