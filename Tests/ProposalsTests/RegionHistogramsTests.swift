@@ -50,6 +50,31 @@ import Testing
     #expect(histograms.colourIntersection(0, 1) == histograms.colourIntersection(1, 0))
   }
 
+  /// The lane-wise intersection against the plain sum of minima, for one- and three-channel
+  /// rows (lengths 25 and 75 leave a tail after the eight-lane blocks; 80 and 240 do not).
+  @Test(arguments: [ColorSpace.intensity, .rgb])
+  func intersectionEqualsThePlainSumOfMinima(space: ColorSpace) {
+    var image = Image(width: 16, height: 9, channels: 3)
+    for (index, _) in image.pixels.enumerated() {
+      image.pixels[index] = Float((index * 37 + index / 5) % 101) / 100
+    }
+    let labels = (0..<(16 * 9)).map { Int32($0 % 16 < 5 ? 0 : ($0 / 16 < 4 ? 1 : 2)) }
+    let sizes = (0..<3).map { label in labels.filter { $0 == label }.count }
+    let bins = PixelBins(rgb: image, space: space)
+    let histograms = RegionHistograms(
+      labels: labels, sizes: sizes, regionCount: 3, bins: bins, colour: true, texture: true)
+    func plain(_ rows: [Float], _ length: Int, _ a: Int, _ b: Int) -> Float {
+      (0..<length).reduce(Float(0)) { $0 + min(rows[a * length + $1], rows[b * length + $1]) }
+    }
+    for (a, b) in [(0, 1), (1, 2), (0, 2), (2, 2)] {
+      let colour = histograms.colourIntersection(a, b)
+      let texture = histograms.textureIntersection(a, b)
+      #expect(abs(colour - plain(histograms.colour, bins.colourLength, a, b)) < 1e-5)
+      #expect(abs(texture - plain(histograms.texture, bins.textureLength, a, b)) < 1e-5)
+      #expect(colour > 0 && colour <= 1 + 1e-5 && texture > 0 && texture <= 1 + 1e-5)
+    }
+  }
+
   @Test func mergeIsTheSizeWeightedAverage() {
     let (image, labels) = Self.halves()
     let bins = PixelBins(rgb: image, space: .rgb)
