@@ -35,9 +35,10 @@ final class EdgeBoxScorer {
   private let columnRunIndex: UnsafeMutableBufferPointer<Int32>
   /// `(2 · halfPerimeter)^κ` for half perimeters `0...width + height`.
   private let norms: [Float]
-  /// What scoring reads of a group, in one place: representative pixel and magnitude.
+  /// What scoring reads of a group, in one place: representative pixel, magnitude and the
+  /// range of its affinity list in ``links``.
   struct Group {
-    var x: Int32, y: Int32, magnitude: Float
+    var x: Int32, y: Int32, magnitude: Float, linkStart: Int32, linkEnd: Int32
   }
   /// An entry of a group's affinity list, with the neighbour's representative pixel, so the
   /// propagation tests whether the neighbour lies inside the box without another lookup.
@@ -49,8 +50,7 @@ final class EdgeBoxScorer {
     var mark: UInt32, reach: Float
   }
   private let groupInfo: UnsafeMutableBufferPointer<Group>
-  private let neighbourStart: UnsafeMutableBufferPointer<Int32>
-  /// Each group's affine neighbours (CSR by ``neighbourStart``), by decreasing affinity, only
+  /// Each group's affine neighbours (from `linkStart` to `linkEnd`), by decreasing affinity, only
   /// those with affinity at least ``minimumReach`` (no chain can pass through the others).
   private let links: UnsafeMutableBufferPointer<Link>
   /// Per group, with `base = 4 · stamp`: mark `base + 1` when on the current box's frame,
@@ -119,10 +119,6 @@ final class EdgeBoxScorer {
     columnRuns = Self.buffer(runs)
     columnRunIndex = Self.buffer(runIndex)
     norms = (0...(w + h)).map { Float(pow(Double(2 * $0), Double(kappa))) }
-    groupInfo = Self.buffer(
-      zip(groups.representative, groups.magnitude).map {
-        Group(x: $0.0.x, y: $0.0.y, magnitude: $0.1)
-      })
     // Each group's neighbours by decreasing affinity (then id): the propagation stops at the
     // first whose product falls below `minimumReach`, as all later ones do too; neighbours
     // below it even from a frame group (product = affinity) are left out.
@@ -141,7 +137,13 @@ final class EdgeBoxScorer {
         .sorted { $0.affinity != $1.affinity ? $0.affinity > $1.affinity : $0.group < $1.group }
       starts.append(Int32(sorted.count))
     }
-    neighbourStart = Self.buffer(starts)
+    groupInfo = Self.buffer(
+      (0..<groups.count).map {
+        let r = groups.representative[$0]
+        return Group(
+          x: r.x, y: r.y, magnitude: groups.magnitude[$0], linkStart: starts[$0],
+          linkEnd: starts[$0 + 1])
+      })
     links = Self.buffer(sorted)
     slots = Self.buffer(repeating: Slot(mark: 0, reach: 0), count: groups.count)
     queue = Self.buffer(repeating: 0, count: 4 * groups.count + 16)
@@ -151,7 +153,7 @@ final class EdgeBoxScorer {
   deinit {
     for buffer in [massIntegral, edgeIntegral] { buffer.deallocate() }
     for buffer in [
-      rowRuns, rowRunIndex, columnRuns, columnRunIndex, neighbourStart, queue, visited,
+      rowRuns, rowRunIndex, columnRuns, columnRunIndex, queue, visited,
     ] {
       buffer.deallocate()
     }
@@ -211,6 +213,9 @@ final class EdgeBoxScorer {
     let base = stamp << 2
     let onFrame = base | 1, waiting = base | 2, expanded = base | 3
     let w = width, h = height
+    // Local copies, so the loops keep them in registers.
+    let slots = self.slots, groupInfo = self.groupInfo, links = self.links, visited = self.visited
+    var queue = self.queue
     var queued = 0, visitedCount = 0
     // Straddling groups: every group with a pixel on the frame, run by run along each side.
     @inline(__always) func mark(_ g: Int32) {
@@ -256,8 +261,8 @@ final class EdgeBoxScorer {
         value = slots[g].reach
         slots[g].mark = expanded
       }
-      let start = Int(neighbourStart[g]), end = Int(neighbourStart[g + 1])
-      for k in start..<end {
+      let info = groupInfo[g]
+      for k in Int(info.linkStart)..<Int(info.linkEnd) {
         let link = links[k]
         let next = value * link.affinity
         if next < Self.minimumReach { break }
@@ -280,7 +285,10 @@ final class EdgeBoxScorer {
         } else {
           continue
         }
-        if queued == queue.count { growQueue() }
+        if queued == queue.count {
+          growQueue()
+          queue = self.queue
+        }
         queue[queued] = Int32(j)
         queued += 1
       }
