@@ -202,19 +202,18 @@ public struct EdgeBoxes: ProposalGenerator, Hashable {
     return origins
   }
 
-  /// Greedy refinement: move each side by ± a whole-pixel step that halves (integer division)
-  /// from the coarse step, while either step is above 2 (as the authors' code does).
+  /// Greedy refinement: move each side by ± a step that halves from the coarse step until 2.
   func refine(_ candidate: inout Candidate, _ scorer: EdgeBoxScorer) {
     let stepRatio = (1 - alpha) / (1 + alpha)
-    var stepY = Int(Float(candidate.y1 - candidate.y0 + 1) * stepRatio)
-    var stepX = Int(Float(candidate.x1 - candidate.x0 + 1) * stepRatio)
+    var stepY = Float(candidate.y1 - candidate.y0 + 1) * stepRatio
+    var stepX = Float(candidate.x1 - candidate.x0 + 1) * stepRatio
     let w = scorer.width, h = scorer.height
     var best = candidate
     while true {
       stepY /= 2
       stepX /= 2
       if stepY <= 2 && stepX <= 2 { break }
-      let dy = max(1, stepY), dx = max(1, stepX)
+      let dy = max(1, Int(stepY.rounded())), dx = max(1, Int(stepX.rounded()))
       for side in 0..<4 {
         // The move by −step first; the opposite move only when that did not help.
         for sign in stride(from: -1, through: 1, by: 2) {
