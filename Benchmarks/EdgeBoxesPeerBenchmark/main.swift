@@ -16,7 +16,8 @@
 //   EdgeBoxesPeerBenchmark time MAPS [--limit N] [--top N]
 //     Runs only RegionKit's EdgeBoxes on the maps dumped in MAPS (maps/ of an earlier run) and
 //     prints the mean thread CPU seconds per image (for repeated, interleaved timing rounds
-//     against the peer, and for profiling).
+//     against the peer, and for profiling), the number of boxes, and a checksum of every box
+//     and score bit pattern (equal checksums: identical output).
 import Datasets
 import Edges
 import Evaluation
@@ -80,6 +81,7 @@ if arguments.first == "time", arguments.count == 2 {
     return data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
   }
   var total = 0.0, count = 0, boxes = 0
+  var checksum: UInt64 = 0xcbf2_9ce4_8422_2325
   for row in rows.prefix(limit ?? rows.count) {
     guard row.count == 4, let width = Int(row[2]), let height = Int(row[3]) else { continue }
     let map = EdgeMap(
@@ -89,8 +91,18 @@ if arguments.first == "time", arguments.count == 2 {
     total += seconds
     count += 1
     boxes += proposals.count
+    // FNV-1a over every box corner and score bit pattern, to check that a change of the
+    // implementation keeps the output identical.
+    for proposal in proposals {
+      let b = proposal.box
+      for value in [b.x1, b.y1, b.x2, b.y2, proposal.score] {
+        checksum = (checksum ^ UInt64(value.bitPattern)) &* 0x100_0000_01b3
+      }
+    }
   }
-  print("{\"seconds\": \(total / Double(max(count, 1))), \"images\": \(count), \"boxes\": \(boxes)}")
+  print(
+    "{\"seconds\": \(total / Double(max(count, 1))), \"images\": \(count), \"boxes\": \(boxes), "
+      + "\"checksum\": \"\(String(checksum, radix: 16))\"}")
   exit(0)
 }
 guard arguments.count == 2 else {

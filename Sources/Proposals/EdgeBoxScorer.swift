@@ -35,22 +35,29 @@ final class EdgeBoxScorer {
   private let columnRunIndex: UnsafeMutableBufferPointer<Int32>
   /// `(2 · halfPerimeter)^κ` for half perimeters `0...width + height`.
   private let norms: [Float]
-  /// What scoring reads of a group, in one place: representative pixel and magnitude.
+  /// What scoring reads of a group, in one place: representative pixel, magnitude and the
+  /// range of its affinity list in ``links``.
   struct Group {
-    var x: Int32, y: Int32, magnitude: Float
+    var x: Int32, y: Int32, magnitude: Float, linkStart: Int32, linkEnd: Int32
   }
-  /// An entry of a group's affinity list.
+  /// An entry of a group's affinity list, with the neighbour's representative pixel, so the
+  /// propagation tests whether the neighbour lies inside the box without another lookup.
   struct Link {
-    var group: Int32, affinity: Float
+    var group: Int32, affinity: Float, x: Int32, y: Int32
+  }
+  /// A group's mark for the current box and its affinity product (see ``score``).
+  struct Slot {
+    var mark: UInt32, reach: Float
   }
   private let groupInfo: UnsafeMutableBufferPointer<Group>
-  private let neighbourStart: UnsafeMutableBufferPointer<Int32>
-  /// Each group's affine neighbours (CSR by ``neighbourStart``), by decreasing affinity.
+  /// Each group's affine neighbours (from `linkStart` to `linkEnd`), by decreasing affinity, only
+  /// those with affinity at least ``minimumReach`` (no chain can pass through the others).
   private let links: UnsafeMutableBufferPointer<Link>
-  /// Per group: `2 · stamp + 1` when on the current box's frame, `2 · stamp` when reached.
-  private let state: UnsafeMutableBufferPointer<UInt32>
-  private let reach: UnsafeMutableBufferPointer<Float>
-  /// The FIFO of groups to expand; each group enters at most a few times.
+  /// Per group, with `base = 4 · stamp`: mark `base + 1` when on the current box's frame,
+  /// `base + 2` when reached and waiting in the queue, `base + 3` when reached and expanded;
+  /// anything below `base` is a mark of an earlier box.
+  private let slots: UnsafeMutableBufferPointer<Slot>
+  /// The FIFO of groups to expand; a group waits in it at most once at a time.
   private var queue: UnsafeMutableBufferPointer<Int32>
   private let visited: UnsafeMutableBufferPointer<Int32>
   private var stamp: UInt32 = 0
@@ -112,23 +119,33 @@ final class EdgeBoxScorer {
     columnRuns = Self.buffer(runs)
     columnRunIndex = Self.buffer(runIndex)
     norms = (0...(w + h)).map { Float(pow(Double(2 * $0), Double(kappa))) }
-    groupInfo = Self.buffer(
-      zip(groups.representative, groups.magnitude).map {
-        Group(x: $0.0.x, y: $0.0.y, magnitude: $0.1)
-      })
-    neighbourStart = Self.buffer(groups.neighbourStart)
     // Each group's neighbours by decreasing affinity (then id): the propagation stops at the
-    // first whose product falls below `minimumReach`, as all later ones do too.
+    // first whose product falls below `minimumReach`, as all later ones do too; neighbours
+    // below it even from a frame group (product = affinity) are left out.
     var sorted: [Link] = []
+    var starts: [Int32] = [0]
     sorted.reserveCapacity(groups.neighbours.count)
+    starts.reserveCapacity(groups.count + 1)
     for g in 0..<groups.count {
       let range = Int(groups.neighbourStart[g])..<Int(groups.neighbourStart[g + 1])
-      sorted += range.map { Link(group: groups.neighbours[$0], affinity: groups.affinities[$0]) }
+      sorted += range.filter { groups.affinities[$0] >= Self.minimumReach }
+        .map {
+          let j = Int(groups.neighbours[$0])
+          let r = groups.representative[j]
+          return Link(group: Int32(j), affinity: groups.affinities[$0], x: r.x, y: r.y)
+        }
         .sorted { $0.affinity != $1.affinity ? $0.affinity > $1.affinity : $0.group < $1.group }
+      starts.append(Int32(sorted.count))
     }
+    groupInfo = Self.buffer(
+      (0..<groups.count).map {
+        let r = groups.representative[$0]
+        return Group(
+          x: r.x, y: r.y, magnitude: groups.magnitude[$0], linkStart: starts[$0],
+          linkEnd: starts[$0 + 1])
+      })
     links = Self.buffer(sorted)
-    state = Self.buffer(repeating: 0, count: groups.count)
-    reach = Self.buffer(repeating: 0, count: groups.count)
+    slots = Self.buffer(repeating: Slot(mark: 0, reach: 0), count: groups.count)
     queue = Self.buffer(repeating: 0, count: 4 * groups.count + 16)
     visited = Self.buffer(repeating: 0, count: groups.count)
   }
@@ -136,14 +153,13 @@ final class EdgeBoxScorer {
   deinit {
     for buffer in [massIntegral, edgeIntegral] { buffer.deallocate() }
     for buffer in [
-      rowRuns, rowRunIndex, columnRuns, columnRunIndex, neighbourStart, queue, visited,
+      rowRuns, rowRunIndex, columnRuns, columnRunIndex, queue, visited,
     ] {
       buffer.deallocate()
     }
     groupInfo.deallocate()
     links.deallocate()
-    reach.deallocate()
-    state.deallocate()
+    slots.deallocate()
   }
 
   /// `(2 · halfPerimeter)^κ`, from a table for perimeters up to the image's.
@@ -190,18 +206,22 @@ final class EdgeBoxScorer {
       threshold == -.infinity
       ? -Double.infinity : (Double(threshold) - 1e-6 * abs(Double(threshold)) - 1e-12) * norm
     stamp &+= 1
-    if stamp >= 1 << 31 {
-      state.update(repeating: 0)
+    if stamp >= 1 << 29 {
+      slots.update(repeating: Slot(mark: 0, reach: 0))
       stamp = 1
     }
-    let onFrame = stamp << 1 | 1, reached = stamp << 1
+    let base = stamp << 2
+    let onFrame = base | 1, waiting = base | 2, expanded = base | 3
     let w = width, h = height
+    // Local copies, so the loops keep them in registers.
+    let slots = self.slots, groupInfo = self.groupInfo, links = self.links, visited = self.visited
+    var queue = self.queue
     var queued = 0, visitedCount = 0
     // Straddling groups: every group with a pixel on the frame, run by run along each side.
     @inline(__always) func mark(_ g: Int32) {
       let g = Int(g)
-      guard g >= 0, state[g] != onFrame else { return }
-      state[g] = onFrame
+      guard g >= 0, slots[g].mark != onFrame else { return }
+      slots[g].mark = onFrame
       let info = groupInfo[g]
       let rx = Int(info.x), ry = Int(info.y)
       if rx >= x0 && rx <= x1 && ry >= y0 && ry <= y1 { total -= Double(info.magnitude) }
@@ -220,50 +240,63 @@ final class EdgeBoxScorer {
     walkRow(y1)
     walkColumn(x0)
     walkColumn(x1)
-    if total - inner <= stop { return Float((total - inner) / norm) }
+    // The walk stops once `removed >= limit`, i.e. `total - removed - inner <= stop`.
+    let limit = total - inner - stop
+    if limit <= 0 { return min(threshold, Float((total - inner) / norm)) }
     // Propagation of the affinity product into the box's inner groups: a FIFO relaxation
-    // (a group is queued again only when its product grows), with chains below
+    // (a group is queued again only when its product grows after it was expanded; one
+    // waiting in the queue is expanded with its latest product), with chains below
     // `minimumReach` cut off, as their weight `1 - product` is then within 5% of 1.
     // `removed` tracks Σ reach · m of the groups reached so far, for the early exit only.
+    // A representative strictly inside: `x0 < x < x1`, as one unsigned comparison.
+    let insideX0 = x0 + 1, insideY0 = y0 + 1
+    let spanX = UInt(max(0, x1 - x0 - 1)), spanY = UInt(max(0, y1 - y0 - 1))
     var removed = 0.0
     var head = 0
     while head < queued {
       let g = Int(queue[head])
       head += 1
-      let value = state[g] == onFrame ? 1 : reach[g]
-      let start = Int(neighbourStart[g]), end = Int(neighbourStart[g + 1])
-      for k in start..<end {
+      var value: Float = 1
+      if slots[g].mark != onFrame {
+        value = slots[g].reach
+        slots[g].mark = expanded
+      }
+      let info = groupInfo[g]
+      for k in Int(info.linkStart)..<Int(info.linkEnd) {
         let link = links[k]
         let next = value * link.affinity
         if next < Self.minimumReach { break }
+        guard UInt(bitPattern: Int(link.x) &- insideX0) < spanX,
+          UInt(bitPattern: Int(link.y) &- insideY0) < spanY
+        else { continue }
         let j = Int(link.group)
-        let mark = state[j]
-        if mark == onFrame { continue }
-        let info = groupInfo[j]
-        let rx = Int(info.x), ry = Int(info.y)
-        guard rx > x0 && rx < x1 && ry > y0 && ry < y1 else { continue }
-        let magnitude = info.magnitude
-        if mark != reached {
-          state[j] = reached
-          reach[j] = next
-          removed += Double(next * magnitude)
+        let slot = slots[j]
+        if slot.mark < base {
+          slots[j] = Slot(mark: waiting, reach: next)
+          removed += Double(next * groupInfo[j].magnitude)
           visited[visitedCount] = Int32(j)
           visitedCount += 1
-        } else if next > reach[j] {
-          removed += Double(next * magnitude) - Double(reach[j] * magnitude)
-          reach[j] = next
+        } else if slot.mark != onFrame && next > slot.reach {
+          let magnitude = groupInfo[j].magnitude
+          removed += Double(next * magnitude) - Double(slot.reach * magnitude)
+          slots[j].reach = next
+          if slot.mark == waiting { continue }
+          slots[j].mark = waiting
         } else {
           continue
         }
-        if queued == queue.count { growQueue() }
+        if queued == queue.count {
+          growQueue()
+          queue = self.queue
+        }
         queue[queued] = Int32(j)
         queued += 1
       }
-      if total - removed - inner <= stop { return Float((total - removed - inner) / norm) }
+      if removed >= limit { return min(threshold, Float((total - removed - inner) / norm)) }
     }
     for i in 0..<visitedCount {
       let j = Int(visited[i])
-      total -= Double(reach[j] * groupInfo[j].magnitude)
+      total -= Double(slots[j].reach * groupInfo[j].magnitude)
     }
     return Float((total - inner) / norm)
   }
