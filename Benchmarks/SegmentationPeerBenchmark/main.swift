@@ -1,6 +1,7 @@
 // Times RegionKit's segmentation on raw RGB images, single thread.
 //
 //   SegmentationPeerBenchmark time LIST.tsv OUT.tsv [--repeats N] [--labels DIR]
+//       [--methods fh,slic] [--fh-connectivity 8|4]
 //     LIST.tsv: one line per image, "path<TAB>width<TAB>height" (path: width*height*3 uint8 RGB).
 //     Writes "name<TAB>method<TAB>seconds<TAB>segments" per image and method (best of N runs,
 //     thread CPU time),
@@ -17,7 +18,7 @@ import Segmentation
   import Glibc
 #endif
 
-let felzenszwalb = FelzenszwalbSegmentation(threshold: 300, sigma: 0.8, minimumSize: 50)
+nonisolated(unsafe) var felzenszwalb = FelzenszwalbSegmentation(threshold: 300, sigma: 0.8, minimumSize: 50)
 let slic = SLIC(segments: 300, compactness: 10, sigma: 0, enforceConnectivity: true, iterations: 10)
 
 func loadRGB(_ path: String, width: Int, height: Int) throws -> Image {
@@ -66,10 +67,17 @@ do {
   if arguments.count >= 4 && arguments[1] == "time" {
     var repeats = 3
     var labelDirectory: String?
+    var methods = ["fh", "slic"]
     var i = 4
     while i < arguments.count {
       if arguments[i] == "--repeats", i + 1 < arguments.count { repeats = Int(arguments[i + 1]) ?? 3 }
       if arguments[i] == "--labels", i + 1 < arguments.count { labelDirectory = arguments[i + 1] }
+      if arguments[i] == "--methods", i + 1 < arguments.count {
+        methods = arguments[i + 1].split(separator: ",").map(String.init)
+      }
+      if arguments[i] == "--fh-connectivity", i + 1 < arguments.count {
+        felzenszwalb.connectivity = arguments[i + 1] == "4" ? .four : .eight
+      }
       i += 2
     }
     let list = try String(contentsOfFile: arguments[2], encoding: .utf8)
@@ -79,7 +87,7 @@ do {
       guard fields.count == 3, let width = Int(fields[1]), let height = Int(fields[2]) else { continue }
       let image = try loadRGB(fields[0], width: width, height: height)
       let name = URL(fileURLWithPath: fields[0]).deletingPathExtension().lastPathComponent
-      for method in ["fh", "slic"] {
+      for method in methods {
         var best = Double.infinity
         var result: SegmentationResult?
         for _ in 0..<repeats {

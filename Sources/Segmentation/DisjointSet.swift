@@ -6,7 +6,8 @@
 /// lower root index wins a tie), so every operation takes amortised O(α(*n*)) time. A node
 /// packs the parent (at a root: the negated set size) and the internal difference into 8
 /// bytes, so visiting a root touches one cache line: a 12-megapixel graph needs 96 MB and
-/// no per-element allocation.
+/// no per-element allocation. The nodes live in a ``LargeBuffer`` (huge pages for large
+/// sets), which copies of a `DisjointSet` share: the module never copies one.
 ///
 ///     var sets = DisjointSet(count: 4)
 ///     sets.union(sets.root(of: 0), sets.root(of: 2), internalDifference: 0.5)
@@ -36,13 +37,14 @@ struct DisjointSet {
     var size: Int32 { -parent }
   }
 
-  private(set) var nodes: [Node]
+  private(set) var nodes: LargeBuffer<Node>
 
   /// `count` singleton sets, each with internal difference `internalDifference`.
   init(count: Int, internalDifference: Float = 0) {
     precondition(count >= 0 && count <= Int(Int32.max), "DisjointSet: \(count) elements do not fit Int32")
     let singleton = Node(parent: -1, internalDifference: internalDifference)
-    nodes = [Node](repeating: singleton, count: count)
+    nodes = LargeBuffer(uninitializedCount: count)
+    nodes.buffer.initialize(repeating: singleton)
   }
 
   /// Number of elements.
@@ -55,7 +57,7 @@ struct DisjointSet {
 
   /// Calls `body` with the node storage for the static, check-free operations.
   mutating func withUnsafeNodes<Result>(_ body: (UnsafeMutablePointer<Node>) throws -> Result) rethrows -> Result {
-    try nodes.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
+    try withExtendedLifetime(nodes) { try body(nodes.base) }
   }
 
   /// The root of `element`'s set; halves the path on the way.
@@ -107,11 +109,13 @@ struct DisjointSet {
   /// The sets as a dense label map, numbered in raster order of first appearance.
   mutating func labelMap(width: Int, height: Int) -> LabelMap {
     let n = count
-    var labelOfRoot = [Int32](repeating: -1, count: n)
+    let labelOfRootStorage = LargeBuffer<Int32>(uninitializedCount: n)
+    labelOfRootStorage.buffer.initialize(repeating: -1)
     var labels = [Int32](repeating: 0, count: n)
     var next: Int32 = 0
     withUnsafeNodes { nodes in
-      labelOfRoot.withUnsafeMutableBufferPointer { labelOfRoot in
+      withExtendedLifetime(labelOfRootStorage) {
+        let labelOfRoot = labelOfRootStorage.buffer
         labels.withUnsafeMutableBufferPointer { labels in
           for p in 0..<n {
             let r = DisjointSet.root(of: p, in: nodes)

@@ -128,9 +128,15 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   /// The sorted edge graph of `image` after the colour conversion and the pre-blur: the part
   /// of the segmentation that does not depend on ``threshold`` or ``minimumSize``.
   private func graph(of image: Image) -> GridGraph {
-    let features = image.normalizedChannels(in: colorSpace, weights: channelWeights)
-      .gaussianBlurred(sigma: sigma, border: .reflect)
-    return GridGraph(image: features, connectivity: connectivity)
+    let normalized = image.normalizedChannels(in: colorSpace, weights: channelWeights)
+    // The blurred samples go to huge-page storage released right after the graph is built.
+    let features = LargeBuffer<Float>(uninitializedCount: normalized.pixels.count)
+    normalized.gaussianBlur(sigma: sigma, border: .reflect, into: features.buffer)
+    return features.withUnsafeBufferPointer { samples in
+      GridGraph(
+        samples: samples, width: image.width, height: image.height,
+        channels: normalized.channels, connectivity: connectivity)
+    }
   }
 
   /// The merge pass and the minimum-size pass on a prepared graph.
