@@ -81,8 +81,9 @@ struct DisjointSet {
   static func union(_ a: Int, _ b: Int, internalDifference: Float, in nodes: UnsafeMutablePointer<Node>) -> Int {
     let sizeA = nodes[a].size, sizeB = nodes[b].size
     let (big, small) = (sizeA > sizeB || (sizeA == sizeB && a < b)) ? (a, b) : (b, a)
-    nodes[big].parent = -(sizeA + sizeB)
-    nodes[small].parent = Int32(big)
+    // Sizes and indices fit Int32 (checked by `init`): no overflow checks in the hot loop.
+    nodes[big].parent = 0 &- (sizeA &+ sizeB)
+    nodes[small].parent = Int32(truncatingIfNeeded: big)
     nodes[big].internalDifference = internalDifference
     return big
   }
