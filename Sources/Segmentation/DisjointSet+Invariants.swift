@@ -14,8 +14,8 @@ extension DisjointSet {
       var x = element
       var steps = 0
       while true {
-        if nodes[x].isRoot { break }
-        let p = Int(nodes[x].parent)
+        if isRoot(x) { break }
+        let p = Int(parents[x])
         precondition(p < n && p != x, "DisjointSet: parent \(p) of \(x) outside 0..<\(n) or itself")
         x = p
         steps += 1
@@ -23,14 +23,14 @@ extension DisjointSet {
       }
       members[x] += 1
     }
-    for element in 0..<n where nodes[element].isRoot {
-      let node = nodes[element]
+    for element in 0..<n where isRoot(element) {
+      let size = size(ofRoot: element), difference = internalDifference(ofRoot: element)
       precondition(
-        Int(node.size) == members[element],
-        "DisjointSet: root \(element) records size \(node.size) but has \(members[element]) elements")
+        size == members[element],
+        "DisjointSet: root \(element) records size \(size) but has \(members[element]) elements")
       precondition(
-        node.internalDifference.isFinite && node.internalDifference >= 0,
-        "DisjointSet: root \(element) has internal difference \(node.internalDifference)")
+        difference.isFinite && difference >= 0,
+        "DisjointSet: root \(element) has internal difference \(difference)")
     }
   }
 }

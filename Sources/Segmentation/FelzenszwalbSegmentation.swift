@@ -142,7 +142,7 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   /// The merge pass and the minimum-size pass on a prepared graph.
   private func segment(graph: GridGraph, width: Int, height: Int) -> SegmentationResult {
     let k = Double(threshold) / 255
-    // During the merge pass a root's `internalDifference` field holds the whole merge
+    // During the merge pass a root's internal difference (`thresholds`) holds the whole merge
     // threshold Int(C) + τ(C), τ(C) = k / |C| (a singleton's is `Float(k)`), updated on each
     // union: the same Float sums the paper's test compares against, computed once per union
     // instead of twice per edge (bit-identical results, no division in the edge loop).
@@ -150,20 +150,20 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
     let o = graph.neighbourOffsets
     let offsets = (o[0], o[1], o[2], o[3])
     graph.sortedEdges.withUnsafeBufferPointer { edges in
-      sets.withUnsafeNodes { nodes in
+      sets.withUnsafeStorage { parents, thresholds in
         // Merge pass: the paper's loop.
         for packed in edges {
           let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
           let p = id >> 2
           let d = id & 3
           let offset = d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
-          let a = DisjointSet.root(of: p, in: nodes)
-          let b = DisjointSet.root(of: p &+ offset, in: nodes)
+          let a = DisjointSet.root(of: p, in: parents)
+          let b = DisjointSet.root(of: p &+ offset, in: parents)
           if a == b { continue }
           let weight = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
-          if weight <= nodes[a].internalDifference && weight <= nodes[b].internalDifference {
-            let root = DisjointSet.union(a, b, internalDifference: weight, in: nodes)
-            nodes[root].internalDifference = weight + Float(k / Double(nodes[root].size))
+          if weight <= thresholds[a] && weight <= thresholds[b] {
+            let root = DisjointSet.union(a, b, in: parents)
+            thresholds[root] = weight + Float(k / Double(0 &- parents[root]))
           }
         }
       }
@@ -175,11 +175,11 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       let n = sets.count
       var isSmall = [Bool](repeating: false, count: n)
       var anySmall = false
-      sets.withUnsafeNodes { nodes in
+      sets.withUnsafeStorage { parents, _ in
         isSmall.withUnsafeMutableBufferPointer { isSmall in
           for p in 0..<n {
-            let root = DisjointSet.root(of: p, in: nodes)
-            if Int(nodes[root].size) < minimumSize {
+            let root = DisjointSet.root(of: p, in: parents)
+            if Int(0 &- parents[root]) < minimumSize {
               isSmall[p] = true
               anySmall = true
             }
@@ -188,7 +188,7 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       }
       guard anySmall else { return }
       isSmall.withUnsafeBufferPointer { isSmall in
-        sets.withUnsafeNodes { nodes in
+        sets.withUnsafeStorage { parents, differences in
           for packed in edges {
             let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
             let p = id >> 2
@@ -196,11 +196,13 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
             let offset = d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
             let q = p &+ offset
             if !isSmall[p] && !isSmall[q] { continue }
-            let a = DisjointSet.root(of: p, in: nodes)
-            let b = DisjointSet.root(of: q, in: nodes)
-            if a != b && (Int(nodes[a].size) < minimumSize || Int(nodes[b].size) < minimumSize) {
-              let weight = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
-              DisjointSet.union(a, b, internalDifference: weight, in: nodes)
+            let a = DisjointSet.root(of: p, in: parents)
+            let b = DisjointSet.root(of: q, in: parents)
+            if a != b
+              && (Int(0 &- parents[a]) < minimumSize || Int(0 &- parents[b]) < minimumSize)
+            {
+              let root = DisjointSet.union(a, b, in: parents)
+              differences[root] = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
             }
           }
         }
