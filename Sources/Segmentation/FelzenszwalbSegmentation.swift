@@ -149,8 +149,15 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
     var sets = DisjointSet(count: width * height, internalDifference: Float(k / 1))
     let o = graph.neighbourOffsets
     let offsets = (o[0], o[1], o[2], o[3])
+    // Edges the merge pass rejects (ends in different sets, test failed), in visiting order:
+    // the only ones the minimum-size pass can act on, since every other edge joins two
+    // pixels of one set by the end of the merge pass and sets only grow.
+    let rejected = LargeBuffer<UInt64>(uninitializedCount: minimumSize > 1 ? graph.sortedEdges.count : 0)
+    var rejectedCount = 0
     graph.sortedEdges.withUnsafeBufferPointer { edges in
       sets.withUnsafeStorage { parents, thresholds in
+        let keep = minimumSize > 1
+        let out = rejected.base
         // Merge pass: the paper's loop.
         for packed in edges {
           let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
@@ -164,14 +171,18 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
           if weight <= thresholds[a] && weight <= thresholds[b] {
             let root = DisjointSet.union(a, b, in: parents)
             thresholds[root] = weight + Float(k / Double(0 &- parents[root]))
+          } else if keep {
+            out[rejectedCount] = packed
+            rejectedCount &+= 1
           }
         }
       }
-      guard minimumSize > 1 else { return }
-      // Minimum-size pass over the same order. Merging only grows sets, so an edge whose
-      // ends both lie in sets of at least `minimumSize` pixels after the merge pass can never
-      // act: a byte per pixel (small enough to stay in cache) marks the pixels of smaller
-      // sets, and only edges touching one reach the union–find.
+    }
+    if minimumSize > 1 {
+      // Minimum-size pass over the rejected edges, in the same order. Merging only grows
+      // sets, so an edge whose ends both lie in sets of at least `minimumSize` pixels after
+      // the merge pass can never act: a byte per pixel (small enough to stay in cache) marks
+      // the pixels of smaller sets, and only edges touching one reach the union–find.
       let n = sets.count
       var isSmall = [Bool](repeating: false, count: n)
       var anySmall = false
@@ -186,23 +197,28 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
           }
         }
       }
-      guard anySmall else { return }
-      isSmall.withUnsafeBufferPointer { isSmall in
-        sets.withUnsafeStorage { parents, differences in
-          for packed in edges {
-            let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
-            let p = id >> 2
-            let d = id & 3
-            let offset = d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
-            let q = p &+ offset
-            if !isSmall[p] && !isSmall[q] { continue }
-            let a = DisjointSet.root(of: p, in: parents)
-            let b = DisjointSet.root(of: q, in: parents)
-            if a != b
-              && (Int(0 &- parents[a]) < minimumSize || Int(0 &- parents[b]) < minimumSize)
-            {
-              let root = DisjointSet.union(a, b, in: parents)
-              differences[root] = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
+      if anySmall {
+        let edges = UnsafeBufferPointer(start: rejected.base, count: rejectedCount)
+        withExtendedLifetime(rejected) {
+          isSmall.withUnsafeBufferPointer { isSmall in
+            sets.withUnsafeStorage { parents, differences in
+              for packed in edges {
+                let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
+                let p = id >> 2
+                let d = id & 3
+                let offset =
+                  d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
+                let q = p &+ offset
+                if !isSmall[p] && !isSmall[q] { continue }
+                let a = DisjointSet.root(of: p, in: parents)
+                let b = DisjointSet.root(of: q, in: parents)
+                if a != b
+                  && (Int(0 &- parents[a]) < minimumSize || Int(0 &- parents[b]) < minimumSize)
+                {
+                  let root = DisjointSet.union(a, b, in: parents)
+                  differences[root] = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
+                }
+              }
             }
           }
         }
