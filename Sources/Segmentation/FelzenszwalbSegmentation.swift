@@ -179,46 +179,24 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       }
     }
     if minimumSize > 1 {
-      // Minimum-size pass over the rejected edges, in the same order. Merging only grows
-      // sets, so an edge whose ends both lie in sets of at least `minimumSize` pixels after
-      // the merge pass can never act: a byte per pixel (small enough to stay in cache) marks
-      // the pixels of smaller sets, and only edges touching one reach the union–find.
-      let n = sets.count
-      var isSmall = [Bool](repeating: false, count: n)
-      var anySmall = false
-      sets.withUnsafeStorage { parents, _ in
-        isSmall.withUnsafeMutableBufferPointer { isSmall in
-          for p in 0..<n {
-            let root = DisjointSet.root(of: p, in: parents)
-            if Int(0 &- parents[root]) < minimumSize {
-              isSmall[p] = true
-              anySmall = true
-            }
-          }
-        }
-      }
-      if anySmall {
-        let edges = UnsafeBufferPointer(start: rejected.base, count: rejectedCount)
-        withExtendedLifetime(rejected) {
-          isSmall.withUnsafeBufferPointer { isSmall in
-            sets.withUnsafeStorage { parents, differences in
-              for packed in edges {
-                let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
-                let p = id >> 2
-                let d = id & 3
-                let offset =
-                  d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
-                let q = p &+ offset
-                if !isSmall[p] && !isSmall[q] { continue }
-                let a = DisjointSet.root(of: p, in: parents)
-                let b = DisjointSet.root(of: q, in: parents)
-                if a != b
-                  && (Int(0 &- parents[a]) < minimumSize || Int(0 &- parents[b]) < minimumSize)
-                {
-                  let root = DisjointSet.union(a, b, in: parents)
-                  differences[root] = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
-                }
-              }
+      // Minimum-size pass over the rejected edges, in the same order (a few per cent of
+      // all edges, so each looks its two roots up directly).
+      let edges = UnsafeBufferPointer(start: rejected.base, count: rejectedCount)
+      withExtendedLifetime(rejected) {
+        sets.withUnsafeStorage { parents, differences in
+          for packed in edges {
+            let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
+            let p = id >> 2
+            let d = id & 3
+            let offset =
+              d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
+            let a = DisjointSet.root(of: p, in: parents)
+            let b = DisjointSet.root(of: p &+ offset, in: parents)
+            if a != b
+              && (Int(0 &- parents[a]) < minimumSize || Int(0 &- parents[b]) < minimumSize)
+            {
+              let root = DisjointSet.union(a, b, in: parents)
+              differences[root] = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
             }
           }
         }
