@@ -152,7 +152,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
     // Edges the merge pass rejects (ends in different sets, test failed), in visiting order:
     // the only ones the minimum-size pass can act on, since every other edge joins two
     // pixels of one set by the end of the merge pass and sets only grow.
-    let rejected = LargeBuffer<UInt64>(uninitializedCount: minimumSize > 1 ? graph.sortedEdges.count : 0)
+    let rejected = LargeBuffer<UInt64>(
+      uninitializedCount: minimumSize > 1 ? graph.sortedEdges.count : 0)
     var rejectedCount = 0
     graph.sortedEdges.withUnsafeBufferPointer { edges in
       sets.withUnsafeStorage { parents, thresholds in
@@ -179,8 +180,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       }
     }
     if minimumSize > 1 {
-      // Minimum-size pass over the rejected edges, in the same order (a few per cent of
-      // all edges, so each looks its two roots up directly).
+      // Minimum-size pass over the rejected edges, in the same order (a fraction of all
+      // edges, so each looks its two roots up directly).
       let edges = UnsafeBufferPointer(start: rejected.base, count: rejectedCount)
       withExtendedLifetime(rejected) {
         sets.withUnsafeStorage { parents, differences in
