@@ -34,7 +34,8 @@ struct DisjointSet {
 
   /// `count` singleton sets, each with internal difference `internalDifference`.
   init(count: Int, internalDifference: Float = 0) {
-    precondition(count >= 0 && count <= Int(Int32.max), "DisjointSet: \(count) elements do not fit Int32")
+    precondition(
+      count >= 0 && count <= Int(Int32.max), "DisjointSet: \(count) elements do not fit Int32")
     parents = LargeBuffer(uninitializedCount: count)
     parents.buffer.initialize(repeating: -1)
     differences = LargeBuffer(uninitializedCount: count)

@@ -231,7 +231,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       throw .invalidParameter(
         algorithm: name, field: "minimumSize", value: "\(minimumSize)", expected: "a value >= 0")
     }
-    if let channelWeights, let expected = Self.channelWeightsProblem(channelWeights, in: colorSpace) {
+    if let channelWeights, let expected = Self.channelWeightsProblem(channelWeights, in: colorSpace)
+    {
       throw .invalidParameter(
         algorithm: name, field: "channelWeights", value: "\(channelWeights)", expected: expected)
     }

@@ -50,7 +50,8 @@ struct GridGraph {
     let maxBits = GridGraph.packEdges(
       samples, into: edges.buffer, width: w, height: h, channels: channels, diagonals: diagonals)
     let scratch = LargeBuffer<UInt64>(uninitializedCount: edgeCount)
-    let inScratch = GridGraph.radixSortByWeight(edges.buffer, scratch: scratch.buffer, maxBits: maxBits)
+    let inScratch = GridGraph.radixSortByWeight(
+      edges.buffer, scratch: scratch.buffer, maxBits: maxBits)
     sortedEdges = inScratch ? scratch : edges
   }
 

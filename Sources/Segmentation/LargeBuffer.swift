@@ -1,7 +1,8 @@
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import Synchronization
 
 /// Uninitialised storage for many trivial elements (edges, union–find nodes), backed by
 /// transparent huge pages where the system offers them, and recycled between calls.
