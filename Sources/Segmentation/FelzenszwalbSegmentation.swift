@@ -129,14 +129,19 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   /// of the segmentation that does not depend on ``threshold`` or ``minimumSize``.
   private func graph(of image: Image) -> GridGraph {
     let normalized = image.normalizedChannels(in: colorSpace, weights: channelWeights)
-    // The blurred samples go to huge-page storage released right after the graph is built.
-    let features = LargeBuffer<Float>(uninitializedCount: normalized.pixels.count)
-    normalized.gaussianBlur(sigma: sigma, border: .reflect, into: features.buffer)
-    return features.withUnsafeBufferPointer { samples in
-      GridGraph(
-        samples: samples, width: image.width, height: image.height,
-        channels: normalized.channels, connectivity: connectivity)
+    // The blurred samples go to huge-page storage released once the edges are packed,
+    // before the sort allocates its scratch buffer.
+    let packed: GridGraph.Packed
+    do {
+      let features = LargeBuffer<Float>(uninitializedCount: normalized.pixels.count)
+      normalized.gaussianBlur(sigma: sigma, border: .reflect, into: features.buffer)
+      packed = features.withUnsafeBufferPointer { samples in
+        GridGraph.pack(
+          samples: samples, width: image.width, height: image.height,
+          channels: normalized.channels, connectivity: connectivity)
+      }
     }
+    return GridGraph(sorting: packed)
   }
 
   /// The merge pass and the minimum-size pass on a prepared graph.

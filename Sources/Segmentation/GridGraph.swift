@@ -39,19 +39,48 @@ struct GridGraph {
     samples: UnsafeBufferPointer<Float>, width: Int, height: Int, channels: Int,
     connectivity: PixelConnectivity = .eight
   ) {
+    self.init(
+      sorting: GridGraph.pack(
+        samples: samples, width: width, height: height, channels: channels,
+        connectivity: connectivity))
+  }
+
+  /// The edges of a graph in id order, before sorting: what ``pack(samples:width:height:channels:connectivity:)``
+  /// returns, so that callers can release the samples before the sort's scratch buffer is
+  /// allocated (lower peak memory).
+  struct Packed {
+    let width: Int
+    let height: Int
+    let edges: LargeBuffer<UInt64>
+    /// The largest weight's bit pattern.
+    let maxBits: UInt32
+  }
+
+  /// Computes the packed edges of `width` x `height` pixels of `channels` interleaved
+  /// samples each, in id order.
+  static func pack(
+    samples: UnsafeBufferPointer<Float>, width: Int, height: Int, channels: Int,
+    connectivity: PixelConnectivity = .eight
+  ) -> Packed {
     precondition(samples.count >= width * height * channels, "GridGraph: too few samples")
-    self.width = width
-    self.height = height
     let w = width, h = height
-    neighbourOffsets = [1, w, w + 1, 1 - w]
     let diagonals = connectivity == .eight
     let edgeCount = (w - 1) * h + w * (h - 1) + (diagonals ? 2 * (w - 1) * (h - 1) : 0)
     let edges = LargeBuffer<UInt64>(uninitializedCount: edgeCount)
     let maxBits = GridGraph.packEdges(
       samples, into: edges.buffer, width: w, height: h, channels: channels, diagonals: diagonals)
-    let scratch = LargeBuffer<UInt64>(uninitializedCount: edgeCount)
+    return Packed(width: width, height: height, edges: edges, maxBits: maxBits)
+  }
+
+  /// Sorts packed edges into a graph.
+  init(sorting packed: Packed) {
+    width = packed.width
+    height = packed.height
+    neighbourOffsets = [1, width, width + 1, 1 - width]
+    let edges = packed.edges
+    let scratch = LargeBuffer<UInt64>(uninitializedCount: edges.count)
     let inScratch = GridGraph.radixSortByWeight(
-      edges.buffer, scratch: scratch.buffer, maxBits: maxBits)
+      edges.buffer, scratch: scratch.buffer, maxBits: packed.maxBits)
     sortedEdges = inScratch ? scratch : edges
   }
 
