@@ -10,13 +10,14 @@ import Synchronization
 /// Felzenszwalb segmentation of one 640x480 image touches about 25 MB of fresh memory per
 /// call; with 4 KiB pages that is 6,400 page faults, which on the benchmark machine cost
 /// about a quarter of the segmentation's CPU time (kernel time, measured with `perf stat`),
-/// and the random accesses of the merge pass miss the TLB. Buffers of at least
-/// ``hugePageThreshold`` bytes are therefore mapped directly (`mmap`), aligned to 2 MiB and
+/// and the random accesses of the merge pass miss the TLB. Buffers of ``hugePageThreshold``
+/// to ``hugePageLimit`` bytes are therefore mapped directly (`mmap`), aligned to 2 MiB and
 /// marked `MADV_HUGEPAGE`, so the kernel backs them with 2 MiB pages when it can (one fault
 /// and one clear per 2 MiB). Released mappings go to a process-wide pool of at most
 /// ``poolLimit`` bytes, from which later buffers of at most the same size are taken, so
 /// segmenting a series of images clears no pages after the first; larger mappings are
-/// unmapped. Smaller buffers, and systems without `mmap`, use the ordinary allocator.
+/// unmapped. Smaller and larger buffers, and systems without `mmap`, use the ordinary
+/// allocator.
 ///
 /// `Element` must be a trivial type (no references): elements are never deinitialised.
 final class LargeBuffer<Element>: RandomAccessCollection, @unchecked Sendable {
