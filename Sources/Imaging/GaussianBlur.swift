@@ -41,7 +41,8 @@ extension Image {
   ///     default, half-sample symmetric; use `.reflect101` for OpenCV's `GaussianBlur`).
   /// - Returns: An image of the same size and channel count.
   /// - Complexity: O(*n* · *r*) for *n* samples and kernel radius *r* = round(4 sigma);
-  ///   two passes, one temporary image.
+  ///   one pass over the image with a one-row temporary (each row is filtered along
+  ///   columns into the temporary, then along the row into the result).
   ///
   /// Differences from OpenCV: OpenCV's `GaussianBlur` with `ksize = (0, 0)` uses radius
   /// `round(3 sigma)` for 8-bit and `round(4 sigma)` for float images; this always uses
@@ -53,78 +54,88 @@ extension Image {
     let kernel = Image.gaussianKernel(sigma: sigma)
     guard kernel.count > 1 else { return self }
     var result = self
-    let intermediate = separableFilterColumns(kernel: kernel, border: border)
-    result.pixels = intermediate.separableFilterRows(kernel: kernel, border: border)
+    result.pixels = [Float](unsafeUninitializedCapacity: pixels.count) { out, initialized in
+      separableFilter(kernel: kernel, border: border, into: out)
+      initialized = pixels.count
+    }
     return result
   }
 
-  /// Correlates every column with a symmetric odd-length kernel; returns the samples.
-  func separableFilterColumns(kernel: [Float], border: BorderMode) -> Image {
+  /// ``gaussianBlurred(sigma:border:)`` written into caller-provided storage, for callers
+  /// that keep their own (reused or huge-page) buffers; the samples are the same, bit for
+  /// bit.
+  ///
+  ///     var blurred = [Float](repeating: 0, count: image.pixels.count)
+  ///     blurred.withUnsafeMutableBufferPointer { image.gaussianBlur(sigma: 0.8, into: $0) }
+  ///
+  /// - Parameters:
+  ///   - sigma: Standard deviation in pixels, finite and `>= 0`; `0` copies the samples.
+  ///   - border: How samples beyond the edge are read. Default: `.reflect`.
+  ///   - output: At least `pixels.count` floats; the first `pixels.count` receive the
+  ///     blurred samples in this image's layout. Must not overlap ``pixels``.
+  /// - Complexity: That of ``gaussianBlurred(sigma:border:)``, without allocating the
+  ///   result.
+  public func gaussianBlur(
+    sigma: Float, border: BorderMode = .reflect, into output: UnsafeMutableBufferPointer<Float>
+  ) {
+    precondition(
+      output.count >= pixels.count,
+      "gaussianBlur: output holds \(output.count) samples, the image \(pixels.count)")
+    let kernel = Image.gaussianKernel(sigma: sigma)
+    guard kernel.count > 1 else {
+      _ = output.initialize(from: pixels)
+      return
+    }
+    separableFilter(kernel: kernel, border: border, into: output)
+  }
+
+  /// Correlates every column, then every row, with a symmetric odd-length kernel, row by
+  /// row through a padded one-row temporary; writes `pixels.count` samples to `output`.
+  func separableFilter(
+    kernel: [Float], border: BorderMode, into output: UnsafeMutableBufferPointer<Float>
+  ) {
     let radius = kernel.count / 2
-    let rowLength = width * channels
+    let c = channels
+    let rowLength = width * c
     let rows = border.indexTable(count: height, padding: radius)
-    // Every sample is written (first by the centre tap), so the storage starts uninitialised.
-    let output = [Float](unsafeUninitializedCapacity: pixels.count) { out, initialized in
-      pixels.withUnsafeBufferPointer { source in
-        kernel.withUnsafeBufferPointer { weights in
+    let columns = border.indexTable(count: width, padding: radius)
+    var padded = [Float](repeating: 0, count: (width + 2 * radius) * c)
+    pixels.withUnsafeBufferPointer { source in
+      kernel.withUnsafeBufferPointer { weights in
+        padded.withUnsafeMutableBufferPointer { pad in
+          let base = pad.baseAddress!
+          let w0 = weights[radius]
           for y in 0..<height {
-            let target = out.baseAddress! + y * rowLength
+            // Along the column: the filtered row goes to the middle of the temporary.
+            let row = base + radius * c
             let center = source.baseAddress! + rows[y + radius] * rowLength
-            let w0 = weights[radius]
-            for i in 0..<rowLength { target[i] = w0 * center[i] }
+            for i in 0..<rowLength { row[i] = w0 * center[i] }
             for k in 0..<radius {
               let above = source.baseAddress! + rows[y + k] * rowLength
               let below = source.baseAddress! + rows[y + 2 * radius - k] * rowLength
               let w = weights[k]
-              for i in 0..<rowLength { target[i] += w * (above[i] + below[i]) }
+              for i in 0..<rowLength { row[i] += w * (above[i] + below[i]) }
+            }
+            for position in 0..<radius {
+              let left = columns[position] * c
+              let right = columns[radius + width + position] * c
+              for channel in 0..<c {
+                base[position * c + channel] = row[left + channel]
+                base[(radius + width + position) * c + channel] = row[right + channel]
+              }
+            }
+            // Along the row, from the temporary into the output.
+            let target = output.baseAddress! + y * rowLength
+            for i in 0..<rowLength { target[i] = w0 * row[i] }
+            for k in 0..<radius {
+              let left = base + k * c
+              let right = base + (2 * radius - k) * c
+              let w = weights[k]
+              for i in 0..<rowLength { target[i] += w * (left[i] + right[i]) }
             }
           }
         }
       }
-      initialized = pixels.count
-    }
-    return Image(width: width, height: height, channels: channels, pixels: output)
-  }
-
-  /// Correlates every row with a symmetric odd-length kernel; returns the samples.
-  func separableFilterRows(kernel: [Float], border: BorderMode) -> [Float] {
-    let radius = kernel.count / 2
-    let c = channels
-    let rowLength = width * c
-    let columns = border.indexTable(count: width, padding: radius)
-    var padded = [Float](repeating: 0, count: (width + 2 * radius) * c)
-    // Every sample is written (first by the centre tap), so the storage starts uninitialised.
-    return [Float](unsafeUninitializedCapacity: pixels.count) { out, initialized in
-      pixels.withUnsafeBufferPointer { source in
-        kernel.withUnsafeBufferPointer { weights in
-          padded.withUnsafeMutableBufferPointer { pad in
-            for y in 0..<height {
-              let row = source.baseAddress! + y * rowLength
-              (pad.baseAddress! + radius * c).update(from: row, count: rowLength)
-              for position in 0..<radius {
-                let left = columns[position] * c
-                let right = columns[radius + width + position] * c
-                for channel in 0..<c {
-                  pad[position * c + channel] = row[left + channel]
-                  pad[(radius + width + position) * c + channel] = row[right + channel]
-                }
-              }
-              let target = out.baseAddress! + y * rowLength
-              let base = pad.baseAddress!
-              let w0 = weights[radius]
-              let center = base + radius * c
-              for i in 0..<rowLength { target[i] = w0 * center[i] }
-              for k in 0..<radius {
-                let left = base + k * c
-                let right = base + (2 * radius - k) * c
-                let w = weights[k]
-                for i in 0..<rowLength { target[i] += w * (left[i] + right[i]) }
-              }
-            }
-          }
-        }
-      }
-      initialized = pixels.count
     }
   }
 }

@@ -128,73 +128,81 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   /// The sorted edge graph of `image` after the colour conversion and the pre-blur: the part
   /// of the segmentation that does not depend on ``threshold`` or ``minimumSize``.
   private func graph(of image: Image) -> GridGraph {
-    let features = image.normalizedChannels(in: colorSpace, weights: channelWeights)
-      .gaussianBlurred(sigma: sigma, border: .reflect)
-    return GridGraph(image: features, connectivity: connectivity)
+    let normalized = image.normalizedChannels(in: colorSpace, weights: channelWeights)
+    // The blurred samples go to huge-page storage released once the edges are packed,
+    // before the sort allocates its scratch buffer.
+    let packed: GridGraph.Packed
+    do {
+      let features = LargeBuffer<Float>(uninitializedCount: normalized.pixels.count)
+      normalized.gaussianBlur(sigma: sigma, border: .reflect, into: features.buffer)
+      packed = features.withUnsafeBufferPointer { samples in
+        GridGraph.pack(
+          samples: samples, width: image.width, height: image.height,
+          channels: normalized.channels, connectivity: connectivity)
+      }
+    }
+    return GridGraph(sorting: packed)
   }
 
   /// The merge pass and the minimum-size pass on a prepared graph.
   private func segment(graph: GridGraph, width: Int, height: Int) -> SegmentationResult {
     let k = Double(threshold) / 255
-    // During the merge pass a root's `internalDifference` field holds the whole merge
+    // During the merge pass a root's internal difference (`thresholds`) holds the whole merge
     // threshold Int(C) + τ(C), τ(C) = k / |C| (a singleton's is `Float(k)`), updated on each
     // union: the same Float sums the paper's test compares against, computed once per union
     // instead of twice per edge (bit-identical results, no division in the edge loop).
     var sets = DisjointSet(count: width * height, internalDifference: Float(k / 1))
     let o = graph.neighbourOffsets
     let offsets = (o[0], o[1], o[2], o[3])
+    // Edges the merge pass rejects (ends in different sets, test failed), in visiting order:
+    // the only ones the minimum-size pass can act on, since every other edge joins two
+    // pixels of one set by the end of the merge pass and sets only grow.
+    let rejected = LargeBuffer<UInt64>(
+      uninitializedCount: minimumSize > 1 ? graph.sortedEdges.count : 0)
+    var rejectedCount = 0
     graph.sortedEdges.withUnsafeBufferPointer { edges in
-      sets.withUnsafeNodes { nodes in
+      sets.withUnsafeStorage { parents, thresholds in
+        let keep = minimumSize > 1
+        let out = rejected.base
         // Merge pass: the paper's loop.
         for packed in edges {
           let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
           let p = id >> 2
           let d = id & 3
           let offset = d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
-          let a = DisjointSet.root(of: p, in: nodes)
-          let b = DisjointSet.root(of: p &+ offset, in: nodes)
+          let a = DisjointSet.root(of: p, in: parents)
+          let b = DisjointSet.root(of: p &+ offset, in: parents)
           if a == b { continue }
           let weight = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
-          if weight <= nodes[a].internalDifference && weight <= nodes[b].internalDifference {
-            let root = DisjointSet.union(a, b, internalDifference: weight, in: nodes)
-            nodes[root].internalDifference = weight + Float(k / Double(nodes[root].size))
+          if weight <= thresholds[a] && weight <= thresholds[b] {
+            let root = DisjointSet.union(a, b, in: parents)
+            thresholds[root] = weight + Float(k / Double(0 &- parents[root]))
+          } else if keep {
+            out[rejectedCount] = packed
+            rejectedCount &+= 1
           }
         }
       }
-      guard minimumSize > 1 else { return }
-      // Minimum-size pass over the same order. Merging only grows sets, so an edge whose
-      // ends both lie in sets of at least `minimumSize` pixels after the merge pass can never
-      // act: a byte per pixel (small enough to stay in cache) marks the pixels of smaller
-      // sets, and only edges touching one reach the union–find.
-      let n = sets.count
-      var isSmall = [Bool](repeating: false, count: n)
-      var anySmall = false
-      sets.withUnsafeNodes { nodes in
-        isSmall.withUnsafeMutableBufferPointer { isSmall in
-          for p in 0..<n {
-            let root = DisjointSet.root(of: p, in: nodes)
-            if Int(nodes[root].size) < minimumSize {
-              isSmall[p] = true
-              anySmall = true
-            }
-          }
-        }
-      }
-      guard anySmall else { return }
-      isSmall.withUnsafeBufferPointer { isSmall in
-        sets.withUnsafeNodes { nodes in
+    }
+    if minimumSize > 1 {
+      // Minimum-size pass over the rejected edges, in the same order (a fraction of all
+      // edges, so each looks its two roots up directly).
+      let edges = UnsafeBufferPointer(start: rejected.base, count: rejectedCount)
+      withExtendedLifetime(rejected) {
+        sets.withUnsafeStorage { parents, differences in
           for packed in edges {
             let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
             let p = id >> 2
             let d = id & 3
-            let offset = d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
-            let q = p &+ offset
-            if !isSmall[p] && !isSmall[q] { continue }
-            let a = DisjointSet.root(of: p, in: nodes)
-            let b = DisjointSet.root(of: q, in: nodes)
-            if a != b && (Int(nodes[a].size) < minimumSize || Int(nodes[b].size) < minimumSize) {
-              let weight = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
-              DisjointSet.union(a, b, internalDifference: weight, in: nodes)
+            let offset =
+              d < 2 ? (d == 0 ? offsets.0 : offsets.1) : (d == 2 ? offsets.2 : offsets.3)
+            let a = DisjointSet.root(of: p, in: parents)
+            let b = DisjointSet.root(of: p &+ offset, in: parents)
+            if a != b
+              && (Int(0 &- parents[a]) < minimumSize || Int(0 &- parents[b]) < minimumSize)
+            {
+              let root = DisjointSet.union(a, b, in: parents)
+              differences[root] = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
             }
           }
         }
@@ -228,7 +236,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       throw .invalidParameter(
         algorithm: name, field: "minimumSize", value: "\(minimumSize)", expected: "a value >= 0")
     }
-    if let channelWeights, let expected = Self.channelWeightsProblem(channelWeights, in: colorSpace) {
+    if let channelWeights, let expected = Self.channelWeightsProblem(channelWeights, in: colorSpace)
+    {
       throw .invalidParameter(
         algorithm: name, field: "channelWeights", value: "\(channelWeights)", expected: expected)
     }

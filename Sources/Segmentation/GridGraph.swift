@@ -18,7 +18,7 @@ struct GridGraph {
   let width: Int
   let height: Int
   /// Packed edges in non-decreasing weight order, ties by id.
-  let sortedEdges: [UInt64]
+  let sortedEdges: LargeBuffer<UInt64>
 
   /// Pixel index offset of the neighbour in direction `d`.
   let neighbourOffsets: [Int]
@@ -26,23 +26,62 @@ struct GridGraph {
   /// Builds and sorts the graph of `image` (any channel count), weights = Euclidean
   /// distance between the pixels' channel vectors.
   init(image: Image, connectivity: PixelConnectivity = .eight) {
-    width = image.width
-    height = image.height
+    self = image.pixels.withUnsafeBufferPointer { samples in
+      GridGraph(
+        samples: samples, width: image.width, height: image.height, channels: image.channels,
+        connectivity: connectivity)
+    }
+  }
+
+  /// Builds and sorts the graph of `width` x `height` pixels of `channels` interleaved
+  /// samples each (row-major, as ``Imaging/Image``).
+  init(
+    samples: UnsafeBufferPointer<Float>, width: Int, height: Int, channels: Int,
+    connectivity: PixelConnectivity = .eight
+  ) {
+    self.init(
+      sorting: GridGraph.pack(
+        samples: samples, width: width, height: height, channels: channels,
+        connectivity: connectivity))
+  }
+
+  /// The edges of a graph in id order, before sorting: what ``pack(samples:width:height:channels:connectivity:)``
+  /// returns, so that callers can release the samples before the sort's scratch buffer is
+  /// allocated (lower peak memory).
+  struct Packed {
+    let width: Int
+    let height: Int
+    let edges: LargeBuffer<UInt64>
+    /// The largest weight's bit pattern.
+    let maxBits: UInt32
+  }
+
+  /// Computes the packed edges of `width` x `height` pixels of `channels` interleaved
+  /// samples each, in id order.
+  static func pack(
+    samples: UnsafeBufferPointer<Float>, width: Int, height: Int, channels: Int,
+    connectivity: PixelConnectivity = .eight
+  ) -> Packed {
+    precondition(samples.count >= width * height * channels, "GridGraph: too few samples")
     let w = width, h = height
-    neighbourOffsets = [1, w, w + 1, 1 - w]
     let diagonals = connectivity == .eight
     let edgeCount = (w - 1) * h + w * (h - 1) + (diagonals ? 2 * (w - 1) * (h - 1) : 0)
-    var maxBits: UInt32 = 0
-    var edges = [UInt64](unsafeUninitializedCapacity: edgeCount) { buffer, initialized in
-      maxBits = image.pixels.withUnsafeBufferPointer { source in
-        GridGraph.packEdges(
-          source, into: buffer, width: w, height: h, channels: image.channels,
-          diagonals: diagonals)
-      }
-      initialized = edgeCount
-    }
-    GridGraph.radixSortByWeight(&edges, maxBits: maxBits)
-    sortedEdges = edges
+    let edges = LargeBuffer<UInt64>(uninitializedCount: edgeCount)
+    let maxBits = GridGraph.packEdges(
+      samples, into: edges.buffer, width: w, height: h, channels: channels, diagonals: diagonals)
+    return Packed(width: width, height: height, edges: edges, maxBits: maxBits)
+  }
+
+  /// Sorts packed edges into a graph.
+  init(sorting packed: Packed) {
+    width = packed.width
+    height = packed.height
+    neighbourOffsets = [1, width, width + 1, 1 - width]
+    let edges = packed.edges
+    let scratch = LargeBuffer<UInt64>(uninitializedCount: edges.count)
+    let inScratch = GridGraph.radixSortByWeight(
+      edges.buffer, scratch: scratch.buffer, maxBits: packed.maxBits)
+    sortedEdges = inScratch ? scratch : edges
   }
 
   @inline(__always)
@@ -128,9 +167,27 @@ struct GridGraph {
   /// Stable LSD radix sort of packed edges by the 16-bit ``sortKey(_:base:)`` of their
   /// weight: two counting passes of 8 bits (256 scatter streams stay in L1). `maxBits` is
   /// the largest weight's bit pattern (computed here when `nil`).
-  static func radixSortByWeight(_ edges: inout [UInt64], maxBits knownMaxBits: UInt32? = nil) {
+  static func radixSortByWeight(_ edges: inout [UInt64], maxBits: UInt32? = nil) {
     let n = edges.count
-    guard n > 1 else { return }
+    var scratch = [UInt64](repeating: 0, count: n)
+    let inScratch = edges.withUnsafeMutableBufferPointer { edges in
+      scratch.withUnsafeMutableBufferPointer { scratch in
+        radixSortByWeight(edges, scratch: scratch, maxBits: maxBits)
+      }
+    }
+    if inScratch { swap(&edges, &scratch) }
+  }
+
+  /// The sort of ``radixSortByWeight(_:maxBits:)`` on raw storage: `scratch` (as long as
+  /// `edges`) receives intermediate passes. Returns `true` when the sorted edges ended in
+  /// `scratch`, `false` when in `edges`.
+  static func radixSortByWeight(
+    _ edges: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>,
+    maxBits knownMaxBits: UInt32? = nil
+  ) -> Bool {
+    let n = edges.count
+    precondition(scratch.count >= n, "GridGraph: scratch of \(scratch.count) for \(n) edges")
+    guard n > 1 else { return false }
     var maxBits: UInt32 = 0
     if let knownMaxBits {
       maxBits = knownMaxBits
@@ -139,17 +196,14 @@ struct GridGraph {
     }
     let base = keyBase(maxBits: maxBits)
     var counts = [Int](repeating: 0, count: 512)
-    edges.withUnsafeBufferPointer { source in
-      counts.withUnsafeMutableBufferPointer { counts in
-        for element in source {
-          let key = sortKey(UInt32(truncatingIfNeeded: element >> 32), base: base)
-          counts[key & 255] += 1
-          counts[256 + key >> 8] += 1
-        }
+    counts.withUnsafeMutableBufferPointer { counts in
+      for element in edges {
+        let key = sortKey(UInt32(truncatingIfNeeded: element >> 32), base: base)
+        counts[key & 255] += 1
+        counts[256 + key >> 8] += 1
       }
     }
-    var buffer = [UInt64](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
-    var sortedInBuffer = false
+    var sortedInScratch = false
     for pass in 0..<2 {
       let offset = pass * 256
       if counts[offset..<(offset + 256)].contains(n) { continue }  // one digit value: no-op
@@ -162,23 +216,15 @@ struct GridGraph {
       let shift = pass * 8
       counts.withUnsafeMutableBufferPointer { counts in
         let next = counts.baseAddress! + offset
-        if sortedInBuffer {
-          buffer.withUnsafeBufferPointer { from in
-            edges.withUnsafeMutableBufferPointer { to in
-              scatter(from, to, next: next, base: base, shift: shift)
-            }
-          }
+        if sortedInScratch {
+          scatter(UnsafeBufferPointer(scratch), edges, next: next, base: base, shift: shift)
         } else {
-          edges.withUnsafeBufferPointer { from in
-            buffer.withUnsafeMutableBufferPointer { to in
-              scatter(from, to, next: next, base: base, shift: shift)
-            }
-          }
+          scatter(UnsafeBufferPointer(edges), scratch, next: next, base: base, shift: shift)
         }
       }
-      sortedInBuffer.toggle()
+      sortedInScratch.toggle()
     }
-    if sortedInBuffer { swap(&edges, &buffer) }
+    return sortedInScratch
   }
 
   /// One counting-sort pass: moves each element to `next[digit]++`.

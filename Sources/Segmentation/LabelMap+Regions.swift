@@ -23,17 +23,13 @@ extension LabelMap {
       stats[5 * label + 4] = -1
     }
     // Boundary pairs (smaller label << 32 | larger label); consecutive repeats are skipped.
-    var pairs: [UInt64] = []
-    labels.withUnsafeBufferPointer { map in
+    // The pairs and the last key are locals of the closure, not captured variables, so
+    // appending carries no dynamic exclusivity check.
+    var pairs: [UInt64] = labels.withUnsafeBufferPointer { map in
       stats.withUnsafeMutableBufferPointer { stats in
+        var pairs: [UInt64] = []
+        pairs.reserveCapacity(width + height)
         var last: UInt64 = .max
-        @inline(__always) func note(_ a: Int32, _ b: Int32) {
-          let key = a < b ? UInt64(a) << 32 | UInt64(b) : UInt64(b) << 32 | UInt64(a)
-          if key != last {
-            pairs.append(key)
-            last = key
-          }
-        }
         for y in 0..<height {
           let row = y * width
           for x in 0..<width {
@@ -44,15 +40,27 @@ extension LabelMap {
             if y < stats[s + 2] { stats[s + 2] = y }
             if x > stats[s + 3] { stats[s + 3] = x }
             stats[s + 4] = y
-            if x + 1 < width, map[row + x + 1] != l { note(l, map[row + x + 1]) }
+            // The up to four neighbours below and to the right that differ.
+            var others: (Int32, Int32, Int32, Int32) = (l, l, l, l)
+            if x + 1 < width { others.0 = map[row + x + 1] }
             if y + 1 < height {
               let below = row + width + x
-              if map[below] != l { note(l, map[below]) }
-              if x + 1 < width, map[below + 1] != l { note(l, map[below + 1]) }
-              if x > 0, map[below - 1] != l { note(l, map[below - 1]) }
+              others.1 = map[below]
+              if x + 1 < width { others.2 = map[below + 1] }
+              if x > 0 { others.3 = map[below - 1] }
+            }
+            if others == (l, l, l, l) { continue }
+            for other in [others.0, others.1, others.2, others.3] where other != l {
+              let key =
+                l < other ? UInt64(l) << 32 | UInt64(other) : UInt64(other) << 32 | UInt64(l)
+              if key != last {
+                pairs.append(key)
+                last = key
+              }
             }
           }
         }
+        return pairs
       }
     }
     pairs.sort()

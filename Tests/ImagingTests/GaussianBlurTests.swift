@@ -147,4 +147,14 @@ import Testing
     #expect(maxAbsDifference(dot.gaussianBlurred(sigma: 3, border: border).pixels, dot.pixels) < 1e-6)
     #expect(dot.gradients(border: border).magnitude.pixels == [0])
   }
+
+  @Test(arguments: [Float(0), 0.8, 2.5])
+  func blurIntoCallerStorageMatchesBlurred(sigma: Float) {
+    var random = SplitMix64(seed: 9)
+    let image = random.image(width: 11, height: 7, channels: 3)
+    var samples = [Float](repeating: -1, count: image.pixels.count + 2)
+    samples.withUnsafeMutableBufferPointer { image.gaussianBlur(sigma: sigma, into: $0) }
+    #expect(Array(samples.prefix(image.pixels.count)) == image.gaussianBlurred(sigma: sigma).pixels)
+    #expect(samples.suffix(2) == [-1, -1])  // nothing written past the image
+  }
 }

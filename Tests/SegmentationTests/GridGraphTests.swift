@@ -1,6 +1,7 @@
 import Boxes
 import Imaging
 import Testing
+
 @testable import Segmentation
 
 @Suite struct GridGraphTests {
@@ -32,10 +33,13 @@ import Testing
 
   @Test func radixSortIsStableAndOrdersByKey() {
     var generator = SplitMix64(seed: 8)
-    let weights: [Float] = (0..<2000).map { _ in Float(Int.random(in: 0..<50, using: &generator)) / 7 }
+    let weights: [Float] = (0..<2000).map { _ in
+      Float(Int.random(in: 0..<50, using: &generator)) / 7
+    }
     var edges = weights.enumerated().map { UInt64($1.bitPattern) << 32 | UInt64($0) }
     GridGraph.radixSortByWeight(&edges)
-    let expected = weights.enumerated().sorted { ($0.element, $0.offset) < ($1.element, $1.offset) }.map(\.offset)
+    let expected = weights.enumerated().sorted { ($0.element, $0.offset) < ($1.element, $1.offset) }
+      .map(\.offset)
     #expect(edges.map { Int($0 & 0xFFFF_FFFF) } == expected)
   }
 }

@@ -137,6 +137,10 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
     parser.add_argument("--skip-rss", action="store_true")
+    parser.add_argument("--fh-connectivity", type=int, choices=(8, 4), default=8,
+                        help="4: also time RegionKit's FH with connectivity .four (OpenCV's graph) "
+                             "and add it as an extra row; the 8-connected default is always timed "
+                             "(default: 8, no extra row)")
     args = parser.parse_args()
 
     files = sorted(p for p in args.images.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
@@ -177,12 +181,20 @@ def main():
             one.write_text(lines[index] + "\n")
             subprocess.run([str(BENCH_BINARY), "time", str(one), str(tmp / f"{stem}.ours.tsv"),
                             "--repeats", str(args.repeats), "--labels", str(tmp / "labels")], check=True)
-        ours_times, ours_counts = {"fh": {}, "slic": {}}, {"fh": {}, "slic": {}}
+            if args.fh_connectivity == 4:
+                subprocess.run([str(BENCH_BINARY), "time", str(one), str(tmp / f"{stem}.ours4.tsv"),
+                                "--repeats", str(args.repeats), "--methods", "fh",
+                                "--fh-connectivity", "4"], check=True)
+        ours_times, ours_counts = {"fh": {}, "slic": {}, "fh4": {}}, {"fh": {}, "slic": {}, "fh4": {}}
         for stem in images:
-            for line in (tmp / f"{stem}.ours.tsv").read_text().splitlines():
-                stem, method, seconds, count = line.split("\t")
-                ours_times[method][stem] = float(seconds)
-                ours_counts[method][stem] = int(count)
+            for suffix, rename in (("ours", None), ("ours4", "fh4")):
+                path = tmp / f"{stem}.{suffix}.tsv"
+                if not path.exists():
+                    continue
+                for line in path.read_text().splitlines():
+                    stem, method, seconds, count = line.split("\t")
+                    ours_times[rename or method][stem] = float(seconds)
+                    ours_counts[rename or method][stem] = int(count)
         aris = []
         for stem, (rgb, _) in images.items():
             ours = np.fromfile(tmp / "labels" / f"{stem}.fh.i32", dtype="<i4").reshape(rgb.shape[:2])
@@ -200,6 +212,9 @@ def main():
             ("FH (k=300, sigma=0.8, min 50)", "scikit-image felzenszwalb", "skimage_fh", "fh"),
             ("SLIC (300 segments, m=10, 10 iterations)", "scikit-image slic", "skimage_slic", "slic"),
         ]
+        if args.fh_connectivity == 4:
+            rows.append(("extra, not the target: FH 4-connected (`connectivity: .four`)",
+                         "OpenCV createGraphSegmentation", "opencv_fh", "fh4"))
         out = []
         out.append(f"Images: {len(files)} ({pixels / len(files) / 1e3:.0f} kilopixels on average), best of "
                    f"{args.repeats} runs per image (1 for scikit-image felzenszwalb; thread CPU time), single thread; cv2 {cv2.__version__}, "
@@ -209,7 +224,7 @@ def main():
         summary = {}
         for label, peer_label, peer, method in rows:
             ratio = total(peer_times[peer]) / total(ours_times[method])
-            summary[peer] = ratio
+            summary[peer if method != "fh4" else "opencv_fh_four"] = ratio
             out.append(f"| {label} | {peer_label} | {total(peer_times[peer]):.3f} | "
                        f"{total(ours_times[method]):.3f} | **{ratio:.1f}x** | "
                        f"{median_ratio(peer_times[peer], ours_times[method]):.1f}x |")
@@ -228,6 +243,10 @@ def main():
                    f"{ours_fh.mean():.1f} / {sk_fh.mean():.1f} / {cv_fh.mean():.1f} |")
         out.append(f"| FH images with segment count within max(2, 30%) of scikit-image | "
                    f"{int(within.sum())} of {len(files)} |")
+        if args.fh_connectivity == 4:
+            ours_fh4 = np.array([ours_counts["fh4"][s] for s in images])
+            out.append(f"| FH 4-connected segments per image: RegionKit / OpenCV (mean) | "
+                       f"{ours_fh4.mean():.1f} / {cv_fh.mean():.1f} |")
         out.append(f"| SLIC segments per image: RegionKit / scikit-image (mean) | "
                    f"{ours_slic.mean():.1f} / {sk_slic.mean():.1f} |")
         out.append("")
