@@ -40,7 +40,10 @@ let package = Package(
     .target(name: "Datasets", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
     .target(name: "NeuralNet", dependencies: ["COpenBLAS", "Boxes"], exclude: moduleNotes),
     .target(name: "Edges", dependencies: ["Imaging"], exclude: moduleNotes),
-    .target(name: "Segmentation", dependencies: ["Imaging", "Boxes"], exclude: moduleNotes),
+    // `__builtin_prefetch` for Swift (header only); only Segmentation imports it.
+    .target(name: "CPrefetch", exclude: moduleNotes),
+    .target(
+      name: "Segmentation", dependencies: ["Imaging", "Boxes", "CPrefetch"], exclude: moduleNotes),
     .target(
       name: "Proposals",
       dependencies: [
