@@ -130,6 +130,42 @@ def peak_rss_swift(method, path, width, height):
     return int(fields["before_kib"]), int(fields["peak_kib"]), float(fields["seconds"])
 
 
+def sorted_times_svg(series, count):
+    """A line plot of each method's per-image seconds in increasing order (log scale)."""
+    colours = ["#1f77b4", "#17becf", "#d62728", "#ff7f0e", "#2ca02c", "#9467bd"]
+    width, height, left, right, top, bottom = 760, 420, 70, 270, 40, 360
+    values = [v for _, times in series for v in times.values() if v > 0]
+    low, high = np.log10(min(values)), np.log10(max(values))
+    def x(i):
+        return left + (width - right - left) * i / max(count - 1, 1)
+    def y(v):
+        return bottom - (bottom - top) * (np.log10(v) - low) / max(high - low, 1e-9)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 20}" '
+             f'font-family="sans-serif" font-size="12">', f'<rect width="{width}" height="{height + 20}" fill="white"/>',
+             f'<text x="{(left + width - right) / 2}" y="20" text-anchor="middle" font-size="14">'
+             f'Segmentation CPU seconds per image, one thread, sorted ({count} images)</text>',
+             f'<line x1="{left}" y1="{bottom}" x2="{width - right}" y2="{bottom}" stroke="black"/>',
+             f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="black"/>',
+             f'<text x="{(left + width - right) / 2}" y="{bottom + 34}" text-anchor="middle">'
+             f'images, fastest to slowest for each method</text>']
+    for exponent in range(int(np.floor(low)), int(np.ceil(high)) + 1):
+        for mantissa in (1, 2, 5):
+            v = mantissa * 10.0 ** exponent
+            if low <= np.log10(v) <= high:
+                parts.append(f'<line x1="{left - 4}" y1="{y(v):.1f}" x2="{width - right}" y2="{y(v):.1f}" '
+                             f'stroke="#ddd"/><text x="{left - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:g} s</text>')
+    for index, (label, times) in enumerate(series):
+        ordered = sorted(times.values())
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(ordered))
+        colour = colours[index % len(colours)]
+        parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>')
+        parts.append(f'<line x1="{width - right + 12}" y1="{top + 18 * index}" x2="{width - right + 32}" '
+                     f'y2="{top + 18 * index}" stroke="{colour}" stroke-width="3"/>'
+                     f'<text x="{width - right + 38}" y="{top + 18 * index + 4}">{label}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--images", type=Path, default=ROOT.parent / "shared" / "data" / "coco-tiny" / "images")
@@ -137,6 +173,8 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
     parser.add_argument("--skip-rss", action="store_true")
+    parser.add_argument("--svg", type=Path,
+                        help="also plot each method's per-image seconds, sorted, into this SVG file")
     parser.add_argument("--fh-connectivity", type=int, choices=(8, 4), default=8,
                         help="4: also time RegionKit's FH with connectivity .four (OpenCV's graph) "
                              "and add it as an extra row; the 8-connected default is always timed "
@@ -271,6 +309,13 @@ def main():
                                f"{before / 1024:.0f} → {peak / 1024:.0f} | {per_pixel:.0f} | {peer} | "
                                f"{p_before / 1024:.0f} → {p_peak / 1024:.0f} | {seconds:.2f} | {p_seconds:.2f} |")
             out.append("")
+        if args.svg:
+            series = [("RegionKit FH", ours_times["fh"]), ("OpenCV FH", peer_times["opencv_fh"]),
+                      ("scikit-image FH", peer_times["skimage_fh"]),
+                      ("RegionKit SLIC", ours_times["slic"]), ("scikit-image SLIC", peer_times["skimage_slic"])]
+            if args.fh_connectivity == 4:
+                series.insert(1, ("RegionKit FH 4-connected (extra)", ours_times["fh4"]))
+            args.svg.write_text(sorted_times_svg(series, len(files)))
         text = "\n".join(out)
         print(text)
         print("SUMMARY " + json.dumps(summary))
