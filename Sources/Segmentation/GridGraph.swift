@@ -26,23 +26,12 @@ struct GridGraph {
   /// Builds and sorts the graph of `image` (any channel count), weights = Euclidean
   /// distance between the pixels' channel vectors.
   init(image: Image, connectivity: PixelConnectivity = .eight) {
-    self = image.pixels.withUnsafeBufferPointer { samples in
-      GridGraph(
-        samples: samples, width: image.width, height: image.height, channels: image.channels,
-        connectivity: connectivity)
-    }
-  }
-
-  /// Builds and sorts the graph of `width` x `height` pixels of `channels` interleaved
-  /// samples each (row-major, as ``Imaging/Image``).
-  init(
-    samples: UnsafeBufferPointer<Float>, width: Int, height: Int, channels: Int,
-    connectivity: PixelConnectivity = .eight
-  ) {
     self.init(
-      sorting: GridGraph.pack(
-        samples: samples, width: width, height: height, channels: channels,
-        connectivity: connectivity))
+      sorting: image.pixels.withUnsafeBufferPointer { samples in
+        GridGraph.pack(
+          samples: samples, width: image.width, height: image.height, channels: image.channels,
+          connectivity: connectivity)
+      })
   }
 
   /// The edges of a graph in id order, before sorting: what ``pack(samples:width:height:channels:connectivity:)``

@@ -67,12 +67,9 @@ import Testing
 
   @Test(arguments: [UInt64(31), 32, 33, 34])
   func fourConnectedMatchesBruteForce(seed: UInt64) throws {
-    var generator = SplitMix64(seed: seed)
-    let width = Int.random(in: 1...50, using: &generator)
-    let height = Int.random(in: 1...40, using: &generator)
-    let image = randomImage(width: width, height: height, seed: seed, noise: 0.3)
-    let threshold = Float.random(in: 10...400, using: &generator)
-    let minimumSize = Int.random(in: 0...30, using: &generator)
+    let (image, threshold, minimumSize) = randomFelzenszwalbCase(
+      seed: seed, widths: 1...50, heights: 1...40)
+    let (width, height) = (image.width, image.height)
     let segmenter = FelzenszwalbSegmentation(
       threshold: threshold, sigma: 0, minimumSize: minimumSize, connectivity: .four)
     let labels = try segmenter.segment(image).labels.labels

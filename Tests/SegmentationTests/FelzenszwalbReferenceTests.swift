@@ -25,12 +25,9 @@ import Testing
 
   @Test(arguments: [UInt64(11), 12, 13, 14])
   func fastLoopMatchesPaperLoop(seed: UInt64) throws {
-    var generator = SplitMix64(seed: seed)
-    let width = Int.random(in: 20...60, using: &generator)
-    let height = Int.random(in: 15...45, using: &generator)
-    let image = randomImage(width: width, height: height, seed: seed, noise: 0.3)
-    let threshold = Float.random(in: 10...400, using: &generator)
-    let minimumSize = Int.random(in: 0...30, using: &generator)
+    let (image, threshold, minimumSize) = randomFelzenszwalbCase(
+      seed: seed, widths: 20...60, heights: 15...45)
+    let (width, height) = (image.width, image.height)
     let segmenter = FelzenszwalbSegmentation(
       threshold: threshold, sigma: 0, minimumSize: minimumSize)
     let fast = try segmenter.segment(image).labels.labels

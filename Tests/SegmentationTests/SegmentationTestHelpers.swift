@@ -147,3 +147,18 @@ func paperLoopLabels(
     return labelOfRoot[r]
   }
 }
+
+/// A random segmentation case for comparisons with a reference loop: an image of random size
+/// (`widths` x `heights`), a threshold in 10...400 and a minimum size in 0...30, all from
+/// `seed`.
+func randomFelzenszwalbCase(
+  seed: UInt64, widths: ClosedRange<Int>, heights: ClosedRange<Int>
+) -> (image: Image, threshold: Float, minimumSize: Int) {
+  var generator = SplitMix64(seed: seed)
+  let width = Int.random(in: widths, using: &generator)
+  let height = Int.random(in: heights, using: &generator)
+  let image = randomImage(width: width, height: height, seed: seed, noise: 0.3)
+  let threshold = Float.random(in: 10...400, using: &generator)
+  let minimumSize = Int.random(in: 0...30, using: &generator)
+  return (image, threshold, minimumSize)
+}
