@@ -41,4 +41,25 @@ import Testing
     #expect(result.exitCode != 0)
     #expect(result.stderr.contains("nonsense"))
   }
+
+  @Test func edgeBoxesRefinementBudgetIsAnOption() throws {
+    let directory = try Fixtures.temporaryDirectory()
+    func propose(budget: String) throws -> (CommandResult, [ProposalRecord]) {
+      let output = directory.appendingPathComponent("budget\(budget).jsonl")
+      let result = try runRegionKit([
+        "propose", Fixtures.url("dataset").path, "--method", "edge-boxes", "--top", "40",
+        "--max-side", "160", "--jobs", "1", "--quiet", "--edge-boxes-max-refined", budget,
+        "-o", output.path,
+      ])
+      return (result, result.exitCode == 0 ? try ProposalFile.read(contentsOf: output) : [])
+    }
+    let (refused, _) = try propose(budget: "-1")
+    #expect(refused.exitCode != 0)
+    #expect(refused.stderr.contains("--edge-boxes-max-refined"))
+    let (unrefined, coarse) = try propose(budget: "0")
+    let (_, refined) = try propose(budget: "1000")
+    #expect(unrefined.exitCode == 0, "\(unrefined.stderr)")
+    #expect(!coarse.isEmpty && coarse.map(\.image) == refined.map(\.image))
+    #expect(coarse.map { $0.proposals.map(\.box) } != refined.map { $0.proposals.map(\.box) })
+  }
 }

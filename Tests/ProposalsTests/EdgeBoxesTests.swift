@@ -146,6 +146,40 @@ enum HandMadeEdges {
     #expect(throws: ProposalsError.self) { try EdgeBoxes(kappa: .nan).validate() }
   }
 
+  @Test func onlyTheBestCoarseBoxesAreRefined() throws {
+    // Two rectangles of different strength: plenty of coarse boxes score above minScore.
+    let map = HandMadeEdges.outlines(
+      width: 160, height: 120, rectangles: [(20, 15, 79, 74), (95, 40, 144, 104)])
+    let generator = EdgeBoxes()
+    let scorer = EdgeBoxScorer(
+      groups: EdgeGroups(edges: map), edges: map.strength, kappa: generator.kappa)
+    let coarse = generator.coarseSearch(scorer)
+    #expect(coarse.count > 20)
+    let ranking = EdgeBoxes.ranking(of: coarse)
+    #expect(zip(ranking, ranking.dropFirst()).allSatisfy { coarse[$0].score >= coarse[$1].score })
+    // Budget 0: the output is the coarse boxes themselves, unmoved and with their scores.
+    let unrefined = try EdgeBoxes(maxRefinedBoxes: 0).proposals(for: map)
+    #expect(!unrefined.isEmpty)
+    for proposal in unrefined {
+      #expect(coarse.contains { $0.box == proposal.box && $0.score == proposal.score })
+    }
+    // Budget 1 refines the best coarse box only: it comes first, improved; the rest are
+    // coarse boxes.
+    var best = coarse[ranking[0]]
+    generator.refine(&best, scorer)
+    #expect(best.score > coarse[ranking[0]].score)
+    let one = try EdgeBoxes(maxRefinedBoxes: 1).proposals(for: map)
+    #expect(one.first?.box == best.box && one.first?.score == best.score)
+    #expect(one.dropFirst().allSatisfy { p in coarse.contains { $0.box == p.box } })
+    let all = try EdgeBoxes(maxRefinedBoxes: .max).proposals(for: map)
+    #expect(one != all)
+    // The default budget, 3 × maxBoxes, covers every coarse box here: the full run.
+    #expect(try EdgeBoxes().proposals(for: map) == all)
+    #expect(EdgeBoxes(maxBoxes: 7).refinedBoxLimit == 21)
+    #expect(EdgeBoxes(maxBoxes: .max).refinedBoxLimit == .max)
+    #expect(throws: ProposalsError.self) { try EdgeBoxes(maxRefinedBoxes: -1).validate() }
+  }
+
   @Test func searchedAspectRatiosAreSymmetricAndBounded() {
     let ratios = EdgeBoxes().aspectRatios
     #expect(ratios.contains(1))

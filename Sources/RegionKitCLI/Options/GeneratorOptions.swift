@@ -42,6 +42,9 @@ struct GeneratorOptions: ParsableArguments {
   @Option(help: "EdgeBoxes: boxes scoring at or below this are dropped.")
   var edgeBoxesMinScore: Float = 0.01
 
+  @Option(help: "EdgeBoxes: refine at most this many boxes of the coarse search, the best-scoring first (the rest keep their coarse position). Default: 3 x --top.")
+  var edgeBoxesMaxRefined: Int?
+
   @Flag(inversion: .prefixedNo, help: "Segments: also propose the union box of each pair of adjacent segments.")
   var segmentPairs = true
 
@@ -79,6 +82,9 @@ struct GeneratorOptions: ParsableArguments {
     guard edgeBoxesMinScore.isFinite else {
       throw ValidationError("--edge-boxes-min-score must be finite, got \(edgeBoxesMinScore)")
     }
+    if let edgeBoxesMaxRefined, edgeBoxesMaxRefined < 0 {
+      throw ValidationError("--edge-boxes-max-refined must be 0 or more, got \(edgeBoxesMaxRefined)")
+    }
     guard combineIou > 0 && combineIou <= 1 else {
       throw ValidationError("--combine-iou must be in (0, 1], got \(combineIou)")
     }
@@ -115,7 +121,9 @@ struct GeneratorOptions: ParsableArguments {
         mode: mode, seed: seed, maxProposals: top,
         threads: max(1, ProcessInfo.processInfo.activeProcessorCount / (jobs ?? ProcessInfo.processInfo.activeProcessorCount)))
     case .edgeBoxes:
-      EdgeBoxes(alpha: edgeBoxesAlpha, beta: edgeBoxesBeta, minScore: edgeBoxesMinScore, maxBoxes: top)
+      EdgeBoxes(
+        alpha: edgeBoxesAlpha, beta: edgeBoxesBeta, minScore: edgeBoxesMinScore, maxBoxes: top,
+        maxRefinedBoxes: edgeBoxesMaxRefined)
     case .segments: SegmentBoxes(includePairs: segmentPairs, maxProposals: top, seed: seed)
     case .combined:
       CombinedGenerator(
