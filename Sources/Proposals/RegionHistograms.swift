@@ -126,6 +126,97 @@ struct RegionHistograms: Sendable {
   /// `regions * textureLength` values; each row sums to 1.
   var texture: [Float]
 
+  /// Integer counts of the histogram entries of some of an image's pixels, per region.
+  ///
+  /// Counts are exact, so the counts of any split of the pixels add up to those of the whole
+  /// image: selective search counts two halves of the image on two threads and adds them,
+  /// with the same result as one pass.
+  struct Counts: Sendable {
+    /// Row length of ``colour`` (0 when colour is not counted).
+    let colourLength: Int
+    /// Row length of ``texture`` (0 when texture is not counted).
+    let textureLength: Int
+    /// `regions * colourLength` counts.
+    private(set) var colour: [UInt32]
+    /// `regions * textureLength` counts.
+    private(set) var texture: [UInt32]
+
+    /// Counts the histogram entries of the pixels in `pixels` (raster indices).
+    ///
+    /// - Parameters:
+    ///   - labels: One label per pixel of the image, in `0..<regionCount`.
+    ///   - pixels: The pixels to count, a range of raster indices into `labels`.
+    ///   - regionCount: Number of regions (rows).
+    ///   - bins: The image's per-pixel bins.
+    ///   - colour: Whether to count colour entries.
+    ///   - texture: Whether to count texture entries.
+    init(
+      labels: [Int32], pixels: Range<Int>, regionCount: Int, bins: PixelBins, colour useColour: Bool,
+      texture useTexture: Bool
+    ) {
+      let c = bins.channels
+      colourLength = useColour ? bins.colourLength : 0
+      textureLength = useTexture ? bins.textureLength : 0
+      colour = Self.count(
+        labels: labels, pixels: pixels, rows: regionCount, rowLength: colourLength,
+        positions: bins.colour, perPixel: c)
+      texture = Self.count(
+        labels: labels, pixels: pixels, rows: regionCount, rowLength: textureLength,
+        positions: bins.texture, perPixel: c * PixelBins.orientations)
+    }
+
+    /// `rows * rowLength` counts: one per entry of each pixel's `perPixel` histogram
+    /// positions, in its label's row (empty when `rowLength` is 0).
+    private static func count(
+      labels: [Int32], pixels: Range<Int>, rows: Int, rowLength: Int, positions: [UInt8],
+      perPixel: Int
+    ) -> [UInt32] {
+      guard rowLength > 0 else { return [] }
+      var counts = [UInt32](repeating: 0, count: rows * rowLength)
+      labels.withUnsafeBufferPointer { labels in
+        counts.withUnsafeMutableBufferPointer { counts in
+          positions.withUnsafeBufferPointer { positions in
+            guard let histogram = counts.baseAddress, let first = positions.baseAddress else {
+              return
+            }
+            var next = first + pixels.lowerBound * perPixel
+            for p in pixels {
+              let row = histogram + Int(labels[p]) * rowLength
+              for j in 0..<perPixel { row[Int(next[j])] &+= 1 }
+              next += perPixel
+            }
+          }
+        }
+      }
+      return counts
+    }
+
+    /// Adds `other`'s counts (of other pixels of the same segmentation).
+    mutating func add(_ other: Counts) {
+      precondition(
+        other.colour.count == colour.count && other.texture.count == texture.count,
+        "RegionHistograms.Counts: counts of different shapes")
+      for i in colour.indices { colour[i] &+= other.colour[i] }
+      for i in texture.indices { texture[i] &+= other.texture[i] }
+    }
+  }
+
+  /// L1-normalised histograms from the counts of all of an image's pixels.
+  ///
+  /// - Parameters:
+  ///   - counts: The counts of every pixel (of one pass, or added up from several).
+  ///   - sizes: Pixel count of each region (each at least 1).
+  ///   - channels: Channels of the colour space the bins were computed in: every pixel adds
+  ///     `channels` colour entries and `channels * 8` texture entries.
+  init(counts: Counts, sizes: [Int], channels: Int) {
+    colourLength = counts.colourLength
+    textureLength = counts.textureLength
+    colour = Self.normalised(counts.colour, rowLength: colourLength, sizes: sizes, perPixel: channels)
+    texture = Self.normalised(
+      counts.texture, rowLength: textureLength, sizes: sizes,
+      perPixel: channels * PixelBins.orientations)
+  }
+
   /// Builds the histograms of `regionCount` labelled regions in one pass over the pixels.
   ///
   /// - Parameters:
@@ -138,50 +229,28 @@ struct RegionHistograms: Sendable {
     labels: [Int32], sizes: [Int], regionCount: Int, bins: PixelBins, colour useColour: Bool,
     texture useTexture: Bool
   ) {
-    let c = bins.channels
-    colourLength = useColour ? bins.colourLength : 0
-    textureLength = useTexture ? bins.textureLength : 0
-    var colour = [Float](repeating: 0, count: regionCount * colourLength)
-    var texture = [Float](repeating: 0, count: regionCount * textureLength)
-    let colourRow = colourLength
-    let textureRow = textureLength
-    labels.withUnsafeBufferPointer { labels in
-      /// Adds one count per entry of each pixel's `perPixel` histogram positions.
-      func accumulate(_ rows: inout [Float], rowLength: Int, positions: [UInt8], perPixel: Int) {
-        rows.withUnsafeMutableBufferPointer { rows in
-          positions.withUnsafeBufferPointer { positions in
-            guard let histogram = rows.baseAddress, var next = positions.baseAddress else { return }
-            for p in 0..<labels.count {
-              let row = histogram + Int(labels[p]) * rowLength
-              for j in 0..<perPixel { row[Int(next[j])] += 1 }
-              next += perPixel
-            }
-          }
+    self.init(
+      counts: Counts(
+        labels: labels, pixels: labels.indices, regionCount: regionCount, bins: bins,
+        colour: useColour, texture: useTexture),
+      sizes: sizes, channels: bins.channels)
+  }
+
+  /// Each row of `counts` divided by its region's entry total, `size * perPixel`.
+  private static func normalised(
+    _ counts: [UInt32], rowLength: Int, sizes: [Int], perPixel: Int
+  ) -> [Float] {
+    guard rowLength > 0 else { return [] }
+    precondition(counts.count == sizes.count * rowLength, "RegionHistograms: one size per row")
+    return [Float](unsafeUninitializedCapacity: counts.count) { rows, initialized in
+      for region in sizes.indices {
+        let norm = 1 / (Float(sizes[region]) * Float(perPixel))
+        for j in (region * rowLength)..<((region + 1) * rowLength) {
+          rows[j] = Float(counts[j]) * norm
         }
       }
-      if useColour {
-        accumulate(&colour, rowLength: colourRow, positions: bins.colour, perPixel: c)
-      }
-      if useTexture {
-        accumulate(
-          &texture, rowLength: textureRow, positions: bins.texture,
-          perPixel: c * PixelBins.orientations)
-      }
+      initialized = counts.count
     }
-    // Every pixel adds `channels` counts (colour) or `channels * 8` counts (texture).
-    for region in 0..<regionCount {
-      let size = Float(sizes[region])
-      if useColour {
-        let norm = 1 / (size * Float(c))
-        for j in 0..<colourRow { colour[region * colourRow + j] *= norm }
-      }
-      if useTexture {
-        let norm = 1 / (size * Float(c * PixelBins.orientations))
-        for j in 0..<textureRow { texture[region * textureRow + j] *= norm }
-      }
-    }
-    self.colour = colour
-    self.texture = texture
   }
 
   /// A copy with only the histograms a similarity set reads (the others emptied), so the

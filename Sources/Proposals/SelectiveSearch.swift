@@ -119,22 +119,22 @@ public struct SelectiveSearch: ProposalGenerator {
 
   /// The merge hierarchy of every strategy, in strategy order.
   ///
-  /// Three kinds of jobs share one pool of `threads` workers, with no barrier between them.
-  /// Per colour space, two jobs: the per-pixel histogram bins; and the segmentations of
-  /// every *k* of that space (sharing one blurred image and one sorted edge graph), which
-  /// then wait for the space's bins to build the initial regions' histograms (the label maps
-  /// are dropped there). So on two threads the bins of a space are computed while it is
-  /// segmented, which is what lets a single-strategy preset use a second core. Then one job
-  /// per strategy: the grouping, on a copy of its segmentation's histograms, waiting if its
-  /// colour space's regions are not ready. Producers come before their consumers in the job
-  /// order (bins, then segmentations, of each space in turn; groupings last), so a worker
-  /// that finds no colour-space job left starts on the groupings of the spaces already done.
+  /// The stages share one pool of `threads` workers, with no barrier between them. Per colour
+  /// space, four jobs (``SpaceStage``): the per-pixel histogram bins; the segmentations of
+  /// every *k* of that space (sharing one blurred image and one sorted edge graph); and the
+  /// histogram counts of the initial regions, over the first and the second half of the
+  /// pixels, which wait for the space's bins and segmentations (the second adds the first's
+  /// counts and builds the initial regions; the label maps and bins are dropped there). So on
+  /// two threads a space's bins are computed while it is segmented and its histograms are
+  /// counted on both cores, which is what lets a single-strategy preset use a second core.
+  /// Then one job per strategy: the grouping, on a copy of its segmentation's histograms,
+  /// waiting if its colour space's regions are not ready. Producers come before their
+  /// consumers in the job order (``spaceStages(count:)``; groupings last), so a worker that
+  /// finds no colour-space job left starts on the groupings of the spaces already done.
   func hierarchies(for image: Image) throws -> [MergeHierarchy] {
     var spaces: [ColorSpace] = []
-    var keys: [SegmentationKey] = []
-    for strategy in strategies {
-      if !spaces.contains(strategy.colorSpace) { spaces.append(strategy.colorSpace) }
-      if !keys.contains(strategy.segmentationKey) { keys.append(strategy.segmentationKey) }
+    for strategy in strategies where !spaces.contains(strategy.colorSpace) {
+      spaces.append(strategy.colorSpace)
     }
     // Three-channel spaces cost about three times a one-channel space: starting them first
     // keeps an expensive job from running alone at the end (ordering only; the output is
@@ -142,26 +142,60 @@ public struct SelectiveSearch: ProposalGenerator {
     spaces = spaces.enumerated().sorted {
       ($0.element.channelCount, -$0.offset) > ($1.element.channelCount, -$1.offset)
     }.map(\.element)
+    let keys = spaces.map { space in segmentationKeys(in: space) }
     let bins = ResultSlots<PixelBins>(count: spaces.count)
+    let segmentations = ResultSlots<[SegmentationResult]>(count: spaces.count)
+    let firstHalf = ResultSlots<[RegionHistograms.Counts]>(count: spaces.count)
     let initial = ResultSlots<[SegmentationKey: InitialRegions]>(count: spaces.count)
-    let imageSize = Float(image.width * image.height)
-    let spaceJobs = 2 * spaces.count
-    let results = try orderedParallelMap(count: spaceJobs + strategies.count, threads: threads) {
+    let pixels = image.width * image.height
+    let stages = Self.spaceStages(count: spaces.count)
+    let results = try orderedParallelMap(count: stages.count + strategies.count, threads: threads) {
       job -> MergeHierarchy? in
-      if job < spaceJobs {
-        let space = job / 2
-        if job % 2 == 0 {
+      if job < stages.count {
+        let (stage, space) = stages[job]
+        switch stage {
+        case .bins:
           bins.put(space) { PixelBins(rgb: image, space: spaces[space]) }
-        } else {
+        case .segmentations:
+          segmentations.put(space) {
+            try FelzenszwalbSegmentation.segment(
+              image,
+              with: keys[space].map {
+                FelzenszwalbSegmentation(
+                  threshold: $0.threshold, sigma: sigma, minimumSize: $0.minimumSize,
+                  colorSpace: spaces[space], channelWeights: $0.channelWeights)
+              })
+          }
+        case .firstHalfCounts:
+          firstHalf.put(space) {
+            try counts(
+              keys[space], segmentations.take(space), bins.take(space), pixels: 0..<(pixels / 2))
+          }
+        case .initialRegions:
           initial.put(space) {
-            try initialRegions(
-              of: image, in: spaces[space], keys: keys.filter { $0.colorSpace == spaces[space] },
-              bins: { try bins.remove(space) })
+            let segmented = try segmentations.take(space)
+            let spaceBins = try bins.take(space)
+            var total = counts(keys[space], segmented, spaceBins, pixels: (pixels / 2)..<pixels)
+            // The first half's job is done with the label maps and bins once its counts are
+            // in: the slots give them up (freed when this job's copies go).
+            let first = try firstHalf.remove(space)
+            _ = try segmentations.remove(space)
+            _ = try bins.remove(space)
+            var result: [SegmentationKey: InitialRegions] = [:]
+            for index in keys[space].indices {
+              total[index].add(first[index])
+              let regions = segmented[index].regions
+              result[keys[space][index]] = InitialRegions(
+                regions: regions,
+                histograms: RegionHistograms(
+                  counts: total[index], sizes: regions.map(\.size), channels: spaceBins.channels))
+            }
+            return result
           }
         }
         return nil
       }
-      let strategy = strategies[job - spaceJobs]
+      let strategy = strategies[job - stages.count]
       let start = try initial.take(spaces.firstIndex(of: strategy.colorSpace)!)[
         strategy.segmentationKey]!
       let set = strategy.similarity
@@ -169,43 +203,66 @@ public struct SelectiveSearch: ProposalGenerator {
         regions: start.regions,
         histograms: start.histograms.keeping(
           colour: set.contains(.colour), texture: set.contains(.texture)),
-        similarity: Similarity(set: set, imageSize: imageSize))
+        similarity: Similarity(set: set, imageSize: Float(pixels)))
     }
-    return results.dropFirst(spaceJobs).map { $0! }
+    return results.dropFirst(stages.count).map { $0! }
+  }
+
+  /// The colour-space jobs of ``hierarchies(for:)``, one of each per colour space.
+  enum SpaceStage: Equatable {
+    /// The per-pixel histogram bins.
+    case bins
+    /// The segmentations of every key of the space.
+    case segmentations
+    /// The initial regions' histogram counts over the first half of the pixels.
+    case firstHalfCounts
+    /// The counts over the second half, added to the first's, and the initial regions.
+    case initialRegions
+  }
+
+  /// The colour-space jobs in the order they are handed out: each space's bins and
+  /// segmentations, and its two counting jobs after the next space's bins and segmentations,
+  /// so a worker done with a space's bins starts the next space instead of waiting for the
+  /// segmentations (at most two spaces' bins and label maps are held at once on one thread).
+  static func spaceStages(count: Int) -> [(SpaceStage, Int)] {
+    var order: [(SpaceStage, Int)] = []
+    for space in 0..<count {
+      order += [(.bins, space), (.segmentations, space)]
+      if space > 0 { order += [(.firstHalfCounts, space - 1), (.initialRegions, space - 1)] }
+    }
+    if count > 0 { order += [(.firstHalfCounts, count - 1), (.initialRegions, count - 1)] }
+    return order
+  }
+
+  /// The distinct segmentation keys of the strategies in `space`, in strategy order.
+  private func segmentationKeys(in space: ColorSpace) -> [SegmentationKey] {
+    var keys: [SegmentationKey] = []
+    for strategy in strategies where strategy.colorSpace == space {
+      if !keys.contains(strategy.segmentationKey) { keys.append(strategy.segmentationKey) }
+    }
+    return keys
+  }
+
+  /// The histogram counts over `pixels` of each of `segmentations` (one per key), counting
+  /// only the histograms the key's strategies read.
+  private func counts(
+    _ keys: [SegmentationKey], _ segmentations: [SegmentationResult], _ bins: PixelBins,
+    pixels: Range<Int>
+  ) -> [RegionHistograms.Counts] {
+    zip(keys, segmentations).map { key, segmentation in
+      let sets = strategies.filter { $0.segmentationKey == key }.map(\.similarity)
+      return RegionHistograms.Counts(
+        labels: segmentation.labels.labels, pixels: pixels,
+        regionCount: segmentation.regions.count, bins: bins,
+        colour: sets.contains { $0.contains(.colour) },
+        texture: sets.contains { $0.contains(.texture) })
+    }
   }
 
   /// The initial regions of one segmentation with the histograms its strategies read.
   struct InitialRegions: Sendable {
     var regions: [Region]
     var histograms: RegionHistograms
-  }
-
-  /// The initial regions of every segmentation key of one colour space: segments the image
-  /// first, then calls `bins` for the space's per-pixel bins (which another job may still be
-  /// computing) to build the histograms.
-  private func initialRegions(
-    of image: Image, in space: ColorSpace, keys: [SegmentationKey],
-    bins: () throws -> PixelBins
-  ) throws -> [SegmentationKey: InitialRegions] {
-    let segmentations = try FelzenszwalbSegmentation.segment(
-      image,
-      with: keys.map {
-        FelzenszwalbSegmentation(
-          threshold: $0.threshold, sigma: sigma, minimumSize: $0.minimumSize, colorSpace: space,
-          channelWeights: $0.channelWeights)
-      })
-    let bins = try bins()
-    var result: [SegmentationKey: InitialRegions] = [:]
-    for (key, segmentation) in zip(keys, segmentations) {
-      let sets = strategies.filter { $0.segmentationKey == key }.map(\.similarity)
-      let histograms = RegionHistograms(
-        labels: segmentation.labels.labels, sizes: segmentation.regions.map(\.size),
-        regionCount: segmentation.regions.count, bins: bins,
-        colour: sets.contains { $0.contains(.colour) },
-        texture: sets.contains { $0.contains(.texture) })
-      result[key] = InitialRegions(regions: segmentation.regions, histograms: histograms)
-    }
-    return result
   }
 
   /// The image shrunk to ``maximumSide`` and the factors that map its boxes back.
