@@ -143,6 +143,23 @@ public struct SelectiveSearch: ProposalGenerator {
       ($0.element.channelCount, -$0.offset) > ($1.element.channelCount, -$1.offset)
     }.map(\.element)
     let keys = spaces.map { space in segmentationKeys(in: space) }
+    let segmenters = spaces.indices.map { space in
+      keys[space].map {
+        FelzenszwalbSegmentation(
+          threshold: $0.threshold, sigma: sigma, minimumSize: $0.minimumSize,
+          colorSpace: spaces[space], channelWeights: $0.channelWeights)
+      }
+    }
+    // One edge graph per colour space and channel weighting (its memory is taken when the
+    // first band is packed and given back after the segmentations).
+    let graphs = try segmenters.map { segmenters in
+      var graphs: [FelzenszwalbGraph] = []
+      for segmenter in segmenters where !graphs.contains(where: { segmenter.sharesGraph(with: $0.parameters) }) {
+        graphs.append(try FelzenszwalbGraph(image: image, parameters: segmenter, bands: Self.graphBands))
+      }
+      return graphs
+    }
+    let packedBands = ResultSlots<Void>(count: spaces.count * Self.graphBands)
     let bins = ResultSlots<PixelBins>(count: spaces.count)
     let segmentations = ResultSlots<[SegmentationResult]>(count: spaces.count)
     let firstHalf = ResultSlots<[RegionHistograms.Counts]>(count: spaces.count)
@@ -156,15 +173,22 @@ public struct SelectiveSearch: ProposalGenerator {
         switch stage {
         case .bins:
           bins.put(space) { PixelBins(rgb: image, space: spaces[space]) }
+        case .graphBand(let band):
+          packedBands.put(space * Self.graphBands + band) {
+            for graph in graphs[space] { graph.pack(band: band) }
+          }
         case .segmentations:
           segmentations.put(space) {
-            try FelzenszwalbSegmentation.segment(
-              image,
-              with: keys[space].map {
-                FelzenszwalbSegmentation(
-                  threshold: $0.threshold, sigma: sigma, minimumSize: $0.minimumSize,
-                  colorSpace: spaces[space], channelWeights: $0.channelWeights)
-              })
+            for band in 0..<Self.graphBands { try packedBands.remove(space * Self.graphBands + band) }
+            var results = [SegmentationResult?](repeating: nil, count: keys[space].count)
+            for graph in graphs[space] {
+              let indices = keys[space].indices.filter {
+                segmenters[space][$0].sharesGraph(with: graph.parameters)
+              }
+              let segmented = graph.segment(with: indices.map { segmenters[space][$0] })
+              for (index, result) in zip(indices, segmented) { results[index] = result }
+            }
+            return results.map { $0! }
           }
         case .firstHalfCounts:
           firstHalf.put(space) {
@@ -210,6 +234,8 @@ public struct SelectiveSearch: ProposalGenerator {
 
   /// The colour-space jobs of ``hierarchies(for:)``, one of each per colour space.
   enum SpaceStage: Equatable {
+    /// The edge graphs' band `band` of ``graphBands`` (conversion, blur and edges of its rows).
+    case graphBand(Int)
     /// The per-pixel histogram bins.
     case bins
     /// The segmentations of every key of the space.
@@ -227,12 +253,17 @@ public struct SelectiveSearch: ProposalGenerator {
   static func spaceStages(count: Int) -> [(SpaceStage, Int)] {
     var order: [(SpaceStage, Int)] = []
     for space in 0..<count {
+      order += (0..<graphBands).map { (.graphBand($0), space) }
       order += [(.bins, space), (.segmentations, space)]
       if space > 0 { order += [(.firstHalfCounts, space - 1), (.initialRegions, space - 1)] }
     }
     if count > 0 { order += [(.firstHalfCounts, count - 1), (.initialRegions, count - 1)] }
     return order
   }
+
+  /// The edge graphs are built in two bands of rows, packed by two jobs (so two threads
+  /// share a colour space's graph; the result is the same for any band count).
+  static let graphBands = 2
 
   /// The distinct segmentation keys of the strategies in `space`, in strategy order.
   private func segmentationKeys(in space: ColorSpace) -> [SegmentationKey] {

@@ -83,8 +83,7 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   /// - Complexity: O(*n* α(*n*)) time for *n* pixels (the edge sort is a linear radix
   ///   sort); about 61 bytes of memory per pixel at the peak.
   public func segment(_ image: Image) throws(SegmentationError) -> SegmentationResult {
-    try validate(image)
-    return segment(graph: graph(of: image), width: image.width, height: image.height)
+    try Self.segment(image, with: [self])[0]
   }
 
   /// Segments one image with several segmenters, building the blurred image and the sorted
@@ -111,42 +110,28 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
     for segmenter in segmenters { try segmenter.validate(image) }
     var results = [SegmentationResult?](repeating: nil, count: segmenters.count)
     for index in segmenters.indices where results[index] == nil {
-      let first = segmenters[index]
-      let graph = first.graph(of: image)
-      for other in index..<segmenters.count
-      where segmenters[other].sigma == first.sigma
-        && segmenters[other].colorSpace == first.colorSpace
-        && segmenters[other].channelWeights == first.channelWeights
-        && segmenters[other].connectivity == first.connectivity
-      {
-        results[other] = segmenters[other].segment(
-          graph: graph, width: image.width, height: image.height)
+      let sharing = segmenters.indices.filter {
+        $0 >= index && segmenters[$0].sharesGraph(with: segmenters[index])
+      }
+      let graph = try FelzenszwalbGraph(image: image, parameters: segmenters[index], bands: 1)
+      graph.pack(band: 0)
+      for (position, result) in zip(sharing, graph.segment(with: sharing.map { segmenters[$0] })) {
+        results[position] = result
       }
     }
     return results.map { $0! }
   }
 
-  /// The sorted edge graph of `image` after the colour conversion and the pre-blur: the part
-  /// of the segmentation that does not depend on ``threshold`` or ``minimumSize``.
-  private func graph(of image: Image) -> GridGraph {
-    let normalized = image.normalizedChannels(in: colorSpace, weights: channelWeights)
-    // The blurred samples go to huge-page storage released once the edges are packed,
-    // before the sort allocates its scratch buffer.
-    let packed: GridGraph.Packed
-    do {
-      let features = LargeBuffer<Float>(uninitializedCount: normalized.pixels.count)
-      normalized.gaussianBlur(sigma: sigma, border: .reflect, into: features.buffer)
-      packed = features.withUnsafeBufferPointer { samples in
-        GridGraph.pack(
-          samples: samples, width: image.width, height: image.height,
-          channels: normalized.channels, connectivity: connectivity)
-      }
-    }
-    return GridGraph(sorting: packed)
+  /// Whether `other` segments on the same graph: same ``sigma``, ``colorSpace``,
+  /// ``channelWeights`` and ``connectivity`` (only ``threshold`` and ``minimumSize`` may
+  /// differ).
+  package func sharesGraph(with other: FelzenszwalbSegmentation) -> Bool {
+    sigma == other.sigma && colorSpace == other.colorSpace
+      && channelWeights == other.channelWeights && connectivity == other.connectivity
   }
 
   /// The merge pass and the minimum-size pass on a prepared graph.
-  private func segment(graph: GridGraph, width: Int, height: Int) -> SegmentationResult {
+  func segment(graph: GridGraph, width: Int, height: Int) -> SegmentationResult {
     let k = Double(threshold) / 255
     // During the merge pass a root's internal difference (`thresholds`) holds the whole merge
     // threshold Int(C) + τ(C), τ(C) = k / |C| (a singleton's is `Float(k)`), updated on each
@@ -232,7 +217,7 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       ? nil : "\(space.channelCount) finite values >= 0 (one per channel of \(space))"
   }
 
-  private func validate(_ image: Image) throws(SegmentationError) {
+  func validate(_ image: Image) throws(SegmentationError) {
     let name = "FelzenszwalbSegmentation"
     guard threshold.isFinite && threshold >= 0 else {
       throw .invalidParameter(

@@ -52,13 +52,28 @@ struct GridGraph {
     connectivity: PixelConnectivity = .eight
   ) -> Packed {
     precondition(samples.count >= width * height * channels, "GridGraph: too few samples")
-    let w = width, h = height
     let diagonals = connectivity == .eight
-    let edgeCount = (w - 1) * h + w * (h - 1) + (diagonals ? 2 * (w - 1) * (h - 1) : 0)
-    let edges = LargeBuffer<UInt64>(uninitializedCount: edgeCount)
+    let rows = 0..<height
+    let edges = LargeBuffer<UInt64>(
+      uninitializedCount: edgeCount(width: width, height: height, rows: rows, diagonals: diagonals))
     let maxBits = GridGraph.packEdges(
-      samples, into: edges.buffer, width: w, height: h, channels: channels, diagonals: diagonals)
+      samples, firstSampleRow: 0, into: edges.buffer, width: width, height: height, rows: rows,
+      channels: channels, diagonals: diagonals)
     return Packed(width: width, height: height, edges: edges, maxBits: maxBits)
+  }
+
+  /// The number of edges owned by the pixels of `rows` (each pixel owns the edges towards
+  /// its right, lower, lower-right and upper-right neighbours, the last two only when
+  /// `diagonals`): where the edges of a band of rows start in the id-ordered list.
+  static func edgeCount(width: Int, height: Int, rows: Range<Int>, diagonals: Bool) -> Int {
+    guard width > 0 else { return 0 }
+    var count = 0
+    for y in rows {
+      count += width - 1
+      if y + 1 < height { count += width + (diagonals ? width - 1 : 0) }
+      if diagonals && y > 0 { count += width - 1 }
+    }
+    return count
   }
 
   /// Sorts packed edges into a graph.
@@ -89,20 +104,28 @@ struct GridGraph {
     return sum.squareRoot()
   }
 
-  /// Writes every edge, packed, in increasing id order, and returns the largest weight's
-  /// bit pattern. The write cursor and the maximum are plain locals (no captured state), so
-  /// the loop carries no exclusivity checks.
-  private static func packEdges(
-    _ s: UnsafeBufferPointer<Float>, into edges: UnsafeMutableBufferPointer<UInt64>,
-    width w: Int, height h: Int, channels c: Int, diagonals: Bool
+  /// Writes the edges owned by the pixels of `rows`, packed, in increasing id order, and
+  /// returns the largest weight's bit pattern. `s` holds the samples of consecutive rows from
+  /// `firstSampleRow` on, which must include the rows just above and below `rows` where the
+  /// image has them (the diagonal and vertical edges read them). The write cursor and the
+  /// maximum are plain locals (no captured state), so the loop carries no exclusivity checks.
+  static func packEdges(
+    _ s: UnsafeBufferPointer<Float>, firstSampleRow: Int,
+    into edges: UnsafeMutableBufferPointer<UInt64>, width w: Int, height h: Int, rows: Range<Int>,
+    channels c: Int, diagonals: Bool
   ) -> UInt32 {
+    precondition(
+      rows.isEmpty
+        || (max(rows.lowerBound - 1, 0) >= firstSampleRow
+          && min(rows.upperBound + 1, h) - firstSampleRow <= s.count / max(w * c, 1)),
+      "GridGraph: the samples do not cover rows \(rows) and their neighbours")
+    guard let out = edges.baseAddress else { return 0 }  // no edges to write
     var next = 0
     var maxBits: UInt32 = 0
-    let out = edges.baseAddress!
-    for y in 0..<h {
+    for y in rows {
       for x in 0..<w {
         let p = y * w + x
-        let a = p * c
+        let a = (p - firstSampleRow * w) * c
         let id = UInt64(4 * p)
         if x + 1 < w {
           let bits = distance(s, a, a + c, channels: c).bitPattern
