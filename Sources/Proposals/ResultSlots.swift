@@ -4,24 +4,34 @@ import Foundation
 /// stages of ``SelectiveSearch`` when they share one pool of workers.
 ///
 /// ``take(_:)`` blocks until ``put(_:_:)`` has filled the slot, then returns its value or
-/// rethrows its error; ``remove(_:)`` does the same for a slot's only reader and frees the
-/// value. Waiting cannot deadlock as long as every slot's producer was started before any
-/// job that takes from it (``orderedParallelMap(count:threads:_:)`` hands out jobs in index
-/// order, so producers get the lower indices).
+/// rethrows its error. A slot knows how many jobs read it: the last of them empties it, so
+/// the value is freed as soon as its readers are done with it. Waiting cannot deadlock as
+/// long as every slot's producer was started before any job that takes from it
+/// (``orderedParallelMap(count:threads:_:)`` hands out jobs in index order, so producers get
+/// the lower indices).
 final class ResultSlots<Value: Sendable>: @unchecked Sendable {
   private enum Slot {
     case empty
     case filled(Result<Value, any Error>)
-    case removed
+    case emptied
   }
 
-  // `@unchecked`: every access to `slots` holds `condition`'s lock.
+  // `@unchecked`: every access to `slots` and `unread` holds `condition`'s lock.
   private let condition = NSCondition()
   private var slots: [Slot]
+  private var unread: [Int]
 
-  /// `count` empty slots.
-  init(count: Int) {
-    slots = Array(repeating: .empty, count: count)
+  /// `count` empty slots, each read any number of times (kept until the slots go).
+  convenience init(count: Int) {
+    self.init(readers: Array(repeating: .max, count: count))
+  }
+
+  /// One empty slot per element of `readers`: slot `i` is emptied by its `readers[i]`-th
+  /// ``take(_:)`` (each at least 1).
+  init(readers: [Int]) {
+    precondition(readers.allSatisfy { $0 >= 1 }, "ResultSlots: a slot without readers")
+    slots = Array(repeating: .empty, count: readers.count)
+    unread = readers
   }
 
   /// Fills slot `index` with the outcome of `body` and wakes the waiting jobs.
@@ -37,26 +47,18 @@ final class ResultSlots<Value: Sendable>: @unchecked Sendable {
   }
 
   /// The value of slot `index`, waiting until it is filled; rethrows the producer's error.
+  /// The slot's last reader empties it; reading an emptied slot traps.
   func take(_ index: Int) throws -> Value {
-    try wait(for: index, removing: false).get()
-  }
-
-  /// Like ``take(_:)`` for the slot's only reader: empties the slot, so the value is freed
-  /// as soon as the caller is done with it. Reading the slot again traps.
-  func remove(_ index: Int) throws -> Value {
-    try wait(for: index, removing: true).get()
-  }
-
-  private func wait(for index: Int, removing: Bool) -> Result<Value, any Error> {
     condition.lock()
     defer { condition.unlock() }
     while true {
       switch slots[index] {
       case .empty: condition.wait()
       case .filled(let result):
-        if removing { slots[index] = .removed }
-        return result
-      case .removed: preconditionFailure("ResultSlots: slot \(index) read after remove")
+        unread[index] -= 1
+        if unread[index] == 0 { slots[index] = .emptied }
+        return try result.get()
+      case .emptied: preconditionFailure("ResultSlots: slot \(index) read by more than its readers")
       }
     }
   }

@@ -120,17 +120,18 @@ public struct SelectiveSearch: ProposalGenerator {
   /// The merge hierarchy of every strategy, in strategy order.
   ///
   /// The stages share one pool of `threads` workers, with no barrier between them. Per colour
-  /// space, four jobs (``SpaceStage``): the per-pixel histogram bins; the segmentations of
-  /// every *k* of that space (sharing one blurred image and one sorted edge graph); and the
-  /// histogram counts of the initial regions, over the first and the second half of the
-  /// pixels, which wait for the space's bins and segmentations (the second adds the first's
-  /// counts and builds the initial regions; the label maps and bins are dropped there). So on
-  /// two threads a space's bins are computed while it is segmented and its histograms are
-  /// counted on both cores, which is what lets a single-strategy preset use a second core.
-  /// Then one job per strategy: the grouping, on a copy of its segmentation's histograms,
-  /// waiting if its colour space's regions are not ready. Producers come before their
-  /// consumers in the job order (``spaceStages(count:)``; groupings last), so a worker that
-  /// finds no colour-space job left starts on the groupings of the spaces already done.
+  /// space (``SpaceStage``): its edge graph in two bands of rows (conversion, blur and edges
+  /// of each band); its per-pixel histogram bins; the sort of the graph; one merge pass per
+  /// segmentation key (each *k* of the space, on the shared sorted graph); and the histogram
+  /// counts of the initial regions over the first and the second half of the pixels (the
+  /// second adds the first's and builds the initial regions). Then one job per strategy: the
+  /// grouping, on a copy of its segmentation's histograms. Each hand-over is a
+  /// ``ResultSlots`` slot that knows its readers, so bins, label maps and edges are freed as
+  /// soon as their last reader is done. Producers come before their consumers in the job
+  /// order (``spaceStages(keyCounts:)``; groupings last), so a waiting job always waits for
+  /// one that is running. The pieces are small enough that two threads share even a
+  /// single-strategy preset; results are placed by index, so the output is the same for any
+  /// thread count.
   func hierarchies(for image: Image) throws -> [MergeHierarchy] {
     var spaces: [ColorSpace] = []
     for strategy in strategies where !spaces.contains(strategy.colorSpace) {
@@ -143,73 +144,96 @@ public struct SelectiveSearch: ProposalGenerator {
       ($0.element.channelCount, -$0.offset) > ($1.element.channelCount, -$1.offset)
     }.map(\.element)
     let keys = spaces.map { space in segmentationKeys(in: space) }
-    let segmenters = spaces.indices.map { space in
+    // Key `i` of space `s` has the flat index `firstKey[s] + i`.
+    let firstKey = keys.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+    let segmenters = spaces.indices.flatMap { space in
       keys[space].map {
         FelzenszwalbSegmentation(
           threshold: $0.threshold, sigma: sigma, minimumSize: $0.minimumSize,
           colorSpace: spaces[space], channelWeights: $0.channelWeights)
       }
     }
-    // One edge graph per colour space and channel weighting (its memory is taken when the
-    // first band is packed and given back after the segmentations).
-    let graphs = try segmenters.map { segmenters in
+    // One edge graph per colour space and channel weighting; its memory is taken when its
+    // first band is packed and handed to the sort.
+    let graphs = try spaces.indices.map { space in
       var graphs: [FelzenszwalbGraph] = []
-      for segmenter in segmenters where !graphs.contains(where: { segmenter.sharesGraph(with: $0.parameters) }) {
-        graphs.append(try FelzenszwalbGraph(image: image, parameters: segmenter, bands: Self.graphBands))
+      for segmenter in segmenters[firstKey[space]..<firstKey[space + 1]]
+      where !graphs.contains(where: { segmenter.sharesGraph(with: $0.parameters) }) {
+        graphs.append(
+          try FelzenszwalbGraph(image: image, parameters: segmenter, bands: Self.graphBands))
       }
       return graphs
     }
-    let packedBands = ResultSlots<Void>(count: spaces.count * Self.graphBands)
-    let bins = ResultSlots<PixelBins>(count: spaces.count)
-    let segmentations = ResultSlots<[SegmentationResult]>(count: spaces.count)
-    let firstHalf = ResultSlots<[RegionHistograms.Counts]>(count: spaces.count)
-    let initial = ResultSlots<[SegmentationKey: InitialRegions]>(count: spaces.count)
+    let bands = Self.graphBands
+    let packedBands = ResultSlots<Void>(readers: Array(repeating: 1, count: spaces.count * bands))
+    let bins = ResultSlots<PixelBins>(readers: Array(repeating: 2, count: spaces.count))
+    let sortedGraphs = ResultSlots<[FelzenszwalbGraph.Sorted]>(readers: keys.map(\.count))
+    let segmentations = ResultSlots<SegmentationResult>(
+      readers: Array(repeating: 2, count: segmenters.count))
+    let firstHalf = ResultSlots<[RegionHistograms.Counts]>(
+      readers: Array(repeating: 1, count: spaces.count))
+    let initial = ResultSlots<[SegmentationKey: InitialRegions]>(
+      readers: spaces.map { space in strategies.count { $0.colorSpace == space } })
     let pixels = image.width * image.height
-    let stages = Self.spaceStages(count: spaces.count)
+    /// The bins and the segmentations of `space` (one read of each slot).
+    func inputs(_ space: Int) throws -> (PixelBins, [SegmentationResult]) {
+      (try bins.take(space), try (firstKey[space]..<firstKey[space + 1]).map(segmentations.take))
+    }
+    /// The histogram counts over `range` of the pixels of each segmentation of `space`.
+    func counts(
+      _ space: Int, _ segmented: [SegmentationResult], _ spaceBins: PixelBins,
+      pixels range: Range<Int>
+    ) -> [RegionHistograms.Counts] {
+      zip(keys[space], segmented).map { key, segmentation in
+        let sets = strategies.filter { $0.segmentationKey == key }.map(\.similarity)
+        return RegionHistograms.Counts(
+          labels: segmentation.labels.labels, pixels: range,
+          regionCount: segmentation.regions.count, bins: spaceBins,
+          colour: sets.contains { $0.contains(.colour) },
+          texture: sets.contains { $0.contains(.texture) })
+      }
+    }
+    let stages = Self.spaceStages(keyCounts: keys.map(\.count))
     let results = try orderedParallelMap(count: stages.count + strategies.count, threads: threads) {
       job -> MergeHierarchy? in
       if job < stages.count {
         let (stage, space) = stages[job]
         switch stage {
-        case .bins:
-          bins.put(space) { PixelBins(rgb: image, space: spaces[space]) }
         case .graphBand(let band):
-          packedBands.put(space * Self.graphBands + band) {
+          packedBands.put(space * bands + band) {
             for graph in graphs[space] { graph.pack(band: band) }
           }
-        case .segmentations:
-          segmentations.put(space) {
-            for band in 0..<Self.graphBands { try packedBands.remove(space * Self.graphBands + band) }
-            var results = [SegmentationResult?](repeating: nil, count: keys[space].count)
-            for graph in graphs[space] {
-              let indices = keys[space].indices.filter {
-                segmenters[space][$0].sharesGraph(with: graph.parameters)
-              }
-              let segmented = graph.segment(with: indices.map { segmenters[space][$0] })
-              for (index, result) in zip(indices, segmented) { results[index] = result }
-            }
-            return results.map { $0! }
+        case .bins:
+          bins.put(space) { PixelBins(rgb: image, space: spaces[space]) }
+        case .sort:
+          sortedGraphs.put(space) {
+            for band in 0..<bands { try packedBands.take(space * bands + band) }
+            return graphs[space].map { $0.sorted() }
+          }
+        case .merge(let index):
+          let key = firstKey[space] + index
+          segmentations.put(key) {
+            let graph = try sortedGraphs.take(space).first {
+              segmenters[key].sharesGraph(with: $0.parameters)
+            }!
+            return graph.segment(with: segmenters[key])
           }
         case .firstHalfCounts:
           firstHalf.put(space) {
-            try counts(
-              keys[space], segmentations.take(space), bins.take(space), pixels: 0..<(pixels / 2))
+            let (spaceBins, segmented) = try inputs(space)
+            return counts(space, segmented, spaceBins, pixels: 0..<(pixels / 2))
           }
         case .initialRegions:
           initial.put(space) {
-            let segmented = try segmentations.take(space)
-            let spaceBins = try bins.take(space)
-            var total = counts(keys[space], segmented, spaceBins, pixels: (pixels / 2)..<pixels)
-            // The first half's job is done with the label maps and bins once its counts are
-            // in: the slots give them up (freed when this job's copies go).
-            let first = try firstHalf.remove(space)
-            _ = try segmentations.remove(space)
-            _ = try bins.remove(space)
+            // The bins and label maps go once both counting jobs are done with them.
+            let (spaceBins, segmented) = try inputs(space)
+            var total = counts(space, segmented, spaceBins, pixels: (pixels / 2)..<pixels)
+            let first = try firstHalf.take(space)
             var result: [SegmentationKey: InitialRegions] = [:]
-            for index in keys[space].indices {
+            for (index, key) in keys[space].enumerated() {
               total[index].add(first[index])
               let regions = segmented[index].regions
-              result[keys[space][index]] = InitialRegions(
+              result[key] = InitialRegions(
                 regions: regions,
                 histograms: RegionHistograms(
                   counts: total[index], sizes: regions.map(\.size), channels: spaceBins.channels))
@@ -232,32 +256,38 @@ public struct SelectiveSearch: ProposalGenerator {
     return results.dropFirst(stages.count).map { $0! }
   }
 
-  /// The colour-space jobs of ``hierarchies(for:)``, one of each per colour space.
+  /// The colour-space jobs of ``hierarchies(for:)``.
   enum SpaceStage: Equatable {
-    /// The edge graphs' band `band` of ``graphBands`` (conversion, blur and edges of its rows).
+    /// Band `band` of the edge graphs (conversion, blur and edges of its rows).
     case graphBand(Int)
     /// The per-pixel histogram bins.
     case bins
-    /// The segmentations of every key of the space.
-    case segmentations
+    /// The sort of the packed edge graphs.
+    case sort
+    /// The merge passes of segmentation key `index` of the space, on the sorted graph.
+    case merge(Int)
     /// The initial regions' histogram counts over the first half of the pixels.
     case firstHalfCounts
     /// The counts over the second half, added to the first's, and the initial regions.
     case initialRegions
   }
 
-  /// The colour-space jobs in the order they are handed out: each space's bins and
-  /// segmentations, and its two counting jobs after the next space's bins and segmentations,
-  /// so a worker done with a space's bins starts the next space instead of waiting for the
-  /// segmentations (at most two spaces' bins and label maps are held at once on one thread).
-  static func spaceStages(count: Int) -> [(SpaceStage, Int)] {
+  /// The colour-space jobs in the order they are handed out, for spaces with `keyCounts[s]`
+  /// segmentation keys: per space its graph bands, bins, sort and merges; the counting jobs
+  /// of a space come after the next space's bands and bins, so a worker rarely waits for a
+  /// merge still running, while at most two spaces' bins and label maps are held at once.
+  static func spaceStages(keyCounts: [Int]) -> [(SpaceStage, Int)] {
     var order: [(SpaceStage, Int)] = []
-    for space in 0..<count {
+    for (space, keyCount) in keyCounts.enumerated() {
       order += (0..<graphBands).map { (.graphBand($0), space) }
-      order += [(.bins, space), (.segmentations, space)]
+      order.append((.bins, space))
       if space > 0 { order += [(.firstHalfCounts, space - 1), (.initialRegions, space - 1)] }
+      order.append((.sort, space))
+      order += (0..<keyCount).map { (.merge($0), space) }
     }
-    if count > 0 { order += [(.firstHalfCounts, count - 1), (.initialRegions, count - 1)] }
+    if let last = keyCounts.indices.last {
+      order += [(.firstHalfCounts, last), (.initialRegions, last)]
+    }
     return order
   }
 
@@ -272,22 +302,6 @@ public struct SelectiveSearch: ProposalGenerator {
       if !keys.contains(strategy.segmentationKey) { keys.append(strategy.segmentationKey) }
     }
     return keys
-  }
-
-  /// The histogram counts over `pixels` of each of `segmentations` (one per key), counting
-  /// only the histograms the key's strategies read.
-  private func counts(
-    _ keys: [SegmentationKey], _ segmentations: [SegmentationResult], _ bins: PixelBins,
-    pixels: Range<Int>
-  ) -> [RegionHistograms.Counts] {
-    zip(keys, segmentations).map { key, segmentation in
-      let sets = strategies.filter { $0.segmentationKey == key }.map(\.similarity)
-      return RegionHistograms.Counts(
-        labels: segmentation.labels.labels, pixels: pixels,
-        regionCount: segmentation.regions.count, bins: bins,
-        colour: sets.contains { $0.contains(.colour) },
-        texture: sets.contains { $0.contains(.texture) })
-    }
   }
 
   /// The initial regions of one segmentation with the histograms its strategies read.

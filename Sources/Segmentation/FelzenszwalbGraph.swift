@@ -14,13 +14,14 @@ import Synchronization
 ///     let graph = try FelzenszwalbGraph(image: image, parameters: segmenter, bands: 2)
 ///     graph.pack(band: 0)   // on one thread
 ///     graph.pack(band: 1)   // on another
-///     let results = graph.segment(with: [segmenter])   // after both
+///     let sorted = graph.sorted()                        // after both
+///     let result = sorted.segment(with: segmenter)       // for each threshold
 ///
-/// - Complexity: Packing is O(*n*) for the band's *n* pixels; ``segment(with:)`` sorts all
-///   edges once, O(*E*), then runs each segmenter's merge passes.
+/// - Complexity: Packing is O(*n*) for the band's *n* pixels; ``sorted()`` sorts all edges
+///   once, O(*E*); each ``Sorted/segment(with:)`` runs one segmenter's merge passes.
 package final class FelzenszwalbGraph: @unchecked Sendable {
   // `@unchecked`: `state` is only touched under its lock; bands write disjoint ranges of the
-  // edge buffer, which `segment(with:)` reads only after every band is packed.
+  // edge buffer, which `sorted()` reads only after every band is packed.
   private let image: Image
   /// The blur, colour space, channel weights and connectivity of the graph.
   package let parameters: FelzenszwalbSegmentation
@@ -94,15 +95,9 @@ package final class FelzenszwalbGraph: @unchecked Sendable {
     }
   }
 
-  /// Sorts the edges (every band must be packed) and segments the image with each of
-  /// `segmenters`, whose thresholds and minimum sizes may differ; their sigma, colour space,
-  /// channel weights and connectivity are this graph's. The edges are released afterwards.
-  package func segment(with segmenters: [FelzenszwalbSegmentation]) -> [SegmentationResult] {
-    for segmenter in segmenters {
-      precondition(
-        segmenter.sharesGraph(with: parameters),
-        "FelzenszwalbGraph: a segmenter with other graph parameters")
-    }
+  /// Sorts the edges (every band must be packed) and hands them over: this graph keeps
+  /// none, so the sorted edges are freed with the returned value.
+  package func sorted() -> Sorted {
     let packed = state.withLock { state in
       precondition(state.packed.allSatisfy { $0 }, "FelzenszwalbGraph: a band is not packed")
       defer { state.edges = nil }
@@ -110,8 +105,24 @@ package final class FelzenszwalbGraph: @unchecked Sendable {
         width: image.width, height: image.height,
         edges: state.edges ?? LargeBuffer(uninitializedCount: 0), maxBits: state.maxBits)
     }
-    let graph = GridGraph(sorting: packed)
-    return segmenters.map { $0.segment(graph: graph, width: image.width, height: image.height) }
+    return Sorted(graph: GridGraph(sorting: packed), parameters: parameters)
+  }
+
+  /// A graph's sorted edges, which segmenters with any threshold and minimum size read,
+  /// concurrently if need be.
+  package struct Sorted: Sendable {
+    let graph: GridGraph
+    /// The blur, colour space, channel weights and connectivity of the graph.
+    package let parameters: FelzenszwalbSegmentation
+
+    /// The segmentation of `segmenter`, whose sigma, colour space, channel weights and
+    /// connectivity must be the graph's (only its threshold and minimum size are read).
+    package func segment(with segmenter: FelzenszwalbSegmentation) -> SegmentationResult {
+      precondition(
+        segmenter.sharesGraph(with: parameters),
+        "FelzenszwalbGraph: a segmenter with other graph parameters")
+      return segmenter.segment(graph: graph, width: graph.width, height: graph.height)
+    }
   }
 }
 

@@ -115,9 +115,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
       }
       let graph = try FelzenszwalbGraph(image: image, parameters: segmenters[index], bands: 1)
       graph.pack(band: 0)
-      for (position, result) in zip(sharing, graph.segment(with: sharing.map { segmenters[$0] })) {
-        results[position] = result
-      }
+      let sorted = graph.sorted()
+      for position in sharing { results[position] = sorted.segment(with: segmenters[position]) }
     }
     return results.map { $0! }
   }

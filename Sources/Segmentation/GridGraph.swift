@@ -14,7 +14,7 @@ import Imaging
 /// weight up to a relative resolution of about 2.4e-4, ties by id: deterministic and
 /// O(*E*). (An exact 32-bit sort needs four passes and made FH about 15 % slower for no
 /// measurable change in the segmentations: `Docs/benchmarks.md (Segmentation)`.)
-struct GridGraph {
+struct GridGraph: Sendable {
   let width: Int
   let height: Int
   /// Packed edges in non-decreasing weight order, ties by id.

@@ -28,18 +28,34 @@ import Testing
   }
 }
 
-@Suite struct ResultSlotsRemoveTests {
-  @Test func removeWaitsForTheProducerAndReturnsTheValue() throws {
-    let slots = ResultSlots<[Int]>(count: 2)
+@Suite struct ResultSlotsReadersTests {
+  @Test func theLastReaderWaitsForTheProducerAndGetsTheValue() throws {
+    let slots = ResultSlots<[Int]>(readers: [1, 2])
     DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) {
       slots.put(1) { [4, 5] }
     }
-    #expect(try slots.remove(1) == [4, 5])
+    #expect(try slots.take(1) == [4, 5])
+    #expect(try slots.take(1) == [4, 5])
   }
 
-  @Test func removeRethrowsTheProducersError() {
-    let slots = ResultSlots<Int>(count: 1)
+  @Test func theLastReaderFreesTheValue() throws {
+    final class Tracked: Sendable {}
+    weak var tracked: Tracked?
+    let slots = ResultSlots<Tracked>(readers: [2])
+    do {
+      let value = Tracked()
+      tracked = value
+      slots.put(0) { value }
+    }
+    _ = try slots.take(0)
+    #expect(tracked != nil)
+    _ = try slots.take(0)
+    #expect(tracked == nil)
+  }
+
+  @Test func readersGetTheProducersError() {
+    let slots = ResultSlots<Int>(readers: [1])
     slots.put(0) { throw ResultSlotsTests.Failure() }
-    #expect(throws: ResultSlotsTests.Failure.self) { try slots.remove(0) }
+    #expect(throws: ResultSlotsTests.Failure.self) { try slots.take(0) }
   }
 }
