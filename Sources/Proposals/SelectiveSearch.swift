@@ -35,9 +35,11 @@ import Segmentation
 ///     shorter one. Default: `.infinity` (keep all).
 ///   - maximumSide: Shrink images whose longer side exceeds this many pixels before the
 ///     search (bilinear), and scale the boxes back; `nil` never shrinks. Default: `nil`.
-///   - threads: Strategies run concurrently on up to this many threads; `1` runs on the
-///     calling thread. The output is the same for every value. Default: the number of
-///     active processors.
+///   - threads: The work (per colour space: edge-graph bands, histogram bins, sort, one merge
+///     pass per *k*, histogram counts; then one grouping per strategy) runs on up to this
+///     many threads, so even one strategy uses several cores; `1` runs on the calling
+///     thread. The output is the same for every value. Default: the number of active
+///     processors.
 /// - Returns: From ``proposals(for:)``: proposals best first, with `score = 1 / value` for
 ///   the ranking value above (higher is better) and provenance naming the colour space,
 ///   *k*, similarity set and the hierarchy position (`level`, 1 = the last merge).

@@ -75,6 +75,46 @@ import Testing
     }
   }
 
+  /// Counts of any split of the pixels add up to the counts of one pass, and the histograms
+  /// built from them are those of the one-pass initializer, bit for bit.
+  @Test(arguments: [ColorSpace.hsv, .intensity])
+  func countsOfPartsAddUpToTheWhole(space: ColorSpace) {
+    var image = Image(width: 13, height: 7, channels: 3)
+    for index in image.pixels.indices {
+      image.pixels[index] = Float((index * 53 + index / 7) % 97) / 96
+    }
+    let labels: [Int32] = (0..<(13 * 7)).map { (index: Int) -> Int32 in
+      let column = (index % 13) / 5
+      return Int32(column + 3 * (index / 39))
+    }
+    let regionCount = Int(labels.max()!) + 1
+    let sizes = (0..<regionCount).map { label in labels.filter { $0 == label }.count }
+    let bins = PixelBins(rgb: image, space: space)
+    let whole = RegionHistograms.Counts(
+      labels: labels, pixels: labels.indices, regionCount: regionCount, bins: bins, colour: true,
+      texture: true)
+    for cut in [0, 1, 45, 90, 91] {
+      var parts = RegionHistograms.Counts(
+        labels: labels, pixels: 0..<cut, regionCount: regionCount, bins: bins, colour: true,
+        texture: true)
+      parts.add(
+        RegionHistograms.Counts(
+          labels: labels, pixels: cut..<labels.count, regionCount: regionCount, bins: bins,
+          colour: true, texture: true))
+      #expect(parts.colour == whole.colour && parts.texture == whole.texture, "cut at \(cut)")
+    }
+    #expect(whole.colour.reduce(0, +) == UInt32(labels.count * bins.channels))
+    let histograms = RegionHistograms(counts: whole, sizes: sizes, channels: bins.channels)
+    let onePass = RegionHistograms(
+      labels: labels, sizes: sizes, regionCount: regionCount, bins: bins, colour: true,
+      texture: true)
+    #expect(histograms.colour == onePass.colour && histograms.texture == onePass.texture)
+    let colourOnly = RegionHistograms.Counts(
+      labels: labels, pixels: labels.indices, regionCount: regionCount, bins: bins, colour: true,
+      texture: false)
+    #expect(colourOnly.texture.isEmpty && colourOnly.textureLength == 0)
+  }
+
   @Test func mergeIsTheSizeWeightedAverage() {
     let (image, labels) = Self.halves()
     let bins = PixelBins(rgb: image, space: .rgb)

@@ -42,6 +42,53 @@ import Testing
       Set(otherSeed.map(\.box)) == Set(single.map(\.box)), "the seed changes the set of boxes")
   }
 
+  /// Strategies in one colour space with two channel weightings (two edge graphs in one
+  /// space) and a shared key, on any thread count: the same proposals, and each key's
+  /// boxes include those of its own one-strategy search.
+  @Test func twoGraphsInOneSpaceGiveTheSameOutputOnAnyThreadCount() throws {
+    let image = Self.scene(width: 70, height: 45, seed: 5)
+    let strategies = [
+      SelectiveSearch.Strategy(colorSpace: .hsv, threshold: 100),
+      SelectiveSearch.Strategy(colorSpace: .hsv, threshold: 100, channelWeights: [0.5, 1, 1]),
+      SelectiveSearch.Strategy(colorSpace: .hsv, threshold: 60, similarity: [.size, .fill]),
+      SelectiveSearch.Strategy(colorSpace: .intensity, threshold: 80),
+    ]
+    let single = try SelectiveSearch(strategies: strategies, seed: 2, threads: 1).proposals(
+      for: image)
+    for threads in [2, 3] {
+      let parallel = try SelectiveSearch(strategies: strategies, seed: 2, threads: threads)
+        .proposals(for: image)
+      #expect(parallel == single, "threads \(threads) changed the output")
+    }
+    let all = Set(single.map(\.box))
+    for strategy in strategies {
+      let alone = try SelectiveSearch(strategies: [strategy], threads: 2).proposals(for: image)
+      #expect(Set(alone.map(\.box)).isSubset(of: all), "\(strategy)")
+    }
+  }
+
+  /// The colour-space jobs: each once, and after every job whose output it reads.
+  @Test(arguments: [[1], [3], [2, 4, 1], [4, 4, 4, 4, 4]])
+  func everyStageComesAfterWhatItReads(keyCounts: [Int]) {
+    let stages = SelectiveSearch.spaceStages(keyCounts: keyCounts)
+    let bands = SelectiveSearch.graphBands
+    #expect(stages.count == keyCounts.reduce(0, +) + keyCounts.count * (bands + 4))
+    func position(_ stage: SelectiveSearch.SpaceStage, _ space: Int) -> Int {
+      let matches = stages.indices.filter { stages[$0].0 == stage && stages[$0].1 == space }
+      #expect(matches.count == 1, "\(stage) of space \(space)")
+      return matches.first ?? -1
+    }
+    for (space, keyCount) in keyCounts.enumerated() {
+      let sort = position(.sort, space)
+      #expect((0..<bands).allSatisfy { position(.graphBand($0), space) < sort })
+      let merges = (0..<keyCount).map { position(.merge($0), space) }
+      let first = position(.firstHalfCounts, space)
+      let last = position(.initialRegions, space)
+      #expect(merges.allSatisfy { $0 > sort && $0 < first })
+      #expect(position(.bins, space) < first && first < last)
+    }
+  }
+
   @Test func proposalsAreRankedUniqueInsideAndCarryProvenance() throws {
     let image = Self.scene()
     let proposals = try SelectiveSearch(mode: .fast, threads: 1).proposals(for: image)
