@@ -129,17 +129,18 @@ struct RegionHistograms: Sendable {
   /// Integer counts of the histogram entries of some of an image's pixels, per region.
   ///
   /// Counts are exact, so the counts of any split of the pixels add up to those of the whole
-  /// image: selective search counts two halves of the image on two threads and adds them,
-  /// with the same result as one pass.
+  /// image: on two threads selective search counts two halves of the image at once and adds
+  /// them, with the same result as one pass. They are kept as `UInt32` bit patterns in `Float`
+  /// storage, so ``normalised(sizes:channels:)`` turns them into frequencies in place.
   struct Counts: Sendable {
-    /// Row length of ``colour`` (0 when colour is not counted).
+    /// Row length of the colour counts (0 when colour is not counted).
     let colourLength: Int
-    /// Row length of ``texture`` (0 when texture is not counted).
+    /// Row length of the texture counts (0 when texture is not counted).
     let textureLength: Int
-    /// `regions * colourLength` counts.
-    private(set) var colour: [UInt32]
-    /// `regions * textureLength` counts.
-    private(set) var texture: [UInt32]
+    /// `regions * colourLength` counts (bit patterns).
+    private var colour: [Float]
+    /// `regions * textureLength` counts (bit patterns).
+    private var texture: [Float]
 
     /// Counts the histogram entries of the pixels in `pixels` (raster indices).
     ///
@@ -165,30 +166,37 @@ struct RegionHistograms: Sendable {
         positions: bins.texture, perPixel: c * PixelBins.orientations)
     }
 
+    /// The colour counts, row by row.
+    var colourCounts: [UInt32] { colour.map(\.bitPattern) }
+    /// The texture counts, row by row.
+    var textureCounts: [UInt32] { texture.map(\.bitPattern) }
+
     /// `rows * rowLength` counts: one per entry of each pixel's `perPixel` histogram
     /// positions, in its label's row (empty when `rowLength` is 0).
     private static func count(
       labels: [Int32], pixels: Range<Int>, rows: Int, rowLength: Int, positions: [UInt8],
       perPixel: Int
-    ) -> [UInt32] {
+    ) -> [Float] {
       guard rowLength > 0 else { return [] }
-      var counts = [UInt32](repeating: 0, count: rows * rowLength)
+      var storage = [Float](repeating: 0, count: rows * rowLength)  // all bits 0: count 0
       labels.withUnsafeBufferPointer { labels in
-        counts.withUnsafeMutableBufferPointer { counts in
-          positions.withUnsafeBufferPointer { positions in
-            guard let histogram = counts.baseAddress, let first = positions.baseAddress else {
-              return
-            }
-            var next = first + pixels.lowerBound * perPixel
-            for p in pixels {
-              let row = histogram + Int(labels[p]) * rowLength
-              for j in 0..<perPixel { row[Int(next[j])] &+= 1 }
-              next += perPixel
+        positions.withUnsafeBufferPointer { positions in
+          storage.withUnsafeMutableBufferPointer { storage in
+            storage.withMemoryRebound(to: UInt32.self) { counts in
+              guard let histogram = counts.baseAddress, let first = positions.baseAddress else {
+                return
+              }
+              var next = first + pixels.lowerBound * perPixel
+              for p in pixels {
+                let row = histogram + Int(labels[p]) * rowLength
+                for j in 0..<perPixel { row[Int(next[j])] &+= 1 }
+                next += perPixel
+              }
             }
           }
         }
       }
-      return counts
+      return storage
     }
 
     /// Adds `other`'s counts (of other pixels of the same segmentation).
@@ -196,25 +204,59 @@ struct RegionHistograms: Sendable {
       precondition(
         other.colour.count == colour.count && other.texture.count == texture.count,
         "RegionHistograms.Counts: counts of different shapes")
-      for i in colour.indices { colour[i] &+= other.colour[i] }
-      for i in texture.indices { texture[i] &+= other.texture[i] }
+      Self.add(other.colour, to: &colour)
+      Self.add(other.texture, to: &texture)
     }
-  }
 
-  /// L1-normalised histograms from the counts of all of an image's pixels.
-  ///
-  /// - Parameters:
-  ///   - counts: The counts of every pixel (of one pass, or added up from several).
-  ///   - sizes: Pixel count of each region (each at least 1).
-  ///   - channels: Channels of the colour space the bins were computed in: every pixel adds
-  ///     `channels` colour entries and `channels * 8` texture entries.
-  init(counts: Counts, sizes: [Int], channels: Int) {
-    colourLength = counts.colourLength
-    textureLength = counts.textureLength
-    colour = Self.normalised(counts.colour, rowLength: colourLength, sizes: sizes, perPixel: channels)
-    texture = Self.normalised(
-      counts.texture, rowLength: textureLength, sizes: sizes,
-      perPixel: channels * PixelBins.orientations)
+    private static func add(_ other: [Float], to storage: inout [Float]) {
+      other.withUnsafeBufferPointer { other in
+        other.withMemoryRebound(to: UInt32.self) { other in
+          storage.withUnsafeMutableBufferPointer { storage in
+            storage.withMemoryRebound(to: UInt32.self) { counts in
+              for i in counts.indices { counts[i] &+= other[i] }
+            }
+          }
+        }
+      }
+    }
+
+    /// The L1-normalised histograms of the counts of all of an image's pixels, made in
+    /// place: these counts are left empty.
+    ///
+    /// - Parameters:
+    ///   - sizes: Pixel count of each region (each at least 1).
+    ///   - channels: Channels of the colour space the bins were computed in: every pixel adds
+    ///     `channels` colour entries and `channels * 8` texture entries.
+    mutating func normalised(sizes: [Int], channels: Int) -> RegionHistograms {
+      var histograms = RegionHistograms(
+        colourLength: colourLength, textureLength: textureLength, colour: [], texture: [])
+      swap(&histograms.colour, &colour)
+      swap(&histograms.texture, &texture)
+      Self.normalise(&histograms.colour, rowLength: colourLength, sizes: sizes, perPixel: channels)
+      Self.normalise(
+        &histograms.texture, rowLength: textureLength, sizes: sizes,
+        perPixel: channels * PixelBins.orientations)
+      return histograms
+    }
+
+    /// Turns each row of counts into frequencies: each divided by its region's entry total,
+    /// `size * perPixel`.
+    private static func normalise(
+      _ storage: inout [Float], rowLength: Int, sizes: [Int], perPixel: Int
+    ) {
+      guard rowLength > 0 else { return }
+      precondition(storage.count == sizes.count * rowLength, "RegionHistograms: one size per row")
+      storage.withUnsafeMutableBufferPointer { storage in
+        storage.withMemoryRebound(to: UInt32.self) { counts in
+          for region in sizes.indices {
+            let norm = 1 / (Float(sizes[region]) * Float(perPixel))
+            for j in (region * rowLength)..<((region + 1) * rowLength) {
+              counts[j] = (Float(counts[j]) * norm).bitPattern
+            }
+          }
+        }
+      }
+    }
   }
 
   /// Builds the histograms of `regionCount` labelled regions in one pass over the pixels.
@@ -229,28 +271,17 @@ struct RegionHistograms: Sendable {
     labels: [Int32], sizes: [Int], regionCount: Int, bins: PixelBins, colour useColour: Bool,
     texture useTexture: Bool
   ) {
-    self.init(
-      counts: Counts(
-        labels: labels, pixels: labels.indices, regionCount: regionCount, bins: bins,
-        colour: useColour, texture: useTexture),
-      sizes: sizes, channels: bins.channels)
+    var counts = Counts(
+      labels: labels, pixels: labels.indices, regionCount: regionCount, bins: bins,
+      colour: useColour, texture: useTexture)
+    self = counts.normalised(sizes: sizes, channels: bins.channels)
   }
 
-  /// Each row of `counts` divided by its region's entry total, `size * perPixel`.
-  private static func normalised(
-    _ counts: [UInt32], rowLength: Int, sizes: [Int], perPixel: Int
-  ) -> [Float] {
-    guard rowLength > 0 else { return [] }
-    precondition(counts.count == sizes.count * rowLength, "RegionHistograms: one size per row")
-    return [Float](unsafeUninitializedCapacity: counts.count) { rows, initialized in
-      for region in sizes.indices {
-        let norm = 1 / (Float(sizes[region]) * Float(perPixel))
-        for j in (region * rowLength)..<((region + 1) * rowLength) {
-          rows[j] = Float(counts[j]) * norm
-        }
-      }
-      initialized = counts.count
-    }
+  private init(colourLength: Int, textureLength: Int, colour: [Float], texture: [Float]) {
+    self.colourLength = colourLength
+    self.textureLength = textureLength
+    self.colour = colour
+    self.texture = texture
   }
 
   /// A copy with only the histograms a similarity set reads (the others emptied), so the

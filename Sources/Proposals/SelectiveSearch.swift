@@ -130,7 +130,7 @@ public struct SelectiveSearch: ProposalGenerator {
   /// grouping, on a copy of its segmentation's histograms. Each hand-over is a
   /// ``ResultSlots`` slot that knows its readers, so bins, label maps and edges are freed as
   /// soon as their last reader is done. Producers come before their consumers in the job
-  /// order (``spaceStages(keyCounts:)``; groupings last), so a waiting job always waits for
+  /// order (``spaceStages(keyCounts:parallel:)``; groupings last), so a waiting job always waits for
   /// one that is running. The pieces are small enough that two threads share even a
   /// single-strategy preset; results are placed by index, so the output is the same for any
   /// thread count.
@@ -168,10 +168,14 @@ public struct SelectiveSearch: ProposalGenerator {
     }
     let bands = Self.graphBands
     let packedBands = ResultSlots<Void>(readers: Array(repeating: 1, count: spaces.count * bands))
-    let bins = ResultSlots<PixelBins>(readers: Array(repeating: 2, count: spaces.count))
+    // On several threads two jobs count the initial regions' histograms (one half of the
+    // pixels each); on one thread one job counts all.
+    let parallel = threads > 1
+    let counters = parallel ? 2 : 1
+    let bins = ResultSlots<PixelBins>(readers: Array(repeating: counters, count: spaces.count))
     let sortedGraphs = ResultSlots<[FelzenszwalbGraph.Sorted]>(readers: keys.map(\.count))
     let segmentations = ResultSlots<SegmentationResult>(
-      readers: Array(repeating: 2, count: segmenters.count))
+      readers: Array(repeating: counters, count: segmenters.count))
     let firstHalf = ResultSlots<[RegionHistograms.Counts]>(
       readers: Array(repeating: 1, count: spaces.count))
     let initial = ResultSlots<[SegmentationKey: InitialRegions]>(
@@ -195,7 +199,7 @@ public struct SelectiveSearch: ProposalGenerator {
           texture: sets.contains { $0.contains(.texture) })
       }
     }
-    let stages = Self.spaceStages(keyCounts: keys.map(\.count))
+    let stages = Self.spaceStages(keyCounts: keys.map(\.count), parallel: parallel)
     let results = try orderedParallelMap(count: stages.count + strategies.count, threads: threads) {
       job -> MergeHierarchy? in
       if job < stages.count {
@@ -227,18 +231,21 @@ public struct SelectiveSearch: ProposalGenerator {
           }
         case .initialRegions:
           initial.put(space) {
-            // The bins and label maps go once both counting jobs are done with them.
+            // The bins and label maps go once the counting jobs are done with them.
             let (spaceBins, segmented) = try inputs(space)
-            var total = counts(space, segmented, spaceBins, pixels: (pixels / 2)..<pixels)
-            let first = try firstHalf.take(space)
+            var total = counts(
+              space, segmented, spaceBins, pixels: parallel ? (pixels / 2)..<pixels : 0..<pixels)
+            if parallel {
+              let first = try firstHalf.take(space)
+              for index in total.indices { total[index].add(first[index]) }
+            }
             var result: [SegmentationKey: InitialRegions] = [:]
             for (index, key) in keys[space].enumerated() {
-              total[index].add(first[index])
               let regions = segmented[index].regions
               result[key] = InitialRegions(
                 regions: regions,
-                histograms: RegionHistograms(
-                  counts: total[index], sizes: regions.map(\.size), channels: spaceBins.channels))
+                histograms: total[index].normalised(
+                  sizes: regions.map(\.size), channels: spaceBins.channels))
             }
             return result
           }
@@ -268,26 +275,34 @@ public struct SelectiveSearch: ProposalGenerator {
     case sort
     /// The merge passes of segmentation key `index` of the space, on the sorted graph.
     case merge(Int)
-    /// The initial regions' histogram counts over the first half of the pixels.
+    /// The initial regions' histogram counts over the first half of the pixels (on several
+    /// threads).
     case firstHalfCounts
-    /// The counts over the second half, added to the first's, and the initial regions.
+    /// The counts over the second half added to the first's (on one thread: over all
+    /// pixels), and the initial regions.
     case initialRegions
   }
 
   /// The colour-space jobs in the order they are handed out, for spaces with `keyCounts[s]`
-  /// segmentation keys: per space its graph bands, bins, sort and merges; the counting jobs
-  /// of a space come after the next space's bands and bins, so a worker rarely waits for a
-  /// merge still running, while at most two spaces' bins and label maps are held at once.
-  static func spaceStages(keyCounts: [Int]) -> [(SpaceStage, Int)] {
+  /// segmentation keys. On one thread: per space its bins, graph bands, sort, merges and one
+  /// counting job, so the bins' scratch buffers are gone before the edges are taken and a
+  /// space's bins and label maps are freed before the next space starts (the peak memory of
+  /// one space). With `parallel` (several threads): the bands first, so both threads start
+  /// on them, and two counting jobs per space (one half of the pixels each), placed after
+  /// the next space's bands and bins, so a worker rarely waits for a merge still running.
+  static func spaceStages(keyCounts: [Int], parallel: Bool) -> [(SpaceStage, Int)] {
     var order: [(SpaceStage, Int)] = []
     for (space, keyCount) in keyCounts.enumerated() {
-      order += (0..<graphBands).map { (.graphBand($0), space) }
-      order.append((.bins, space))
-      if space > 0 { order += [(.firstHalfCounts, space - 1), (.initialRegions, space - 1)] }
+      let bands = (0..<graphBands).map { (SpaceStage.graphBand($0), space) }
+      order += parallel ? bands + [(.bins, space)] : [(.bins, space)] + bands
+      if parallel && space > 0 {
+        order += [(.firstHalfCounts, space - 1), (.initialRegions, space - 1)]
+      }
       order.append((.sort, space))
       order += (0..<keyCount).map { (.merge($0), space) }
+      if !parallel { order.append((.initialRegions, space)) }
     }
-    if let last = keyCounts.indices.last {
+    if parallel, let last = keyCounts.indices.last {
       order += [(.firstHalfCounts, last), (.initialRegions, last)]
     }
     return order

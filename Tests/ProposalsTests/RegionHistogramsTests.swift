@@ -101,10 +101,19 @@ import Testing
         RegionHistograms.Counts(
           labels: labels, pixels: cut..<labels.count, regionCount: regionCount, bins: bins,
           colour: true, texture: true))
-      #expect(parts.colour == whole.colour && parts.texture == whole.texture, "cut at \(cut)")
+      #expect(
+        parts.colourCounts == whole.colourCounts && parts.textureCounts == whole.textureCounts,
+        "cut at \(cut)")
     }
-    #expect(whole.colour.reduce(0, +) == UInt32(labels.count * bins.channels))
-    let histograms = RegionHistograms(counts: whole, sizes: sizes, channels: bins.channels)
+    #expect(whole.colourCounts.reduce(0, +) == UInt32(labels.count * bins.channels))
+    #expect(whole.textureCounts.reduce(0, +) == UInt32(labels.count * bins.channels * 8))
+    // Frequencies: each count over its region's entries, in place.
+    var normalising = whole
+    let histograms = normalising.normalised(sizes: sizes, channels: bins.channels)
+    for (index, count) in whole.colourCounts.enumerated() {
+      let size = Float(sizes[index / bins.colourLength])
+      #expect(histograms.colour[index] == Float(count) * (1 / (size * Float(bins.channels))))
+    }
     let onePass = RegionHistograms(
       labels: labels, sizes: sizes, regionCount: regionCount, bins: bins, colour: true,
       texture: true)
@@ -112,7 +121,7 @@ import Testing
     let colourOnly = RegionHistograms.Counts(
       labels: labels, pixels: labels.indices, regionCount: regionCount, bins: bins, colour: true,
       texture: false)
-    #expect(colourOnly.texture.isEmpty && colourOnly.textureLength == 0)
+    #expect(colourOnly.textureCounts.isEmpty && colourOnly.textureLength == 0)
   }
 
   @Test func mergeIsTheSizeWeightedAverage() {

@@ -68,11 +68,12 @@ import Testing
   }
 
   /// The colour-space jobs: each once, and after every job whose output it reads.
-  @Test(arguments: [[1], [3], [2, 4, 1], [4, 4, 4, 4, 4]])
-  func everyStageComesAfterWhatItReads(keyCounts: [Int]) {
-    let stages = SelectiveSearch.spaceStages(keyCounts: keyCounts)
+  @Test(arguments: [[1], [3], [2, 4, 1], [4, 4, 4, 4, 4]], [true, false])
+  func everyStageComesAfterWhatItReads(keyCounts: [Int], parallel: Bool) {
+    let stages = SelectiveSearch.spaceStages(keyCounts: keyCounts, parallel: parallel)
     let bands = SelectiveSearch.graphBands
-    #expect(stages.count == keyCounts.reduce(0, +) + keyCounts.count * (bands + 4))
+    let counters = parallel ? 2 : 1
+    #expect(stages.count == keyCounts.reduce(0, +) + keyCounts.count * (bands + 2 + counters))
     func position(_ stage: SelectiveSearch.SpaceStage, _ space: Int) -> Int {
       let matches = stages.indices.filter { stages[$0].0 == stage && stages[$0].1 == space }
       #expect(matches.count == 1, "\(stage) of space \(space)")
@@ -82,10 +83,17 @@ import Testing
       let sort = position(.sort, space)
       #expect((0..<bands).allSatisfy { position(.graphBand($0), space) < sort })
       let merges = (0..<keyCount).map { position(.merge($0), space) }
-      let first = position(.firstHalfCounts, space)
       let last = position(.initialRegions, space)
+      let first = parallel ? position(.firstHalfCounts, space) : last
       #expect(merges.allSatisfy { $0 > sort && $0 < first })
-      #expect(position(.bins, space) < first && first < last)
+      #expect(position(.bins, space) < first && first <= last)
+      if !parallel {
+        #expect(!stages.contains { $0.0 == .firstHalfCounts })
+      }
+      if !parallel && space + 1 < keyCounts.count {
+        // One space at a time: its counting ends before the next space's bands start.
+        #expect(last < position(.graphBand(0), space + 1))
+      }
     }
   }
 
