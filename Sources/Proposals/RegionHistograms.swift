@@ -152,7 +152,8 @@ struct RegionHistograms: Sendable {
     ///   - colour: Whether to count colour entries.
     ///   - texture: Whether to count texture entries.
     init(
-      labels: [Int32], pixels: Range<Int>, regionCount: Int, bins: PixelBins, colour useColour: Bool,
+      labels: [Int32], pixels: Range<Int>, regionCount: Int, bins: PixelBins,
+      colour useColour: Bool,
       texture useTexture: Bool
     ) {
       let c = bins.channels

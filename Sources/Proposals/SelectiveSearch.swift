@@ -125,8 +125,9 @@ public struct SelectiveSearch: ProposalGenerator {
   /// space (``SpaceStage``): its edge graph in two bands of rows (conversion, blur and edges
   /// of each band); its per-pixel histogram bins; the sort of the graph; one merge pass per
   /// segmentation key (each *k* of the space, on the shared sorted graph); and the histogram
-  /// counts of the initial regions over the first and the second half of the pixels (the
-  /// second adds the first's and builds the initial regions). Then one job per strategy: the
+  /// counts of the initial regions, on several threads over the first and the second half of
+  /// the pixels in two jobs (the second adds the first's and builds the initial regions), on
+  /// one thread in one. Then one job per strategy: the
   /// grouping, on a copy of its segmentation's histograms. Each hand-over is a
   /// ``ResultSlots`` slot that knows its readers, so bins, label maps and edges are freed as
   /// soon as their last reader is done. Producers come before their consumers in the job
@@ -357,7 +358,8 @@ public struct SelectiveSearch: ProposalGenerator {
         throw invalid("strategies[\(index)].similarity", "none", "at least one of C, T, S, F")
       }
       if let weights = strategy.channelWeights,
-        let expected = FelzenszwalbSegmentation.channelWeightsProblem(weights, in: strategy.colorSpace)
+        let expected = FelzenszwalbSegmentation.channelWeightsProblem(
+          weights, in: strategy.colorSpace)
       {
         throw invalid("strategies[\(index)].channelWeights", weights, expected)
       }

@@ -8,8 +8,7 @@ import Testing
 /// image blurred and packed in one piece, for any band count and packing order.
 @Suite struct FelzenszwalbGraphTests {
   /// The sorted edges of the whole image, from one blur and one pack (no bands).
-  static func wholeImageEdges(_ image: Image, _ parameters: FelzenszwalbSegmentation) -> [UInt64]
-  {
+  static func wholeImageEdges(_ image: Image, _ parameters: FelzenszwalbSegmentation) -> [UInt64] {
     let normalized = image.normalizedChannels(
       in: parameters.colorSpace, weights: parameters.channelWeights)
     let blurred = normalized.gaussianBlurred(sigma: parameters.sigma, border: .reflect)
