@@ -5,7 +5,7 @@ import Synchronization
 /// output does not depend on the thread count or on scheduling.
 ///
 /// Workers take the next unclaimed index (dynamic scheduling), which balances jobs of
-/// unequal cost. The first error thrown stops the remaining jobs and is rethrown. With `threads == 1` or `count <= 1` everything runs on the calling thread.
+/// unequal cost. The first error thrown stops the jobs not yet started and is rethrown. With `threads == 1` or `count <= 1` everything runs on the calling thread.
 public func orderedParallelMap<Result: Sendable>(
   count: Int, threads: Int, _ body: (Int) throws -> Result
 ) throws -> [Result] {
@@ -20,11 +20,14 @@ public func orderedParallelMap<Result: Sendable>(
     let unchecked = UncheckedSendable(body)
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       while true {
+        // Checked before claiming, so every claimed job runs: a job waiting for an earlier
+        // one (ResultSlots) is never left waiting for a job skipped after a failure.
+        guard failure.withLock({ $0 == nil }) else { return }
         let index = next.withLock { value -> Int in
           defer { value += 1 }
           return value
         }
-        guard index < count, failure.withLock({ $0 == nil }) else { return }
+        guard index < count else { return }
         do {
           let result = try unchecked.value(index)
           results.withLock { $0[index] = result }
