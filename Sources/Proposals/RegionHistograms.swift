@@ -153,8 +153,7 @@ struct RegionHistograms: Sendable {
     ///   - texture: Whether to count texture entries.
     init(
       labels: [Int32], pixels: Range<Int>, regionCount: Int, bins: PixelBins,
-      colour useColour: Bool,
-      texture useTexture: Bool
+      colour useColour: Bool, texture useTexture: Bool
     ) {
       let c = bins.channels
       colourLength = useColour ? bins.colourLength : 0
@@ -258,24 +257,6 @@ struct RegionHistograms: Sendable {
         }
       }
     }
-  }
-
-  /// Builds the histograms of `regionCount` labelled regions in one pass over the pixels.
-  ///
-  /// - Parameters:
-  ///   - labels: One label per pixel in `0..<regionCount`.
-  ///   - sizes: Pixel count of each region (each at least 1).
-  ///   - bins: The image's per-pixel bins.
-  ///   - colour: Whether to build colour histograms.
-  ///   - texture: Whether to build texture histograms.
-  init(
-    labels: [Int32], sizes: [Int], regionCount: Int, bins: PixelBins, colour useColour: Bool,
-    texture useTexture: Bool
-  ) {
-    var counts = Counts(
-      labels: labels, pixels: labels.indices, regionCount: regionCount, bins: bins,
-      colour: useColour, texture: useTexture)
-    self = counts.normalised(sizes: sizes, channels: bins.channels)
   }
 
   private init(colourLength: Int, textureLength: Int, colour: [Float], texture: [Float]) {

@@ -21,11 +21,6 @@ final class ResultSlots<Value: Sendable>: @unchecked Sendable {
   private var slots: [Slot]
   private var unread: [Int]
 
-  /// `count` empty slots, each read any number of times (kept until the slots go).
-  convenience init(count: Int) {
-    self.init(readers: Array(repeating: .max, count: count))
-  }
-
   /// One empty slot per element of `readers`: slot `i` is emptied by its `readers[i]`-th
   /// ``take(_:)`` (each at least 1).
   init(readers: [Int]) {

@@ -127,12 +127,12 @@ public struct SelectiveSearch: ProposalGenerator {
   /// segmentation key (each *k* of the space, on the shared sorted graph); and the histogram
   /// counts of the initial regions, on several threads over the first and the second half of
   /// the pixels in two jobs (the second adds the first's and builds the initial regions), on
-  /// one thread in one. Then one job per strategy: the
-  /// grouping, on a copy of its segmentation's histograms. Each hand-over is a
-  /// ``ResultSlots`` slot that knows its readers, so bins, label maps and edges are freed as
-  /// soon as their last reader is done. Producers come before their consumers in the job
-  /// order (``spaceStages(keyCounts:parallel:)``; groupings last), so a waiting job always waits for
-  /// one that is running. The pieces are small enough that two threads share even a
+  /// one thread in one. Then one job per strategy: the grouping, on a copy of its
+  /// segmentation's histograms. Each hand-over is a ``ResultSlots`` slot that knows its
+  /// readers, so bins, label maps and edges are freed as soon as their last reader is done.
+  /// Producers come before their consumers in the job order
+  /// (``spaceStages(keyCounts:parallel:)``; groupings last), so a waiting job always waits
+  /// for one that is running. The pieces are small enough that two threads share even a
   /// single-strategy preset; results are placed by index, so the output is the same for any
   /// thread count.
   func hierarchies(for image: Image) throws -> [MergeHierarchy] {
@@ -182,6 +182,13 @@ public struct SelectiveSearch: ProposalGenerator {
     let initial = ResultSlots<[SegmentationKey: InitialRegions]>(
       readers: spaces.map { space in strategies.count { $0.colorSpace == space } })
     let pixels = image.width * image.height
+    // Whether any strategy of key `i` of a space reads colour (`.0`) and texture (`.1`).
+    let reads = keys.map { keys in
+      keys.map { key in
+        let sets = strategies.filter { $0.segmentationKey == key }.map(\.similarity)
+        return (sets.contains { $0.contains(.colour) }, sets.contains { $0.contains(.texture) })
+      }
+    }
     /// The bins and the segmentations of `space` (one read of each slot).
     func inputs(_ space: Int) throws -> (PixelBins, [SegmentationResult]) {
       (try bins.take(space), try (firstKey[space]..<firstKey[space + 1]).map(segmentations.take))
@@ -191,13 +198,11 @@ public struct SelectiveSearch: ProposalGenerator {
       _ space: Int, _ segmented: [SegmentationResult], _ spaceBins: PixelBins,
       pixels range: Range<Int>
     ) -> [RegionHistograms.Counts] {
-      zip(keys[space], segmented).map { key, segmentation in
-        let sets = strategies.filter { $0.segmentationKey == key }.map(\.similarity)
-        return RegionHistograms.Counts(
+      zip(reads[space], segmented).map { reads, segmentation in
+        RegionHistograms.Counts(
           labels: segmentation.labels.labels, pixels: range,
-          regionCount: segmentation.regions.count, bins: spaceBins,
-          colour: sets.contains { $0.contains(.colour) },
-          texture: sets.contains { $0.contains(.texture) })
+          regionCount: segmentation.regions.count, bins: spaceBins, colour: reads.0,
+          texture: reads.1)
       }
     }
     let stages = Self.spaceStages(keyCounts: keys.map(\.count), parallel: parallel)

@@ -7,14 +7,14 @@ import Testing
   struct Failure: Error {}
 
   @Test func takeReturnsWhatPutStored() throws {
-    let slots = ResultSlots<Int>(count: 2)
+    let slots = ResultSlots<Int>(readers: [1, 2])
     slots.put(1) { 7 }
     slots.put(0) { 3 }
     #expect(try slots.take(0) == 3 && slots.take(1) == 7 && slots.take(1) == 7)
   }
 
   @Test func takeWaitsForAProducerOnAnotherThread() throws {
-    let slots = ResultSlots<[Int]>(count: 1)
+    let slots = ResultSlots<[Int]>(readers: [1])
     DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(50)) {
       slots.put(0) { Array(0..<5) }
     }
@@ -22,7 +22,7 @@ import Testing
   }
 
   @Test func takeRethrowsTheProducersError() {
-    let slots = ResultSlots<Int>(count: 1)
+    let slots = ResultSlots<Int>(readers: [1])
     slots.put(0) { throw Failure() }
     #expect(throws: Failure.self) { try slots.take(0) }
   }
