@@ -21,7 +21,7 @@ extension Image {
   /// | ``ColorSpace/hsv`` | H · 180 (OpenCV's degrees / 2, `0...179`), S · 255, V · 255 |
   /// | ``ColorSpace/hue`` | H · 180 |
   /// | ``ColorSpace/lab`` | L · 255 / 100, a + 128, b + 128 |
-  /// | ``ColorSpace/rgb``, ``ColorSpace/rgi``, ``ColorSpace/intensity`` | value · 255 |
+  /// | any other space | value · 255 |
   ///
   /// Values are rounded to nearest (halves away from zero) and clamped to `0...255`; a hue
   /// that rounds to 180 wraps to 0.

@@ -15,6 +15,12 @@
 /// | ``rgi`` | r, g, I | `[0, 1]` each |
 /// | ``intensity`` | I | `[0, 1]` |
 /// | ``hue`` | H | `[0, 1)` |
+/// | ``luma`` | Y (BT.601) | `[0, 1]` |
+/// | ``rgLuma`` | R, G, Y | `[0, 1]` each |
+///
+/// ``luma`` and ``rgLuma`` are the intensity and "rgI" images of OpenCV ximgproc's
+/// selective search (`COLOR_BGR2GRAY`, and R, G with that grey), which its quality mode
+/// uses where the paper has ``intensity`` and ``rgi``.
 ///
 /// Reference: J. R. R. Uijlings, K. E. A. van de Sande, T. Gevers, A. W. M. Smeulders,
 /// "Selective Search for Object Recognition", IJCV 104(2), 2013.
@@ -38,12 +44,19 @@ public enum ColorSpace: String, CaseIterable, Sendable {
   case intensity
   /// One channel, the H of ``hsv``, in `[0, 1)`.
   case hue
+  /// One channel, BT.601 luma Y = 0.299 R + 0.587 G + 0.114 B (``LumaWeights/rec601``,
+  /// OpenCV's `COLOR_BGR2GRAY`): the intensity image of OpenCV's selective search.
+  case luma
+  /// R, G and the ``luma`` Y, unnormalised: the image OpenCV ximgproc's selective search
+  /// calls rgI (its quality mode merges the R and G planes with the grey image; the
+  /// paper's ``rgi`` normalises r and g instead).
+  case rgLuma = "rg-luma"
 
   /// Number of channels of an image converted to this space (3 or 1).
   public var channelCount: Int {
     switch self {
-    case .rgb, .hsv, .lab, .rgi: 3
-    case .intensity, .hue: 1
+    case .rgb, .hsv, .lab, .rgi, .rgLuma: 3
+    case .intensity, .hue, .luma: 1
     }
   }
 
@@ -56,6 +69,8 @@ public enum ColorSpace: String, CaseIterable, Sendable {
     case .rgi: ["r", "g", "I"]
     case .intensity: ["I"]
     case .hue: ["H"]
+    case .luma: ["Y"]
+    case .rgLuma: ["R", "G", "Y"]
     }
   }
 
@@ -68,9 +83,9 @@ public enum ColorSpace: String, CaseIterable, Sendable {
   /// (about 1e-5) for white.
   public var channelRanges: [ClosedRange<Float>] {
     switch self {
-    case .rgb, .hsv, .rgi: [0...1, 0...1, 0...1]
+    case .rgb, .hsv, .rgi, .rgLuma: [0...1, 0...1, 0...1]
     case .lab: [0...100, -86.19...98.24, -107.86...94.48]
-    case .intensity, .hue: [0...1]
+    case .intensity, .hue, .luma: [0...1]
     }
   }
 }
@@ -98,10 +113,11 @@ extension Image {
     let count = width * height
     let outChannels = space.channelCount
     if space == .rgb { return self }
+    if space == .luma { return grayscale(weights: .rec601) }
     let output = [Float](unsafeUninitializedCapacity: count * outChannels) { out, initialized in
       pixels.withUnsafeBufferPointer { source in
         switch space {
-        case .rgb:
+        case .rgb, .luma:
           break
         case .hsv:
           for p in 0..<count {
@@ -144,6 +160,14 @@ extension Image {
         case .intensity:
           for p in 0..<count {
             out[p] = (source[3 * p] + source[3 * p + 1] + source[3 * p + 2]) / 3
+          }
+        case .rgLuma:
+          let (wr, wg, wb) = LumaWeights.rec601.weights
+          for p in 0..<count {
+            let r = source[3 * p], g = source[3 * p + 1], b = source[3 * p + 2]
+            out[3 * p] = r
+            out[3 * p + 1] = g
+            out[3 * p + 2] = wr * r + wg * g + wb * b
           }
         }
       }

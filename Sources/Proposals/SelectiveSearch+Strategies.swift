@@ -1,4 +1,5 @@
 import Imaging
+import Segmentation
 
 extension SelectiveSearch {
   /// Which similarity measures a grouping strategy adds up (Uijlings et al. 2013, section 3.2).
@@ -53,9 +54,9 @@ extension SelectiveSearch {
 
   /// One diversification strategy: a colour space, a segmentation and a similarity set.
   ///
-  /// Strategies that share `colorSpace`, `threshold`, `minimumSegmentSize` and
-  /// `channelWeights` share one Felzenszwalb–Huttenlocher segmentation and one set of
-  /// initial histograms.
+  /// Strategies that share `colorSpace`, `threshold`, `minimumSegmentSize`,
+  /// `channelWeights`, `connectivity` and `quantizesToEightBits` share one
+  /// Felzenszwalb–Huttenlocher segmentation and one set of initial histograms.
   ///
   ///     let strategy = SelectiveSearch.Strategy(colorSpace: .lab, threshold: 100, similarity: .all)
   public struct Strategy: Hashable, Sendable {
@@ -71,6 +72,13 @@ extension SelectiveSearch {
     /// ``Segmentation/FelzenszwalbSegmentation/channelWeights``); `nil` weighs every channel
     /// 1. The histograms do not depend on it.
     public var channelWeights: [Float]?
+    /// The segmentation's pixel graph (see
+    /// ``Segmentation/FelzenszwalbSegmentation/connectivity``).
+    public var connectivity: PixelConnectivity
+    /// Whether the segmentation rounds its channels to 8 bits first, as OpenCV's does (see
+    /// ``Segmentation/FelzenszwalbSegmentation/quantizesToEightBits``). The histograms do
+    /// not depend on it.
+    public var quantizesToEightBits: Bool
 
     /// Creates a strategy.
     ///
@@ -82,9 +90,13 @@ extension SelectiveSearch {
     ///   - similarity: Non-empty set of similarity measures. Default: ``SimilaritySet/all``.
     ///   - channelWeights: Per-channel factors of the segmentation's distances, one per
     ///     channel of `colorSpace`, or `nil` for all 1. Default: `nil`.
+    ///   - connectivity: The segmentation's pixel graph. Default: `.eight` (the paper's).
+    ///   - quantizesToEightBits: Round the segmentation's channels to 8 bits first.
+    ///     Default: `false`.
     public init(
       colorSpace: ColorSpace, threshold: Float, minimumSegmentSize: Int? = nil,
-      similarity: SimilaritySet = .all, channelWeights: [Float]? = nil
+      similarity: SimilaritySet = .all, channelWeights: [Float]? = nil,
+      connectivity: PixelConnectivity = .eight, quantizesToEightBits: Bool = false
     ) {
       self.colorSpace = colorSpace
       self.threshold = threshold
@@ -92,6 +104,8 @@ extension SelectiveSearch {
         minimumSegmentSize ?? (threshold.isFinite && threshold >= 0 ? Int(threshold) : 0)
       self.similarity = similarity
       self.channelWeights = channelWeights
+      self.connectivity = connectivity
+      self.quantizesToEightBits = quantizesToEightBits
     }
 
     /// The segmentation part of the strategy, shared by strategies that differ only in
@@ -99,17 +113,20 @@ extension SelectiveSearch {
     var segmentationKey: SegmentationKey {
       SegmentationKey(
         colorSpace: colorSpace, threshold: threshold, minimumSize: minimumSegmentSize,
-        channelWeights: channelWeights)
+        channelWeights: channelWeights, connectivity: connectivity,
+        quantizesToEightBits: quantizesToEightBits)
     }
   }
 
-  /// Colour space, *k*, minimum size and channel weights: what one initial segmentation
-  /// depends on.
+  /// Colour space, *k*, minimum size, channel weights, connectivity and quantisation: what
+  /// one initial segmentation depends on.
   struct SegmentationKey: Hashable, Sendable {
     var colorSpace: ColorSpace
     var threshold: Float
     var minimumSize: Int
     var channelWeights: [Float]?
+    var connectivity: PixelConnectivity
+    var quantizesToEightBits: Bool
   }
 
   /// The diversification presets: the paper's three and OpenCV ximgproc's three.
@@ -121,14 +138,19 @@ extension SelectiveSearch {
   /// | ``quality`` | HSV, Lab, rgI, H, I | 50, 100, 150, 300 (= *k*) | C+T+S+F, T+S+F, F, S | 80 |
   /// | ``openCVSingle`` | HSV | 200 (100) | C+T+S+F | 1 |
   /// | ``openCVFast`` | HSV, Lab | 150, 300, 450 (100) | C+T+S+F, T+S+F | 12 |
-  /// | ``openCVQuality`` | HSV, Lab, I, H, rgI | 150, 300, 450, 600, 750 (100) | C+T+S+F, T+S+F, F, S | 100 |
+  /// | ``openCVQuality`` | HSV, Lab, Y, H, RGY | 150, 300, 450, 600, 750 (100) | C+T+S+F, T+S+F, F, S | 100 |
   ///
   /// The paper's presets take the minimum segment size equal to *k*, as the authors' code
   /// does; OpenCV keeps `createGraphSegmentation()`'s default of 100 pixels. Both use a
-  /// pre-blur of sigma 0.8. The `opencv-` presets also segment with OpenCV's 8-bit hue
-  /// scale: `cvtColor` stores hue in 0–180 of the 0–255 range that *k* is measured in, so
-  /// their HSV and H strategies weigh the hue channel 180/255 (``openCVChannelWeights(for:)``).
-  /// The paper's presets weigh every channel's full range equally.
+  /// pre-blur of sigma 0.8. The `opencv-` presets segment as OpenCV does: on a 4-connected
+  /// pixel graph (``Segmentation/PixelConnectivity/four``), with the channels rounded to
+  /// 8 bits (OpenCV segments the 8-bit output of `cvtColor`), and with OpenCV's hue scale:
+  /// `cvtColor` stores hue in 0–180 of the 0–255 range that *k* is measured in, so their HSV
+  /// and H strategies weigh the hue channel 180/255 (``openCVChannelWeights(for:)``).
+  /// OpenCV's quality mode uses its own intensity and "rgI" images, BT.601 luma
+  /// (``Imaging/ColorSpace/luma``, Y) and R, G with that luma (``Imaging/ColorSpace/rgLuma``,
+  /// RGY), where the paper has I and normalised rgI. The paper's presets keep the authors'
+  /// 8-connected graph on unrounded channels and weigh every channel's full range equally.
   public enum Mode: String, CaseIterable, Sendable {
     /// The paper's Selective Search Single.
     case single
@@ -168,7 +190,7 @@ extension SelectiveSearch {
         )
       case .openCVQuality:
         (spaces, thresholds, sets, minimumSize) = (
-          [.hsv, .lab, .intensity, .hue, .rgi], [150, 300, 450, 600, 750],
+          [.hsv, .lab, .luma, .hue, .rgLuma], [150, 300, 450, 600, 750],
           [.all, [.texture, .size, .fill], .fill, .size], 100
         )
       }
@@ -178,7 +200,8 @@ extension SelectiveSearch {
           sets.map {
             Strategy(
               colorSpace: space, threshold: k, minimumSegmentSize: minimumSize, similarity: $0,
-              channelWeights: openCV ? openCVChannelWeights(for: space) : nil)
+              channelWeights: openCV ? openCVChannelWeights(for: space) : nil,
+              connectivity: openCV ? .four : .eight, quantizesToEightBits: openCV)
           }
         }
       }
@@ -198,7 +221,7 @@ extension SelectiveSearch {
     switch space {
     case .hsv: [180 / 255, 1, 1]
     case .hue: [180 / 255]
-    case .rgb, .lab, .rgi, .intensity: nil
+    case .rgb, .lab, .rgi, .intensity, .luma, .rgLuma: nil
     }
   }
 }

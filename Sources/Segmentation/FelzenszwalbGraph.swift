@@ -67,8 +67,9 @@ package final class FelzenszwalbGraph: @unchecked Sendable {
       let radius = Image.gaussianKernel(sigma: parameters.sigma).count / 2
       let low = max(0, rows.lowerBound - 1 - radius)
       let high = min(h, rows.upperBound + 1 + radius)
-      let normalized = image.rows(low..<high).normalizedChannels(
+      var normalized = image.rows(low..<high).normalizedChannels(
         in: parameters.colorSpace, weights: parameters.channelWeights)
+      if parameters.quantizesToEightBits { normalized.roundToEightBits() }
       let total = GridGraph.edgeCount(width: w, height: h, rows: 0..<h, diagonals: diagonals)
       let edges = state.withLock { state in
         if state.edges == nil { state.edges = LargeBuffer(uninitializedCount: total) }

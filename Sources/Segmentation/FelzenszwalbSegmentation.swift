@@ -42,6 +42,11 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   /// The pixel graph: ``PixelConnectivity/eight`` (the paper's and scikit-image's) or
   /// ``PixelConnectivity/four`` (OpenCV's `createGraphSegmentation`, about half the edges).
   public var connectivity: PixelConnectivity
+  /// Whether the scaled, weighted channels are rounded to multiples of 1/255 (256 levels in
+  /// 0–255 units) before the blur, as when segmenting an 8-bit image: OpenCV's
+  /// `createGraphSegmentation` runs on the 8-bit output of `cvtColor` (and Felzenszwalb's
+  /// own code on 8-bit RGB). `false` keeps the converted values exact.
+  public var quantizesToEightBits: Bool
 
   /// Creates a segmenter; parameters are checked by ``segment(_:)``.
   ///
@@ -57,10 +62,13 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   ///     for all 1. Default: `nil`.
   ///   - connectivity: Which neighbours share an edge. Default: `.eight` (the paper and
   ///     scikit-image); `.four` builds OpenCV's graph.
+  ///   - quantizesToEightBits: Round the scaled channels to 256 levels before the blur, as
+  ///     OpenCV's 8-bit input is. Default: `false`.
   public init(
     threshold: Float = 300, sigma: Float = 0.8, minimumSize: Int = 20,
     colorSpace: ColorSpace = .rgb,
-    channelWeights: [Float]? = nil, connectivity: PixelConnectivity = .eight
+    channelWeights: [Float]? = nil, connectivity: PixelConnectivity = .eight,
+    quantizesToEightBits: Bool = false
   ) {
     self.threshold = threshold
     self.sigma = sigma
@@ -68,6 +76,7 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
     self.colorSpace = colorSpace
     self.channelWeights = channelWeights
     self.connectivity = connectivity
+    self.quantizesToEightBits = quantizesToEightBits
   }
 
   /// Segments an image.
@@ -88,8 +97,8 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
 
   /// Segments one image with several segmenters, building the blurred image and the sorted
   /// edge graph once for all segmenters that share ``sigma``, ``colorSpace``,
-  /// ``channelWeights`` and ``connectivity``: only the merge passes depend on ``threshold``
-  /// and ``minimumSize``. This is how selective search
+  /// ``channelWeights``, ``connectivity`` and ``quantizesToEightBits``: only the merge
+  /// passes depend on ``threshold`` and ``minimumSize``. This is how selective search
   /// segments an image at several *k*.
   ///
   ///     let results = try FelzenszwalbSegmentation.segment(
@@ -101,9 +110,9 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   /// - Returns: One result per segmenter, in order, each equal to `segmenter.segment(image)`.
   /// - Throws: What ``segment(_:)`` throws, for the first invalid segmenter.
   /// - Complexity: One graph build and sort per distinct (`sigma`, `colorSpace`,
-  ///   `channelWeights`, `connectivity`), one O(*n* α(*n*)) merge per segmenter; the graphs
-  ///   are built one after the other, so the peak memory is that of one ``segment(_:)``
-  ///   plus the returned label maps.
+  ///   `channelWeights`, `connectivity`, `quantizesToEightBits`), one O(*n* α(*n*)) merge
+  ///   per segmenter; the graphs are built one after the other, so the peak memory is that
+  ///   of one ``segment(_:)`` plus the returned label maps.
   public static func segment(
     _ image: Image, with segmenters: [FelzenszwalbSegmentation]
   ) throws(SegmentationError) -> [SegmentationResult] {
@@ -122,11 +131,12 @@ public struct FelzenszwalbSegmentation: Sendable, Equatable {
   }
 
   /// Whether `other` segments on the same graph: same ``sigma``, ``colorSpace``,
-  /// ``channelWeights`` and ``connectivity`` (only ``threshold`` and ``minimumSize`` may
-  /// differ).
+  /// ``channelWeights``, ``connectivity`` and ``quantizesToEightBits`` (only ``threshold``
+  /// and ``minimumSize`` may differ).
   package func sharesGraph(with other: FelzenszwalbSegmentation) -> Bool {
     sigma == other.sigma && colorSpace == other.colorSpace
       && channelWeights == other.channelWeights && connectivity == other.connectivity
+      && quantizesToEightBits == other.quantizesToEightBits
   }
 
   /// The merge pass and the minimum-size pass on a prepared graph.

@@ -34,4 +34,12 @@ extension Image {
     }
     return converted
   }
+
+  /// Rounds every sample to the nearest multiple of 1/255 (halves away from zero): the
+  /// values an 8-bit image holds for samples in `[0, 1]`.
+  mutating func roundToEightBits() {
+    pixels.withUnsafeMutableBufferPointer { samples in
+      for i in samples.indices { samples[i] = (samples[i] * 255).rounded() / 255 }
+    }
+  }
 }

@@ -37,6 +37,23 @@ import Testing
     #expect(bad.stderr.contains("--connectivity must be 4 or 8"))
   }
 
+  @Test func fhEightBitRoundsTheChannelsFirst() throws {
+    let directory = try Fixtures.temporaryDirectory()
+    var counts: [String] = []
+    for extra in [[], ["--eight-bit"]] {
+      let output = directory.appendingPathComponent("fh\(extra.count).png")
+      let result = try runRegionKit(
+        [
+          "segment", photo, "--method", "fh", "--color-space", "hsv", "--connectivity", "4",
+          "--threshold", "150", "--min-size", "100", "--max-side", "160", "-o", output.path,
+        ] + extra)
+      #expect(result.exitCode == 0, "\(result.stderr)")
+      counts.append(result.stdout.components(separatedBy: " segments").first ?? "")
+    }
+    // The resized photo's HSV channels are off the 8-bit grid, so rounding moves some edges.
+    #expect(counts[0] != counts[1], "\(counts)")
+  }
+
   @Test func edgesCommandWritesAMap() throws {
     let directory = try Fixtures.temporaryDirectory()
     for method in ["sobel", "scharr", "canny"] {

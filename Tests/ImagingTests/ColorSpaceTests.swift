@@ -142,6 +142,30 @@ import Testing
     #expect(image.converted(to: .rgb) == image)
   }
 
+  @Test func openCVLumaAndRGLumaChannels() {
+    // Red, green, blue, white, black: BT.601 luma is 0.299, 0.587, 0.114, 1, 0.
+    let primaries = Image(
+      width: 5, height: 1, channels: 3,
+      pixels: [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0])
+    let luma = primaries.converted(to: .luma)
+    #expect(luma.channels == 1)
+    #expect(closeMismatch(luma.pixels, [0.299, 0.587, 0.114, 1, 0], atol: 1e-6, rtol: 0) == nil)
+    var random = SplitMix64(seed: 11)
+    let image = random.image(width: 5, height: 4, channels: 3)
+    let grey = image.grayscale(weights: .rec601)
+    #expect(image.converted(to: .luma) == grey)
+    let rgLuma = image.converted(to: .rgLuma)
+    #expect(rgLuma.channels == 3)
+    for p in 0..<20 {
+      #expect(rgLuma.pixels[3 * p] == image.pixels[3 * p])
+      #expect(rgLuma.pixels[3 * p + 1] == image.pixels[3 * p + 1])
+      #expect(rgLuma.pixels[3 * p + 2] == grey.pixels[p])
+    }
+    #expect(ColorSpace(rawValue: "rg-luma") == .rgLuma)
+    // OpenCV's grey image as bytes: value * 255, rounded.
+    #expect(primaries.openCVBytes(in: .luma) == [76, 150, 29, 255, 0])
+  }
+
   @Test func channelRangesContainEveryConvertedColour() {
     // A 17-level grid of the RGB cube includes its corners, where Lab's a/b extremes lie.
     let levels = 17

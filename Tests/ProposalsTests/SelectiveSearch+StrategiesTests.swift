@@ -52,6 +52,34 @@ import Testing
     }
   }
 
+  @Test func openCVPresetsSegmentLikeOpenCV() {
+    for mode in [SelectiveSearch.Mode.openCVSingle, .openCVFast, .openCVQuality] {
+      #expect(mode.strategies.allSatisfy { $0.connectivity == .four && $0.quantizesToEightBits })
+    }
+    for mode in [SelectiveSearch.Mode.single, .fast, .quality] {
+      #expect(mode.strategies.allSatisfy { $0.connectivity == .eight && !$0.quantizesToEightBits })
+    }
+    // OpenCV's quality mode: HSV, Lab, its grey image, H and its "rgI" (R, G, grey).
+    var spaces: [ColorSpace] = []
+    for strategy in SelectiveSearch.Mode.openCVQuality.strategies
+    where !spaces.contains(strategy.colorSpace) {
+      spaces.append(strategy.colorSpace)
+    }
+    #expect(spaces == [.hsv, .lab, .luma, .hue, .rgLuma])
+  }
+
+  @Test func strategiesDifferingInGraphOrRoundingDoNotShareASegmentation() {
+    let base = SelectiveSearch.Strategy(colorSpace: .hsv, threshold: 100)
+    var four = base
+    four.connectivity = .four
+    var rounded = base
+    rounded.quantizesToEightBits = true
+    var otherSet = base
+    otherSet.similarity = .fill
+    #expect(Set([base, four, rounded].map(\.segmentationKey)).count == 3)
+    #expect(otherSet.segmentationKey == base.segmentationKey)
+  }
+
   @Test func similarityNotationRoundTrips() {
     let sets: [SelectiveSearch.SimilaritySet] = [
       .all, [.texture, .size, .fill], .fill, .size, .colour,

@@ -42,6 +42,20 @@ import Testing
       Set(otherSeed.map(\.box)) == Set(single.map(\.box)), "the seed changes the set of boxes")
   }
 
+  /// The `opencv-quality` preset (4-connected graphs on 8-bit channels, OpenCV's luma and
+  /// R, G, luma images) gives the same proposals on any thread count.
+  @Test func openCVQualityGivesIdenticalOutputForAnyThreadCount() throws {
+    let image = Self.scene(width: 48, height: 40)
+    let single = try SelectiveSearch(mode: .openCVQuality, seed: 5, threads: 1).proposals(
+      for: image)
+    #expect(!single.isEmpty)
+    for threads in [2, 3] {
+      let parallel = try SelectiveSearch(mode: .openCVQuality, seed: 5, threads: threads)
+        .proposals(for: image)
+      #expect(parallel == single, "threads \(threads) changed the output")
+    }
+  }
+
   /// Strategies in one colour space with two channel weightings (two edge graphs in one
   /// space) and a shared key, on any thread count: the same proposals, and each key's
   /// boxes include those of its own one-strategy search.

@@ -9,8 +9,9 @@ import Testing
 @Suite struct FelzenszwalbGraphTests {
   /// The sorted edges of the whole image, from one blur and one pack (no bands).
   static func wholeImageEdges(_ image: Image, _ parameters: FelzenszwalbSegmentation) -> [UInt64] {
-    let normalized = image.normalizedChannels(
+    var normalized = image.normalizedChannels(
       in: parameters.colorSpace, weights: parameters.channelWeights)
+    if parameters.quantizesToEightBits { normalized.roundToEightBits() }
     let blurred = normalized.gaussianBlurred(sigma: parameters.sigma, border: .reflect)
     let packed = blurred.pixels.withUnsafeBufferPointer {
       GridGraph.pack(
@@ -39,6 +40,9 @@ import Testing
       FelzenszwalbSegmentation(sigma: 2.5, colorSpace: .lab, channelWeights: [1, 0.5, 2]),
       FelzenszwalbSegmentation(sigma: 0, colorSpace: .rgb, connectivity: .four),
       FelzenszwalbSegmentation(sigma: 1, colorSpace: .intensity),
+      FelzenszwalbSegmentation(
+        sigma: 0.8, colorSpace: .hsv, channelWeights: [180 / 255, 1, 1], connectivity: .four,
+        quantizesToEightBits: true),
     ]
     for (index, (width, height)) in Self.shapes.enumerated() {
       let image = randomImage(width: width, height: height, seed: UInt64(index))

@@ -115,10 +115,38 @@ import Testing
         threshold: 150, sigma: 0.8, minimumSize: 10, colorSpace: .hsv, channelWeights: [0.5, 1, 1]),
       FelzenszwalbSegmentation(
         threshold: 150, sigma: 0.8, minimumSize: 10, colorSpace: .hsv, connectivity: .four),
+      FelzenszwalbSegmentation(
+        threshold: 150, sigma: 0.8, minimumSize: 10, colorSpace: .hsv, connectivity: .four,
+        quantizesToEightBits: true),
     ]
     let together = try FelzenszwalbSegmentation.segment(image, with: segmenters)
     #expect(together == (try segmenters.map { try $0.segment(image) }))
     #expect(try FelzenszwalbSegmentation.segment(image, with: []).isEmpty)
+  }
+
+  @Test func quantizingToEightBitsSegmentsTheRoundedImage() throws {
+    // In RGB the scaled channels are the samples, so rounding them first is the same as
+    // segmenting an 8-bit copy of the image.
+    let image = randomImage(width: 31, height: 17, seed: 12, blobs: 4)
+    var eightBit = image
+    eightBit.roundToEightBits()
+    #expect(eightBit != image)
+    for connectivity in PixelConnectivity.allCases {
+      let rounding = FelzenszwalbSegmentation(
+        threshold: 120, sigma: 0.8, minimumSize: 8, connectivity: connectivity,
+        quantizesToEightBits: true)
+      var exact = rounding
+      exact.quantizesToEightBits = false
+      #expect(try rounding.segment(image) == (try exact.segment(eightBit)))
+      #expect(!rounding.sharesGraph(with: exact))
+    }
+    // Steps below half a level vanish: with k = 0 only equal neighbours merge.
+    let ramp = Image(width: 4, height: 1, channels: 1, pixels: [0, 0.0005, 0.001, 0.0015])
+    let split = FelzenszwalbSegmentation(threshold: 0, sigma: 0, minimumSize: 0)
+    var merged = split
+    merged.quantizesToEightBits = true
+    #expect(try split.segment(ramp).regions.count == 4)
+    #expect(try merged.segment(ramp).regions.count == 1)
   }
 
   @Test func channelWeightsScaleTheColourDistances() throws {

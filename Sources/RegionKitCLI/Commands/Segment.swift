@@ -39,6 +39,12 @@ struct Segment: ParsableCommand {
     help: "fh: pixel graph, 8 (the paper's and scikit-image's) or 4 (OpenCV's).")
   var connectivity: Int = 8
 
+  @Flag(
+    help:
+      "fh: round the colour channels to 8 bits before the blur, as OpenCV's createGraphSegmentation sees cvtColor's 8-bit output. Off by default."
+  )
+  var eightBit = false
+
   @Option(
     help:
       "fh and kmeans: colour space (\(ColorSpace.allCases.map(\.rawValue).joined(separator: ", "))). Default: rgb for fh, lab for kmeans."
@@ -79,7 +85,8 @@ struct Segment: ParsableCommand {
       result = try FelzenszwalbSegmentation(
         threshold: threshold, sigma: sigma ?? 0.8, minimumSize: minSize,
         colorSpace: colorSpace ?? .rgb,
-        connectivity: PixelConnectivity(rawValue: connectivity) ?? .eight
+        connectivity: PixelConnectivity(rawValue: connectivity) ?? .eight,
+        quantizesToEightBits: eightBit
       ).segment(photo)
     case .kmeans:
       result = try KMeansSegmentation(
