@@ -32,6 +32,7 @@ import os
 for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[variable] = "1"
 
+import ctypes  # noqa: E402
 import json  # noqa: E402
 import resource  # noqa: E402
 import subprocess  # noqa: E402
@@ -243,7 +244,10 @@ def markdown(results):
             ours = rows.get("RegionKit " + preset)
             if not ours:
                 continue
-            cells = [f"{ours['ar@' + k]:.4f} vs {theirs['ar@' + k]:.4f} {'✓' if ours['ar@' + k] >= theirs['ar@' + k] else '✗'}"
+            # AR is a count of (object, threshold) hits over a fixed total, so equal counts
+            # are a tie even when the two float sums were added in another order.
+            cells = [f"{ours['ar@' + k]:.4f} vs {theirs['ar@' + k]:.4f} "
+                     f"{'✓' if ours['ar@' + k] >= theirs['ar@' + k] - 1e-9 else '✗'}"
                      for k in keys]
             lines.append(f"| {preset} vs OpenCV {mode} | " + " | ".join(cells) + " |")
     lines += ["", "| side | mode | threads | images | CPU s/image | wall s/image | proposals/image |",
@@ -319,6 +323,9 @@ def main():
                         help="run one side only (e.g. OpenCV while the Swift release build runs); "
                              "a regionkit run scores the OpenCV files already in --out")
     parser.add_argument("--scaling", action="store_true")
+    parser.add_argument("--srand", type=int,
+                        help="seed libc rand() before each OpenCV mode (default: leave it alone, "
+                             "so a mode's order depends on the modes run before it)")
     parser.add_argument("--opencv-max-side", type=int, default=2048)
     parser.add_argument("--opencv-rss", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--report", type=Path, help="only write the plots of OUT/results.json into this folder")
@@ -375,6 +382,10 @@ def main():
                         files.append(out_file)
         out_file = args.out / f"opencv-{mode}.jsonl"
         if theirs:
+            if args.srand is not None:
+                # OpenCV ranks with libc rand(); seeding it here makes its order repeatable
+                # (this process shares the C library with cv2).
+                ctypes.CDLL(None).srand(args.srand)
             row = run_opencv(images, mode, out_file)
             row["subset"] = limit
             print(json.dumps(row), flush=True)
