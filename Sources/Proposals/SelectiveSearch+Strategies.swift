@@ -138,7 +138,7 @@ extension SelectiveSearch {
   /// | ``quality`` | HSV, Lab, rgI, H, I | 50, 100, 150, 300 (= *k*) | C+T+S+F, T+S+F, F, S | 80 |
   /// | ``openCVSingle`` | HSV | 200 (100) | C+T+S+F | 1 |
   /// | ``openCVFast`` | HSV, Lab | 150, 300, 450 (100) | C+T+S+F, T+S+F | 12 |
-  /// | ``openCVQuality`` | HSV, Lab, Y, H, RGY | 150, 300, 450, 600, 750 (100) | C+T+S+F, T+S+F, F, S | 100 |
+  /// | ``openCVQuality`` | HSV, Lab, luma, H, rg-luma | 150, 300, 450, 600, 750 (100) | C+T+S+F, T+S+F, F, S | 100 |
   ///
   /// The paper's presets take the minimum segment size equal to *k*, as the authors' code
   /// does; OpenCV keeps `createGraphSegmentation()`'s default of 100 pixels. Both use a
@@ -148,8 +148,8 @@ extension SelectiveSearch {
   /// `cvtColor` stores hue in 0–180 of the 0–255 range that *k* is measured in, so their HSV
   /// and H strategies weigh the hue channel 180/255 (``openCVChannelWeights(for:)``).
   /// OpenCV's quality mode uses its own intensity and "rgI" images, BT.601 luma
-  /// (``Imaging/ColorSpace/luma``, Y) and R, G with that luma (``Imaging/ColorSpace/rgLuma``,
-  /// RGY), where the paper has I and normalised rgI. The paper's presets keep the authors'
+  /// (``Imaging/ColorSpace/luma``) and R, G with that luma (``Imaging/ColorSpace/rgLuma``),
+  /// where the paper has I and normalised rgI. The paper's presets keep the authors'
   /// 8-connected graph on unrounded channels and weigh every channel's full range equally.
   public enum Mode: String, CaseIterable, Sendable {
     /// The paper's Selective Search Single.
