@@ -108,25 +108,14 @@ extension SelectiveSearch {
       self.quantizesToEightBits = quantizesToEightBits
     }
 
-    /// The segmentation part of the strategy, shared by strategies that differ only in
-    /// their similarity set.
-    var segmentationKey: SegmentationKey {
-      SegmentationKey(
-        colorSpace: colorSpace, threshold: threshold, minimumSize: minimumSegmentSize,
-        channelWeights: channelWeights, connectivity: connectivity,
+    /// The segmentation of the strategy with pre-blur `sigma`; strategies that differ only
+    /// in their similarity set give equal segmenters and share one segmentation.
+    func segmenter(sigma: Float) -> FelzenszwalbSegmentation {
+      FelzenszwalbSegmentation(
+        threshold: threshold, sigma: sigma, minimumSize: minimumSegmentSize,
+        colorSpace: colorSpace, channelWeights: channelWeights, connectivity: connectivity,
         quantizesToEightBits: quantizesToEightBits)
     }
-  }
-
-  /// Colour space, *k*, minimum size, channel weights, connectivity and quantisation: what
-  /// one initial segmentation depends on.
-  struct SegmentationKey: Hashable, Sendable {
-    var colorSpace: ColorSpace
-    var threshold: Float
-    var minimumSize: Int
-    var channelWeights: [Float]?
-    var connectivity: PixelConnectivity
-    var quantizesToEightBits: Bool
   }
 
   /// The diversification presets: the paper's three and OpenCV ximgproc's three.

@@ -147,17 +147,11 @@ public struct SelectiveSearch: ProposalGenerator {
     spaces = spaces.enumerated().sorted {
       ($0.element.channelCount, -$0.offset) > ($1.element.channelCount, -$1.offset)
     }.map(\.element)
-    let keys = spaces.map { space in segmentationKeys(in: space) }
-    // Key `i` of space `s` has the flat index `firstKey[s] + i`.
+    // The distinct segmentations of each space (its keys), in strategy order; key `i` of
+    // space `s` has the flat index `firstKey[s] + i` in `segmenters`.
+    let keys = spaces.map { space in distinctSegmenters(in: space) }
     let firstKey = keys.reduce(into: [0]) { $0.append($0.last! + $1.count) }
-    let segmenters = spaces.indices.flatMap { space in
-      keys[space].map {
-        FelzenszwalbSegmentation(
-          threshold: $0.threshold, sigma: sigma, minimumSize: $0.minimumSize,
-          colorSpace: spaces[space], channelWeights: $0.channelWeights,
-          connectivity: $0.connectivity, quantizesToEightBits: $0.quantizesToEightBits)
-      }
-    }
+    let segmenters = keys.flatMap { $0 }
     // One edge graph per colour space and channel weighting; its memory is taken when its
     // first band is packed and handed to the sort.
     let graphs = try spaces.indices.map { space in
@@ -181,13 +175,13 @@ public struct SelectiveSearch: ProposalGenerator {
       readers: Array(repeating: counters, count: segmenters.count))
     let firstHalf = ResultSlots<[RegionHistograms.Counts]>(
       readers: Array(repeating: 1, count: spaces.count))
-    let initial = ResultSlots<[SegmentationKey: InitialRegions]>(
+    let initial = ResultSlots<[FelzenszwalbSegmentation: InitialRegions]>(
       readers: spaces.map { space in strategies.count { $0.colorSpace == space } })
     let pixels = image.width * image.height
     // Whether any strategy of key `i` of a space reads colour (`.0`) and texture (`.1`).
     let reads = keys.map { keys in
       keys.map { key in
-        let sets = strategies.filter { $0.segmentationKey == key }.map(\.similarity)
+        let sets = strategies.filter { $0.segmenter(sigma: sigma) == key }.map(\.similarity)
         return (sets.contains { $0.contains(.colour) }, sets.contains { $0.contains(.texture) })
       }
     }
@@ -247,7 +241,7 @@ public struct SelectiveSearch: ProposalGenerator {
               let first = try firstHalf.take(space)
               for index in total.indices { total[index].add(first[index]) }
             }
-            var result: [SegmentationKey: InitialRegions] = [:]
+            var result: [FelzenszwalbSegmentation: InitialRegions] = [:]
             for (index, key) in keys[space].enumerated() {
               let regions = segmented[index].regions
               result[key] = InitialRegions(
@@ -262,7 +256,7 @@ public struct SelectiveSearch: ProposalGenerator {
       }
       let strategy = strategies[job - stages.count]
       let start = try initial.take(spaces.firstIndex(of: strategy.colorSpace)!)[
-        strategy.segmentationKey]!
+        strategy.segmenter(sigma: sigma)]!
       let set = strategy.similarity
       return HierarchicalGrouping.group(
         regions: start.regions,
@@ -320,13 +314,14 @@ public struct SelectiveSearch: ProposalGenerator {
   /// share a colour space's graph; the result is the same for any band count).
   static let graphBands = 2
 
-  /// The distinct segmentation keys of the strategies in `space`, in strategy order.
-  private func segmentationKeys(in space: ColorSpace) -> [SegmentationKey] {
-    var keys: [SegmentationKey] = []
+  /// The distinct segmenters of the strategies in `space`, in strategy order.
+  private func distinctSegmenters(in space: ColorSpace) -> [FelzenszwalbSegmentation] {
+    var segmenters: [FelzenszwalbSegmentation] = []
     for strategy in strategies where strategy.colorSpace == space {
-      if !keys.contains(strategy.segmentationKey) { keys.append(strategy.segmentationKey) }
+      let segmenter = strategy.segmenter(sigma: sigma)
+      if !segmenters.contains(segmenter) { segmenters.append(segmenter) }
     }
-    return keys
+    return segmenters
   }
 
   /// The initial regions of one segmentation with the histograms its strategies read.

@@ -24,7 +24,7 @@ import Imaging
 ///
 /// Reference: P. F. Felzenszwalb, D. P. Huttenlocher, "Efficient Graph-Based Image
 /// Segmentation", IJCV 59(2), 2004. <https://doi.org/10.1023/B:VISI.0000022288.19776.77>
-public struct FelzenszwalbSegmentation: Sendable, Equatable {
+public struct FelzenszwalbSegmentation: Sendable, Hashable {
   /// The paper's *k*, in 0–255 colour units (scikit-image's `scale`); larger gives fewer,
   /// larger regions.
   public var threshold: Float

@@ -76,8 +76,8 @@ import Testing
     rounded.quantizesToEightBits = true
     var otherSet = base
     otherSet.similarity = .fill
-    #expect(Set([base, four, rounded].map(\.segmentationKey)).count == 3)
-    #expect(otherSet.segmentationKey == base.segmentationKey)
+    #expect(Set([base, four, rounded].map { $0.segmenter(sigma: 0.8) }).count == 3)
+    #expect(otherSet.segmenter(sigma: 0.8) == base.segmenter(sigma: 0.8))
   }
 
   @Test func similarityNotationRoundTrips() {
