@@ -12,7 +12,7 @@ struct Segment: ParsableCommand {
       The picture written to -o shows, side by side, every segment in a random colour \
       (seeded by --seed) and the segment boundaries drawn in red on the photo.
       Options apply to the method that uses them: --threshold, --sigma, --min-size, \
-      --connectivity and --color-space to fh; --clusters, --spatial-weight, --iterations and --color-space to \
+      --connectivity, --eight-bit and --color-space to fh; --clusters, --spatial-weight, --iterations and --color-space to \
       kmeans; --segments, --compactness, --sigma and --iterations to slic.
       """)
 
