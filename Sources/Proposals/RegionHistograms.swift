@@ -61,48 +61,76 @@ struct PixelBins: Sendable {
     let (dx, dy) = image.gaussianBlurred(sigma: 1, border: .reflect).derivatives(
       operator: .sobel, border: .reflect)
     let diagonal = Float(0.5).squareRoot()
-    let bins = Float(textureBins)
     let o = orientations
+    // Per channel: the largest response per orientation (|dx|, |dx + dy|/√2, |dy|,
+    // |dx − dy|/√2 bound both signs of each axis) sets the scale of its bins.
+    let bins = SIMD4<Float>(repeating: Float(textureBins))
+    var scales: [SIMD4<Float>] = []
+    dx.pixels.withUnsafeBufferPointer { gx in
+      dy.pixels.withUnsafeBufferPointer { gy in
+        for channel in 0..<c {
+          var largest = SIMD4<Float>()
+          for i in stride(from: channel, to: count * c, by: c) {
+            let magnitude = magnitudes(responses(gx[i], gy[i], diagonal))
+            largest.replace(with: magnitude, where: magnitude .> largest)
+          }
+          scales.append(SIMD4().replacing(with: bins / largest, where: largest .> 0))
+        }
+      }
+    }
+    // `x + 2^23` rounds `x` in [0, 2^22] to the nearest integer, which is then the low bits
+    // of the sum; one less where that rounded up gives the floor. Vector operations
+    // throughout (Float-to-integer conversions would check each lane for overflow).
+    let magic = SIMD4<Float>(repeating: 0x1p23)
+    let magicBits = unsafeBitCast(magic, to: SIMD4<Int32>.self)
+    let top = bins - 1
     return [UInt8](unsafeUninitializedCapacity: count * c * o) { out, initialized in
       dx.pixels.withUnsafeBufferPointer { gx in
         dy.pixels.withUnsafeBufferPointer { gy in
-          // One channel at a time: its largest response per orientation (|dx|, |dx + dy|/√2,
-          // |dy|, |dx − dy|/√2 bound both signs of each axis), then its bins.
+          guard let base = UnsafeMutableRawPointer(out.baseAddress) else { return }
           for channel in 0..<c {
-            var m0: Float = 0, m1: Float = 0, m2: Float = 0, m3: Float = 0
+            // Bin `b` of orientation `d` of channel `k` is at `(k * 8 + d) * 10 + b`;
+            // orientations 0–3 hold the positive parts of the responses, 4–7 the negative.
+            let first =
+              SIMD4<Int32>(0, 1, 2, 3) &* Int32(textureBins)
+              &+ Int32(channel * o * textureBins)
+            let positiveFirst = first, negativeFirst = first &+ Int32(4 * textureBins)
+            let scale = scales[channel]
             for i in stride(from: channel, to: count * c, by: c) {
-              let x = gx[i], y = gy[i]
-              m0 = max(m0, abs(x))
-              m1 = max(m1, abs((x + y) * diagonal))
-              m2 = max(m2, abs(y))
-              m3 = max(m3, abs((y - x) * diagonal))
-            }
-            let s0 = m0 > 0 ? bins / m0 : 0, s1 = m1 > 0 ? bins / m1 : 0
-            let s2 = m2 > 0 ? bins / m2 : 0, s3 = m3 > 0 ? bins / m3 : 0
-            let top = bins - 1
-            let first = channel * o * textureBins
-            for i in stride(from: channel, to: count * c, by: c) {
-              let x = gx[i], y = gy[i]
-              let base = i * o
-              @inline(__always) func put(_ direction: Int, _ response: Float, _ scale: Float) {
-                // Non-negative, so truncation is the floor (no libm call).
-                let positive = Int(min(max(response, 0) * scale, top))
-                let negative = Int(min(max(-response, 0) * scale, top))
-                out[base + direction] = UInt8(
-                  truncatingIfNeeded: first + direction * textureBins + positive)
-                out[base + 4 + direction] = UInt8(
-                  truncatingIfNeeded: first + (4 + direction) * textureBins + negative)
-              }
-              put(0, x, s0)
-              put(1, (x + y) * diagonal, s1)
-              put(2, y, s2)
-              put(3, (y - x) * diagonal, s3)
+              let response = responses(gx[i], gy[i], diagonal)
+              // In [0, bins], clamped to `top`: the bin of whichever part is not 0.
+              let scaled = magnitudes(response) * scale
+              let clamped = scaled.replacing(with: top, where: scaled .> top)
+              let sum = clamped + magic
+              let nearest = unsafeBitCast(sum, to: SIMD4<Int32>.self) &- magicBits
+              // A true lane of a mask is -1.
+              let bin = nearest &+ unsafeBitCast((sum - magic) .> clamped, to: SIMD4<Int32>.self)
+              let zero = SIMD4<Int32>()
+              let positive = zero.replacing(with: bin, where: response .> 0) &+ positiveFirst
+              let negative = zero.replacing(with: bin, where: response .< 0) &+ negativeFirst
+              base.storeBytes(
+                of: SIMD8<UInt8>(truncatingIfNeeded: SIMD8(lowHalf: positive, highHalf: negative)),
+                toByteOffset: i * o, as: SIMD8<UInt8>.self)
             }
           }
         }
       }
       initialized = count * c * o
     }
+  }
+
+  /// The directional derivatives along 0°, 45°, 90° and 135° of a pixel with derivatives
+  /// `x` and `y`.
+  @inline(__always)
+  private static func responses(_ x: Float, _ y: Float, _ diagonal: Float) -> SIMD4<Float> {
+    SIMD4(x, (x + y) * diagonal, y, (y - x) * diagonal)
+  }
+
+  /// The lanes' absolute values (`pointwiseMax` and friends are not inlined; comparisons
+  /// and masked replacements are single vector instructions).
+  @inline(__always)
+  private static func magnitudes(_ values: SIMD4<Float>) -> SIMD4<Float> {
+    values.replacing(with: -values, where: values .< 0)
   }
 
   /// Colour histogram length: 25 bins per channel.

@@ -34,6 +34,56 @@ import Testing
     #expect(grey.colourLength == 25 && grey.textureLength == 80)
   }
 
+  /// The vectorised texture bins against the plain per-orientation formula: the bin of the
+  /// positive (orientations 0–3) or negative part (4–7) of each directional derivative,
+  /// `floor(min(max(part, 0) * 10 / largest, 9))`. The image mixes smooth ramps, a hard edge
+  /// (responses at the channel's maximum land in bin 9) and a flat channel (scale 0).
+  @Test(arguments: [ColorSpace.rgb, .intensity])
+  func textureBinsEqualThePlainFormula(space: ColorSpace) {
+    var image = Image(width: 23, height: 17, channels: 3)
+    for y in 0..<17 {
+      for x in 0..<23 {
+        image[x: x, y: y, channel: 0] = Float((x * 7 + y * 3) % 29) / 28
+        image[x: x, y: y, channel: 1] = x < 11 ? 0.1 : 0.9
+        image[x: x, y: y, channel: 2] = 0.25
+      }
+    }
+    let bins = PixelBins(rgb: image, space: space)
+    let converted = image.converted(to: space)
+    let (dx, dy) = converted.gaussianBlurred(sigma: 1, border: .reflect).derivatives(
+      operator: .sobel, border: .reflect)
+    let c = converted.channels
+    let diagonal = Float(0.5).squareRoot()
+    func responses(_ i: Int) -> [Float] {
+      let x = dx.pixels[i], y = dy.pixels[i]
+      return [x, (x + y) * diagonal, y, (y - x) * diagonal]
+    }
+    var expected: [UInt8] = []
+    var largest = [[Float]](repeating: [0, 0, 0, 0], count: c)
+    for i in 0..<(23 * 17 * c) {
+      for (d, r) in responses(i).enumerated() { largest[i % c][d] = max(largest[i % c][d], abs(r)) }
+    }
+    for i in 0..<(23 * 17 * c) {
+      let channel = i % c
+      let parts = responses(i).map { max($0, 0) } + responses(i).map { max(-$0, 0) }
+      for (d, part) in parts.enumerated() {
+        let top = largest[channel][d % 4]
+        let bin = top > 0 ? Int(min(part * (10 / top), 9)) : 0
+        expected.append(UInt8((channel * 8 + d) * 10 + bin))
+      }
+    }
+    let mismatch = zip(bins.texture, expected).enumerated().first { $0.element.0 != $0.element.1 }
+    #expect(bins.texture.count == expected.count)
+    #expect(
+      mismatch == nil, "first mismatch (index, (bin, expected)): \(String(describing: mismatch))")
+    // The hard edge and the ramp fill the top bin; the flat channel stays in bin 0.
+    #expect(bins.texture.contains { $0 % 10 == 9 })
+    if space == .rgb {
+      #expect(
+        stride(from: 16, to: bins.texture.count, by: 24).allSatisfy { bins.texture[$0] == 160 })
+    }
+  }
+
   @Test func histogramsAreL1NormalisedAndIntersectInUnitRange() {
     let (image, labels) = Self.halves()
     let bins = PixelBins(rgb: image, space: .hsv)
