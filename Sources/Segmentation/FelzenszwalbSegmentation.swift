@@ -176,6 +176,18 @@ public struct FelzenszwalbSegmentation: Sendable, Hashable {
             regionkit_prefetch(parents + p)
             regionkit_prefetch(parents + q)
           }
+          // Half as far ahead, the parents asked for above have arrived: ask for their
+          // parents and, at roots, the thresholds the test reads (a hint only: the values may
+          // change before the edge is reached, which costs a miss, never a wrong result).
+          if index &+ ahead / 2 < edges.count {
+            let (p, q) = ends(edges[index &+ ahead / 2])
+            let parentOfP = Int(parents[p]), parentOfQ = Int(parents[q])
+            let nextP = parentOfP < 0 ? p : parentOfP, nextQ = parentOfQ < 0 ? q : parentOfQ
+            regionkit_prefetch(parents + nextP)
+            regionkit_prefetch(thresholds + nextP)
+            regionkit_prefetch(parents + nextQ)
+            regionkit_prefetch(thresholds + nextQ)
+          }
           let packed = edges[index]
           let (p, q) = ends(packed)
           let a = DisjointSet.root(of: p, in: parents)
