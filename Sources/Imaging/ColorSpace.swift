@@ -114,6 +114,8 @@ extension Image {
     let outChannels = space.channelCount
     if space == .rgb { return self }
     if space == .luma { return grayscale(weights: .rec601) }
+    // rg-luma's third plane is the luma image itself.
+    let luma = space == .rgLuma ? grayscale(weights: .rec601).pixels : []
     let output = [Float](unsafeUninitializedCapacity: count * outChannels) { out, initialized in
       pixels.withUnsafeBufferPointer { source in
         switch space {
@@ -162,12 +164,10 @@ extension Image {
             out[p] = (source[3 * p] + source[3 * p + 1] + source[3 * p + 2]) / 3
           }
         case .rgLuma:
-          let (wr, wg, wb) = LumaWeights.rec601.weights
           for p in 0..<count {
-            let r = source[3 * p], g = source[3 * p + 1], b = source[3 * p + 2]
-            out[3 * p] = r
-            out[3 * p + 1] = g
-            out[3 * p + 2] = wr * r + wg * g + wb * b
+            out[3 * p] = source[3 * p]
+            out[3 * p + 1] = source[3 * p + 1]
+            out[3 * p + 2] = luma[p]
           }
         }
       }
