@@ -14,13 +14,16 @@ echo
 echo "== regionkit evaluate $dataset --method $method -o out/report"
 "$regionkit" evaluate "$dataset" --method "$method" -o out/report --quiet
 echo
-echo "== regionkit draw: ground truth and the best proposals"
+echo "== regionkit draw: the ground truth and the ten highest-ranked proposals of each image"
 for image in "$dataset"/images/*; do
   name=$(basename "${image%.*}")
   "$regionkit" draw "$image" --boxes "$dataset/annotations.json" -o "out/$name-ground-truth.png"
   "$regionkit" draw "$image" --boxes "out/report/proposals/$method.jsonl" --top 10 \
-    -o "out/$name-proposals.png"
+    -o "out/$name-top-ranked.png"
 done
 echo
-echo "Report:   $(pwd)/out/report/index.html"
-echo "Overlays: $(pwd)/out/*-ground-truth.png, $(pwd)/out/*-proposals.png"
+echo "Report:    $(pwd)/out/report/index.html"
+echo "Coverage:  $(pwd)/out/report/overlays/$method/*.png"
+echo "           (each object's ground truth in green with its best proposal among the first"
+echo "           1000 in blue, labelled with their IoU; missed objects in red)"
+echo "Overlays:  $(pwd)/out/*-ground-truth.png, $(pwd)/out/*-top-ranked.png"

@@ -4,7 +4,8 @@ import Foundation
 import Imaging
 
 /// Writes a proposal-method comparison into a folder: `summary.json`, `table.md`, SVG and PNG
-/// plots under `plots/`, and a self-contained `index.html` with overlays of sample images.
+/// plots under `plots/`, a self-contained `index.html` with overlays of sample images, and
+/// the same overlays as PNG files, `overlays/<method>/<image name>.png`.
 ///
 /// The CLI's `regionkit evaluate` only parses options, evaluates each proposals file with
 /// ``ProposalEvaluation`` and calls ``write(_:dataset:to:)``.
@@ -142,6 +143,19 @@ public struct ReportWriter: Sendable {
     if let dataset {
       overlays = makeOverlays(reports, dataset: dataset, warnings: &output.warnings)
     }
+    for overlay in overlays {
+      guard let png = overlay.png else { continue }
+      let methodFolder = folder.appendingPathComponent("overlays")
+        .appendingPathComponent(Self.fileNameComponent(overlay.method))
+      do {
+        try FileManager.default.createDirectory(at: methodFolder, withIntermediateDirectories: true)
+      } catch {
+        throw EvaluationError.cannotWrite(
+          file: methodFolder.path, reason: error.localizedDescription)
+      }
+      let stem = (overlay.fileName as NSString).deletingPathExtension
+      try save(png, methodFolder.appendingPathComponent(Self.fileNameComponent(stem) + ".png"))
+    }
     var notes = [
       "\(summaries[0].imageCount) images, \(summaries[0].objectCount) objects evaluated "
         + "(crowd and difficult objects excluded unless configured)."
@@ -156,6 +170,12 @@ public struct ReportWriter: Sendable {
       notes: notes)
     try save(Data(page.html().utf8), folder.appendingPathComponent("index.html"))
     return output
+  }
+
+  /// `name` as one path component: path separators become `_`.
+  static func fileNameComponent(_ name: String) -> String {
+    let component = String(name.map { $0 == "/" || $0 == "\\" ? "_" : $0 })
+    return component.isEmpty || component == "." || component == ".." ? "_" : component
   }
 
   /// The sample's image indices: a seeded choice among images with objects, in dataset order.

@@ -148,10 +148,12 @@ public struct SelectiveSearch: ProposalGenerator {
       ($0.element.channelCount, -$0.offset) > ($1.element.channelCount, -$1.offset)
     }.map(\.element)
     // The distinct segmentations of each space (its keys), in strategy order; key `i` of
-    // space `s` has the flat index `firstKey[s] + i` in `segmenters`.
-    let keys = spaces.map { space in distinctSegmenters(in: space) }
+    // space `s` has the flat index `firstKey[s] + i` in `segmenters`, and strategy `j`
+    // groups the regions of key `strategyKeys[j]` of its space.
+    let (keys, strategyKeys) = segmentationKeys(spaces: spaces)
     let firstKey = keys.reduce(into: [0]) { $0.append($0.last! + $1.count) }
     let segmenters = keys.flatMap { $0 }
+    let strategySpaces = strategies.map { spaces.firstIndex(of: $0.colorSpace)! }
     // One edge graph per colour space and channel weighting; its memory is taken when its
     // first band is packed and handed to the sort.
     let graphs = try spaces.indices.map { space in
@@ -175,13 +177,15 @@ public struct SelectiveSearch: ProposalGenerator {
       readers: Array(repeating: counters, count: segmenters.count))
     let firstHalf = ResultSlots<[RegionHistograms.Counts]>(
       readers: Array(repeating: 1, count: spaces.count))
-    let initial = ResultSlots<[FelzenszwalbSegmentation: InitialRegions]>(
-      readers: spaces.map { space in strategies.count { $0.colorSpace == space } })
+    let initial = ResultSlots<[InitialRegions]>(
+      readers: spaces.indices.map { space in strategySpaces.count { $0 == space } })
     let pixels = image.width * image.height
     // Whether any strategy of key `i` of a space reads colour (`.0`) and texture (`.1`).
-    let reads = keys.map { keys in
-      keys.map { key in
-        let sets = strategies.filter { $0.segmenter(sigma: sigma) == key }.map(\.similarity)
+    let reads = keys.indices.map { space in
+      keys[space].indices.map { key in
+        let sets = strategies.indices.filter {
+          strategySpaces[$0] == space && strategyKeys[$0] == key
+        }.map { strategies[$0].similarity }
         return (sets.contains { $0.contains(.colour) }, sets.contains { $0.contains(.texture) })
       }
     }
@@ -241,22 +245,20 @@ public struct SelectiveSearch: ProposalGenerator {
               let first = try firstHalf.take(space)
               for index in total.indices { total[index].add(first[index]) }
             }
-            var result: [FelzenszwalbSegmentation: InitialRegions] = [:]
-            for (index, key) in keys[space].enumerated() {
+            return segmented.indices.map { index in
               let regions = segmented[index].regions
-              result[key] = InitialRegions(
+              return InitialRegions(
                 regions: regions,
                 histograms: total[index].normalised(
                   sizes: regions.map(\.size), channels: spaceBins.channels))
             }
-            return result
           }
         }
         return nil
       }
-      let strategy = strategies[job - stages.count]
-      let start = try initial.take(spaces.firstIndex(of: strategy.colorSpace)!)[
-        strategy.segmenter(sigma: sigma)]!
+      let index = job - stages.count
+      let strategy = strategies[index]
+      let start = try initial.take(strategySpaces[index])[strategyKeys[index]]
       let set = strategy.similarity
       return HierarchicalGrouping.group(
         regions: start.regions,
@@ -314,14 +316,20 @@ public struct SelectiveSearch: ProposalGenerator {
   /// share a colour space's graph; the result is the same for any band count).
   static let graphBands = 2
 
-  /// The distinct segmenters of the strategies in `space`, in strategy order.
-  private func distinctSegmenters(in space: ColorSpace) -> [FelzenszwalbSegmentation] {
-    var segmenters: [FelzenszwalbSegmentation] = []
-    for strategy in strategies where strategy.colorSpace == space {
+  /// The distinct segmenters of the strategies in each of `spaces`, in strategy order, and
+  /// per strategy the index of its segmenter among its space's.
+  private func segmentationKeys(
+    spaces: [ColorSpace]
+  ) -> (keys: [[FelzenszwalbSegmentation]], strategyKeys: [Int]) {
+    var keys = [[FelzenszwalbSegmentation]](repeating: [], count: spaces.count)
+    let strategyKeys = strategies.map { strategy in
+      let space = spaces.firstIndex(of: strategy.colorSpace)!
       let segmenter = strategy.segmenter(sigma: sigma)
-      if !segmenters.contains(segmenter) { segmenters.append(segmenter) }
+      if let key = keys[space].firstIndex(of: segmenter) { return key }
+      keys[space].append(segmenter)
+      return keys[space].count - 1
     }
-    return segmenters
+    return (keys, strategyKeys)
   }
 
   /// The initial regions of one segmentation with the histograms its strategies read.

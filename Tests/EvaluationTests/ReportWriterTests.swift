@@ -1,11 +1,12 @@
 import Boxes
 import Datasets
-import Evaluation
 import Foundation
 import Imaging
 import Proposals
 import RegionKitTestSupport
 import Testing
+
+@testable import Evaluation
 
 @Suite struct ReportWriterTests {
   /// Proposals for the fixture photos: a coarse grid, plus (for the "good" method) each
@@ -72,6 +73,27 @@ import Testing
     // Two sample images, one overlay per method each.
     #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == 4)
     #expect(!html.contains("src=\"http"))
+    // The same four overlays as files, one folder per method.
+    for method in ["good", "grid"] {
+      let pictures = output.files.filter {
+        $0.deletingLastPathComponent().path.hasSuffix("overlays/\(method)")
+      }
+      #expect(pictures.count == 2, "\(method): \(pictures)")
+      for url in pictures {
+        let picture = try Image(contentsOf: url)
+        #expect(max(picture.width, picture.height) == 128 && picture.channels == 3)
+        let name = url.deletingPathExtension().lastPathComponent
+        #expect(dataset.images.contains { $0.fileName.hasPrefix(name + ".") }, "\(name)")
+      }
+    }
+  }
+
+  @Test func overlayFileNamesAreOnePathComponent() {
+    #expect(ReportWriter.fileNameComponent("train/2007_000032") == "train_2007_000032")
+    #expect(ReportWriter.fileNameComponent("a\\b") == "a_b")
+    #expect(ReportWriter.fileNameComponent("..") == "_")
+    #expect(ReportWriter.fileNameComponent("") == "_")
+    #expect(ReportWriter.fileNameComponent("selective-search") == "selective-search")
   }
 
   @Test func sampleChoiceIsSeededAndNeedsObjects() throws {
@@ -84,7 +106,9 @@ import Testing
     let first = try a.write([report], dataset: dataset, to: folder)
     let again = try a.write([report], dataset: dataset, to: folder)
     #expect(first == again)
-    #expect(!first.files.contains { $0.pathExtension == "png" })
+    // No PNG plots; the three overlays are still written (they are pictures, not plots).
+    #expect(!first.files.contains { $0.pathExtension == "png" && $0.path.contains("/plots/") })
+    #expect(first.files.filter { $0.path.contains("/overlays/grid/") }.count == 3)
     #expect(throws: EvaluationError.noMethods) { try a.write([], dataset: dataset, to: folder) }
   }
 }

@@ -14,9 +14,10 @@ struct Evaluate: AsyncParsableCommand {
       table.md, plots as SVG and PNG (recall vs number of proposals at IoU 0.5 and 0.7, recall \
       vs IoU at N = 100 and 1000, average recall vs N, AR@1000 vs seconds per image), \
       index.html (one self-contained page with the table, the plots and overlays: ground \
-      truth in green, the best proposal for each object in blue, missed objects in red), and \
-      the proposals it computed as proposals/<method>.jsonl and proposals/<method>.npz (boxes, \
-      scores, image_ids, images: the layout of `regionkit merge`).
+      truth in green, the best proposal for each object in blue, missed objects in red), the \
+      same overlays as overlays/<method>/<image>.png, and the proposals it computed as \
+      proposals/<method>.jsonl and proposals/<method>.npz (boxes, scores, image_ids, images: \
+      the layout of `regionkit merge`).
       Average recall (AR) is the mean recall over IoU 0.5:0.05:0.95 (Hosang et al. 2016). \
       Crowd and difficult objects are ignored unless --include-crowd / --include-difficult.
       Methods: \(ProposalMethod.names).
@@ -39,7 +40,7 @@ struct Evaluate: AsyncParsableCommand {
   @Option(name: .shortAndLong, help: "The report folder.")
   var output = "report"
 
-  @Option(help: "Images shown as overlays in index.html.")
+  @Option(help: "Sample images drawn as overlays (in index.html and overlays/).")
   var overlays = 6
 
   @Flag(help: "Count crowd objects (COCO iscrowd) as objects to find.")
