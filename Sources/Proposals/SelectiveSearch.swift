@@ -149,11 +149,11 @@ public struct SelectiveSearch: ProposalGenerator {
     }.map(\.element)
     // The distinct segmentations of each space (its keys), in strategy order; key `i` of
     // space `s` has the flat index `firstKey[s] + i` in `segmenters`, and strategy `j`
-    // groups the regions of key `strategyKeys[j]` of its space.
-    let (keys, strategyKeys) = segmentationKeys(spaces: spaces)
+    // groups the regions of key `strategyKeys[j]` of space `strategySpaces[j]`.
+    let strategySpaces = strategies.map { spaces.firstIndex(of: $0.colorSpace)! }
+    let (keys, strategyKeys) = segmentationKeys(spaces: strategySpaces, spaceCount: spaces.count)
     let firstKey = keys.reduce(into: [0]) { $0.append($0.last! + $1.count) }
     let segmenters = keys.flatMap { $0 }
-    let strategySpaces = strategies.map { spaces.firstIndex(of: $0.colorSpace)! }
     // One edge graph per colour space and channel weighting; its memory is taken when its
     // first band is packed and handed to the sort.
     let graphs = try spaces.indices.map { space in
@@ -316,14 +316,14 @@ public struct SelectiveSearch: ProposalGenerator {
   /// share a colour space's graph; the result is the same for any band count).
   static let graphBands = 2
 
-  /// The distinct segmenters of the strategies in each of `spaces`, in strategy order, and
-  /// per strategy the index of its segmenter among its space's.
+  /// The distinct segmenters of each colour space's strategies, in strategy order, and per
+  /// strategy the index of its segmenter among its space's; `spaces[j]` is the index of
+  /// strategy `j`'s colour space.
   private func segmentationKeys(
-    spaces: [ColorSpace]
+    spaces: [Int], spaceCount: Int
   ) -> (keys: [[FelzenszwalbSegmentation]], strategyKeys: [Int]) {
-    var keys = [[FelzenszwalbSegmentation]](repeating: [], count: spaces.count)
-    let strategyKeys = strategies.map { strategy in
-      let space = spaces.firstIndex(of: strategy.colorSpace)!
+    var keys = [[FelzenszwalbSegmentation]](repeating: [], count: spaceCount)
+    let strategyKeys = zip(strategies, spaces).map { strategy, space in
       let segmenter = strategy.segmenter(sigma: sigma)
       if let key = keys[space].firstIndex(of: segmenter) { return key }
       keys[space].append(segmenter)
