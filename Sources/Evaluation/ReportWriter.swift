@@ -97,13 +97,11 @@ public struct ReportWriter: Sendable {
     guard !reports.isEmpty else { throw EvaluationError.noMethods }
     var output = Output(files: [], warnings: [])
     let plotsFolder = folder.appendingPathComponent("plots")
-    do {
-      try FileManager.default.createDirectory(at: plotsFolder, withIntermediateDirectories: true)
-    } catch {
-      throw EvaluationError.cannotWrite(file: plotsFolder.path, reason: error.localizedDescription)
-    }
+    /// Writes `data` to `url`, creating its folder if needed.
     func save(_ data: Data, _ url: URL) throws {
       do {
+        try FileManager.default.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try data.write(to: url, options: .atomic)
       } catch {
         throw EvaluationError.cannotWrite(file: url.path, reason: error.localizedDescription)
@@ -145,16 +143,11 @@ public struct ReportWriter: Sendable {
     }
     for overlay in overlays {
       guard let png = overlay.png else { continue }
-      let methodFolder = folder.appendingPathComponent("overlays")
-        .appendingPathComponent(Self.fileNameComponent(overlay.method))
-      do {
-        try FileManager.default.createDirectory(at: methodFolder, withIntermediateDirectories: true)
-      } catch {
-        throw EvaluationError.cannotWrite(
-          file: methodFolder.path, reason: error.localizedDescription)
-      }
-      let stem = (overlay.fileName as NSString).deletingPathExtension
-      try save(png, methodFolder.appendingPathComponent(Self.fileNameComponent(stem) + ".png"))
+      try save(
+        png,
+        folder.appendingPathComponent("overlays")
+          .appendingPathComponent(Dataset.flatFileName(overlay.method))
+          .appendingPathComponent(Dataset.pictureFileName(for: overlay.fileName)))
     }
     var notes = [
       "\(summaries[0].imageCount) images, \(summaries[0].objectCount) objects evaluated "
@@ -170,12 +163,6 @@ public struct ReportWriter: Sendable {
       notes: notes)
     try save(Data(page.html().utf8), folder.appendingPathComponent("index.html"))
     return output
-  }
-
-  /// `name` as one path component: path separators become `_`.
-  static func fileNameComponent(_ name: String) -> String {
-    let component = String(name.map { $0 == "/" || $0 == "\\" ? "_" : $0 })
-    return component.isEmpty || component == "." || component == ".." ? "_" : component
   }
 
   /// The sample's image indices: a seeded choice among images with objects, in dataset order.

@@ -158,7 +158,7 @@ public struct SelectiveSearch: ProposalGenerator {
     // first band is packed and handed to the sort.
     let graphs = try spaces.indices.map { space in
       var graphs: [FelzenszwalbGraph] = []
-      for segmenter in segmenters[firstKey[space]..<firstKey[space + 1]]
+      for segmenter in keys[space]
       where !graphs.contains(where: { segmenter.sharesGraph(with: $0.parameters) }) {
         graphs.append(
           try FelzenszwalbGraph(image: image, parameters: segmenter, bands: Self.graphBands))

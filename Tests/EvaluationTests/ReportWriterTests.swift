@@ -1,12 +1,11 @@
 import Boxes
 import Datasets
+import Evaluation
 import Foundation
 import Imaging
 import Proposals
 import RegionKitTestSupport
 import Testing
-
-@testable import Evaluation
 
 @Suite struct ReportWriterTests {
   /// Proposals for the fixture photos: a coarse grid, plus (for the "good" method) each
@@ -86,14 +85,6 @@ import Testing
         #expect(dataset.images.contains { $0.fileName.hasPrefix(name + ".") }, "\(name)")
       }
     }
-  }
-
-  @Test func overlayFileNamesAreOnePathComponent() {
-    #expect(ReportWriter.fileNameComponent("train/2007_000032") == "train_2007_000032")
-    #expect(ReportWriter.fileNameComponent("a\\b") == "a_b")
-    #expect(ReportWriter.fileNameComponent("..") == "_")
-    #expect(ReportWriter.fileNameComponent("") == "_")
-    #expect(ReportWriter.fileNameComponent("selective-search") == "selective-search")
   }
 
   @Test func sampleChoiceIsSeededAndNeedsObjects() throws {

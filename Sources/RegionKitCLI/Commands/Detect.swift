@@ -109,10 +109,11 @@ struct Detect: ParsableCommand {
             prediction.box(width: picture.width, height: picture.height), color: .category(label),
             label: "\(configuration.classes[label]) " + String(format: "%.2f", prediction.score))
         }
-        let stem = (item.name as NSString).deletingPathExtension.replacingOccurrences(
-          of: "/", with: "_")
         try writePicture(
-          picture, to: URL(fileURLWithPath: draw).appendingPathComponent("\(stem).png").path)
+          picture,
+          to: URL(fileURLWithPath: draw).appendingPathComponent(
+            Dataset.pictureFileName(for: item.name)
+          ).path)
       }
       bar.advance()
     }

@@ -138,10 +138,11 @@ struct Propose: AsyncParsableCommand {
     for (rank, proposal) in record.proposals.prefix(drawTop).enumerated().reversed() {
       picture.drawBox(proposal.box, color: .category(rank), lineWidth: 2)
     }
-    let name = (record.image as NSString).deletingPathExtension.replacingOccurrences(
-      of: "/", with: "_")
     try writePicture(
-      picture, to: URL(fileURLWithPath: draw).appendingPathComponent(name + ".png").path)
+      picture,
+      to: URL(fileURLWithPath: draw).appendingPathComponent(
+        Dataset.pictureFileName(for: record.image)
+      ).path)
   }
 
   /// `-o OUTDIR`: this process's shard, streamed to its file, resuming an earlier run.

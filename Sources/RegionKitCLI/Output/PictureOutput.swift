@@ -1,4 +1,5 @@
 import ArgumentParser
+import Datasets
 import Detectors
 import Foundation
 import Imaging
@@ -53,7 +54,6 @@ func writeDetectionPicture(
       object.box, color: .category(object.label - 1),
       label: "\(classes[object.label - 1]) " + String(format: "%.2f", object.score))
   }
-  let stem = (name as NSString).deletingPathExtension.replacingOccurrences(of: "/", with: "_")
-  try writePicture(
-    picture, to: URL(fileURLWithPath: folder).appendingPathComponent("\(stem).png").path)
+  let file = URL(fileURLWithPath: folder).appendingPathComponent(Dataset.pictureFileName(for: name))
+  try writePicture(picture, to: file.path)
 }
