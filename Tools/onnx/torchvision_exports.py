@@ -10,8 +10,6 @@ import contextlib
 import io
 import warnings
 
-import numpy as np
-
 MODELS = ["resnet18", "mobilenet_v2", "mobilenet_v3_small", "vgg11_bn", "squeezenet1_1", "efficientnet_b0"]
 EXPORTERS = ["torchscript", "dynamo"]
 # torch.onnx.export's options per exporter: the TorchScript one at opset 17, the
@@ -35,7 +33,8 @@ def seeded_model(name: str, seed: int = 0):
     return model.eval()
 
 
-def seeded_input(batch: int, size: int = 224, seed: int = 0) -> np.ndarray:
+def seeded_input(batch: int, size: int = 224, seed: int = 0):
+    """A float32 NCHW numpy array of N(0, 1) values."""
     import torch
 
     generator = torch.Generator().manual_seed(seed)
