@@ -1,73 +1,73 @@
-/// The geometry of a 2-D sliding window (convolution or pooling) over an `H x W` plane.
-struct WindowGeometry: Sendable, Equatable {
-  var kernelHeight: Int, kernelWidth: Int
-  var stride: Int, padding: Int, dilation: Int
-  var inputHeight: Int, inputWidth: Int
-
-  /// `floor((H + 2p - d(k-1) - 1) / s) + 1`.
-  var outputHeight: Int { (inputHeight + 2 * padding - dilation * (kernelHeight - 1) - 1) / stride + 1 }
-  var outputWidth: Int { (inputWidth + 2 * padding - dilation * (kernelWidth - 1) - 1) / stride + 1 }
-}
-
-/// Unfolds one image `[C, H, W]` into columns `[C * kH * kW, outH * outW]` (zero padding).
+/// Unfolds `channels` planes of one image (`[channels, H, W]`, contiguous) into columns
+/// `[channels * kH * kW, outH * outW]`, with zeros where a tap falls in the padding.
+///
+/// Row `(c * kH + ky) * kW + kx` holds tap `(ky, kx)` of channel `c` for every window, in
+/// raster order. For each tap the inside columns are found once, so the inner copy has no
+/// bounds test (a plain copy at stride 1).
 func im2col(
   _ image: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry,
   into columns: UnsafeMutablePointer<Float>
 ) {
-  let outH = g.outputHeight, outW = g.outputWidth
+  let outH = g.outputHeight, outW = g.outputWidth, spatial = outH * outW
   let plane = g.inputHeight * g.inputWidth
+  let strideWidth = g.strideWidth
   var row = 0
   for channel in 0..<channels {
     let source = image + channel * plane
     for ky in 0..<g.kernelHeight {
+      let rows = g.rowsInside(kernelRow: ky)
       for kx in 0..<g.kernelWidth {
-        let destination = columns + row * outH * outW
-        for oy in 0..<outH {
-          let y = oy * g.stride - g.padding + ky * g.dilation
+        let destination = columns + row * spatial
+        row += 1
+        let inside = g.columnsInside(kernelColumn: kx)
+        let xOffset = kx * g.dilationWidth - g.padding.left
+        destination.update(repeating: 0, count: rows.lowerBound * outW)
+        for oy in rows {
+          let y = oy * g.strideHeight - g.padding.top + ky * g.dilationHeight
           let line = destination + oy * outW
-          if y < 0 || y >= g.inputHeight {
-            for ox in 0..<outW { line[ox] = 0 }
-            continue
-          }
           let sourceLine = source + y * g.inputWidth
-          let xOffset = kx * g.dilation - g.padding
-          for ox in 0..<outW {
-            let x = ox * g.stride + xOffset
-            line[ox] = (x >= 0 && x < g.inputWidth) ? sourceLine[x] : 0
+          line.update(repeating: 0, count: inside.lowerBound)
+          (line + inside.upperBound).update(repeating: 0, count: outW - inside.upperBound)
+          if strideWidth == 1 {
+            (line + inside.lowerBound).update(
+              from: sourceLine + (inside.lowerBound + xOffset), count: inside.count)
+          } else {
+            for ox in inside { line[ox] = sourceLine[ox * strideWidth + xOffset] }
           }
         }
-        row += 1
+        (destination + rows.upperBound * outW).update(
+          repeating: 0, count: (outH - rows.upperBound) * outW)
       }
     }
   }
 }
 
-/// Folds columns back onto an image, adding overlapping contributions (the adjoint of
-/// ``im2col(_:channels:geometry:into:)``). Each image value receives its terms in a fixed order.
+/// Folds columns back onto `channels` planes of an image, adding overlapping contributions
+/// (the adjoint of ``im2col(_:channels:geometry:into:)``). Each image value receives its
+/// terms in a fixed order (tap by tap, windows in raster order).
 func col2im(
   _ columns: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry,
   addingInto image: UnsafeMutablePointer<Float>
 ) {
-  let outH = g.outputHeight, outW = g.outputWidth
+  let outW = g.outputWidth, spatial = g.outputHeight * outW
   let plane = g.inputHeight * g.inputWidth
+  let strideWidth = g.strideWidth
   var row = 0
   for channel in 0..<channels {
     let destination = image + channel * plane
     for ky in 0..<g.kernelHeight {
+      let rows = g.rowsInside(kernelRow: ky)
       for kx in 0..<g.kernelWidth {
-        let source = columns + row * outH * outW
-        for oy in 0..<outH {
-          let y = oy * g.stride - g.padding + ky * g.dilation
-          if y < 0 || y >= g.inputHeight { continue }
+        let source = columns + row * spatial
+        row += 1
+        let inside = g.columnsInside(kernelColumn: kx)
+        let xOffset = kx * g.dilationWidth - g.padding.left
+        for oy in rows {
+          let y = oy * g.strideHeight - g.padding.top + ky * g.dilationHeight
           let line = source + oy * outW
           let destinationLine = destination + y * g.inputWidth
-          let xOffset = kx * g.dilation - g.padding
-          for ox in 0..<outW {
-            let x = ox * g.stride + xOffset
-            if x >= 0 && x < g.inputWidth { destinationLine[x] += line[ox] }
-          }
+          for ox in inside { destinationLine[ox * strideWidth + xOffset] += line[ox] }
         }
-        row += 1
       }
     }
   }

@@ -1,53 +1,141 @@
-/// Max pooling over `k x k` windows (PyTorch's `nn.MaxPool2d`, floor mode).
+/// Max pooling over `kH x kW` windows (PyTorch's `nn.MaxPool2d`, ONNX's `MaxPool`), with
+/// per-axis stride and dilation, a padding per side and an optional ceil mode.
 ///
-/// Padding counts as `-inf`; on ties the first maximum in row-major window order wins, and
-/// backward routes each gradient to that position (overlapping windows accumulate).
+/// Padding counts as `-inf`; on ties the first maximum in row-major window order wins (a NaN
+/// wins over any number), and backward routes each gradient to that position (overlapping
+/// windows accumulate).
 ///
 ///     var pool = MaxPool2d(kernelSize: 2)       // stride defaults to the kernel size
 ///     let y = pool.forward(x)                    // [N, C, H/2, W/2]
+///     let stem = MaxPool2d(kernelSize: SpatialPair(3), stride: SpatialPair(2),
+///                          padding: SpatialPadding(1), ceilMode: true)
 ///
-/// Checked against PyTorch `F.max_pool2d` (goldens `nn_layers.json`).
+/// Output height: `floor((H + top + bottom - dilation.height * (kH - 1) - 1) / stride.height)
+/// + 1`; in ceil mode `ceil(...)` instead of `floor(...)`, less one when the last window would
+/// start in the bottom padding (PyTorch's and onnxruntime's rule). The width likewise. Each
+/// padding must be smaller than the kernel extent `dilation * (k - 1) + 1` (PyTorch allows at
+/// most `k / 2` on both sides; ONNX any `pad < k`), so every window overlaps the input. With
+/// dilation, the taps of a window may still all fall in the padding; such a window gives
+/// `-inf` and passes no gradient back (PyTorch cannot express it; onnxruntime gives the
+/// lowest finite Float).
+///
+/// Checked against PyTorch `F.max_pool2d` (goldens `nn_layers.json` and `conv_pool.json`:
+/// ceil mode, asymmetric padding as `F.pad(x, value=-inf)`, rectangular kernels, dilation),
+/// which onnxruntime's `MaxPool` matches on every case of `conv_pool.json`.
 public struct MaxPool2d: Layer {
-  /// Window side, in pixels.
-  public var kernelSize: Int
-  /// Step, in pixels. Default: `kernelSize`.
-  public var stride: Int
-  /// Implicit `-inf` border, in pixels. Default: 0.
-  public var padding: Int
+  /// Window height and width, in pixels.
+  public var kernelSize: SpatialPair
+  /// Step between windows per axis, in pixels. Default: `kernelSize`.
+  public var stride: SpatialPair
+  /// Implicit `-inf` border on each side, in pixels. Default: 0.
+  public var padding: SpatialPadding
+  /// Spacing between window taps per axis, in pixels. Default: 1.
+  public var dilation: SpatialPair
+  /// Whether the output size rounds up (a last, partial window), as PyTorch's `ceil_mode`.
+  /// Default: false.
+  public var ceilMode: Bool
   private var savedShape: [Int] = []
   private var argmax: [Int32] = []
 
-  /// Creates the layer.
+  /// Creates a pool with square windows.
   ///
   /// - Parameters:
-  ///   - kernelSize: window side.
-  ///   - stride: Default: `kernelSize`.
-  ///   - padding: Default: 0 (at most half the kernel).
+  ///   - kernelSize: window side, in pixels.
+  ///   - stride: step on both axes, in pixels. Default: `kernelSize`.
+  ///   - padding: `-inf` border on every side, in pixels, less than `kernelSize`. Default: 0.
   public init(kernelSize: Int, stride: Int? = nil, padding: Int = 0) {
-    precondition(kernelSize >= 1 && padding >= 0 && 2 * padding <= kernelSize, "MaxPool2d: kernel \(kernelSize), padding \(padding)")
+    self.init(
+      kernelSize: SpatialPair(kernelSize), stride: stride.map(SpatialPair.init),
+      padding: SpatialPadding(padding))
+  }
+
+  /// Creates a pool with rectangular, possibly dilated windows.
+  ///
+  /// - Parameters:
+  ///   - kernelSize: window height and width, in pixels, at least 1.
+  ///   - stride: step per axis, in pixels, at least 1. Default: `kernelSize`.
+  ///   - padding: `-inf` border on each side, in pixels; each side is less than the kernel
+  ///     extent `dilation * (k - 1) + 1` of its axis. Default: `SpatialPadding(0)`.
+  ///   - dilation: spacing between taps per axis, in pixels, at least 1.
+  ///     Default: `SpatialPair(1)`.
+  ///   - ceilMode: whether the output size rounds up. Default: false.
+  public init(
+    kernelSize: SpatialPair, stride: SpatialPair? = nil,
+    padding: SpatialPadding = SpatialPadding(0), dilation: SpatialPair = SpatialPair(1),
+    ceilMode: Bool = false
+  ) {
+    let stride = stride ?? kernelSize
+    precondition(
+      min(kernelSize.height, kernelSize.width, stride.height, stride.width) >= 1
+        && min(dilation.height, dilation.width) >= 1,
+      "MaxPool2d: kernel \(kernelSize), stride \(stride), dilation \(dilation)")
+    let extent = SpatialPair(
+      height: dilation.height * (kernelSize.height - 1) + 1,
+      width: dilation.width * (kernelSize.width - 1) + 1)
+    precondition(
+      padding.isNonNegative && max(padding.top, padding.bottom) < extent.height
+        && max(padding.left, padding.right) < extent.width,
+      "MaxPool2d: padding \(padding) is not smaller than the kernel extent \(extent)")
     self.kernelSize = kernelSize
-    self.stride = stride ?? kernelSize
+    self.stride = stride
     self.padding = padding
+    self.dilation = dilation
+    self.ceilMode = ceilMode
+  }
+
+  func geometry(for input: Tensor) -> WindowGeometry {
+    precondition(input.rank == 4, "MaxPool2d: input \(input.shape) is not NCHW")
+    let g = WindowGeometry(
+      kernel: kernelSize, stride: stride, padding: padding, dilation: dilation,
+      inputHeight: input.shape[2], inputWidth: input.shape[3], ceilMode: ceilMode)
+    precondition(
+      g.outputHeight > 0 && g.outputWidth > 0,
+      "MaxPool2d: input \(input.shape) with padding \(padding) is smaller than the window")
+    return g
   }
 
   public mutating func forward(_ input: Tensor) -> Tensor {
-    precondition(input.rank == 4, "MaxPool2d: input \(input.shape) is not NCHW")
-    let g = WindowGeometry(
-      kernelHeight: kernelSize, kernelWidth: kernelSize, stride: stride, padding: padding, dilation: 1,
-      inputHeight: input.shape[2], inputWidth: input.shape[3])
+    let g = geometry(for: input)
+    let outputShape = [input.shape[0], input.shape[1], g.outputHeight, g.outputWidth]
+    var indices = [Int32](repeating: -1, count: outputShape.reduce(1, *))
+    let output = indices.withUnsafeMutableBufferPointer { arg in
+      Self.pool(input, geometry: g, argmax: arg.baseAddress)
+    }
+    argmax = indices
+    savedShape = input.shape
+    return output
+  }
+
+  /// The pooled `input`, for inference: the same values as ``forward(_:)``, but nothing is
+  /// cached for ``backward(_:)``.
+  ///
+  /// - Parameter input: `[N, C, H, W]`.
+  /// - Returns: `[N, C, outH, outW]`.
+  public func output(for input: Tensor) -> Tensor {
+    Self.pool(input, geometry: geometry(for: input), argmax: nil)
+  }
+
+  /// Pools every plane; writes each window's winning index within its plane (-1 for a window
+  /// without input pixels) into `argmax` when given.
+  static func pool(
+    _ input: Tensor, geometry g: WindowGeometry, argmax: UnsafeMutablePointer<Int32>?
+  ) -> Tensor {
     let planes = input.shape[0] * input.shape[1]
     let outH = g.outputHeight, outW = g.outputWidth, inH = g.inputHeight, inW = g.inputWidth
-    var output = Tensor(zeros: [input.shape[0], input.shape[1], outH, outW])
-    argmax = [Int32](repeating: -1, count: output.count)
-    savedShape = input.shape
-    let (kernelSize, stride, padding) = (kernelSize, stride, padding)
-    input.data.withUnsafeBufferPointer { x in
-      output.data.withUnsafeMutableBufferPointer { y in
-        argmax.withUnsafeMutableBufferPointer { arg in
-          let (x, y, arg) = (x.baseAddress!, y.baseAddress!, arg.baseAddress!)
+    let isPlainHalving =
+      g.kernelHeight == 2 && g.kernelWidth == 2 && g.strideHeight == 2 && g.strideWidth == 2
+      && g.dilationHeight == 1 && g.dilationWidth == 1 && g.padding == SpatialPadding(0)
+      && 2 * outH <= inH && 2 * outW <= inW
+    let columnTaps = (0..<outW).map { g.columnTaps($0) }
+    return Tensor(shape: [input.shape[0], input.shape[1], outH, outW]) { y in
+      input.data.withUnsafeBufferPointer { x in
+        columnTaps.withUnsafeBufferPointer { columnTaps in
+          let x = x.baseAddress!
           ComputeThreads.forEach(planes) { plane in
             let source = x + plane * inH * inW
-            if kernelSize == 2 && stride == 2 && padding == 0 {
+            let out = y + plane * outH * outW
+            let arg = argmax.map { $0 + plane * outH * outW }
+            if isPlainHalving {
               // Fast path for the common 2x2 / stride 2 pool: same order and tie rule.
               for oy in 0..<outH {
                 for ox in 0..<outW {
@@ -55,55 +143,85 @@ public struct MaxPool2d: Layer {
                   var bestIndex = first
                   var best = source[first]
                   for step in 1...3 {
-                    let candidate = first + (step & 1) + (step >> 1) * inW  // right, below, below-right
+                    // right, below, below-right
+                    let candidate = first + (step & 1) + (step >> 1) * inW
                     let value = source[candidate]
                     if value > best || value.isNaN {
                       best = value
                       bestIndex = candidate
                     }
                   }
-                  let out = (plane * outH + oy) * outW + ox
-                  y[out] = best
-                  arg[out] = Int32(bestIndex)
+                  out[oy * outW + ox] = best
+                  arg?[oy * outW + ox] = Int32(bestIndex)
                 }
               }
               return
             }
             for oy in 0..<outH {
-              let y0 = oy * stride - padding
-              let rows = max(y0, 0)..<min(y0 + kernelSize, inH)
+              let y0 = oy &* g.strideHeight &- g.padding.top
+              let rows = g.rowTaps(oy)
               for ox in 0..<outW {
-                let x0 = ox * stride - padding
-                let columns = max(x0, 0)..<min(x0 + kernelSize, inW)
-                var best = -Float.infinity
-                var bestIndex = -1
-                for yy in rows {
-                  for xx in columns {
-                    let value = source[yy * inW + xx]
-                    if value > best || bestIndex < 0 || value.isNaN {
-                      best = value
-                      bestIndex = yy * inW + xx
+                let columns = columnTaps[ox]
+                guard !rows.isEmpty && !columns.isEmpty else {
+                  out[oy * outW + ox] = -.infinity
+                  arg?[oy * outW + ox] = -1
+                  continue
+                }
+                let x0 = ox &* g.strideWidth &- g.padding.left
+                // Start from the first tap; a later value wins when larger or NaN. The larger
+                // value is chosen with selects (random data would mispredict a branch); a NaN,
+                // rare, sends the window through the exact rule again.
+                var bestIndex =
+                  (y0 &+ rows.lowerBound &* g.dilationHeight) &* inW &+ x0 &+ columns.lowerBound
+                  &* g.dilationWidth
+                var best = source[bestIndex]
+                var hasNaN = false
+                for ky in rows {
+                  let line = (y0 &+ ky &* g.dilationHeight) &* inW &+ x0
+                  for kx in columns {
+                    let index = line &+ kx &* g.dilationWidth
+                    let value = source[index]
+                    let isLarger = value > best
+                    bestIndex = isLarger ? index : bestIndex
+                    best = isLarger ? value : best
+                    if value.isNaN { hasNaN = true }
+                  }
+                }
+                if hasNaN {
+                  bestIndex =
+                    (y0 &+ rows.lowerBound &* g.dilationHeight) &* inW &+ x0
+                    &+ columns.lowerBound &* g.dilationWidth
+                  best = source[bestIndex]
+                  for ky in rows {
+                    let line = (y0 &+ ky &* g.dilationHeight) &* inW &+ x0
+                    for kx in columns {
+                      let index = line &+ kx &* g.dilationWidth
+                      if source[index] > best || source[index].isNaN {
+                        best = source[index]
+                        bestIndex = index
+                      }
                     }
                   }
                 }
-                let out = (plane * outH + oy) * outW + ox
-                y[out] = best
-                arg[out] = Int32(bestIndex)
+                out[oy * outW + ox] = best
+                arg?[oy * outW + ox] = Int32(truncatingIfNeeded: bestIndex)
               }
             }
           }
         }
       }
     }
-    return output
   }
 
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
-    precondition(gradientOutput.count == argmax.count, "MaxPool2d.backward: gradient shape \(gradientOutput.shape)")
+    precondition(
+      savedShape.count == 4 && gradientOutput.count == argmax.count
+        && gradientOutput.shape.prefix(2) == savedShape.prefix(2),
+      "MaxPool2d.backward: gradient shape \(gradientOutput.shape)")
     var gradientInput = Tensor(zeros: savedShape)
     let planeIn = savedShape[2] * savedShape[3]
-    let planeOut = savedShape.isEmpty ? 0 : gradientOutput.count / (savedShape[0] * savedShape[1])
     let planes = savedShape[0] * savedShape[1]
+    let planeOut = planes == 0 ? 0 : gradientOutput.count / planes
     gradientOutput.data.withUnsafeBufferPointer { dy in
       gradientInput.data.withUnsafeMutableBufferPointer { dx in
         argmax.withUnsafeBufferPointer { arg in
