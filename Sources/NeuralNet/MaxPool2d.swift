@@ -127,6 +127,7 @@ public struct MaxPool2d: Layer {
       && g.dilationHeight == 1 && g.dilationWidth == 1 && g.padding == SpatialPadding(0)
       && 2 * outH <= inH && 2 * outW <= inW
     let columnTaps = (0..<outW).map { g.columnTaps($0) }
+    let insideColumns = (0..<g.kernelWidth).map { g.columnsInside(kernelColumn: $0) }
     return Tensor(shape: [input.shape[0], input.shape[1], outH, outW]) { y in
       input.data.withUnsafeBufferPointer { x in
         columnTaps.withUnsafeBufferPointer { columnTaps in
@@ -135,6 +136,12 @@ public struct MaxPool2d: Layer {
             let source = x + plane * inH * inW
             let out = y + plane * outH * outW
             let arg = argmax.map { $0 + plane * outH * outW }
+            // Without argmax, a plane without NaN takes the row-wise loop.
+            if arg == nil && !isPlainHalving
+              && maximumRows(source, geometry: g, insideColumns: insideColumns, into: out)
+            {
+              return
+            }
             if isPlainHalving {
               // Fast path for the common 2x2 / stride 2 pool: same order and tie rule.
               for oy in 0..<outH {
@@ -211,6 +218,57 @@ public struct MaxPool2d: Layer {
         }
       }
     }
+  }
+
+  /// Pools one plane row by row, tap by tap, for inference: each output row keeps a running
+  /// maximum over the taps in row-major order, so every window sees the same comparisons as
+  /// in the window-by-window loop, and the inner loop runs along the row, eight outputs per
+  /// SIMD step for strides 1 and 2. Returns false, leaving the plane to the exact loop, when
+  /// a NaN was read.
+  private static func maximumRows(
+    _ source: UnsafePointer<Float>, geometry g: WindowGeometry, insideColumns: [Range<Int>],
+    into out: UnsafeMutablePointer<Float>
+  ) -> Bool {
+    let outW = g.outputWidth, inW = g.inputWidth, strideWidth = g.strideWidth
+    var hasNaN = false
+    var vectorNaN = SIMDMask<SIMD8<Int32>>(repeating: false)
+    for oy in 0..<g.outputHeight {
+      let line = out + oy &* outW
+      line.update(repeating: -.infinity, count: outW)
+      let y0 = oy &* g.strideHeight &- g.padding.top
+      for ky in g.rowTaps(oy) {
+        let rowStart = (y0 &+ ky &* g.dilationHeight) &* inW
+        for kx in 0..<g.kernelWidth {
+          let offset = rowStart &+ kx &* g.dilationWidth &- g.padding.left
+          var ox = insideColumns[kx].lowerBound
+          let end = insideColumns[kx].upperBound
+          // Eight outputs read 8 * stride floats; the last of them must be inside the plane's
+          // row, (ox + 8) * stride - 1 + offset < rowStart + inW.
+          if strideWidth <= 2 {
+            while ox &+ 8 <= end && (ox &+ 8) &* strideWidth &+ offset <= rowStart &+ inW {
+              let raw = UnsafeRawPointer(source + (ox &* strideWidth &+ offset))
+              let values =
+                strideWidth == 1
+                ? raw.loadUnaligned(as: SIMD8<Float>.self)
+                : raw.loadUnaligned(as: SIMD16<Float>.self).evenHalf
+              let target = UnsafeMutableRawPointer(line + ox)
+              let best = target.loadUnaligned(as: SIMD8<Float>.self)
+              target.storeBytes(
+                of: best.replacing(with: values, where: values .> best), as: SIMD8<Float>.self)
+              vectorNaN = vectorNaN .| (values .!= values)
+              ox &+= 8
+            }
+          }
+          while ox < end {
+            let value = source[ox &* strideWidth &+ offset]
+            line[ox] = value > line[ox] ? value : line[ox]
+            if value.isNaN { hasNaN = true }
+            ox &+= 1
+          }
+        }
+      }
+    }
+    return !hasNaN && !any(vectorNaN)
   }
 
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {

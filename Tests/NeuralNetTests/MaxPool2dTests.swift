@@ -33,6 +33,47 @@ import Testing
     #expect(fast.backward(upstream) == general.backward(upstream))
   }
 
+  /// Inference pools rows tap by tap (eight outputs per step where a tap's columns allow);
+  /// training pools window by window with argmax. Both must give the same values.
+  @Test(arguments: [1, 2, 3])
+  func inferenceRowsMatchWindowLoopForEveryWidth(stride: Int) {
+    for width in 2...40 {
+      for (kernel, dilation, padding, ceilMode) in [
+        (SpatialPair(3), SpatialPair(1), SpatialPadding(1), false),
+        (SpatialPair(2), SpatialPair(1), SpatialPadding(0), true),
+        (
+          SpatialPair(height: 2, width: 3), SpatialPair(height: 1, width: 2),
+          SpatialPadding(top: 0, left: 2, bottom: 1, right: 0), true
+        ),
+      ] where (kernel.width - 1) * dilation.width + 1 <= width {
+        var pool = MaxPool2d(
+          kernelSize: kernel, stride: SpatialPair(stride), padding: padding, dilation: dilation,
+          ceilMode: ceilMode)
+        let input = GradientCheck.random([1, 3, 6, width], seed: UInt64(width))
+        let inferred = pool.output(for: input)
+        #expect(inferred == pool.forward(input), "width \(width) kernel \(kernel)")
+      }
+    }
+  }
+
+  @Test func nanWinsInEveryPath() {
+    var input = GradientCheck.random([1, 2, 4, 20], seed: 3)
+    input[0, 1, 1, 12] = .nan
+    // (pool, the output columns whose windows hold column 12; both output rows hold row 1)
+    let cases = [
+      (MaxPool2d(kernelSize: 2, stride: 1), [11, 12]),
+      (MaxPool2d(kernelSize: 3, stride: 2, padding: 1), [6]),
+    ]
+    for (layer, columns) in cases {
+      var pool = layer
+      let inferred = pool.output(for: input)
+      let trained = pool.forward(input)
+      #expect(inferred.data.map(\.bitPattern) == trained.data.map(\.bitPattern))
+      #expect(columns.allSatisfy { inferred[0, 1, 0, $0].isNaN && inferred[0, 1, 1, $0].isNaN })
+      #expect(inferred.data.filter(\.isNaN).count == 2 * columns.count)
+    }
+  }
+
   @Test func windowWithOnlyPaddingGivesMinusInfinityAndNoGradient() {
     // One input row; kernel rows 3 apart with 2 padded rows above: taps at rows -2 and 1.
     var pool = MaxPool2d(
