@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "Imaging", targets: ["Imaging"]),
     .library(name: "Datasets", targets: ["Datasets"]),
     .library(name: "NeuralNet", targets: ["NeuralNet"]),
+    .library(name: "ONNX", targets: ["ONNX"]),
     .library(name: "Proposals", targets: ["Proposals"]),
     .library(name: "Evaluation", targets: ["Evaluation"]),
     .library(name: "Edges", targets: ["Edges"]),
@@ -39,6 +40,8 @@ let package = Package(
     .target(name: "Imaging", dependencies: ["CVips", "Boxes"], exclude: moduleNotes),
     .target(name: "Datasets", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
     .target(name: "NeuralNet", dependencies: ["COpenBLAS", "Boxes"], exclude: moduleNotes),
+    // ONNX models (protobuf reader, operators, planner) running on NeuralNet's kernels.
+    .target(name: "ONNX", dependencies: ["NeuralNet"], exclude: moduleNotes),
     .target(name: "Edges", dependencies: ["Imaging"], exclude: moduleNotes),
     // `__builtin_prefetch` for Swift (header only); only Segmentation imports it.
     .target(name: "CPrefetch", exclude: moduleNotes),
@@ -62,7 +65,7 @@ let package = Package(
     .target(
       name: "RegionKit",
       dependencies: [
-        "Boxes", "Imaging", "Datasets", "NeuralNet", "Edges", "Segmentation", "Proposals",
+        "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "Edges", "Segmentation", "Proposals",
         "Evaluation", "Detectors",
       ]),
 
@@ -84,6 +87,8 @@ let package = Package(
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Boxes", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "ONNXTests", dependencies: ["ONNX", "NeuralNet", "Proposals", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "EdgesTests", dependencies: ["Edges", "RegionKitTestSupport"]),
     .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
@@ -92,7 +97,7 @@ let package = Package(
       name: "DetectorsTests", dependencies: ["Detectors", "NeuralNet", "RegionKitTestSupport"]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["RegionKitTestSupport", "RegionKitCLI", "RegionKit"],
+      dependencies: ["RegionKitTestSupport", "RegionKitCLI", "RegionKit", "Proposals"],
       exclude: ["Snapshots"]),
   ]
 )

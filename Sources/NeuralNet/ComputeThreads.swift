@@ -37,7 +37,7 @@ public enum ComputeThreads {
 
   /// Runs `body` for every index in `0..<items`, in contiguous chunks on up to ``count``
   /// threads. `body` must only write state owned by its index.
-  static func forEach(_ items: Int, _ body: (Int) -> Void) {
+  package static func forEach(_ items: Int, _ body: (Int) -> Void) {
     _ = blasConfigured
     let chunks = min(count, items)
     if chunks <= 1 {

@@ -6,7 +6,7 @@ import COpenBLAS
 /// (``ComputeThreads`` parallelises over images instead), so a product of given sizes always
 /// sums in the same order.
 @inline(__always)
-func matrixMultiply(
+package func matrixMultiply(
   transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
   alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
   b: UnsafePointer<Float>, ldb: Int,

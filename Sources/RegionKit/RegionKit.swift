@@ -6,5 +6,6 @@
 @_exported import Evaluation
 @_exported import Imaging
 @_exported import NeuralNet
+@_exported import ONNX
 @_exported import Proposals
 @_exported import Segmentation

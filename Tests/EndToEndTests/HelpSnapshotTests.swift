@@ -6,7 +6,7 @@ import Testing
   @Test(
     arguments: [
       [], ["info"], ["draw"], ["segment"], ["edges"], ["propose"], ["merge"], ["evaluate"], ["synth"],
-      ["train"], ["train-objectness"], ["detect"],
+      ["train"], ["train-objectness"], ["detect"], ["model"], ["model", "info"], ["model", "run"],
     ])
   func helpMatchesSnapshot(command: [String]) throws {
     let result = try runRegionKit(command + ["--help"])
