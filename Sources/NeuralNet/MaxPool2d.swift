@@ -16,8 +16,8 @@
 /// padding must be smaller than the kernel extent `dilation * (k - 1) + 1` (PyTorch allows at
 /// most `k / 2` on both sides; ONNX any `pad < k`), so every window overlaps the input. With
 /// dilation, the taps of a window may still all fall in the padding; such a window gives
-/// `-inf` and passes no gradient back (PyTorch cannot express it; onnxruntime gives the
-/// lowest finite Float).
+/// ``emptyWindowValue`` (`-inf`, as PyTorch; onnxruntime gives `-Float.greatestFiniteMagnitude`)
+/// and passes no gradient back.
 ///
 /// Checked against PyTorch `F.max_pool2d` (goldens `nn_layers.json` and `conv_pool.json`:
 /// ceil mode, asymmetric padding as `F.pad(x, value=-inf)`, rectangular kernels, dilation),
@@ -34,6 +34,10 @@ public struct MaxPool2d: Layer {
   /// Whether the output size rounds up (a last, partial window), as PyTorch's `ceil_mode`.
   /// Default: false.
   public var ceilMode: Bool
+  /// The output of a window whose taps all fall in the padding (possible only with dilation).
+  /// Set `-Float.greatestFiniteMagnitude` to match onnxruntime's `MaxPool`. Default: `-inf`
+  /// (PyTorch).
+  public var emptyWindowValue: Float = -.infinity
   private var savedShape: [Int] = []
   private var argmax: [Int32] = []
 
@@ -99,7 +103,7 @@ public struct MaxPool2d: Layer {
     let outputShape = [input.shape[0], input.shape[1], g.outputHeight, g.outputWidth]
     var indices = [Int32](repeating: -1, count: outputShape.reduce(1, *))
     let output = indices.withUnsafeMutableBufferPointer { arg in
-      Self.pool(input, geometry: g, argmax: arg.baseAddress)
+      Self.pool(input, geometry: g, emptyWindowValue: emptyWindowValue, argmax: arg.baseAddress)
     }
     argmax = indices
     savedShape = input.shape
@@ -112,13 +116,15 @@ public struct MaxPool2d: Layer {
   /// - Parameter input: `[N, C, H, W]`.
   /// - Returns: `[N, C, outH, outW]`.
   public func output(for input: Tensor) -> Tensor {
-    Self.pool(input, geometry: geometry(for: input), argmax: nil)
+    Self.pool(
+      input, geometry: geometry(for: input), emptyWindowValue: emptyWindowValue, argmax: nil)
   }
 
   /// Pools every plane; writes each window's winning index within its plane (-1 for a window
   /// without input pixels) into `argmax` when given.
   static func pool(
-    _ input: Tensor, geometry g: WindowGeometry, argmax: UnsafeMutablePointer<Int32>?
+    _ input: Tensor, geometry g: WindowGeometry, emptyWindowValue: Float,
+    argmax: UnsafeMutablePointer<Int32>?
   ) -> Tensor {
     let planes = input.shape[0] * input.shape[1]
     let outH = g.outputHeight, outW = g.outputWidth, inH = g.inputHeight, inW = g.inputWidth
@@ -140,6 +146,14 @@ public struct MaxPool2d: Layer {
             if arg == nil && !isPlainHalving
               && maximumRows(source, geometry: g, insideColumns: insideColumns, into: out)
             {
+              // Windows without taps kept the running maximum's start, -inf.
+              if emptyWindowValue != -.infinity {
+                for oy in 0..<outH {
+                  for ox in 0..<outW where g.rowTaps(oy).isEmpty || columnTaps[ox].isEmpty {
+                    out[oy * outW + ox] = emptyWindowValue
+                  }
+                }
+              }
               return
             }
             if isPlainHalving {
@@ -170,7 +184,7 @@ public struct MaxPool2d: Layer {
               for ox in 0..<outW {
                 let columns = columnTaps[ox]
                 guard !rows.isEmpty && !columns.isEmpty else {
-                  out[oy * outW + ox] = -.infinity
+                  out[oy * outW + ox] = emptyWindowValue
                   arg?[oy * outW + ox] = -1
                   continue
                 }

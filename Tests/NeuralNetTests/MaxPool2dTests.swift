@@ -85,6 +85,14 @@ import Testing
     #expect(output.shape == [1, 1, 1, 3])
     #expect(output.data.allSatisfy { $0 == -.infinity })
     #expect(pool.backward(Tensor(shape: [1, 1, 1, 3], repeating: 1)).data == [0, 0, 0])
+    // onnxruntime's value for such windows; a window of -inf values still gives -inf.
+    pool.emptyWindowValue = -.greatestFiniteMagnitude
+    #expect(pool.output(for: input).data == [Float](repeating: -.greatestFiniteMagnitude, count: 3))
+    #expect(pool.forward(input) == pool.output(for: input))
+    var tall = pool
+    tall.padding = SpatialPadding(0)
+    let minusInfinity = Tensor(shape: [1, 1, 4, 3], repeating: -.infinity)
+    #expect(tall.output(for: minusInfinity).data.allSatisfy { $0 == -.infinity })
   }
 
   @Test func tiesKeepTheFirstMaximumInEveryPath() {
