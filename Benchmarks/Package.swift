@@ -46,6 +46,14 @@ let package = Package(
     .executableTarget(
       name: "NeuralNetTimer",
       dependencies: ["NeuralNetWorkload"]),
+    // Times an ONNX model's forward pass on a .npy input and prints one JSON line, for the
+    // side-by-side run with onnxruntime and PyTorch in Tools/onnx/speed.py.
+    .executableTarget(
+      name: "ONNXTimer",
+      dependencies: [
+        .product(name: "ONNX", package: "RegionKit"),
+        .product(name: "NeuralNet", package: "RegionKit"),
+      ]),
     // Times Segmentation on raw RGB files that Tools/peers/segmentation_peer.py decodes, so the
     // Swift and Python peers see the same pixels in the same run (decoding is not timed).
     .executableTarget(
