@@ -3,7 +3,7 @@
 ///
 /// Row `(c * kH + ky) * kW + kx` holds tap `(ky, kx)` of channel `c` for every window, in
 /// raster order. For each tap the inside columns are found once, so the inner copy has no
-/// bounds test (a plain copy at stride 1).
+/// bounds test (a plain copy at stride 1, eight columns per SIMD step at stride 2).
 func im2col(
   _ image: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry,
   into columns: UnsafeMutablePointer<Float>
@@ -32,7 +32,20 @@ func im2col(
             (line + inside.lowerBound).update(
               from: sourceLine + (inside.lowerBound + xOffset), count: inside.count)
           } else {
-            for ox in inside { line[ox] = sourceLine[ox * strideWidth + xOffset] }
+            var ox = inside.lowerBound
+            if strideWidth == 2 {
+              // Eight columns per step from a 16-float load, while it stays in the row.
+              while ox &+ 8 <= inside.upperBound && (ox &+ 8) &* 2 &+ xOffset <= g.inputWidth {
+                let values = UnsafeRawPointer(sourceLine + (ox &* 2 &+ xOffset))
+                  .loadUnaligned(as: SIMD16<Float>.self).evenHalf
+                UnsafeMutableRawPointer(line + ox).storeBytes(of: values, as: SIMD8<Float>.self)
+                ox &+= 8
+              }
+            }
+            while ox < inside.upperBound {
+              line[ox] = sourceLine[ox &* strideWidth &+ xOffset]
+              ox &+= 1
+            }
           }
         }
         (destination + rows.upperBound * outW).update(
