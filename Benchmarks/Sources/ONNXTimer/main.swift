@@ -23,7 +23,8 @@ func readNPY(_ path: String) throws -> Tensor {
     throw TimerError(description: "\(path): cannot be read")
   }
   let bytes = [UInt8](data)
-  guard bytes.count > 10, bytes[0] == 0x93, String(decoding: bytes[1..<6], as: UTF8.self) == "NUMPY" else {
+  guard bytes.count > 10, bytes[0] == 0x93, String(decoding: bytes[1..<6], as: UTF8.self) == "NUMPY"
+  else {
     throw TimerError(description: "\(path): not a .npy file (no \\x93NUMPY magic)")
   }
   let headerStart = bytes[6] == 1 ? 10 : 12
@@ -53,7 +54,8 @@ func readNPY(_ path: String) throws -> Tensor {
   let start = headerStart + headerLength
   guard bytes.count - start == count * 4 else {
     throw TimerError(
-      description: "\(path): \(bytes.count - start) data bytes for shape \(shape), expected \(count * 4)")
+      description:
+        "\(path): \(bytes.count - start) data bytes for shape \(shape), expected \(count * 4)")
   }
   var values = [Float](repeating: 0, count: count)
   values.withUnsafeMutableBytes { target in
@@ -70,7 +72,8 @@ func seconds(since start: UInt64) -> Double {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
-  FileHandle.standardError.write(Data("usage: ONNXTimer MODEL.onnx INPUT.npy [threads] [iterations]\n".utf8))
+  FileHandle.standardError.write(
+    Data("usage: ONNXTimer MODEL.onnx INPUT.npy [threads] [iterations]\n".utf8))
   exit(2)
 }
 let threads = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
@@ -97,7 +100,8 @@ do {
   let list = times.map { String(format: "%.6f", $0) }.joined(separator: ", ")
   print(
     String(
-      format: #"{"threads": %d, "iterations": %d, "load_seconds": %.6f, "median_seconds": %.6f, "times": [%@], "peak_rss_mb": %.1f}"#,
+      format:
+        #"{"threads": %d, "iterations": %d, "load_seconds": %.6f, "median_seconds": %.6f, "times": [%@], "peak_rss_mb": %.1f}"#,
       threads, iterations, loadSeconds, median, list, peakResidentMegabytes()))
 } catch {
   FileHandle.standardError.write(Data("ONNXTimer: \(error)\n".utf8))
