@@ -85,6 +85,9 @@ public struct AvgPool2d: Layer {
       kernel: kernelSize, stride: stride, padding: padding, inputHeight: shape[2],
       inputWidth: shape[3], ceilMode: ceilMode)
     precondition(
+      g.isWellFormed && g.padsWithinKernelExtent,
+      "AvgPool2d: kernel \(kernelSize), stride \(stride), padding \(padding)")
+    precondition(
       g.outputHeight > 0 && g.outputWidth > 0,
       "AvgPool2d: input \(shape) with padding \(padding) is smaller than the window")
     return g

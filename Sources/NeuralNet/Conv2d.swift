@@ -167,15 +167,17 @@ public struct Conv2d: Layer {
 
   func geometry(for input: Tensor) -> WindowGeometry {
     precondition(
+      groups >= 1 && weight.value.shape[0] % groups == 0,
+      "Conv2d: \(weight.value.shape[0]) output channels are not a multiple of \(groups) groups")
+    precondition(
       input.rank == 4 && input.shape[1] == inChannels,
       "Conv2d: input \(input.shape) does not have \(inChannels) channels in NCHW")
-    precondition(
-      weight.value.shape[0] % groups == 0,
-      "Conv2d: \(weight.value.shape[0]) output channels are not a multiple of \(groups) groups")
     let g = WindowGeometry(
       kernel: SpatialPair(height: weight.value.shape[2], width: weight.value.shape[3]),
       stride: stride, padding: padding, dilation: dilation, inputHeight: input.shape[2],
       inputWidth: input.shape[3])
+    precondition(
+      g.isWellFormed, "Conv2d: stride \(stride), padding \(padding), dilation \(dilation)")
     precondition(
       g.outputHeight > 0 && g.outputWidth > 0,
       "Conv2d: input \(input.shape) with padding \(padding) is smaller than the kernel")

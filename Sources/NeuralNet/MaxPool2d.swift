@@ -93,6 +93,9 @@ public struct MaxPool2d: Layer {
       kernel: kernelSize, stride: stride, padding: padding, dilation: dilation,
       inputHeight: input.shape[2], inputWidth: input.shape[3], ceilMode: ceilMode)
     precondition(
+      g.isWellFormed && g.padsWithinKernelExtent,
+      "MaxPool2d: kernel \(kernelSize), stride \(stride), padding \(padding), dilation \(dilation)")
+    precondition(
       g.outputHeight > 0 && g.outputWidth > 0,
       "MaxPool2d: input \(input.shape) with padding \(padding) is smaller than the window")
     return g

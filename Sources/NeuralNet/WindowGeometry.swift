@@ -44,12 +44,28 @@ struct WindowGeometry: Sendable, Equatable {
       after: padding.right, dilation: dilation.width, ceilMode: ceilMode)
   }
 
+  /// Whether kernel, stride and dilation are at least 1 and every padding at least 0.
+  var isWellFormed: Bool {
+    min(kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight, dilationWidth) >= 1
+      && padding.isNonNegative
+  }
+
+  /// Whether every padding is smaller than the kernel extent `dilation * (k - 1) + 1` of its
+  /// axis, which pooling requires (each window then overlaps the input).
+  var padsWithinKernelExtent: Bool {
+    let extentHeight = dilationHeight * (kernelHeight - 1) + 1
+    let extentWidth = dilationWidth * (kernelWidth - 1) + 1
+    return max(padding.top, padding.bottom) < extentHeight
+      && max(padding.left, padding.right) < extentWidth
+  }
+
   /// The number of windows along one axis (see the type's documentation).
   static func outputSize(
     input: Int, kernel: Int, stride: Int, before: Int, after: Int, dilation: Int, ceilMode: Bool
   ) -> Int {
     let span = input + before + after - dilation * (kernel - 1) - 1
-    guard span >= 0 else { return 0 }
+    // An ill-formed window (checked by the layers through isWellFormed) has no output.
+    guard span >= 0 && stride >= 1 else { return 0 }
     guard ceilMode else { return span / stride + 1 }
     var count = (span + stride - 1) / stride + 1
     if (count - 1) * stride >= input + before { count -= 1 }
