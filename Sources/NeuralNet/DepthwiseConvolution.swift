@@ -5,8 +5,9 @@
 /// inside it; each output is then `bias + Σ weight * input` over all `kH * kW` taps in
 /// row-major order (a padding tap adds `weight * 0`, as in im2col). For strides 1 and 2 each
 /// output row runs eight outputs per SIMD step, the last step shifted back to end at the
-/// row's end (a row narrower than eight is computed into a scratch row); a 3x3 kernel keeps
-/// its nine weights in registers. Other strides take a scalar loop with the same sums.
+/// row's end (a row narrower than eight spills into the rows after it, which overwrite the
+/// spill; the plane's last such row goes through a scratch row); a 3x3 kernel keeps its nine
+/// weights in registers. Other strides take a scalar loop with the same sums.
 ///
 /// The copy costs about as much as the border handling it replaces on 112-wide planes and
 /// wins on narrower ones (MobileNetV2's depthwise layers, one thread, release build).
@@ -41,122 +42,172 @@ struct DepthwiseConvolution {
     _ image: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: Float, inputChannel: Int,
     into output: UnsafeMutablePointer<Float>
   ) {
-    let g = geometry, p = paddedGeometry
-    let outW = g.outputWidth, inW = g.inputWidth, paddedW = p.inputWidth
-    let source = image + inputChannel * g.inputHeight * inW
+    let inH = geometry.inputHeight, inW = geometry.inputWidth
+    let top = geometry.padding.top, left = geometry.padding.left
+    let paddedW = paddedGeometry.inputWidth
+    let source = image + inputChannel * inH * inW
     // Slack: an eight-wide stride-2 load reads 16 floats, from at most 8 * 2 floats before
     // the end of a row's last window, and a narrow row's block reads lanes past its end.
-    let count = p.inputHeight * paddedW + 32
-    let padded = UnsafeMutablePointer<Float>.allocate(capacity: count)
-    defer { padded.deallocate() }
-    padded.initialize(repeating: 0, count: count)
-    for y in 0..<g.inputHeight {
-      (padded + ((y + g.padding.top) * paddedW + g.padding.left)).update(
-        from: source + y * inW, count: inW)
+    let count = paddedGeometry.inputHeight * paddedW + 32
+    // On the stack when small (Swift's temporary allocation), which matters for 7x7 planes.
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
+      let padded = buffer.baseAddress!
+      padded.initialize(repeating: 0, count: count)
+      for y in 0..<inH {
+        copyFloats(source + y &* inW, to: padded + ((y &+ top) &* paddedW &+ left), count: inW)
+      }
+      rows(padded, filter: filter, bias: bias, into: output)
     }
-    guard g.strideWidth <= 2 else {
-      scalarPlane(padded, filter: filter, bias: bias, into: output)
+  }
+
+  /// Computes every output row from the padded plane. The geometry is read into plain
+  /// integers first: copying a `WindowGeometry` per row costs a `memmove` call each time.
+  private func rows(
+    _ padded: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: Float,
+    into output: UnsafeMutablePointer<Float>
+  ) {
+    let outH = geometry.outputHeight, outW = geometry.outputWidth
+    let strideHeight = geometry.strideHeight, strideWidth = geometry.strideWidth
+    let taps = Taps(
+      rowLength: paddedGeometry.inputWidth, height: geometry.kernelHeight,
+      width: geometry.kernelWidth, dilationHeight: geometry.dilationHeight,
+      dilationWidth: geometry.dilationWidth)
+    guard strideWidth <= 2 else {
+      for oy in 0..<outH {
+        for ox in 0..<outW {
+          let corner = padded + (oy &* strideHeight &* taps.rowLength &+ ox &* strideWidth)
+          output[oy &* outW &+ ox] = taps.sum(corner, filter, bias)
+        }
+      }
       return
     }
     var scratch = SIMD8<Float>()
     withUnsafeMutableBytes(of: &scratch) { scratch in
       let scratch = scratch.baseAddress!.assumingMemoryBound(to: Float.self)
-      let columns = 0..<max(outW, 8), rows = 0..<g.kernelHeight
-      for oy in 0..<g.outputHeight {
-        let line = outW >= 8 ? output + oy &* outW : scratch
-        let rowStart = oy &* g.strideHeight
-        switch (kH: g.kernelHeight, kW: g.kernelWidth, stride: g.strideWidth) {
-        case (3, 3, 1):
-          vectorRow3x3(line, padded, filter, bias, rowStart, p, columns, strideWidth: 1)
-        case (3, 3, _):
-          vectorRow3x3(line, padded, filter, bias, rowStart, p, columns, strideWidth: 2)
-        case (_, _, 1):
-          vectorRow(line, padded, filter, bias, rows, rowStart, p, columns, strideWidth: 1)
-        default:
-          vectorRow(line, padded, filter, bias, rows, rowStart, p, columns, strideWidth: 2)
+      let columns = 0..<max(outW, 8), planeCount = outH &* outW
+      let isThreeByThree = taps.height == 3 && taps.width == 3
+      for oy in 0..<outH {
+        // A row narrower than eight spills its extra lanes into the rows after it, which are
+        // computed later and overwrite them; only a spill past the plane goes to the scratch.
+        let fits = outW >= 8 || oy &* outW &+ 8 <= planeCount
+        let line = fits ? output + oy &* outW : scratch
+        let top = padded + oy &* strideHeight &* taps.rowLength
+        switch (isThreeByThree, strideWidth) {
+        case (true, 1): taps.row3x3(line, top, filter, bias, columns, strideWidth: 1)
+        case (true, _): taps.row3x3(line, top, filter, bias, columns, strideWidth: 2)
+        case (false, 1): taps.row(line, top, filter, bias, columns, strideWidth: 1)
+        default: taps.row(line, top, filter, bias, columns, strideWidth: 2)
         }
-        if outW < 8 { (output + oy &* outW).update(from: scratch, count: outW) }
+        if !fits { copyFloats(scratch, to: output + oy &* outW, count: outW) }
       }
     }
   }
+}
 
-  /// One output at a time over the padded plane, for strides above 2.
-  private func scalarPlane(
-    _ padded: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: Float,
-    into output: UnsafeMutablePointer<Float>
+/// The kernel taps over a padded plane (every tap inside it), as plain integers.
+private struct Taps {
+  /// Floats per padded row.
+  let rowLength: Int
+  let height: Int, width: Int
+  let dilationHeight: Int, dilationWidth: Int
+
+  /// One output: `bias + Σ weight * value` over the taps from `corner`, in row-major order.
+  @inline(__always)
+  func sum(_ corner: UnsafePointer<Float>, _ filter: UnsafePointer<Float>, _ bias: Float)
+    -> Float
+  {
+    var sum = bias
+    for ky in 0..<height {
+      let line = corner + ky &* dilationHeight &* rowLength
+      for kx in 0..<width { sum += filter[ky &* width &+ kx] * line[kx &* dilationWidth] }
+    }
+    return sum
+  }
+
+  /// Eight outputs at a time over `columns`, at least 8 of them, for the output row whose
+  /// first tap row starts at `top`; the last block is shifted back to end at the range's
+  /// end. Inlined so that a literal `strideWidth` (1 or 2) picks the load.
+  @inline(__always)
+  func row(
+    _ line: UnsafeMutablePointer<Float>, _ top: UnsafePointer<Float>,
+    _ filter: UnsafePointer<Float>, _ bias: Float, _ columns: Range<Int>, strideWidth: Int
   ) {
-    let g = geometry, paddedW = paddedGeometry.inputWidth, kW = g.kernelWidth
-    for oy in 0..<g.outputHeight {
-      for ox in 0..<g.outputWidth {
-        let corner = oy &* g.strideHeight &* paddedW &+ ox &* g.strideWidth
-        var sum = bias
-        for ky in 0..<g.kernelHeight {
-          let line = padded + (corner &+ ky &* g.dilationHeight &* paddedW)
-          for kx in 0..<kW { sum += filter[ky &* kW &+ kx] * line[kx &* g.dilationWidth] }
+    var ox = columns.lowerBound
+    while ox < columns.upperBound {
+      ox = min(ox, columns.upperBound &- 8)
+      var sum = SIMD8<Float>(repeating: bias)
+      let corner = top + ox &* strideWidth
+      for ky in 0..<height {
+        let sourceLine = corner + ky &* dilationHeight &* rowLength
+        let weights = filter + ky &* width
+        for kx in 0..<width {
+          sum += load(sourceLine + kx &* dilationWidth, strideWidth: strideWidth) * weights[kx]
         }
-        output[oy &* g.outputWidth &+ ox] = sum
       }
+      UnsafeMutableRawPointer(line + ox).storeBytes(of: sum, as: SIMD8<Float>.self)
+      ox &+= 8
+    }
+  }
+
+  /// ``row(_:_:_:_:_:strideWidth:)`` for a 3x3 kernel: the nine weights stay in registers.
+  /// Same sums in the same order.
+  @inline(__always)
+  func row3x3(
+    _ line: UnsafeMutablePointer<Float>, _ top: UnsafePointer<Float>,
+    _ filter: UnsafePointer<Float>, _ bias: Float, _ columns: Range<Int>, strideWidth: Int
+  ) {
+    let dy = dilationHeight &* rowLength, dx = dilationWidth
+    let (w0, w1, w2) = (filter[0], filter[1], filter[2])
+    let (w3, w4, w5) = (filter[3], filter[4], filter[5])
+    let (w6, w7, w8) = (filter[6], filter[7], filter[8])
+    var ox = columns.lowerBound
+    while ox < columns.upperBound {
+      ox = min(ox, columns.upperBound &- 8)
+      let first = top + ox &* strideWidth
+      let middle = first + dy, last = middle + dy
+      var sum = SIMD8<Float>(repeating: bias)
+      sum += load(first, strideWidth: strideWidth) * w0
+      sum += load(first + dx, strideWidth: strideWidth) * w1
+      sum += load(first + 2 &* dx, strideWidth: strideWidth) * w2
+      sum += load(middle, strideWidth: strideWidth) * w3
+      sum += load(middle + dx, strideWidth: strideWidth) * w4
+      sum += load(middle + 2 &* dx, strideWidth: strideWidth) * w5
+      sum += load(last, strideWidth: strideWidth) * w6
+      sum += load(last + dx, strideWidth: strideWidth) * w7
+      sum += load(last + 2 &* dx, strideWidth: strideWidth) * w8
+      UnsafeMutableRawPointer(line + ox).storeBytes(of: sum, as: SIMD8<Float>.self)
+      ox &+= 8
     }
   }
 }
 
-/// Eight outputs at a time over `columns`, at least 8 of them (every tap inside the buffer);
-/// the last block is shifted back to end at the range's end. Inlined so that a literal
-/// `strideWidth` (1 or 2) picks the load.
+/// Copies `count` floats; below 16, in at most four SIMD steps and no loop, since a copy loop
+/// becomes a `memmove` call, whose cost dominates on 7-float rows.
 @inline(__always)
-private func vectorRow(
-  _ line: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>,
-  _ filter: UnsafePointer<Float>, _ bias: Float, _ rows: Range<Int>, _ rowStart: Int,
-  _ g: WindowGeometry, _ columns: Range<Int>, strideWidth: Int
+private func copyFloats(
+  _ source: UnsafePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int
 ) {
-  let inW = g.inputWidth, kW = g.kernelWidth
-  var ox = columns.lowerBound
-  while ox < columns.upperBound {
-    ox = min(ox, columns.upperBound &- 8)
-    var sum = SIMD8<Float>(repeating: bias)
-    let x0 = ox &* strideWidth &- g.padding.left
-    for ky in rows {
-      let sourceLine = source + ((rowStart &+ ky &* g.dilationHeight) &* inW &+ x0)
-      let taps = filter + ky &* kW
-      for kx in 0..<kW {
-        sum += load(sourceLine + kx &* g.dilationWidth, strideWidth: strideWidth) * taps[kx]
-      }
-    }
-    UnsafeMutableRawPointer(line + ox).storeBytes(of: sum, as: SIMD8<Float>.self)
-    ox &+= 8
+  guard count < 16 else {
+    destination.update(from: source, count: count)
+    return
   }
-}
-
-/// ``vectorRow(_:_:_:_:_:_:_:_:strideWidth:)`` for a 3x3 kernel whose three rows are
-/// inside the buffer: the nine weights stay in registers. Same sums in the same order.
-@inline(__always)
-private func vectorRow3x3(
-  _ line: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>,
-  _ filter: UnsafePointer<Float>, _ bias: Float, _ rowStart: Int, _ g: WindowGeometry,
-  _ columns: Range<Int>, strideWidth: Int
-) {
-  let inW = g.inputWidth, dy = g.dilationHeight &* inW, dx = g.dilationWidth
-  let (w0, w1, w2) = (filter[0], filter[1], filter[2])
-  let (w3, w4, w5) = (filter[3], filter[4], filter[5])
-  let (w6, w7, w8) = (filter[6], filter[7], filter[8])
-  var ox = columns.lowerBound
-  while ox < columns.upperBound {
-    ox = min(ox, columns.upperBound &- 8)
-    let top = source + (rowStart &* inW &+ ox &* strideWidth &- g.padding.left)
-    let middle = top + dy, bottom = middle + dy
-    var sum = SIMD8<Float>(repeating: bias)
-    sum += load(top, strideWidth: strideWidth) * w0
-    sum += load(top + dx, strideWidth: strideWidth) * w1
-    sum += load(top + 2 &* dx, strideWidth: strideWidth) * w2
-    sum += load(middle, strideWidth: strideWidth) * w3
-    sum += load(middle + dx, strideWidth: strideWidth) * w4
-    sum += load(middle + 2 &* dx, strideWidth: strideWidth) * w5
-    sum += load(bottom, strideWidth: strideWidth) * w6
-    sum += load(bottom + dx, strideWidth: strideWidth) * w7
-    sum += load(bottom + 2 &* dx, strideWidth: strideWidth) * w8
-    UnsafeMutableRawPointer(line + ox).storeBytes(of: sum, as: SIMD8<Float>.self)
-    ox &+= 8
+  var index = 0
+  if count >= 8 {
+    let values = UnsafeRawPointer(source).loadUnaligned(as: SIMD8<Float>.self)
+    UnsafeMutableRawPointer(destination).storeBytes(of: values, as: SIMD8<Float>.self)
+    index = 8
   }
+  if index &+ 4 <= count {
+    let values = UnsafeRawPointer(source + index).loadUnaligned(as: SIMD4<Float>.self)
+    UnsafeMutableRawPointer(destination + index).storeBytes(of: values, as: SIMD4<Float>.self)
+    index &+= 4
+  }
+  if index &+ 2 <= count {
+    let values = UnsafeRawPointer(source + index).loadUnaligned(as: SIMD2<Float>.self)
+    UnsafeMutableRawPointer(destination + index).storeBytes(of: values, as: SIMD2<Float>.self)
+    index &+= 2
+  }
+  if index < count { destination[index] = source[index] }
 }
 
 /// Eight values `pointer[0], pointer[stride], ...` for a stride of 1 or 2 (a stride-2 load
