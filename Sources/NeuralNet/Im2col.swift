@@ -1,30 +1,33 @@
 /// Unfolds `channels` planes of one image (`[channels, H, W]`, contiguous) into columns
-/// `[channels * kH * kW, outH * outW]`, with zeros where a tap falls in the padding.
+/// `[channels * kH * kW, outH * outW]`, with zeros where a tap falls in the padding; with
+/// `outputRows`, only the windows of those output rows (`[channels * kH * kW, rows * outW]`).
 ///
 /// Row `(c * kH + ky) * kW + kx` holds tap `(ky, kx)` of channel `c` for every window, in
 /// raster order. For each tap the inside columns are found once, so the inner copy has no
 /// bounds test (a plain copy at stride 1, eight columns per SIMD step at stride 2).
 func im2col(
   _ image: UnsafePointer<Float>, channels: Int, geometry g: WindowGeometry,
-  into columns: UnsafeMutablePointer<Float>
+  outputRows band: Range<Int>? = nil, into columns: UnsafeMutablePointer<Float>
 ) {
-  let outH = g.outputHeight, outW = g.outputWidth, spatial = outH * outW
+  let band = band ?? 0..<g.outputHeight
+  let outW = g.outputWidth, spatial = band.count * outW
   let plane = g.inputHeight * g.inputWidth
   let strideWidth = g.strideWidth
   var row = 0
   for channel in 0..<channels {
     let source = image + channel * plane
     for ky in 0..<g.kernelHeight {
-      let rows = g.rowsInside(kernelRow: ky)
+      let inBand = g.rowsInside(kernelRow: ky).clamped(to: band)
+      let rows = (inBand.lowerBound - band.lowerBound)..<(inBand.upperBound - band.lowerBound)
       for kx in 0..<g.kernelWidth {
         let destination = columns + row * spatial
         row += 1
         let inside = g.columnsInside(kernelColumn: kx)
         let xOffset = kx * g.dilationWidth - g.padding.left
         destination.update(repeating: 0, count: rows.lowerBound * outW)
-        for oy in rows {
+        for oy in inBand {
           let y = oy * g.strideHeight - g.padding.top + ky * g.dilationHeight
-          let line = destination + oy * outW
+          let line = destination + (oy - band.lowerBound) * outW
           let sourceLine = source + y * g.inputWidth
           line.update(repeating: 0, count: inside.lowerBound)
           (line + inside.upperBound).update(repeating: 0, count: outW - inside.upperBound)
@@ -49,7 +52,7 @@ func im2col(
           }
         }
         (destination + rows.upperBound * outW).update(
-          repeating: 0, count: (outH - rows.upperBound) * outW)
+          repeating: 0, count: (band.count - rows.upperBound) * outW)
       }
     }
   }
