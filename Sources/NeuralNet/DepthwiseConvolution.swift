@@ -2,7 +2,8 @@
 ///
 /// Output channel `o` reads input channel `o / multiplier` with its own `kH x kW` filter.
 /// The input plane is first copied into a zero-padded buffer, so that every window lies
-/// inside it; each output is then `bias + Σ weight * input` over all `kH * kW` taps in
+/// inside it (at stride 2, split into its even and odd columns, so that loads stay
+/// contiguous); each output is then `bias + Σ weight * input` over all `kH * kW` taps in
 /// row-major order (a padding tap adds `weight * 0`, as in im2col). For strides 1 and 2 each
 /// output row runs eight outputs per SIMD step, the last step shifted back to end at the
 /// row's end (a row narrower than eight spills into the rows after it, which overwrite the
@@ -46,32 +47,40 @@ struct DepthwiseConvolution {
     let top = geometry.padding.top, left = geometry.padding.left
     let paddedW = paddedGeometry.inputWidth
     let source = image + inputChannel * inH * inW
-    // Slack: an eight-wide stride-2 load reads 16 floats, from at most 8 * 2 floats before
-    // the end of a row's last window, and a narrow row's block reads lanes past its end.
-    let count = paddedGeometry.inputHeight * paddedW + 32
+    // At stride 2 the even and odd columns go to two planes, so that every load is contiguous.
+    let isDeinterleaved = geometry.strideWidth == 2
+    let rowLength = isDeinterleaved ? (paddedW + 1) / 2 : paddedW
+    let planeCount = paddedGeometry.inputHeight * rowLength
+    // Slack: a narrow row's eight-wide block reads lanes past the end of the last plane.
+    let count = (isDeinterleaved ? 2 : 1) * planeCount + 32
     // On the stack when small (Swift's temporary allocation), which matters for 7x7 planes.
     withUnsafeTemporaryAllocation(of: Float.self, capacity: count) { buffer in
       let padded = buffer.baseAddress!
       padded.initialize(repeating: 0, count: count)
       for y in 0..<inH {
-        copyFloats(source + y &* inW, to: padded + ((y &+ top) &* paddedW &+ left), count: inW)
+        let sourceLine = source + y &* inW, line = padded + (y &+ top) &* rowLength
+        guard isDeinterleaved else {
+          copyFloats(sourceLine, to: line + left, count: inW)
+          continue
+        }
+        deinterleave(sourceLine, count: inW, left: left, even: line, odd: line + planeCount)
       }
-      rows(padded, filter: filter, bias: bias, into: output)
+      let taps = Taps(
+        rowLength: rowLength, oddPlaneOffset: isDeinterleaved ? planeCount : nil,
+        height: geometry.kernelHeight, width: geometry.kernelWidth,
+        dilationHeight: geometry.dilationHeight, dilationWidth: geometry.dilationWidth)
+      rows(padded, taps, filter: filter, bias: bias, into: output)
     }
   }
 
   /// Computes every output row from the padded plane. The geometry is read into plain
   /// integers first: copying a `WindowGeometry` per row costs a `memmove` call each time.
   private func rows(
-    _ padded: UnsafePointer<Float>, filter: UnsafePointer<Float>, bias: Float,
+    _ padded: UnsafePointer<Float>, _ taps: Taps, filter: UnsafePointer<Float>, bias: Float,
     into output: UnsafeMutablePointer<Float>
   ) {
     let outH = geometry.outputHeight, outW = geometry.outputWidth
     let strideHeight = geometry.strideHeight, strideWidth = geometry.strideWidth
-    let taps = Taps(
-      rowLength: paddedGeometry.inputWidth, height: geometry.kernelHeight,
-      width: geometry.kernelWidth, dilationHeight: geometry.dilationHeight,
-      dilationWidth: geometry.dilationWidth)
     guard strideWidth <= 2 else {
       for oy in 0..<outH {
         for ox in 0..<outW {
@@ -92,11 +101,10 @@ struct DepthwiseConvolution {
         let fits = outW >= 8 || oy &* outW &+ 8 <= planeCount
         let line = fits ? output + oy &* outW : scratch
         let top = padded + oy &* strideHeight &* taps.rowLength
-        switch (isThreeByThree, strideWidth) {
-        case (true, 1): taps.row3x3(line, top, filter, bias, columns, strideWidth: 1)
-        case (true, _): taps.row3x3(line, top, filter, bias, columns, strideWidth: 2)
-        case (false, 1): taps.row(line, top, filter, bias, columns, strideWidth: 1)
-        default: taps.row(line, top, filter, bias, columns, strideWidth: 2)
+        if isThreeByThree {
+          taps.row3x3(line, top, filter, bias, columns)
+        } else {
+          taps.row(line, top, filter, bias, columns)
         }
         if !fits { copyFloats(scratch, to: output + oy &* outW, count: outW) }
       }
@@ -104,14 +112,27 @@ struct DepthwiseConvolution {
   }
 }
 
-/// The kernel taps over a padded plane (every tap inside it), as plain integers.
+/// The kernel taps over a padded plane (every tap inside it), as plain integers. At stride 2
+/// the plane is split into its even and odd columns (`oddPlaneOffset` floats apart), so the
+/// eight outputs of a step read eight consecutive floats for every tap.
 private struct Taps {
-  /// Floats per padded row.
+  /// Floats per row of the padded plane (of each half-plane at stride 2).
   let rowLength: Int
+  /// Where the odd columns' plane starts, for stride 2; nil for a plain plane.
+  let oddPlaneOffset: Int?
   let height: Int, width: Int
   let dilationHeight: Int, dilationWidth: Int
 
-  /// One output: `bias + Σ weight * value` over the taps from `corner`, in row-major order.
+  /// Where tap column `kx` of output column 0 lies, from the row's start.
+  @inline(__always)
+  func columnOffset(_ kx: Int) -> Int {
+    let column = kx &* dilationWidth
+    guard let oddPlaneOffset else { return column }
+    return (column & 1) &* oddPlaneOffset &+ (column >> 1)
+  }
+
+  /// One output of a plain plane: `bias + Σ weight * value` over the taps from `corner`, in
+  /// row-major order.
   @inline(__always)
   func sum(_ corner: UnsafePointer<Float>, _ filter: UnsafePointer<Float>, _ bias: Float)
     -> Float
@@ -125,59 +146,90 @@ private struct Taps {
   }
 
   /// Eight outputs at a time over `columns`, at least 8 of them, for the output row whose
-  /// first tap row starts at `top`; the last block is shifted back to end at the range's
-  /// end. Inlined so that a literal `strideWidth` (1 or 2) picks the load.
+  /// first tap row starts at `top`; the last block is shifted back to end at the range's end.
   @inline(__always)
   func row(
     _ line: UnsafeMutablePointer<Float>, _ top: UnsafePointer<Float>,
-    _ filter: UnsafePointer<Float>, _ bias: Float, _ columns: Range<Int>, strideWidth: Int
+    _ filter: UnsafePointer<Float>, _ bias: Float, _ columns: Range<Int>
   ) {
     var ox = columns.lowerBound
     while ox < columns.upperBound {
       ox = min(ox, columns.upperBound &- 8)
       var sum = SIMD8<Float>(repeating: bias)
-      let corner = top + ox &* strideWidth
       for ky in 0..<height {
-        let sourceLine = corner + ky &* dilationHeight &* rowLength
+        let sourceLine = top + (ky &* dilationHeight &* rowLength &+ ox)
         let weights = filter + ky &* width
-        for kx in 0..<width {
-          sum += load(sourceLine + kx &* dilationWidth, strideWidth: strideWidth) * weights[kx]
-        }
+        for kx in 0..<width { sum += load(sourceLine + columnOffset(kx)) * weights[kx] }
       }
       UnsafeMutableRawPointer(line + ox).storeBytes(of: sum, as: SIMD8<Float>.self)
       ox &+= 8
     }
   }
 
-  /// ``row(_:_:_:_:_:strideWidth:)`` for a 3x3 kernel: the nine weights stay in registers.
-  /// Same sums in the same order.
+  /// ``row(_:_:_:_:_:)`` for a 3x3 kernel: the nine weights and three column offsets stay in
+  /// registers. Same sums in the same order.
   @inline(__always)
   func row3x3(
     _ line: UnsafeMutablePointer<Float>, _ top: UnsafePointer<Float>,
-    _ filter: UnsafePointer<Float>, _ bias: Float, _ columns: Range<Int>, strideWidth: Int
+    _ filter: UnsafePointer<Float>, _ bias: Float, _ columns: Range<Int>
   ) {
-    let dy = dilationHeight &* rowLength, dx = dilationWidth
+    let dy = dilationHeight &* rowLength
+    let (c0, c1, c2) = (columnOffset(0), columnOffset(1), columnOffset(2))
     let (w0, w1, w2) = (filter[0], filter[1], filter[2])
     let (w3, w4, w5) = (filter[3], filter[4], filter[5])
     let (w6, w7, w8) = (filter[6], filter[7], filter[8])
     var ox = columns.lowerBound
     while ox < columns.upperBound {
       ox = min(ox, columns.upperBound &- 8)
-      let first = top + ox &* strideWidth
-      let middle = first + dy, last = middle + dy
+      let first = top + ox, middle = first + dy, last = middle + dy
       var sum = SIMD8<Float>(repeating: bias)
-      sum += load(first, strideWidth: strideWidth) * w0
-      sum += load(first + dx, strideWidth: strideWidth) * w1
-      sum += load(first + 2 &* dx, strideWidth: strideWidth) * w2
-      sum += load(middle, strideWidth: strideWidth) * w3
-      sum += load(middle + dx, strideWidth: strideWidth) * w4
-      sum += load(middle + 2 &* dx, strideWidth: strideWidth) * w5
-      sum += load(last, strideWidth: strideWidth) * w6
-      sum += load(last + dx, strideWidth: strideWidth) * w7
-      sum += load(last + 2 &* dx, strideWidth: strideWidth) * w8
+      sum += load(first + c0) * w0
+      sum += load(first + c1) * w1
+      sum += load(first + c2) * w2
+      sum += load(middle + c0) * w3
+      sum += load(middle + c1) * w4
+      sum += load(middle + c2) * w5
+      sum += load(last + c0) * w6
+      sum += load(last + c1) * w7
+      sum += load(last + c2) * w8
       UnsafeMutableRawPointer(line + ox).storeBytes(of: sum, as: SIMD8<Float>.self)
       ox &+= 8
     }
+  }
+}
+
+/// Splits a row into its padded even and odd columns: input column `x` is padded column
+/// `c = x + left`, which goes to `even` or `odd` (by the parity of `c`) at `c / 2`. Sixteen
+/// columns per SIMD step, then eight, then one at a time.
+@inline(__always)
+private func deinterleave(
+  _ source: UnsafePointer<Float>, count: Int, left: Int, even: UnsafeMutablePointer<Float>,
+  odd: UnsafeMutablePointer<Float>
+) {
+  // Columns x, x + 2, ... (x even) land in `first` from (x + left) / 2, the others in `second`.
+  let leftIsEven = left & 1 == 0
+  let (first, second) = leftIsEven ? (even, odd) : (odd, even)
+  var x = 0
+  while x &+ 16 <= count {
+    let values = UnsafeRawPointer(source + x).loadUnaligned(as: SIMD16<Float>.self)
+    UnsafeMutableRawPointer(first + ((x &+ left) >> 1)).storeBytes(
+      of: values.evenHalf, as: SIMD8<Float>.self)
+    UnsafeMutableRawPointer(second + ((x &+ 1 &+ left) >> 1)).storeBytes(
+      of: values.oddHalf, as: SIMD8<Float>.self)
+    x &+= 16
+  }
+  if x &+ 8 <= count {
+    let values = UnsafeRawPointer(source + x).loadUnaligned(as: SIMD8<Float>.self)
+    UnsafeMutableRawPointer(first + ((x &+ left) >> 1)).storeBytes(
+      of: values.evenHalf, as: SIMD4<Float>.self)
+    UnsafeMutableRawPointer(second + ((x &+ 1 &+ left) >> 1)).storeBytes(
+      of: values.oddHalf, as: SIMD4<Float>.self)
+    x &+= 8
+  }
+  while x < count {
+    let column = x &+ left
+    (column & 1 == 0 ? even : odd)[column >> 1] = source[x]
+    x &+= 1
   }
 }
 
@@ -210,11 +262,8 @@ private func copyFloats(
   if index < count { destination[index] = source[index] }
 }
 
-/// Eight values `pointer[0], pointer[stride], ...` for a stride of 1 or 2 (a stride-2 load
-/// reads 16 floats and keeps the even ones).
+/// Eight consecutive floats.
 @inline(__always)
-private func load(_ pointer: UnsafePointer<Float>, strideWidth: Int) -> SIMD8<Float> {
-  let raw = UnsafeRawPointer(pointer)
-  if strideWidth == 1 { return raw.loadUnaligned(as: SIMD8<Float>.self) }
-  return raw.loadUnaligned(as: SIMD16<Float>.self).evenHalf
+private func load(_ pointer: UnsafePointer<Float>) -> SIMD8<Float> {
+  UnsafeRawPointer(pointer).loadUnaligned(as: SIMD8<Float>.self)
 }
