@@ -134,24 +134,50 @@ public struct AvgPool2d: Layer {
   public func output(for input: Tensor) -> Tensor {
     let g = geometry(for: input.shape)
     let (rows, columns) = windows(g)
+    let divisors = rows.flatMap { row in columns.map { Float(row.factor * $0.factor) } }
+    let insideColumns = (0..<g.kernelWidth).map { g.columnsInside(kernelColumn: $0) }
     let planes = input.shape[0] * input.shape[1]
     let outH = g.outputHeight, outW = g.outputWidth, inH = g.inputHeight, inW = g.inputWidth
+    let strideWidth = g.strideWidth
     return Tensor(shape: [input.shape[0], input.shape[1], outH, outW]) { y in
       input.data.withUnsafeBufferPointer { x in
         let x = x.baseAddress!
+        // Row by row, tap by tap: each window still adds its inside taps in row-major order
+        // from 0, as a window-by-window loop would, and the inner loop runs along the row.
         ComputeThreads.forEach(planes) { plane in
           let source = x + plane * inH * inW
           let out = y + plane * outH * outW
           for oy in 0..<outH {
-            let row = rows[oy]
-            for ox in 0..<outW {
-              let column = columns[ox]
-              var sum: Float = 0
-              for yy in row.inside {
-                for xx in column.inside { sum += source[yy * inW + xx] }
+            let line = out + oy &* outW
+            line.update(repeating: 0, count: outW)
+            for yy in rows[oy].inside {
+              let rowStart = yy &* inW
+              for kx in 0..<g.kernelWidth {
+                let offset = rowStart &+ kx &- g.padding.left
+                var ox = insideColumns[kx].lowerBound
+                let end = insideColumns[kx].upperBound
+                if strideWidth <= 2 {
+                  // Eight windows per step while the load stays in the input row.
+                  while ox &+ 8 <= end && (ox &+ 8) &* strideWidth &+ offset <= rowStart &+ inW {
+                    let raw = UnsafeRawPointer(source + (ox &* strideWidth &+ offset))
+                    let values =
+                      strideWidth == 1
+                      ? raw.loadUnaligned(as: SIMD8<Float>.self)
+                      : raw.loadUnaligned(as: SIMD16<Float>.self).evenHalf
+                    let target = UnsafeMutableRawPointer(line + ox)
+                    target.storeBytes(
+                      of: target.loadUnaligned(as: SIMD8<Float>.self) + values,
+                      as: SIMD8<Float>.self)
+                    ox &+= 8
+                  }
+                }
+                while ox < end {
+                  line[ox] += source[ox &* strideWidth &+ offset]
+                  ox &+= 1
+                }
               }
-              out[oy * outW + ox] = sum / Float(row.factor * column.factor)
             }
+            for ox in 0..<outW { line[ox] /= divisors[oy &* outW &+ ox] }
           }
         }
       }

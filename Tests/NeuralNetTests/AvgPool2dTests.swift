@@ -36,6 +36,60 @@ import Testing
     #expect(padded.output(for: ones).data == [1, 1, 0.5, 1, 1, 0.5])
   }
 
+  /// The documented rule, one window at a time: inside pixels summed in row-major order
+  /// from 0, divided by the window clipped to the padded plane (or by the pixel count).
+  func windowByWindow(_ pool: AvgPool2d, _ input: Tensor, outputShape: [Int]) -> Tensor {
+    var output = Tensor(zeros: outputShape)
+    let (height, width) = (input.shape[2], input.shape[3])
+    let (k, s, p) = (pool.kernelSize, pool.stride, pool.padding)
+    for n in 0..<input.shape[0] {
+      for c in 0..<input.shape[1] {
+        for oy in 0..<outputShape[2] {
+          for ox in 0..<outputShape[3] {
+            let y0 = oy * s.height - p.top, x0 = ox * s.width - p.left
+            var sum: Float = 0
+            var pixels = 0
+            for y in max(y0, 0)..<min(y0 + k.height, height) {
+              for x in max(x0, 0)..<min(x0 + k.width, width) {
+                sum += input[n, c, y, x]
+                pixels += 1
+              }
+            }
+            let clippedHeight = min(y0 + k.height, height + p.bottom) - y0
+            let clipped = clippedHeight * (min(x0 + k.width, width + p.right) - x0)
+            output[n, c, oy, ox] = sum / Float(pool.countIncludesPadding ? clipped : pixels)
+          }
+        }
+      }
+    }
+    return output
+  }
+
+  /// The row-wise loop (eight windows per SIMD step where a tap's columns allow) against the
+  /// rule, bit for bit, over every width from 1 to 40 and strides 1 to 3.
+  @Test(arguments: [1, 2, 3])
+  func rowLoopMatchesWindowRuleForEveryWidth(stride: Int) {
+    for width in 1...40 {
+      for (kernel, padding, ceilMode, counts) in [
+        (SpatialPair(3), SpatialPadding(1), false, true),
+        (SpatialPair(2), SpatialPadding(0), true, true),
+        (
+          SpatialPair(height: 2, width: 3), SpatialPadding(top: 0, left: 2, bottom: 1, right: 0),
+          true, false
+        ),
+      ] where kernel.width <= width + padding.left + padding.right {
+        let pool = AvgPool2d(
+          kernelSize: kernel, stride: SpatialPair(stride), padding: padding, ceilMode: ceilMode,
+          countIncludesPadding: counts)
+        let input = GradientCheck.random([1, 2, 5, width], seed: UInt64(width))
+        let output = pool.output(for: input)
+        #expect(
+          output == windowByWindow(pool, input, outputShape: output.shape),
+          "width \(width) kernel \(kernel) padding \(padding)")
+      }
+    }
+  }
+
   @Test func outputForEqualsForward() {
     let input = GradientCheck.random([2, 3, 9, 8], seed: 14)
     var pool = AvgPool2d(
