@@ -53,7 +53,9 @@ struct Broadcast: Sendable {
     rightStrides = strides(patterns.map(\.1))
   }
 
-  /// Computes `operation(left[i], right[j])` for every output position.
+  /// Computes `operation(left[i], right[j])` for every output position (inlined, so the
+  /// operation is too).
+  @inline(__always)
   func apply<T>(
     _ left: UnsafeBufferPointer<T>, _ right: UnsafeBufferPointer<T>,
     into output: UnsafeMutableBufferPointer<T>,
@@ -130,20 +132,31 @@ struct BinaryOperator: ONNXOperator {
       return .constant([GraphValue(shape: broadcast.shape, integers: result)])
     }
     let operation = operation
+    let leftIsOutput = left.shape == broadcast.shape
     return .kernel(outputs: [PlannedOutput(shape: broadcast.shape)]) { values in
-      let a = values.take(0).takeFloats(), b = values.take(1).takeFloats()
-      var output = [Float](repeating: 0, count: broadcast.shape.reduce(1, *))
-      a.withUnsafeBufferPointer { a in
+      let b = values.take(1).takeFloats()
+      func compute(_ a: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>) {
         b.withUnsafeBufferPointer { b in
-          output.withUnsafeMutableBufferPointer { out in
-            switch operation {
-            case .add: broadcast.apply(a, b, into: out, +)
-            case .subtract: broadcast.apply(a, b, into: out, -)
-            case .multiply: broadcast.apply(a, b, into: out, *)
-            case .divide: broadcast.apply(a, b, into: out, /)
-            case .preluSlope: broadcast.apply(a, b, into: out) { x, slope in x < 0 ? slope * x : x }
-            }
+          switch operation {
+          case .add: broadcast.apply(a, b, into: out, +)
+          case .subtract: broadcast.apply(a, b, into: out, -)
+          case .multiply: broadcast.apply(a, b, into: out, *)
+          case .divide: broadcast.apply(a, b, into: out, /)
+          case .preluSlope: broadcast.apply(a, b, into: out) { x, slope in x < 0 ? slope * x : x }
           }
+        }
+      }
+      var output: [Float]
+      if leftIsOutput {
+        // In place: each output value reads only its own position of the left operand.
+        output = values.take(0).takeFloats()
+        output.withUnsafeMutableBufferPointer { out in compute(UnsafeBufferPointer(out), into: out)
+        }
+      } else {
+        let a = values.take(0).takeFloats()
+        output = [Float](repeating: 0, count: broadcast.shape.reduce(1, *))
+        a.withUnsafeBufferPointer { a in
+          output.withUnsafeMutableBufferPointer { compute(a, into: $0) }
         }
       }
       return [GraphValue(shape: broadcast.shape, floats: output)]

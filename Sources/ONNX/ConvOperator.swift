@@ -2,7 +2,8 @@ import NeuralNet
 
 /// `Conv` on NCHW tensors (2-D): groups (depthwise included), strides, dilations, explicit or
 /// automatic padding, rectangular kernels, with a constant weight and optional bias. Runs on
-/// NeuralNet's ``Conv2d``.
+/// NeuralNet's ``Conv2d``, or on ``WinogradConvolution`` for 3x3 stride-1 convolutions of
+/// planes large enough for it to pay.
 struct ConvOperator: ONNXOperator {
   var window: WindowAttributes
   var groups: Int
@@ -39,16 +40,27 @@ struct ConvOperator: ONNXOperator {
       throw PlanningError("bias shape \(bias.shape) does not match \(outChannels) output channels")
     }
     let (padding, size) = try window.resolve(input: input.shape, kernel: kernel)
-    let layer = Conv2d(
-      weight: Tensor(shape: weight.shape, data: weight.floats),
-      bias: bias.map { Tensor(shape: $0.shape, data: $0.floats) },
-      stride: window.stride, padding: padding, dilation: window.dilation, groups: groups)
+    let weightTensor = Tensor(shape: weight.shape, data: weight.floats)
+    let biasTensor = bias.map { Tensor(shape: $0.shape, data: $0.floats) }
+    let run: @Sendable (Tensor) -> Tensor
+    if WinogradConvolution.applies(
+      weightShape: weight.shape, stride: window.stride, dilation: window.dilation, groups: groups,
+      outputPositions: size.height * size.width)
+    {
+      let fast = WinogradConvolution(weight: weightTensor, bias: biasTensor, padding: padding)
+      run = { fast.output(for: $0) }
+    } else {
+      let layer = Conv2d(
+        weight: weightTensor, bias: biasTensor, stride: window.stride, padding: padding,
+        dilation: window.dilation, groups: groups)
+      run = { layer.output(for: $0) }
+    }
     let shape = [input.shape[0], outChannels, size.height, size.width]
     return .kernel(outputs: [
       PlannedOutput(shape: shape, stride: input.stride(times: window.stride))
     ]) { values in
       let value = values.take(0)
-      let output = layer.output(for: Tensor(shape: value.shape, data: value.takeFloats()))
+      let output = run(Tensor(shape: value.shape, data: value.takeFloats()))
       return [GraphValue(shape: output.shape, floats: output.data)]
     }
   }
