@@ -18,7 +18,8 @@
 ///     let y = conv.forward(x)          // [N, 16, H, W]
 ///     let dx = conv.backward(dy)       // also fills conv.weight.gradient, conv.bias?.gradient
 ///     let depthwise = Conv2d(
-///       inChannels: 32, outChannels: 32, kernelSize: 3, stride: 2, padding: 1, groups: 32, seed: 2)
+///       inChannels: 32, outChannels: 32, kernelSize: 3, stride: 2, padding: 1, groups: 32,
+///       seed: 2)
 ///
 /// Output height: `floor((H + top + bottom - dilation.height * (kH - 1) - 1) / stride.height)
 /// + 1`, the width likewise. An asymmetric padding is PyTorch's
@@ -285,16 +286,20 @@ public struct Conv2d: Layer {
             // Bands of output rows, so each band's columns stay in cache while sgemm reads them.
             let bandRows = Self.bandRows(g)
             let bandSize = bandRows * g.outputWidth
-            let columns = direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * bandSize)
+            let columns =
+              direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * bandSize)
             defer { columns?.deallocate() }
             for firstRow in Swift.stride(from: 0, to: g.outputHeight, by: bandRows) {
               let rows = firstRow..<min(firstRow + bandRows, g.outputHeight)
               let start = rows.lowerBound * g.outputWidth, width = rows.count * g.outputWidth
-              if let columns { im2col(image, channels: cInGroup, geometry: g, outputRows: rows, into: columns) }
+              if let columns {
+                im2col(image, channels: cInGroup, geometry: g, outputRows: rows, into: columns)
+              }
               matrixMultiply(
                 transposeA: false, transposeB: false, m: cOutGroup, n: width, k: k,
                 a: w + group * cOutGroup * k, lda: k,
-                b: columns.map { UnsafePointer($0) } ?? image + start, ldb: columns == nil ? spatial : width,
+                b: columns.map { UnsafePointer($0) } ?? image + start,
+                ldb: columns == nil ? spatial : width,
                 beta: bias == nil ? 0 : 1, c: out + start, ldc: spatial)
             }
           }
@@ -324,38 +329,64 @@ public struct Conv2d: Layer {
     var gradientInput = Tensor(zeros: input.shape)
     // Per-image weight gradients, summed over the batch in image order afterwards.
     var imageWeightGradients = [Float](repeating: 0, count: batch * weightCount)
-    input.data.withUnsafeBufferPointer { x in
-      weight.value.data.withUnsafeBufferPointer { w in
-        gradientOutput.data.withUnsafeBufferPointer { dy in
-          gradientInput.data.withUnsafeMutableBufferPointer { dx in
-            imageWeightGradients.withUnsafeMutableBufferPointer { dwImages in
-              let (x, w, dy) = (x.baseAddress!, w.baseAddress!, dy.baseAddress!)
-              let (dx, dwImages) = (dx.baseAddress!, dwImages.baseAddress!)
-              ComputeThreads.forEach(batch) { n in
-                let columns =
-                  direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * spatial)
-                defer { columns?.deallocate() }
-                for group in 0..<groups {
-                  let dyGroup = dy + (n * cOut + group * cOutGroup) * spatial
-                  let image = x + n * planeIn + group * groupIn
-                  let dxGroup = dx + n * planeIn + group * groupIn
-                  let wGroup = w + group * cOutGroup * k
-                  if let columns { im2col(image, channels: cInGroup, geometry: g, into: columns) }
-                  // dW_g = dY_g [cOutGroup, spatial] * col^T [spatial, k]
-                  matrixMultiply(
-                    transposeA: false, transposeB: true, m: cOutGroup, n: k, k: spatial,
-                    a: dyGroup, lda: spatial, b: columns.map { UnsafePointer($0) } ?? image,
-                    ldb: spatial, beta: 0, c: dwImages + n * weightCount + group * cOutGroup * k,
-                    ldc: k)
-                  guard computesInputGradient else { continue }
-                  // dcol = W_g^T [k, cOutGroup] * dY_g [cOutGroup, spatial]; without im2col
-                  // the product is the input gradient itself.
-                  matrixMultiply(
-                    transposeA: true, transposeB: false, m: k, n: spatial, k: cOutGroup,
-                    a: wGroup, lda: k, b: dyGroup, ldb: spatial, beta: 0, c: columns ?? dxGroup,
-                    ldc: spatial)
-                  if let columns {
-                    col2im(columns, channels: cInGroup, geometry: g, addingInto: dxGroup)
+    if cInGroup == 1 && groups > 1 {
+      // Depthwise: one item per image and input channel (which owns its input gradient).
+      let kernel = DepthwiseConvolution(geometry: g), multiplier = cOutGroup
+      let planeOut = cOut * spatial
+      input.data.withUnsafeBufferPointer { x in
+        weight.value.data.withUnsafeBufferPointer { w in
+          gradientOutput.data.withUnsafeBufferPointer { dy in
+            gradientInput.data.withUnsafeMutableBufferPointer { dx in
+              imageWeightGradients.withUnsafeMutableBufferPointer { dwImages in
+                let (x, w, dy) = (x.baseAddress!, w.baseAddress!, dy.baseAddress!)
+                let (dx, dwImages) = (dx.baseAddress!, dwImages.baseAddress!)
+                ComputeThreads.forEach(batch * groups) { item in
+                  let n = item / groups, channel = item % groups
+                  kernel.backward(
+                    x + n * planeIn, gradientOutput: dy + n * planeOut, weight: w,
+                    inputChannel: channel, multiplier: multiplier,
+                    weightGradient: dwImages + n * weightCount,
+                    inputGradient: computesInputGradient ? dx + n * planeIn : nil)
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      input.data.withUnsafeBufferPointer { x in
+        weight.value.data.withUnsafeBufferPointer { w in
+          gradientOutput.data.withUnsafeBufferPointer { dy in
+            gradientInput.data.withUnsafeMutableBufferPointer { dx in
+              imageWeightGradients.withUnsafeMutableBufferPointer { dwImages in
+                let (x, w, dy) = (x.baseAddress!, w.baseAddress!, dy.baseAddress!)
+                let (dx, dwImages) = (dx.baseAddress!, dwImages.baseAddress!)
+                ComputeThreads.forEach(batch) { n in
+                  let columns =
+                    direct ? nil : UnsafeMutablePointer<Float>.allocate(capacity: k * spatial)
+                  defer { columns?.deallocate() }
+                  for group in 0..<groups {
+                    let dyGroup = dy + (n * cOut + group * cOutGroup) * spatial
+                    let image = x + n * planeIn + group * groupIn
+                    let dxGroup = dx + n * planeIn + group * groupIn
+                    let wGroup = w + group * cOutGroup * k
+                    if let columns { im2col(image, channels: cInGroup, geometry: g, into: columns) }
+                    // dW_g = dY_g [cOutGroup, spatial] * col^T [spatial, k]
+                    matrixMultiply(
+                      transposeA: false, transposeB: true, m: cOutGroup, n: k, k: spatial,
+                      a: dyGroup, lda: spatial, b: columns.map { UnsafePointer($0) } ?? image,
+                      ldb: spatial, beta: 0, c: dwImages + n * weightCount + group * cOutGroup * k,
+                      ldc: k)
+                    guard computesInputGradient else { continue }
+                    // dcol = W_g^T [k, cOutGroup] * dY_g [cOutGroup, spatial]; without im2col
+                    // the product is the input gradient itself.
+                    matrixMultiply(
+                      transposeA: true, transposeB: false, m: k, n: spatial, k: cOutGroup,
+                      a: wGroup, lda: k, b: dyGroup, ldb: spatial, beta: 0, c: columns ?? dxGroup,
+                      ldc: spatial)
+                    if let columns {
+                      col2im(columns, channels: cInGroup, geometry: g, addingInto: dxGroup)
+                    }
                   }
                 }
               }

@@ -112,6 +112,120 @@ struct DepthwiseConvolution {
   }
 }
 
+extension DepthwiseConvolution {
+  /// Backward of one input channel of one image: the weight gradients of the channel's
+  /// `multiplier` output channels, and (when asked) the channel's input gradient.
+  ///
+  /// Works on the zero-padded plane like the forward: `dW[o, ky, kx] = Σ dY[o, oy, ox] *
+  /// x[tap]` summed in eight SIMD lanes plus a tail (a fixed order), and
+  /// `dX[tap] += W[o, ky, kx] * dY[o, oy, ox]` added output channel by output channel, row by
+  /// row, tap by tap, then cropped to the input plane (each input channel belongs to exactly
+  /// one work item).
+  ///
+  /// - Parameters:
+  ///   - image: the input planes of one image, `[C_in, H, W]`.
+  ///   - gradientOutput: dLoss/dOutput of the image, `[C_out, outH, outW]`.
+  ///   - weight: the whole weight, `[C_out, 1, kH, kW]`.
+  ///   - inputChannel: the channel `c`; its outputs are
+  ///     `c * multiplier ..< (c + 1) * multiplier`.
+  ///   - multiplier: output channels per input channel.
+  ///   - weightGradient: the image's weight gradient, `[C_out, kH * kW]`, written for the
+  ///     channel's outputs.
+  ///   - inputGradient: the image's input gradient, `[C_in, H, W]`, written for the channel;
+  ///     nil to skip it.
+  func backward(
+    _ image: UnsafePointer<Float>, gradientOutput: UnsafePointer<Float>,
+    weight: UnsafePointer<Float>, inputChannel c: Int, multiplier: Int,
+    weightGradient: UnsafeMutablePointer<Float>, inputGradient: UnsafeMutablePointer<Float>?
+  ) {
+    let inH = geometry.inputHeight, inW = geometry.inputWidth
+    let top = geometry.padding.top, left = geometry.padding.left
+    let paddedW = paddedGeometry.inputWidth, paddedCount = paddedGeometry.inputHeight * paddedW
+    let outH = geometry.outputHeight, outW = geometry.outputWidth, spatial = outH * outW
+    let kH = geometry.kernelHeight, kW = geometry.kernelWidth, taps = kH * kW
+    let strideHeight = geometry.strideHeight, strideWidth = geometry.strideWidth
+    let dilationHeight = geometry.dilationHeight, dilationWidth = geometry.dilationWidth
+    // The gradient plane after the input plane, then slack for a stride-2 load's odd lanes.
+    let padded = UnsafeMutablePointer<Float>.allocate(capacity: 2 * paddedCount + 16)
+    defer { padded.deallocate() }
+    let paddedGradient = padded + paddedCount
+    padded.initialize(repeating: 0, count: 2 * paddedCount + 16)
+    let source = image + c * inH * inW
+    for y in 0..<inH {
+      copyFloats(source + y &* inW, to: padded + ((y &+ top) &* paddedW &+ left), count: inW)
+    }
+    for o in (c * multiplier)..<((c + 1) * multiplier) {
+      let dy = gradientOutput + o * spatial
+      for ky in 0..<kH {
+        for kx in 0..<kW {
+          let offset = ky &* dilationHeight &* paddedW &+ kx &* dilationWidth
+          // Eight partial sums (lane ox % 8 of each row's eight-wide steps) and one for the
+          // row tails, added at the end: a fixed order, and short chains of Float additions.
+          var lanes = SIMD8<Float>()
+          var tail: Float = 0
+          for oy in 0..<outH {
+            let line = padded + (oy &* strideHeight &* paddedW &+ offset)
+            let dyLine = dy + oy &* outW
+            var ox = 0
+            // Strides above 2 take the tail loop for the whole row.
+            while strideWidth <= 2 && ox &+ 8 <= outW {
+              let gradients = UnsafeRawPointer(dyLine + ox).loadUnaligned(as: SIMD8<Float>.self)
+              let values = UnsafeRawPointer(line + ox &* strideWidth)
+              lanes +=
+                gradients
+                * (strideWidth == 1
+                  ? values.loadUnaligned(as: SIMD8<Float>.self)
+                  : values.loadUnaligned(as: SIMD16<Float>.self).evenHalf)
+              ox &+= 8
+            }
+            while ox < outW {
+              tail += dyLine[ox] * line[ox &* strideWidth]
+              ox &+= 1
+            }
+          }
+          weightGradient[o &* taps &+ ky &* kW &+ kx] = lanes.sum() + tail
+        }
+      }
+      guard inputGradient != nil else { continue }
+      let filter = weight + o * taps
+      for oy in 0..<outH {
+        let dyLine = dy + oy &* outW
+        for ky in 0..<kH {
+          for kx in 0..<kW {
+            let tap = filter[ky &* kW &+ kx]
+            let line =
+              paddedGradient
+              + ((oy &* strideHeight &+ ky &* dilationHeight) &* paddedW &+ kx &* dilationWidth)
+            if strideWidth == 1 {
+              var ox = 0
+              while ox &+ 8 <= outW {
+                let target = UnsafeMutableRawPointer(line + ox)
+                let gradients = UnsafeRawPointer(dyLine + ox).loadUnaligned(as: SIMD8<Float>.self)
+                target.storeBytes(
+                  of: target.loadUnaligned(as: SIMD8<Float>.self) + gradients * tap,
+                  as: SIMD8<Float>.self)
+                ox &+= 8
+              }
+              while ox < outW {
+                line[ox] += tap * dyLine[ox]
+                ox &+= 1
+              }
+            } else {
+              for ox in 0..<outW { line[ox &* strideWidth] += tap * dyLine[ox] }
+            }
+          }
+        }
+      }
+    }
+    guard let inputGradient else { return }
+    let destination = inputGradient + c * inH * inW
+    for y in 0..<inH {
+      copyFloats(
+        paddedGradient + ((y &+ top) &* paddedW &+ left), to: destination + y &* inW, count: inW)
+    }
+  }
+}
+
 /// The kernel taps over a padded plane (every tap inside it), as plain integers. At stride 2
 /// the plane is split into its even and odd columns (`oddPlaneOffset` floats apart), so the
 /// eight outputs of a step read eight consecutive floats for every tap.

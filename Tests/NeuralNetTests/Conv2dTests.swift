@@ -88,6 +88,52 @@ import Testing
     }
   }
 
+  /// The depthwise backward (direct, on the padded plane) against the same layer written as a
+  /// dense convolution whose weight is zero off the diagonal blocks (im2col + sgemm).
+  @Test(arguments: [1, 2])
+  func depthwiseBackwardMatchesBlockDiagonalDenseConvolution(multiplier: Int) {
+    let channels = 3, outChannels = 3 * multiplier
+    let input = GradientCheck.random([2, channels, 9, 11], seed: 31)
+    for (stride, dilation, padding) in [
+      (SpatialPair(1), SpatialPair(1), SpatialPadding(1)),
+      (SpatialPair(2), SpatialPair(1), SpatialPadding(top: 1, left: 0, bottom: 2, right: 1)),
+      (SpatialPair(height: 1, width: 2), SpatialPair(height: 2, width: 1), SpatialPadding(2)),
+    ] {
+      var depthwise = Conv2d(
+        inChannels: channels, outChannels: outChannels,
+        kernelSize: SpatialPair(height: 3, width: 2),
+        stride: stride, padding: padding, dilation: dilation, groups: channels, seed: 4)
+      var denseWeight = Tensor(zeros: [outChannels, channels, 3, 2])
+      for o in 0..<outChannels {
+        for ky in 0..<3 {
+          for kx in 0..<2 {
+            denseWeight[o, o / multiplier, ky, kx] = depthwise.weight.value[o, 0, ky, kx]
+          }
+        }
+      }
+      var dense = Conv2d(
+        weight: denseWeight, bias: depthwise.bias!.value, stride: stride, padding: padding,
+        dilation: dilation)
+      let output = depthwise.forward(input)
+      #expect(closeMismatch(output.data, dense.forward(input).data, atol: 1e-5, rtol: 1e-5) == nil)
+      let upstream = GradientCheck.random(output.shape, seed: 32)
+      let gradientInput = depthwise.backward(upstream)
+      let denseGradientInput = dense.backward(upstream)
+      #expect(
+        closeMismatch(gradientInput.data, denseGradientInput.data, atol: 1e-5, rtol: 1e-5) == nil,
+        "stride \(stride) dilation \(dilation) padding \(padding)")
+      let diagonal = (0..<outChannels).flatMap { o in
+        (0..<6).map { tap in dense.weight.gradient[o, o / multiplier, tap / 2, tap % 2] }
+      }
+      #expect(
+        closeMismatch(depthwise.weight.gradient.data, diagonal, atol: 1e-4, rtol: 1e-5) == nil)
+      #expect(
+        closeMismatch(
+          depthwise.bias!.gradient.data, dense.bias!.gradient.data, atol: 1e-4, rtol: 1e-5)
+          == nil)
+    }
+  }
+
   @Test func outputForEqualsForward() {
     let input = GradientCheck.random([2, 4, 9, 8], seed: 3)
     for groups in [1, 2, 4] {
@@ -109,7 +155,8 @@ import Testing
     var names: [String] = []
     conv.visitParameters { name, _ in names.append(name) }
     #expect(names == ["weight"])
-    // Per axis: height floor((10 + 2 + 0 - 2 - 1) / 1) + 1 = 10, width floor((7 + 0 + 3 - 4 - 1) / 2) + 1 = 3.
+    // Per axis: height floor((10 + 2 + 0 - 2 - 1) / 1) + 1 = 10,
+    // width floor((7 + 0 + 3 - 4 - 1) / 2) + 1 = 3.
     let rectangular = Conv2d(
       inChannels: 1, outChannels: 2, kernelSize: SpatialPair(height: 3, width: 5),
       padding: SpatialPadding(top: 2, left: 0, bottom: 0, right: 3),
