@@ -5,14 +5,16 @@
 /// slices; output slice `g` sees only input slice `g`, so the weight is
 /// `[C_out, C_in / groups, kH, kW]`. Three forward paths compute the same function:
 /// - `groups == 1`: each image is unfolded with im2col into a `[C_in * kH * kW, outH * outW]`
-///   matrix and multiplied by the weight with one OpenBLAS `sgemm`. A 1x1 kernel with stride 1
-///   and no padding skips im2col: the image already is that matrix.
+///   matrix, in bands of output rows, and multiplied by the weight with one OpenBLAS `sgemm`
+///   per band. A 1x1 kernel with stride 1 and no padding skips im2col: the image already is
+///   that matrix.
 /// - `1 < groups < C_in`: the same per group, on the group's channel and weight slices.
 /// - depthwise (`groups == C_in`, each input channel feeding `C_out / C_in` outputs): a direct
-///   loop over each output plane, with no im2col and no BLAS.
+///   SIMD loop over each zero-padded input plane, with no im2col and no BLAS.
 ///
-/// Backward uses the transposed products and col2im, group by group.
-/// ``referenceForward(_:)`` is a direct seven-loop version kept to test the fast paths.
+/// Backward uses the transposed products and col2im, group by group, and a direct loop for
+/// depthwise layers. ``referenceForward(_:)`` is a direct seven-loop version kept to test the
+/// fast paths.
 ///
 ///     var conv = Conv2d(inChannels: 3, outChannels: 16, kernelSize: 3, padding: 1, seed: 1)
 ///     let y = conv.forward(x)          // [N, 16, H, W]
@@ -30,9 +32,10 @@
 /// depthwise, rectangular kernels, per-axis stride and dilation, asymmetric padding) and
 /// finite differences; the fast paths against ``referenceForward(_:)`` over a sweep.
 ///
-/// - Complexity: O(N * C_out * (C_in / groups) * kH * kW * outH * outW) time;
-///   O((C_in / groups) * kH * kW * outH * outW) scratch memory per image (none for the 1x1 and
-///   depthwise paths). ``forward(_:)`` keeps the input for backward; ``output(for:)`` does not.
+/// - Complexity: O(N * C_out * (C_in / groups) * kH * kW * outH * outW) time; scratch memory
+///   of one band's columns per image and group (none for the 1x1 path, one padded plane per
+///   output plane for the depthwise path). ``forward(_:)`` keeps the input for backward;
+///   ``output(for:)`` does not.
 public struct Conv2d: Layer {
   /// `[C_out, C_in / groups, kH, kW]` (state-dict name `weight`).
   public var weight: Parameter
