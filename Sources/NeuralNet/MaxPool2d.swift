@@ -146,7 +146,7 @@ public struct MaxPool2d: Layer {
             let out = y + plane * outH * outW
             let arg = argmax.map { $0 + plane * outH * outW }
             // Without argmax, a plane without NaN takes the row-wise loop.
-            if arg == nil && !isPlainHalving
+            if arg == nil
               && maximumRows(source, geometry: g, insideColumns: insideColumns, into: out)
             {
               // Windows without taps kept the running maximum's start, -inf.
@@ -160,23 +160,34 @@ public struct MaxPool2d: Layer {
               return
             }
             if isPlainHalving {
-              // Fast path for the common 2x2 / stride 2 pool: same order and tie rule.
+              // Fast path for the common 2x2 / stride 2 pool: same order and tie rule, the
+              // larger value chosen with selects; a window that read a NaN is redone exactly.
               for oy in 0..<outH {
                 for ox in 0..<outW {
-                  let first = 2 * oy * inW + 2 * ox
+                  let first = 2 &* oy &* inW &+ 2 &* ox
                   var bestIndex = first
                   var best = source[first]
+                  var hasNaN = best.isNaN
                   for step in 1...3 {
                     // right, below, below-right
-                    let candidate = first + (step & 1) + (step >> 1) * inW
+                    let candidate = first &+ (step & 1) &+ (step >> 1) &* inW
                     let value = source[candidate]
-                    if value > best || value.isNaN {
-                      best = value
-                      bestIndex = candidate
+                    let isLarger = value > best
+                    bestIndex = isLarger ? candidate : bestIndex
+                    best = isLarger ? value : best
+                    if value.isNaN { hasNaN = true }
+                  }
+                  if hasNaN {
+                    (best, bestIndex) = (source[first], first)
+                    for step in 1...3 {
+                      let candidate = first &+ (step & 1) &+ (step >> 1) &* inW
+                      if source[candidate] > best || source[candidate].isNaN {
+                        (best, bestIndex) = (source[candidate], candidate)
+                      }
                     }
                   }
-                  out[oy * outW + ox] = best
-                  arg?[oy * outW + ox] = Int32(bestIndex)
+                  out[oy &* outW &+ ox] = best
+                  arg?[oy &* outW &+ ox] = Int32(truncatingIfNeeded: bestIndex)
                 }
               }
               return

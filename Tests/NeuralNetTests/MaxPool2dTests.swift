@@ -59,18 +59,22 @@ import Testing
   @Test func nanWinsInEveryPath() {
     var input = GradientCheck.random([1, 2, 4, 20], seed: 3)
     input[0, 1, 1, 12] = .nan
-    // (pool, the output columns whose windows hold column 12; both output rows hold row 1)
+    // (pool, the outputs whose windows hold row 1, column 12)
     let cases = [
-      (MaxPool2d(kernelSize: 2, stride: 1), [11, 12]),
-      (MaxPool2d(kernelSize: 3, stride: 2, padding: 1), [6]),
+      (MaxPool2d(kernelSize: 2, stride: 1), [(0, 11), (0, 12), (1, 11), (1, 12)]),
+      (MaxPool2d(kernelSize: 3, stride: 2, padding: 1), [(0, 6), (1, 6)]),
+      (MaxPool2d(kernelSize: 2), [(0, 6)]),
     ]
-    for (layer, columns) in cases {
+    for (layer, positions) in cases {
       var pool = layer
       let inferred = pool.output(for: input)
       let trained = pool.forward(input)
       #expect(inferred.data.map(\.bitPattern) == trained.data.map(\.bitPattern))
-      #expect(columns.allSatisfy { inferred[0, 1, 0, $0].isNaN && inferred[0, 1, 1, $0].isNaN })
-      #expect(inferred.data.filter(\.isNaN).count == 2 * columns.count)
+      #expect(positions.allSatisfy { inferred[0, 1, $0.0, $0.1].isNaN })
+      #expect(inferred.data.filter(\.isNaN).count == positions.count)
+      // The NaN's position receives the gradient of every window it won.
+      let gradient = pool.backward(Tensor(shape: trained.shape, repeating: 1))
+      #expect(gradient[0, 1, 1, 12] == Float(positions.count))
     }
   }
 
