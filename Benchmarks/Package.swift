@@ -53,6 +53,7 @@ let package = Package(
       dependencies: [
         .product(name: "ONNX", package: "RegionKit"),
         .product(name: "NeuralNet", package: "RegionKit"),
+        .product(name: "Proposals", package: "RegionKit"),
       ]),
     // Times Segmentation on raw RGB files that Tools/peers/segmentation_peer.py decodes, so the
     // Swift and Python peers see the same pixels in the same run (decoding is not timed).

@@ -31,10 +31,13 @@ struct PoolOperator: ONNXOperator {
     let shape = [input.shape[0], input.shape[1], size.height, size.width]
     let run: @Sendable (Tensor) -> Tensor
     if isMax {
-      let layer = MaxPool2d(
+      var layer = MaxPool2d(
         kernelSize: kernel, stride: window.stride, padding: padding, dilation: window.dilation,
         ceilMode: window.ceilMode)
-      run = { layer.output(for: $0) }
+      // A window wholly in the padding gives the lowest finite value, as in onnxruntime.
+      layer.emptyWindowValue = -.greatestFiniteMagnitude
+      let maxPool = layer
+      run = { maxPool.output(for: $0) }
     } else {
       let layer = AvgPool2d(
         kernelSize: kernel, stride: window.stride, padding: padding, ceilMode: window.ceilMode,

@@ -40,6 +40,7 @@ import Testing
 
   @Test func runWritesTheOutputAndNamedTensorsLikeOnnxruntime() throws {
     let folder = try Fixtures.temporaryDirectory("model-run")
+    defer { try? FileManager.default.removeItem(at: folder) }
     let output = folder.appendingPathComponent("y.npy")
     let input = Fixtures.url("onnx/residual_cnn.input3.npy").path
     var result = try runRegionKit([
@@ -63,6 +64,7 @@ import Testing
 
   @Test func badInputsFailWithTheFileNamed() throws {
     let folder = try Fixtures.temporaryDirectory("model-run-bad")
+    defer { try? FileManager.default.removeItem(at: folder) }
     let text = folder.appendingPathComponent("notes.onnx")
     try Data("not a model".utf8).write(to: text)
     var result = try runRegionKit(["model", "info", text.path])

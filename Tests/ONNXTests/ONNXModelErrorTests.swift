@@ -8,11 +8,15 @@ import Testing
 
 /// Bad files and bad graphs give typed errors naming the file and the node or tensor; none
 /// crashes the process.
-@Suite struct ONNXModelErrorTests {
+@Suite final class ONNXModelErrorTests {
   let folder: URL
 
   init() throws {
     folder = try Fixtures.temporaryDirectory("onnx-errors")
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(at: folder)
   }
 
   func load(_ builder: ModelBuilder) throws -> ONNXModel {
