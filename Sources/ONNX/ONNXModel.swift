@@ -42,6 +42,7 @@ public struct ONNXModel: Sendable {
   /// Problems that do not stop the model from loading (NaN or infinite weights).
   public let warnings: [String]
   let graph: ONNXGraph
+  let plans = PlanCache()
 
   /// The operators this importer runs.
   public static var supportedOperators: [String] { OperatorRegistry.names }
@@ -194,16 +195,14 @@ public struct ONNXModel: Sendable {
     let items = batch ?? 1
     try checkInputShapes(inputs.mapValues(\.shape))
     let names = requested ?? outputs.map(\.name)
-    let batchPlan = try ExecutionPlan(
-      graph: graph, inputShapes: inputs.mapValues(\.shape), outputs: names)
+    let batchPlan = try plan(inputs.mapValues(\.shape), names)
     let graph = self.graph
     let values = inputs.mapValues { GraphValue(shape: $0.shape, floats: $0.data) }
     // Batch items run on their own threads when the graph keeps them apart (every CNN
     // exported for inference); otherwise the batch runs as one.
     var itemPlan: ExecutionPlan?
     if items > 1,
-      let candidate = try? ExecutionPlan(
-        graph: graph, inputShapes: inputs.mapValues { [1] + $0.shape.dropFirst() }, outputs: names),
+      let candidate = try? plan(inputs.mapValues { [1] + $0.shape.dropFirst() }, names),
       candidate.runsItemByItem(batchPlan, items: items)
     {
       itemPlan = candidate
@@ -225,6 +224,14 @@ public struct ONNXModel: Sendable {
       stacked[name] = Tensor(shape: value.shape, data: value.floats)
     }
     return stacked
+  }
+
+  /// The plan for these input shapes and requested tensors, reused from the last runs when
+  /// they had the same.
+  private func plan(_ inputShapes: [String: [Int]], _ outputs: [String]) throws -> ExecutionPlan {
+    try plans.plan(for: PlanCache.Key(inputShapes: inputShapes, outputs: outputs)) {
+      try ExecutionPlan(graph: graph, inputShapes: inputShapes, outputs: outputs)
+    }
   }
 
   /// Runs each batch item through `plan` on ``ComputeThreads`` and stacks the results.
