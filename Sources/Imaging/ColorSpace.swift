@@ -17,10 +17,12 @@
 /// | ``hue`` | H | `[0, 1)` |
 /// | ``luma`` | Y (BT.601) | `[0, 1]` |
 /// | ``rgLuma`` | R, G, Y | `[0, 1]` each |
+/// | ``blue`` | B | `[0, 1]` |
 ///
 /// ``luma`` and ``rgLuma`` are the intensity and "rgI" images of OpenCV ximgproc's
 /// selective search (`COLOR_BGR2GRAY`, and R, G with that grey), which its quality mode
-/// uses where the paper has ``intensity`` and ``rgi``.
+/// uses where the paper has ``intensity`` and ``rgi``; ``blue`` is the plane that mode
+/// segments where it means to use hue (see ``blue``).
 ///
 /// Reference: J. R. R. Uijlings, K. E. A. van de Sande, T. Gevers, A. W. M. Smeulders,
 /// "Selective Search for Object Recognition", IJCV 104(2), 2013.
@@ -51,12 +53,17 @@ public enum ColorSpace: String, CaseIterable, Sendable {
   /// calls rgI (its quality mode merges the R and G planes with the grey image; the
   /// paper's ``rgi`` normalises r and g instead).
   case rgLuma = "rg-luma"
+  /// One channel, the B of RGB. OpenCV ximgproc's quality mode segments this plane where it
+  /// means to use the hue plane: it splits the HSV image into an array of three planes,
+  /// keeps the first (H), then splits the BGR input into the same array, which writes B
+  /// into the buffer the kept H plane shares.
+  case blue
 
   /// Number of channels of an image converted to this space (3 or 1).
   public var channelCount: Int {
     switch self {
     case .rgb, .hsv, .lab, .rgi, .rgLuma: 3
-    case .intensity, .hue, .luma: 1
+    case .intensity, .hue, .luma, .blue: 1
     }
   }
 
@@ -71,6 +78,7 @@ public enum ColorSpace: String, CaseIterable, Sendable {
     case .hue: ["H"]
     case .luma: ["Y"]
     case .rgLuma: ["R", "G", "Y"]
+    case .blue: ["B"]
     }
   }
 
@@ -85,7 +93,7 @@ public enum ColorSpace: String, CaseIterable, Sendable {
     switch self {
     case .rgb, .hsv, .rgi, .rgLuma: [0...1, 0...1, 0...1]
     case .lab: [0...100, -86.19...98.24, -107.86...94.48]
-    case .intensity, .hue, .luma: [0...1]
+    case .intensity, .hue, .luma, .blue: [0...1]
     }
   }
 }
@@ -169,6 +177,8 @@ extension Image {
             out[3 * p + 1] = source[3 * p + 1]
             out[3 * p + 2] = luma[p]
           }
+        case .blue:
+          for p in 0..<count { out[p] = source[3 * p + 2] }
         }
       }
       initialized = count * outChannels

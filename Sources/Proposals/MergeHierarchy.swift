@@ -63,4 +63,14 @@ struct MergeHierarchy: Sendable {
 
   /// The paper's position of node `i` in the hierarchy: 1 for the node created last.
   func position(of node: Int) -> Int { count - node }
+
+  /// Each node's level, OpenCV's ranking weight: 1 for leaves, one more than the higher of
+  /// its children for merged nodes.
+  func levels() -> [Int] {
+    var levels = [Int](repeating: 1, count: count)
+    for node in leafCount..<count {
+      levels[node] = max(levels[Int(left[node])], levels[Int(right[node])]) + 1
+    }
+    return levels
+  }
 }

@@ -7,8 +7,9 @@ extension SelectiveSearch {
     SplitMix64(seed: seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15).nextWithoutAdvancing()
   }
 
-  /// Ranks the boxes of every hierarchy (Uijlings et al. 2013, section 4.1), removes
-  /// duplicates, applies the filters and the cap, and scales boxes back to the input image.
+  /// Ranks the boxes of every hierarchy (Uijlings et al. 2013, section 4.1; strategies that
+  /// follow OpenCV weigh by level as OpenCV does), removes duplicates, applies the filters
+  /// and the cap, and scales boxes back to the input image.
   func ranked(
     _ hierarchies: [MergeHierarchy], scaleX: Float, scaleY: Float, width: Float, height: Float
   ) -> [Proposal] {
@@ -21,13 +22,15 @@ extension SelectiveSearch {
     entries.reserveCapacity(hierarchies.reduce(0) { $0 + $1.count })
     for (index, hierarchy) in hierarchies.enumerated() {
       var generator = SplitMix64(seed: Self.strategySeed(seed, index: index))
+      // OpenCV ranks by the node's level (1 for initial regions, then one more than the
+      // higher child) instead of the paper's position: small regions first.
+      let levels = strategies[index].followsOpenCV ? hierarchy.levels() : []
       for node in 0..<hierarchy.count {
         // A uniform number in (0, 1], so no position is multiplied to 0.
         let random = 1 - generator.nextUnitDouble()
+        let weight = levels.isEmpty ? hierarchy.position(of: node) : levels[node]
         entries.append(
-          Entry(
-            value: Double(hierarchy.position(of: node)) * random, strategy: Int32(index),
-            node: Int32(node)))
+          Entry(value: Double(weight) * random, strategy: Int32(index), node: Int32(node)))
       }
     }
     entries.sort {

@@ -79,6 +79,16 @@ extension SelectiveSearch {
     /// ``Segmentation/FelzenszwalbSegmentation/quantizesToEightBits``). The histograms do
     /// not depend on it.
     public var quantizesToEightBits: Bool
+    /// Whether the strategy is computed as OpenCV ximgproc's selective search computes it,
+    /// step for step: OpenCV's 8-bit colour conversion (``Imaging/Image/openCVBytes(in:)``),
+    /// its graph segmentation (4-connected, Float in 0–255, its blur, sort and merge rules),
+    /// its region adjacency, its histograms (colour bins over the bytes, texture from Scharr
+    /// derivatives of the plane and of the plane rotated by 45°), its Float similarity
+    /// arithmetic (weighted mean of the measures) and its merge order (the pair array
+    /// re-sorted with the standard library's introsort before each merge). `channelWeights`,
+    /// `connectivity` and `quantizesToEightBits` are then not read. The `opencv-` presets set
+    /// it; their boxes are OpenCV's (see the *Selective search* section of the benchmarks).
+    public var followsOpenCV: Bool
 
     /// Creates a strategy.
     ///
@@ -93,10 +103,12 @@ extension SelectiveSearch {
     ///   - connectivity: The segmentation's pixel graph. Default: `.eight` (the paper's).
     ///   - quantizesToEightBits: Round the segmentation's channels to 8 bits first.
     ///     Default: `false`.
+    ///   - followsOpenCV: Compute the strategy as OpenCV ximgproc does. Default: `false`.
     public init(
       colorSpace: ColorSpace, threshold: Float, minimumSegmentSize: Int? = nil,
       similarity: SimilaritySet = .all, channelWeights: [Float]? = nil,
-      connectivity: PixelConnectivity = .eight, quantizesToEightBits: Bool = false
+      connectivity: PixelConnectivity = .eight, quantizesToEightBits: Bool = false,
+      followsOpenCV: Bool = false
     ) {
       self.colorSpace = colorSpace
       self.threshold = threshold
@@ -106,6 +118,7 @@ extension SelectiveSearch {
       self.channelWeights = channelWeights
       self.connectivity = connectivity
       self.quantizesToEightBits = quantizesToEightBits
+      self.followsOpenCV = followsOpenCV
     }
 
     /// The segmentation of the strategy with pre-blur `sigma`; strategies that differ only
@@ -127,19 +140,18 @@ extension SelectiveSearch {
   /// | ``quality`` | HSV, Lab, rgI, H, I | 50, 100, 150, 300 (= *k*) | C+T+S+F, T+S+F, F, S | 80 |
   /// | ``openCVSingle`` | HSV | 200 (100) | C+T+S+F | 1 |
   /// | ``openCVFast`` | HSV, Lab | 150, 300, 450 (100) | C+T+S+F, T+S+F | 12 |
-  /// | ``openCVQuality`` | HSV, Lab, luma, H, rg-luma | 150, 300, 450, 600, 750 (100) | C+T+S+F, T+S+F, F, S | 100 |
+  /// | ``openCVQuality`` | HSV, Lab, luma, blue, rg-luma | 150, 300, 450, 600, 750 (100) | C+T+S+F, T+S+F, F, S | 100 |
   ///
   /// The paper's presets take the minimum segment size equal to *k*, as the authors' code
   /// does; OpenCV keeps `createGraphSegmentation()`'s default of 100 pixels. Both use a
-  /// pre-blur of sigma 0.8. The `opencv-` presets segment as OpenCV does: on a 4-connected
-  /// pixel graph (``Segmentation/PixelConnectivity/four``), with the channels rounded to
-  /// 8 bits (OpenCV segments the 8-bit output of `cvtColor`), and with OpenCV's hue scale:
-  /// `cvtColor` stores hue in 0–180 of the 0–255 range that *k* is measured in, so their HSV
-  /// and H strategies weigh the hue channel 180/255 (``openCVChannelWeights(for:)``).
-  /// OpenCV's quality mode uses its own intensity and "rgI" images, BT.601 luma
-  /// (``Imaging/ColorSpace/luma``) and R, G with that luma (``Imaging/ColorSpace/rgLuma``),
-  /// where the paper has I and normalised rgI. The paper's presets keep the authors'
-  /// 8-connected graph on unrounded channels and weigh every channel's full range equally.
+  /// pre-blur of sigma 0.8. The `opencv-` presets follow OpenCV's computation
+  /// (``Strategy/followsOpenCV``) and give OpenCV's boxes; their quality mode uses OpenCV's
+  /// grey and "rgI" images (``Imaging/ColorSpace/luma``, ``Imaging/ColorSpace/rgLuma``) and,
+  /// where OpenCV means to use hue, the blue plane that OpenCV actually segments
+  /// (``Imaging/ColorSpace/blue``). Their `connectivity`, `quantizesToEightBits` and
+  /// `channelWeights` describe OpenCV's graph (4-connected, 8-bit, hue weighed 180/255) for
+  /// anyone who turns `followsOpenCV` off. The paper's presets keep the authors' 8-connected
+  /// graph on unrounded channels and weigh every channel's full range equally.
   public enum Mode: String, CaseIterable, Sendable {
     /// The paper's Selective Search Single.
     case single
@@ -151,7 +163,8 @@ extension SelectiveSearch {
     case openCVSingle = "opencv-single"
     /// OpenCV's `switchToSelectiveSearchFast()` (base k 150, step 150).
     case openCVFast = "opencv-fast"
-    /// OpenCV's `switchToSelectiveSearchQuality()` (base k 150, step 150).
+    /// OpenCV's `switchToSelectiveSearchQuality()` (base k 150, step 150), with the blue
+    /// plane OpenCV segments where it means to use hue.
     case openCVQuality = "opencv-quality"
 
     /// The strategies of the preset, colour space outermost, then *k*, then similarity set
@@ -179,7 +192,7 @@ extension SelectiveSearch {
         )
       case .openCVQuality:
         (spaces, thresholds, sets, minimumSize) = (
-          [.hsv, .lab, .luma, .hue, .rgLuma], [150, 300, 450, 600, 750],
+          [.hsv, .lab, .luma, .blue, .rgLuma], [150, 300, 450, 600, 750],
           [.all, [.texture, .size, .fill], .fill, .size], 100
         )
       }
@@ -190,7 +203,8 @@ extension SelectiveSearch {
             Strategy(
               colorSpace: space, threshold: k, minimumSegmentSize: minimumSize, similarity: $0,
               channelWeights: openCV ? openCVChannelWeights(for: space) : nil,
-              connectivity: openCV ? .four : .eight, quantizesToEightBits: openCV)
+              connectivity: openCV ? .four : .eight, quantizesToEightBits: openCV,
+              followsOpenCV: openCV)
           }
         }
       }
@@ -205,12 +219,14 @@ extension SelectiveSearch {
   ///
   /// OpenCV's 8-bit L\*a\*b\* also rescales a\* and b\* (by about 0.72 and 0.79 against their
   /// full ranges); those weights are not applied: on coco-tiny they lowered the `opencv-fast`
-  /// preset's AR at N = all (0.413 against 0.421 with the hue weight alone).
+  /// preset's AR at N = all (0.413 against 0.421 with the hue weight alone). Strategies that
+  /// follow OpenCV (``Strategy/followsOpenCV``) segment OpenCV's 8-bit images directly and do
+  /// not read these weights.
   public static func openCVChannelWeights(for space: ColorSpace) -> [Float]? {
     switch space {
     case .hsv: [180 / 255, 1, 1]
     case .hue: [180 / 255]
-    case .rgb, .lab, .rgi, .intensity, .luma, .rgLuma: nil
+    case .rgb, .lab, .rgi, .intensity, .luma, .rgLuma, .blue: nil
     }
   }
 }

@@ -41,21 +41,40 @@ import Testing
     }
   }
 
-  @Test func openCVBytesWithinOneOfOpenCVGolden() throws {
+  @Test func openCVBytesEqualOpenCVGolden() throws {
     let (image, golden) = try Self.goldenPixels()
     for (space, key) in [(ColorSpace.lab, "opencv_RGB2Lab_uint8"), (.hsv, "opencv_RGB2HSV_uint8")] {
       let expected = try golden.tensor("expected", key).ints
       let got = image.openCVBytes(in: space).map(Int.init)
-      // color.json README: "OpenCV uint8 Lab and HSV: off by at most 1 per channel"
-      // (hue circular over 0..179).
-      for index in got.indices {
-        var difference = abs(got[index] - expected[index])
-        if space == .hsv && index % 3 == 0 { difference = min(difference, 180 - difference) }
-        #expect(
-          difference <= 1, "\(key)[\(index / 3)][\(index % 3)]: \(got[index]) vs \(expected[index])"
-        )
-      }
+      // OpenCV's fixed-point conversions, reproduced byte for byte.
+      let differing = zip(got, expected).filter { $0 != $1 }.count
+      #expect(got == expected, "\(key): \(differing) bytes differ")
     }
+  }
+
+  @Test func openCVBytesFollowOpenCVsFixedPointFormulas() {
+    // Values from cv2.cvtColor (OpenCV 5.1) on these RGB bytes.
+    let bytes: [[Float]] = [
+      [0, 0, 250], [0, 98, 254], [255, 255, 255], [12, 200, 90], [0, 0, 0],
+    ]
+    let image = Image(
+      width: bytes.count, height: 1, channels: 3, pixels: bytes.flatMap { $0.map { $0 / 255 } })
+    // Grey: 15-bit weights, so 250 blue gives 28 (28.4958), not 29 as 14-bit weights would.
+    #expect(image.openCVBytes(in: .luma) == [28, 86, 255, 131, 0])
+    #expect(
+      image.openCVBytes(in: .lab) == [
+        81, 206, 22, 119, 165, 45, 255, 128, 128, 181, 63, 171, 0, 128, 128,
+      ])
+    #expect(
+      image.openCVBytes(in: .hsv) == [
+        120, 255, 250, 108, 255, 254, 0, 0, 255, 72, 240, 200, 0, 0, 0,
+      ])
+    #expect(image.openCVBytes(in: .hue) == [120, 108, 0, 72, 0])
+    #expect(image.openCVBytes(in: .blue) == [250, 254, 255, 90, 0])
+    #expect(
+      image.openCVBytes(in: .rgLuma) == [
+        0, 0, 28, 0, 98, 86, 255, 255, 255, 12, 200, 131, 0, 0, 0,
+      ])
   }
 
   @Test func openCVBytesScalesAndClamps() {
@@ -162,6 +181,8 @@ import Testing
       #expect(rgLuma.pixels[3 * p + 2] == grey.pixels[p])
     }
     #expect(ColorSpace(rawValue: "rg-luma") == .rgLuma)
+    let blue = image.converted(to: .blue)
+    #expect(blue.channels == 1 && blue.pixels == (0..<20).map { image.pixels[3 * $0 + 2] })
     // OpenCV's grey image as bytes: value * 255, rounded.
     #expect(primaries.openCVBytes(in: .luma) == [76, 150, 29, 255, 0])
   }

@@ -59,13 +59,21 @@ import Testing
     for mode in [SelectiveSearch.Mode.single, .fast, .quality] {
       #expect(mode.strategies.allSatisfy { $0.connectivity == .eight && !$0.quantizesToEightBits })
     }
-    // OpenCV's quality mode: HSV, Lab, its grey image, H and its "rgI" (R, G, grey).
+    // OpenCV's quality mode: HSV, Lab, its grey image, the blue plane (which overwrites the
+    // hue plane it means to use) and its "rgI" (R, G, grey).
     var spaces: [ColorSpace] = []
     for strategy in SelectiveSearch.Mode.openCVQuality.strategies
     where !spaces.contains(strategy.colorSpace) {
       spaces.append(strategy.colorSpace)
     }
-    #expect(spaces == [.hsv, .lab, .luma, .hue, .rgLuma])
+    #expect(spaces == [.hsv, .lab, .luma, .blue, .rgLuma])
+  }
+
+  @Test func onlyTheOpenCVPresetsFollowOpenCV() {
+    for mode in SelectiveSearch.Mode.allCases {
+      let openCV = mode.rawValue.hasPrefix("opencv-")
+      #expect(mode.strategies.allSatisfy { $0.followsOpenCV == openCV }, "\(mode)")
+    }
   }
 
   @Test func strategiesDifferingInGraphOrRoundingDoNotShareASegmentation() {
