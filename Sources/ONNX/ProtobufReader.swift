@@ -103,7 +103,7 @@ struct ProtobufReader {
   /// A `float` field (four little-endian bytes).
   mutating func float(_ field: Field) throws(ProtobufError) -> Float {
     try expect(field, .fixed32)
-    return Float(bitPattern: try fixed32())
+    return Float(bitPattern: try fixed(UInt32.self))
   }
 
   /// The values of a repeated varint field, packed (one length-delimited run) or not (one value).
@@ -118,35 +118,31 @@ struct ProtobufReader {
 
   /// The values of a repeated fixed32 field (`float`), packed or not, as bit patterns.
   mutating func appendFixed32(_ field: Field, to values: inout [UInt32]) throws(ProtobufError) {
-    if field.wireType == .lengthDelimited {
-      let range = try lengthDelimited(field)
-      guard range.count % 4 == 0 else {
-        throw ProtobufError(
-          offset: range.lowerBound, reason: "packed 32-bit run of \(range.count) bytes")
-      }
-      var inner = ProtobufReader(bytes: bytes, range: range)
-      values.reserveCapacity(values.count + range.count / 4)
-      while inner.position < inner.end { values.append(try inner.fixed32()) }
-    } else {
-      try expect(field, .fixed32)
-      values.append(try fixed32())
-    }
+    try appendFixed(field, wireType: .fixed32, to: &values)
   }
 
   /// The values of a repeated fixed64 field (`double`, `uint64`), packed or not, as bit patterns.
   mutating func appendFixed64(_ field: Field, to values: inout [UInt64]) throws(ProtobufError) {
+    try appendFixed(field, wireType: .fixed64, to: &values)
+  }
+
+  /// A repeated little-endian fixed-width field, packed (one length-delimited run) or not.
+  private mutating func appendFixed<T: FixedWidthInteger & UnsignedInteger>(
+    _ field: Field, wireType: WireType, to values: inout [T]
+  ) throws(ProtobufError) {
+    let width = MemoryLayout<T>.size
     if field.wireType == .lengthDelimited {
       let range = try lengthDelimited(field)
-      guard range.count % 8 == 0 else {
+      guard range.count % width == 0 else {
         throw ProtobufError(
-          offset: range.lowerBound, reason: "packed 64-bit run of \(range.count) bytes")
+          offset: range.lowerBound, reason: "packed \(8 * width)-bit run of \(range.count) bytes")
       }
       var inner = ProtobufReader(bytes: bytes, range: range)
-      values.reserveCapacity(values.count + range.count / 8)
-      while inner.position < inner.end { values.append(try inner.fixed64()) }
+      values.reserveCapacity(values.count + range.count / width)
+      while inner.position < inner.end { values.append(try inner.fixed(T.self)) }
     } else {
-      try expect(field, .fixed64)
-      values.append(try fixed64())
+      try expect(field, wireType)
+      values.append(try fixed(T.self))
     }
   }
 
@@ -160,19 +156,14 @@ struct ProtobufReader {
     }
   }
 
-  private mutating func fixed32() throws(ProtobufError) -> UInt32 {
+  /// A little-endian fixed-width value.
+  private mutating func fixed<T: FixedWidthInteger & UnsignedInteger>(_: T.Type)
+    throws(ProtobufError) -> T
+  {
     let start = position
-    try advance(4)
-    var value: UInt32 = 0
-    for index in 0..<4 { value |= UInt32(bytes[start + index]) << (8 * UInt32(index)) }
-    return value
-  }
-
-  private mutating func fixed64() throws(ProtobufError) -> UInt64 {
-    let start = position
-    try advance(8)
-    var value: UInt64 = 0
-    for index in 0..<8 { value |= UInt64(bytes[start + index]) << (8 * UInt64(index)) }
+    try advance(MemoryLayout<T>.size)
+    var value: T = 0
+    for index in 0..<MemoryLayout<T>.size { value |= T(bytes[start + index]) << (8 * index) }
     return value
   }
 
