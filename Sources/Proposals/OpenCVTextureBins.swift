@@ -221,10 +221,10 @@ struct OpenCVTextureBins: Sendable {
           let ax = Float(fx), ay = Float(fy)
           let p00 = sample(ix, iy), p01 = sample(ix + 1, iy)
           let p10 = sample(ix, iy + 1), p11 = sample(ix + 1, iy + 1)
-          let left = p00.addingProduct(ay, p10 - p00)
-          let right = p01.addingProduct(ay, p11 - p01)
+          let left = fused(ay, p10 - p00, p00)
+          let right = fused(ay, p11 - p01, p01)
           out[(y - rows.lowerBound) * outWidth + x - columns.lowerBound] =
-            left.addingProduct(ax, right - left)
+            fused(ax, right - left, left)
         }
       }
     }
@@ -250,11 +250,18 @@ struct OpenCVTextureBins: Sendable {
       let alpha = Float(255 / (hmax - hmin)), beta = Float(-255 * hmin / (hmax - hmin))
       return [UInt8](unsafeUninitializedCapacity: values.count) { out, initialized in
         for index in 0..<values.count {
-          let scaled = beta.addingProduct(part(values[index]), alpha).rounded(.toNearestOrEven)
+          let scaled = fused(part(values[index]), alpha, beta).rounded(.toNearestOrEven)
           out[index] = UInt8(min(max(scaled, 0), 255))
         }
         initialized = values.count
       }
     }
   }
+}
+
+/// `a · b + c` rounded once, as OpenCV's fused vector loops give it (see
+/// ``Segmentation/fusedMultiplyAdd(_:_:_:)``, of which this is an inlinable copy).
+@inline(__always)
+private func fused(_ a: Float, _ b: Float, _ c: Float) -> Float {
+  Float(Double(a) * Double(b) + Double(c))
 }

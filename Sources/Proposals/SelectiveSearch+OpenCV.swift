@@ -37,11 +37,15 @@ extension SelectiveSearch {
       let c = space.channelCount
       let graph = OpenCVGraphSegmentation.graph(
         bytes, width: w, height: h, channels: c, sigma: sigma)
-      let colour =
+      // Colour bin of each byte: channel · 25 + ⌊25 v / 256⌋, calcHist's bin over [0, 256).
+      let colour: [UInt16]? =
         mine.contains { $0.similarity.contains(.colour) }
-        ? bytes.enumerated().map { index, byte in
-          UInt16(
-            index % c * OpenCVGrouping.colourBins + (Int(byte) * OpenCVGrouping.colourBins) >> 8)
+        ? [UInt16](unsafeUninitializedCapacity: bytes.count) { out, initialized in
+          for index in 0..<bytes.count {
+            let bin = (Int(bytes[index]) * OpenCVGrouping.colourBins) >> 8
+            out[index] = UInt16(index % c * OpenCVGrouping.colourBins + bin)
+          }
+          initialized = bytes.count
         } : nil
       let texture =
         mine.contains { $0.similarity.contains(.texture) }

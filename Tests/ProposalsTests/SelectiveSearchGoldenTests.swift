@@ -155,6 +155,30 @@ import Testing
       mean09 >= 0.85, "\(mode): mean recall of OpenCV's boxes at IoU 0.9 is \(mean09), floor 0.85")
   }
 
+  @Test func opencvPresetsGiveTheSameProposalsOnOneAndTwoThreads() throws {
+    for entry in try Self.reference().prefix(3) {
+      for mode in [SelectiveSearch.Mode.openCVFast, .openCVQuality] {
+        let one = try SelectiveSearch(mode: mode, seed: 3, threads: 1).proposals(for: entry.image)
+        let two = try SelectiveSearch(mode: mode, seed: 3, threads: 2).proposals(for: entry.image)
+        #expect(one.map(\.box) == two.map(\.box) && one.map(\.score) == two.map(\.score))
+      }
+    }
+  }
+
+  @Test func strategiesThatFollowOpenCVMixWithThePapersInStrategyOrder() throws {
+    let entry = try #require(try Self.reference().first)
+    let paper = SelectiveSearch.Mode.single.strategies
+    let openCV = SelectiveSearch.Mode.openCVSingle.strategies
+    let mixed = try SelectiveSearch(strategies: openCV + paper, threads: 2)
+      .proposals(for: entry.image)
+    let alone = try SelectiveSearch(strategies: openCV, threads: 1).proposals(for: entry.image)
+    let paperAlone = try SelectiveSearch(strategies: paper, threads: 1).proposals(for: entry.image)
+    #expect(Set(mixed.map(\.box)) == Set(alone.map(\.box)).union(paperAlone.map(\.box)))
+    #expect(Set(alone.map(\.box)) == Set(try #require(entry.boxes[.openCVSingle])))
+    // Provenance tells the two apart: OpenCV's strategy on HSV k 200, the paper's on k 100.
+    #expect(Set(mixed.compactMap(\.provenance.k)) == [200, 100])
+  }
+
   /// Images by name: three from `segmentation.json`, the 128x96 crop from
   /// `selective_search.json`.
   static func olderGoldenImages() throws -> [String: Image] {

@@ -30,6 +30,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -104,12 +105,16 @@ def recipes_for(name, width, height, count, rng):
     return recipes
 
 
-def opencv_boxes(rgb, mode):
-    """OpenCV's proposals as sorted [x1, y1, x2, y2] integer lists."""
+def opencv_boxes(rgb, mode, seconds=None):
+    """OpenCV's proposals as sorted [x1, y1, x2, y2] integer lists; with `seconds` (a dict),
+    the CPU seconds of switch and process go to seconds[mode]."""
+    start = time.thread_time()
     ss = cv2.ximgproc.segmentation.createSelectiveSearchSegmentation()
     ss.setBaseImage(np.ascontiguousarray(rgb[:, :, ::-1]))
     getattr(ss, SWITCH[mode])()
     rects = ss.process()
+    if seconds is not None:
+        seconds[mode] = round(time.thread_time() - start, 4)
     return sorted([int(x), int(y), int(x + w), int(y + h)] for x, y, w, h in rects)
 
 
@@ -134,7 +139,10 @@ def crops_with_boxes(photos, names, per_photo, seed, modes, crops_dir=None, whol
             entry["name"] = f"{Path(name).stem}-{index:02d}"
             entry["width"], entry["height"] = int(crop.shape[1]), int(crop.shape[0])
             entry["fnv1a64"] = fnv1a64(crop.tobytes())
-            entry["boxes"] = {mode: opencv_boxes(crop, mode) for mode in modes}
+            seconds = {} if crops_dir is not None else None
+            entry["boxes"] = {mode: opencv_boxes(crop, mode, seconds) for mode in modes}
+            if seconds is not None:
+                entry["opencv_seconds"] = seconds
             if crops_dir is not None:
                 crops_dir.mkdir(parents=True, exist_ok=True)
                 cv2.imwrite(str(crops_dir / (entry["name"] + ".png")), crop[:, :, ::-1])
@@ -204,7 +212,7 @@ def agreement(reference, ours):
     )
 
 
-def run_compare(reference_path, regionkit, modes, crops_dir, jobs):
+def run_compare(reference_path, regionkit, modes, crops_dir, jobs, keep=None):
     document = json.load(open(reference_path))
     images = document["images"]
     with tempfile.TemporaryDirectory() as scratch:
@@ -224,7 +232,7 @@ def run_compare(reference_path, regionkit, modes, crops_dir, jobs):
                 cv2.imwrite(str(crops_dir / (entry["name"] + ".png")), crop[:, :, ::-1])
         listing = scratch / "crops.txt"
         listing.write_text("".join(f"{crops_dir / (e['name'] + '.png')}\n" for e in images))
-        rows = {}
+        rows, times = {}, {}
         for mode in modes:
             out = scratch / f"{mode}.jsonl"
             command = [
@@ -234,13 +242,26 @@ def run_compare(reference_path, regionkit, modes, crops_dir, jobs):
             if jobs:
                 command += ["--jobs", str(jobs)]
             subprocess.run(command, check=True)
-            ours = {}
+            ours, seconds = {}, {}
             for line in open(out):
                 record = json.loads(line)
                 ours[Path(record["image"]).stem] = record["boxes"]
+                seconds[Path(record["image"]).stem] = record["seconds"]
+            times[mode] = seconds
+            if keep is not None:
+                keep.mkdir(parents=True, exist_ok=True)
+                (keep / out.name).write_bytes(out.read_bytes())
             rows[mode] = [(e["name"], len(e["boxes"][mode]), len(ours[e["name"]]),
                            *agreement(e["boxes"][mode], ours[e["name"]])) for e in images]
     print_table(rows, document)
+    if all("opencv_seconds" in e for e in images):
+        print("\n| preset | OpenCV s/image (CPU, 1 thread) | RegionKit s/image (wall, "
+              f"{jobs or 'default'} jobs) | ratio |")
+        print("|---|---|---|---|")
+        for mode in modes:
+            theirs = np.mean([e["opencv_seconds"][mode] for e in images])
+            ours = np.mean(list(times[mode].values()))
+            print(f"| opencv-{mode} | {theirs:.3f} | {ours:.3f} | {theirs / ours:.1f}x |")
 
 
 def print_table(rows, document):
@@ -289,6 +310,7 @@ def main():
     cmp_.add_argument("--regionkit", type=Path, default=ROOT / ".build" / "release" / "regionkit")
     cmp_.add_argument("--modes", default=",".join(MODES))
     cmp_.add_argument("--jobs", type=int, default=None)
+    cmp_.add_argument("--keep", type=Path, default=None, help="keep RegionKit's JSON Lines here")
     args = parser.parse_args()
     if args.command == "reference":
         photos = ROOT / "Fixtures" / "dataset" / "images"
@@ -308,7 +330,8 @@ def main():
         write_reference(images, args.out / "study.json",
                         "../shared/data/coco-tiny/images, ../shared/data/raccoon/images", args.seed)
     else:
-        run_compare(args.reference, args.regionkit, args.modes.split(","), args.crops, args.jobs)
+        run_compare(args.reference, args.regionkit, args.modes.split(","), args.crops, args.jobs,
+                    args.keep)
 
 
 if __name__ == "__main__":
