@@ -55,6 +55,8 @@ struct Evaluate: AsyncParsableCommand {
   func validate() throws {
     if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
     guard overlays >= 0 else { throw ValidationError("--overlays must be 0 or more, got \(overlays)") }
+    try generatorOptions.validateObjectness(
+      for: methods.isEmpty && proposalFiles.isEmpty ? [.selectiveSearch] : methods)
   }
 
   func run() async throws {

@@ -72,6 +72,7 @@ struct Propose: AsyncParsableCommand {
       throw ValidationError(
         "--draw works with -o FILE.jsonl only, not with a sharded output folder")
     }
+    try generatorOptions.validateObjectness(for: [method])
   }
 
   func run() async throws {

@@ -1,24 +1,40 @@
 import ArgumentParser
 import Boxes
 import Datasets
+import Evaluation
 import Foundation
-import Imaging
 import Proposals
 
-/// `regionkit train-objectness`: fits the learned objectness re-scorer on a dataset.
+extension ObjectnessTrainer.Target: ExpressibleByArgument {}
+extension ObjectnessTrainer.Balance: ExpressibleByArgument {}
+
+/// `regionkit train-objectness`: fits the learned objectness re-ranker of one proposal method
+/// on a dataset, and measures it on images it was not trained on.
 struct TrainObjectness: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train-objectness",
-    abstract: "Train the learned objectness scorer (logistic regression on cheap box cues).",
+    abstract:
+      "Train the learned objectness re-ranker of a proposal method and measure it on held-out images.",
     discussion: """
-      Runs --method on the dataset's images, labels each proposal positive when its IoU with a \
-      non-crowd ground-truth box is at least --positive-iou and negative below --negative-iou \
-      (proposals in between are ignored), samples at most --per-image of them per image with at \
-      most half positives (seeded), computes the objectness cues of each (edge density and \
-      edge contrast against a surrounding ring, colour contrast, superpixel straddling, size, \
-      aspect, centre distance, rank; Alexe et al. 2012) and fits an L2-regularised logistic \
-      regression. The model is written as JSON; `ObjectnessReranker` re-ranks any generator \
-      with it.
+      Runs --method on the dataset's images and computes cheap cues of every proposal on a \
+      copy of the image shrunk to --cue-side (edge density, edge contrast and colour contrast \
+      against a surrounding ring, superpixel straddling: Alexe et al. 2012; the method's \
+      rank, hierarchy level and score). Each proposal's target is the share of the IoU \
+      thresholds 0.5:0.05:0.95 its best IoU with a non-crowd object reaches (--target \
+      average-recall; --target threshold labels IoU >= --positive-iou 1, < --negative-iou 0 \
+      and ignores the rest), weighted so that every object counts once (--balance object). \
+      An L2-regularised logistic regression of the targets on the --cues is fitted and \
+      written with the diversity step's --redundancy-exponent, the cue settings, the method \
+      and its settings, and the training set to -o. `propose` and `evaluate` use it with \
+      --objectness MODEL: proposals are scored by the model, then taken greedily by score x \
+      (1 - m^gamma), m the largest IoU with the boxes already taken, so near-duplicates of \
+      better boxes move down; nothing is dropped.
+      --folds K also runs K-fold cross-validation over the images (seeded by --seed): each \
+      fold ranked by a model fitted on the others, AR at N = 100, 300, 1000 of the method's \
+      own ranking and of the re-ranked proposals with bootstrap standard errors, and the time \
+      per image. --test DATASET evaluates the model written to -o on another dataset the same \
+      way. With --report DIR the study is written as summary.json, table.md and AR-versus-N \
+      plots (SVG).
       """)
 
   @Argument(help: "The training dataset: a COCO (images/ + annotations.json) or Pascal VOC folder.")
@@ -30,7 +46,7 @@ struct TrainObjectness: ParsableCommand {
   @Option(name: .shortAndLong, help: "The model file to write (.json).")
   var output: String
 
-  @Option(help: "The proposal method whose proposals are labelled (\(ProposalMethod.names)).")
+  @Option(help: "The proposal method whose proposals are re-ranked (\(ProposalMethod.names)).")
   var method: ProposalMethod = .edgeBoxes
 
   @OptionGroup var generatorOptions: GeneratorOptions
@@ -38,25 +54,85 @@ struct TrainObjectness: ParsableCommand {
   @Option(help: "Use at most this many images (a seeded random subset); 0 uses all.")
   var images = 0
 
-  @Option(help: "Labelled proposals sampled per image, at most half of them positive.")
-  var perImage = 64
+  @Option(
+    help: "How a proposal's IoU with the objects becomes its target: average-recall or threshold.")
+  var target: ObjectnessTrainer.Target = .averageRecall
 
-  @Option(help: "Proposals with at least this IoU to a ground-truth box are objects.")
+  @Option(help: "--target threshold: proposals with at least this IoU to an object are objects.")
   var positiveIou: Float = 0.7
 
-  @Option(help: "Proposals with an IoU below this to every ground-truth box are background.")
+  @Option(
+    help: "--target threshold: proposals with an IoU below this to every object are background.")
   var negativeIou: Float = 0.3
+
+  @Option(
+    help:
+      "Example weighting: object (each object's overlapping proposals share one object's weight) or none."
+  )
+  var balance: ObjectnessTrainer.Balance = .object
+
+  @Option(help: "Labelled proposals sampled per image, at most half of them positive; 0 takes all.")
+  var perImage = 0
+
+  @Option(
+    help:
+      "The cues fitted, comma-separated (any of \(ObjectnessFeatures.names.joined(separator: ", ")))."
+  )
+  var cues = ObjectnessTrainer.defaultCueNames.joined(separator: ",")
+
+  @Option(
+    help:
+      "Longer side, in pixels, of the image copy the cues are computed on; 0 uses the full size.")
+  var cueSide = 320
+
+  @Option(help: "SLIC superpixels of the straddling cue.")
+  var superpixels = 200
+
+  @Option(
+    help: "Diversity step: gamma of the discount 1 - m^gamma; 0 keeps the model's score order.")
+  var redundancyExponent: Float = 2
 
   @Option(help: "L2 penalty on the logistic-regression weights.")
   var l2: Double = 1e-3
 
+  @Option(
+    help:
+      "Also run K-fold cross-validation over the images (by image, seeded by --seed); 0 skips it.")
+  var folds = 0
+
+  @Option(
+    name: .customLong("test"), help: "Also evaluate the model on this dataset (repeat for several)."
+  )
+  var testDatasets: [String] = []
+
+  @Option(
+    help:
+      "Write the cross-validation and test results here (summary.json, table.md, plots). Default: printed only."
+  )
+  var report: String?
+
+  @Option(help: "Bootstrap resamples of the standard errors.")
+  var bootstrap = 1000
+
   @Flag(help: "Do not draw the progress bar.")
   var noProgress = false
 
+  var cueNames: [String] {
+    cues.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+  }
+
+  var trainer: ObjectnessTrainer {
+    ObjectnessTrainer(
+      target: target, positiveIoU: positiveIou, negativeIoU: negativeIou, balance: balance,
+      perImage: perImage, cueNames: cueNames,
+      cueSettings: .init(workingSide: cueSide == 0 ? nil : cueSide, superpixels: superpixels),
+      l2: l2, redundancyExponent: redundancyExponent, seed: generatorOptions.seed)
+  }
+
   func validate() throws {
     guard images >= 0 else { throw ValidationError("--images must be 0 or more, got \(images)") }
-    guard perImage >= 2 else {
-      throw ValidationError("--per-image must be at least 2, got \(perImage)")
+    guard perImage == 0 || perImage >= 2 else {
+      throw ValidationError("--per-image must be 0 (all) or at least 2, got \(perImage)")
     }
     guard negativeIou > 0, negativeIou <= positiveIou, positiveIou <= 1 else {
       throw ValidationError(
@@ -67,82 +143,94 @@ struct TrainObjectness: ParsableCommand {
       throw ValidationError("--objectness re-ranks proposals; train-objectness does not take it")
     }
     guard l2 >= 0, l2.isFinite else { throw ValidationError("--l2 must be >= 0, got \(l2)") }
+    guard cueSide == 0 || cueSide >= 8 else {
+      throw ValidationError("--cue-side must be 0 (full size) or at least 8, got \(cueSide)")
+    }
+    guard superpixels >= 1 else {
+      throw ValidationError("--superpixels must be at least 1, got \(superpixels)")
+    }
+    guard redundancyExponent >= 0, redundancyExponent.isFinite else {
+      throw ValidationError("--redundancy-exponent must be >= 0, got \(redundancyExponent)")
+    }
+    guard folds == 0 || folds >= 2 else {
+      throw ValidationError("--folds must be 0 (none) or at least 2, got \(folds)")
+    }
+    guard bootstrap >= 2 else {
+      throw ValidationError("--bootstrap must be at least 2, got \(bootstrap)")
+    }
+    do { try trainer.validate() } catch { throw ValidationError("--cues: \(error)") }
   }
 
-  func run() throws {
-    let data = try Dataset.load(from: URL(fileURLWithPath: dataset), split: split)
-    var random = SplitMix64(seed: generatorOptions.seed)
-    var chosen = Array(data.images.indices)
-    if images > 0 && images < chosen.count {
+  /// A dataset's name for records: its folder's name (never a path).
+  static func name(of path: String) -> String {
+    let url = URL(fileURLWithPath: path).standardizedFileURL
+    return url.pathExtension.lowercased() == "json"
+      ? url.deletingLastPathComponent().lastPathComponent : url.lastPathComponent
+  }
+
+  /// Every image of a dataset (a seeded subset with `limit` > 0), with its generator run and cues.
+  private func prepare(_ path: String, split: String?, limit: Int) throws
+    -> [ObjectnessStudy.PreparedImage]
+  {
+    var data = try Dataset.load(from: URL(fileURLWithPath: path), split: split)
+    if limit > 0 && limit < data.images.count {
+      var random = SplitMix64(seed: generatorOptions.seed)
+      var chosen = Array(data.images.indices)
       for i in stride(from: chosen.count - 1, to: 0, by: -1) {
         chosen.swapAt(i, Int(random.next() % UInt64(i + 1)))
       }
-      chosen = Array(chosen.prefix(images)).sorted()
+      data.images = chosen.prefix(limit).sorted().map { data.images[$0] }
     }
-    let generator = generatorOptions.baseGenerator(method)
-    let bar = ProgressBar(total: chosen.count, label: "objectness", isEnabled: !noProgress)
-    let threads = generatorOptions.jobs ?? ProcessInfo.processInfo.activeProcessorCount
-    let perImageRows = try orderedParallelMap(count: chosen.count, threads: threads) { position in
-      defer { bar.advance() }
-      return try samples(of: data.images[chosen[position]], in: data, generator: generator)
-    }
-    bar.finish()
-    let rows = perImageRows.flatMap { $0 }
-    let positives = rows.filter(\.label).count
-    guard positives > 0, positives < rows.count else {
-      throw ValidationError(
-        "\(dataset): \(positives) positive and \(rows.count - positives) negative proposals from "
-          + "\(method.rawValue); both are needed (try another --method or --positive-iou)")
-    }
-    let model = try ObjectnessModel.train(
-      features: rows.map(\.features), labels: rows.map(\.label), l2: l2,
-      notes: "\(method.rawValue) proposals of \(chosen.count) images of \(dataset); "
-        + "IoU >= \(positiveIou) positive, < \(negativeIou) negative")
-    try model.save(to: URL(fileURLWithPath: output))
-    print(
-      "\(output): \(rows.count) proposals (\(positives) objects) from \(chosen.count) images, "
-        + String(
-          format: "training accuracy %.3f, log-loss %.4f", model.training.accuracy,
-          model.training.loss))
+    let bar = ProgressBar(
+      total: data.images.count, label: "\(Self.name(of: path)) \(method.rawValue)",
+      isEnabled: !noProgress)
+    defer { bar.finish() }
+    return try ObjectnessStudy.prepare(
+      dataset: data, generator: generatorOptions.baseGenerator(method, singleThreaded: true),
+      cueSettings: trainer.cueSettings, maxSide: generatorOptions.maxSide,
+      threads: generatorOptions.jobs ?? ProcessInfo.processInfo.activeProcessorCount,
+      progress: { bar.advance() })
   }
 
-  /// The sampled, labelled feature rows of one image (seeded by the image id).
-  private func samples(
-    of entry: DatasetImage, in data: Dataset, generator: any ProposalGenerator
-  ) throws -> [(features: [Float], label: Bool)] {
-    let image = try Image(contentsOf: data.url(of: entry), maxSide: generatorOptions.maxSide)
-    let scaleX = Float(image.width) / Float(max(entry.width, 1))
-    let scaleY = Float(image.height) / Float(max(entry.height, 1))
-    let truths = entry.annotations.filter { !$0.isCrowd }.map {
-      Box(
-        x1: $0.box.x1 * scaleX, y1: $0.box.y1 * scaleY, x2: $0.box.x2 * scaleX,
-        y2: $0.box.y2 * scaleY)
+  func run() throws {
+    let prepared = try prepare(dataset, split: split, limit: images)
+    let study = ObjectnessStudy(
+      trainer: trainer, bootstrapSamples: bootstrap, seed: generatorOptions.seed)
+    let datasetName = Self.name(of: dataset)
+    let generator = (
+      name: generatorOptions.baseGenerator(method).name,
+      settings: generatorOptions.settingsDescription(method)
+    )
+    let model: ObjectnessModel
+    do {
+      model = try study.fit(
+        prepared,
+        training: .init(
+          generator: generator.name, generatorSettings: generator.settings, dataset: datasetName))
+    } catch {
+      throw ValidationError(
+        "\(dataset): \(error) (try another --method, --target or --positive-iou)")
     }
-    guard !truths.isEmpty else { return [] }
-    let proposals = try generator.proposals(for: image)
-    var positives: [Int] = [], negatives: [Int] = []
-    for (index, proposal) in proposals.enumerated() {
-      let best = truths.map { proposal.box.iou($0) }.max() ?? 0
-      if best >= positiveIou {
-        positives.append(index)
-      } else if best < negativeIou {
-        negatives.append(index)
-      }
+    try model.save(to: URL(fileURLWithPath: output))
+    print(
+      "\(output): \(model.training.examples) proposals of \(prepared.count) images, "
+        + String(format: "training log-loss %.4f", model.training.loss))
+
+    var evaluations: [ObjectnessStudy.Evaluation] = []
+    if folds > 0 {
+      evaluations += try study.crossValidate(
+        prepared, folds: folds, datasetName: datasetName, generator: generator)
     }
-    var random = SplitMix64(seed: generatorOptions.seed ^ UInt64(truncatingIfNeeded: entry.id))
-    func sample(_ indices: [Int], _ count: Int) -> [Int] {
-      var pool = indices
-      let take = min(count, pool.count)
-      for i in 0..<take { pool.swapAt(i, i + Int(random.next() % UInt64(pool.count - i))) }
-      return Array(pool.prefix(take))
+    for test in testDatasets {
+      let testImages = try prepare(test, split: nil, limit: 0)
+      evaluations.append(
+        study.transfer(model, to: testImages, name: Self.name(of: test), trainedOn: datasetName))
     }
-    let objects = sample(positives, perImage / 2)
-    let background = sample(negatives, perImage - objects.count)
-    guard !objects.isEmpty || !background.isEmpty else { return [] }
-    let features = try ObjectnessFeatures(image: image)
-    return (objects.map { ($0, true) } + background.map { ($0, false) }).sorted { $0.0 < $1.0 }
-      .map { index, label in
-        (features.features(for: proposals[index].box, rank: index, count: proposals.count), label)
-      }
+    guard !evaluations.isEmpty else { return }
+    let result = ObjectnessStudyReport(
+      generator: generator.name, generatorSettings: generator.settings, dataset: datasetName,
+      trainer: trainer, evaluations: evaluations)
+    if let report { try result.write(to: URL(fileURLWithPath: report)) }
+    print(result.markdown(), terminator: "")
   }
 }

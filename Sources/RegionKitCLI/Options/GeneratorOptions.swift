@@ -51,8 +51,15 @@ struct GeneratorOptions: ParsableArguments {
   @Option(help: "Combined: the methods to combine, comma-separated (any of selective-search, edge-boxes, segments, sliding-window).")
   var combine = "selective-search,edge-boxes"
 
-  @Option(help: "Re-rank every method's proposals with this learned objectness model (.json from `regionkit train-objectness`). Default: none, the method's own ranking.")
+  @Option(
+    help: ArgumentHelp(
+      "Re-rank every method's proposals with this learned objectness model (.json from "
+        + "`regionkit train-objectness`): scored by the model, then near-duplicates of better "
+        + "boxes moved down. Default: none, the method's own ranking."))
   var objectness: String?
+
+  @Flag(help: "Use the --objectness model even with a method or settings it was not trained for.")
+  var force = false
 
   @Option(help: "Combined: proposals overlapping a better one by more than this IoU are dropped.")
   var combineIou: Float = 0.8
@@ -101,25 +108,65 @@ struct GeneratorOptions: ParsableArguments {
     }
   }
 
+  /// Refuses an `--objectness` model trained for another method or other settings of it,
+  /// unless `--force` (called by the commands' `validate()`, which know the methods).
+  func validateObjectness(for methods: [ProposalMethod]) throws {
+    guard let objectness, !force,
+      let model = try? ObjectnessModel.load(from: URL(fileURLWithPath: objectness))
+    else { return }
+    for method in methods {
+      do {
+        try model.checkGenerator(
+          name: baseGenerator(method).name, settings: settingsDescription(method), file: objectness)
+      } catch {
+        throw ValidationError("--objectness: \(error) (--force uses it anyway)")
+      }
+    }
+  }
+
+  /// The settings of `method` that change its output, as stored in objectness models:
+  /// the selective-search mode, the EdgeBoxes search parameters, the segment pairs, or the
+  /// combined methods and IoU. `--top`, `--seed` and `--max-side` are left out.
+  func settingsDescription(_ method: ProposalMethod) -> String {
+    switch method {
+    case .slidingWindow: ""
+    case .selectiveSearch: "mode \(mode.rawValue)"
+    case .edgeBoxes:
+      "alpha \(edgeBoxesAlpha), beta \(edgeBoxesBeta), min-score \(edgeBoxesMinScore)"
+    case .segments: "pairs \(segmentPairs)"
+    case .combined: "\(combine), iou \(combineIou)"
+    }
+  }
+
   /// The generator for `method`, re-ranked by the `--objectness` model when one is given
-  /// (`validate()` has checked that it loads).
+  /// (`validate()` has checked that it loads, `validateObjectness(for:)` that it fits).
   func generator(_ method: ProposalMethod) -> any ProposalGenerator {
     let base = baseGenerator(method)
     guard let objectness,
-      let model = try? ObjectnessModel.load(from: URL(fileURLWithPath: objectness))
+      let model = try? ObjectnessModel.load(from: URL(fileURLWithPath: objectness)),
+      let reranker = try? ObjectnessReranker(base: base, model: model, force: true)
     else { return base }
-    return ObjectnessReranker(base: base, model: model)
+    return reranker
   }
 
   /// The generator for `method` with these options, without re-ranking.
-  func baseGenerator(_ method: ProposalMethod) -> any ProposalGenerator {
-    switch method {
+  ///
+  /// - Parameters:
+  ///   - method: The method.
+  ///   - singleThreaded: Run selective search on the calling thread only (images are then
+  ///     the unit of parallelism, and thread CPU time measures the whole search).
+  ///     Default: `false`, the cores left over by `--jobs`.
+  func baseGenerator(_ method: ProposalMethod, singleThreaded: Bool = false)
+    -> any ProposalGenerator
+  {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    return switch method {
     case .slidingWindow: SlidingWindow(maxProposals: top, seed: seed)
     case .selectiveSearch:
       // Cores left over by the images running at once go to the strategies of each image.
       SelectiveSearch(
         mode: mode, seed: seed, maxProposals: top,
-        threads: max(1, ProcessInfo.processInfo.activeProcessorCount / (jobs ?? ProcessInfo.processInfo.activeProcessorCount)))
+        threads: singleThreaded ? 1 : max(1, cores / (jobs ?? cores)))
     case .edgeBoxes:
       EdgeBoxes(
         alpha: edgeBoxesAlpha, beta: edgeBoxesBeta, minScore: edgeBoxesMinScore, maxBoxes: top,
@@ -127,7 +174,8 @@ struct GeneratorOptions: ParsableArguments {
     case .segments: SegmentBoxes(includePairs: segmentPairs, maxProposals: top, seed: seed)
     case .combined:
       CombinedGenerator(
-        ((try? combinedMethods) ?? []).map { baseGenerator($0) }, iouThreshold: combineIou, maxProposals: top)
+        ((try? combinedMethods) ?? []).map { baseGenerator($0, singleThreaded: singleThreaded) },
+        iouThreshold: combineIou, maxProposals: top)
     }
   }
 
