@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fast R-CNN and Faster R-CNN measurements of Docs/detectors.md (release build).
-# Usage: Tools/detectors/fast.sh [WORKDIR]   (default /tmp/fast)
+# Usage: Tools/detectors/fast.sh [WORKDIR]   (default out/fast)
 set -euo pipefail
-W=${1:-/tmp/fast}
+W=${1:-out/fast}
+RACCOON="${RACCOON:-../shared/data/raccoon}"  # a Pascal VOC dataset
 mkdir -p "$W"
 swift build -c release --product regionkit
 K=$(swift build -c release --show-bin-path)/regionkit
@@ -38,9 +39,9 @@ $K evaluate "$W/scenes-test" --method selective-search --method edge-boxes \
 
 # Raccoon (200 VOC images, 1 class; seeded 80/20 split), images downsized to a longer side of
 # 256, anchors 48/96/192; 8 epochs each.
-$K train --arch faster-rcnn /work/shared/data/raccoon -o "$W/raccoon-faster" --epochs 8 \
+$K train --arch faster-rcnn "$RACCOON" -o "$W/raccoon-faster" --epochs 8 \
   --learning-rate 0.001 --seed 0 --validation-fraction 0.2 --max-side 256 --anchor-sizes 48,96,192
-$K train --arch fast-rcnn /work/shared/data/raccoon -o "$W/raccoon-fast" --epochs 8 \
+$K train --arch fast-rcnn "$RACCOON" -o "$W/raccoon-fast" --epochs 8 \
   --learning-rate 0.001 --seed 0 --validation-fraction 0.2 --max-side 256 --proposals selective-search
 python3 Tools/detectors/fast_plot.py Docs/images/fast/validation-ap50.svg \
   "Faster R-CNN=$W/faster/history.json" "Fast R-CNN (selective search)=$W/fast-ss/history.json"

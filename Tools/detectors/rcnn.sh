@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces the R-CNN numbers of Docs/detectors.md (one command per run).
-#   Tools/detectors/rcnn.sh [WORK_DIR]   (default /tmp/rcnn-runs)
-# Needs /work/shared/data/raccoon for the raccoon runs (skipped when missing).
+#   Tools/detectors/rcnn.sh [WORK_DIR]   (default out/rcnn-runs)
+# Needs the raccoon dataset (RACCOON, default ../shared/data/raccoon) for the raccoon runs (skipped when missing).
 set -euo pipefail
-work="${1:-/tmp/rcnn-runs}"
+work="${1:-out/rcnn-runs}"
+RACCOON="${RACCOON:-../shared/data/raccoon}"  # a Pascal VOC dataset
 B=.build/release/regionkit
 swift build -c release --product regionkit
 mkdir -p "$work"
@@ -21,7 +22,7 @@ $B train --arch rcnn --classifier cnn "$work/train" -o "$work/cnn" --epochs 8 --
 $B detect "$work/cnn" "$work/test" -o "$work/cnn-test.json" --draw "$work/cnn-draw" --no-progress
 
 # Raccoon (one class), seeded 80/20 split: validation AP50 in the model's validation.json.
-if [ -d /work/shared/data/raccoon ]; then
-  $B train --arch rcnn --classifier hog-svm /work/shared/data/raccoon -o "$work/raccoon-hog" --crop-size 64 --no-progress
-  $B train --arch rcnn --classifier cnn /work/shared/data/raccoon -o "$work/raccoon-cnn" --epochs 4 --batch-size 64 --no-progress
+if [ -d "$RACCOON" ]; then
+  $B train --arch rcnn --classifier hog-svm "$RACCOON" -o "$work/raccoon-hog" --crop-size 64 --no-progress
+  $B train --arch rcnn --classifier cnn "$RACCOON" -o "$work/raccoon-cnn" --epochs 4 --batch-size 64 --no-progress
 fi
