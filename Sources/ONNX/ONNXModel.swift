@@ -58,7 +58,13 @@ public struct ONNXModel: Sendable {
   ///   or malformed files, unsupported opsets, operators or attributes, missing or malformed
   ///   weights, cycles and shape mismatches.
   public init(contentsOf url: URL) throws {
-    let summary = try ONNXModelSummary(contentsOf: url)
+    try self.init(try ONNXModelSummary(contentsOf: url))
+  }
+
+  /// Checks and loads a model already read as a summary (the file is not read again).
+  ///
+  /// - Throws: as ``init(contentsOf:)``, apart from the reading errors.
+  public init(_ summary: ONNXModelSummary) throws {
     guard summary.unsupportedOperators.isEmpty else {
       let (label, op) = summary.firstUnsupported!
       throw ONNXError.unsupportedOperator(

@@ -44,7 +44,7 @@ struct ModelInfo: ParsableCommand {
   func run() throws {
     let url = URL(fileURLWithPath: model)
     let summary = try ONNXModelSummary(contentsOf: url)
-    let loaded = summary.unsupportedOperators.isEmpty ? try ONNXModel(contentsOf: url) : nil
+    let loaded = summary.unsupportedOperators.isEmpty ? try ONNXModel(summary) : nil
     for warning in loaded?.warnings ?? [] {
       FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
     }
