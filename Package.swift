@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "Edges", targets: ["Edges"]),
     .library(name: "Segmentation", targets: ["Segmentation"]),
     .library(name: "Detectors", targets: ["Detectors"]),
+    .library(name: "DetectorTraining", targets: ["DetectorTraining"]),
     .executable(name: "regionkit", targets: ["RegionKitCLI"]),
   ],
   dependencies: [
@@ -58,15 +59,22 @@ let package = Package(
     .target(
       name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging"],
       exclude: moduleNotes),
+    // Detector models and their parts; DetectorTraining trains them (the only detector module
+    // that depends on Evaluation, for validation).
     .target(
-      name: "Detectors",
-      dependencies: ["Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals", "Evaluation"],
+      name: "Detectors", dependencies: ["Boxes", "Imaging", "NeuralNet", "Proposals"],
+      exclude: moduleNotes),
+    .target(
+      name: "DetectorTraining",
+      dependencies: [
+        "Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals", "Evaluation", "Detectors",
+      ],
       exclude: moduleNotes),
     .target(
       name: "RegionKit",
       dependencies: [
         "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "Edges", "Segmentation", "Proposals",
-        "Evaluation", "Detectors",
+        "Evaluation", "Detectors", "DetectorTraining",
       ]),
 
     // Command line.
@@ -94,7 +102,17 @@ let package = Package(
     .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RegionKitTestSupport"]),
     .testTarget(
-      name: "DetectorsTests", dependencies: ["Detectors", "NeuralNet", "RegionKitTestSupport"]),
+      name: "DetectorsTests",
+      dependencies: [
+        "Detectors", "NeuralNet", "Boxes", "Imaging", "Datasets", "Proposals",
+        "RegionKitTestSupport",
+      ]),
+    .testTarget(
+      name: "DetectorTrainingTests",
+      dependencies: [
+        "DetectorTraining", "Detectors", "NeuralNet", "Boxes", "Imaging", "Datasets", "Proposals",
+        "RegionKitTestSupport",
+      ]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: ["RegionKitTestSupport", "RegionKitCLI", "RegionKit", "Proposals"],

@@ -12,7 +12,7 @@ echo "== regionkit info $dataset"
 "$regionkit" info "$dataset"
 echo
 echo "== regionkit evaluate $dataset --method $method -o out/report"
-"$regionkit" evaluate "$dataset" --method "$method" -o out/report --quiet
+"$regionkit" evaluate "$dataset" --method "$method" -o out/report --no-progress
 echo
 echo "== regionkit draw: the ground truth and the ten highest-ranked proposals of each image"
 for image in "$dataset"/images/*; do

@@ -45,7 +45,7 @@ best_time() {  # best_time JOBS -> "wall cpu" seconds of the fastest of $repeats
     rm -rf "$work/out"
     local TIMEFORMAT="%R %U %S" timing
     timing=$( { time taskset -c "$cpus" "$regionkit" propose "$dataset" --method "$method" \
-      --jobs "$jobs" --quiet ${extra[@]+"${extra[@]}"} -o "$work/out" \
+      --jobs "$jobs" --no-progress ${extra[@]+"${extra[@]}"} -o "$work/out" \
       > "$work/stdout" 2> "$work/stderr" || {
         echo "scaling.sh: propose failed:" >&2; cat "$work/stderr" >&2; exit 1; } ; } 2>&1 )
     local elapsed cpu

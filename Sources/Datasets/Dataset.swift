@@ -127,7 +127,8 @@ public struct DatasetImage: Hashable, Sendable {
 public struct Dataset: Sendable {
   /// What the dataset was read from.
   public enum Format: String, Sendable, Codable, CaseIterable {
-    /// COCO instances JSON (`annotations.json` + `images/`).
+    /// COCO instances JSON (`annotations.json` + `images/`, or
+    /// `annotations/instances_<split>.json` + `<split>/`).
     case coco
     /// Pascal VOC XML, one file per image (`annotations/` + `images/`, or VOC's
     /// `Annotations/` + `JPEGImages/`).

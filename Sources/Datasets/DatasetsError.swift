@@ -13,8 +13,9 @@ public enum DatasetsError: Error, CustomStringConvertible, Equatable, Sendable {
   case fileNotFound(URL)
   /// The file exists but could not be read (permissions, a folder where a file was expected).
   case unreadableFile(URL, reason: String)
-  /// The folder is neither COCO (`annotations.json`) nor Pascal VOC (`annotations/` or
-  /// `Annotations/` holding `.xml` files).
+  /// The folder is neither COCO (`annotations.json`, or `annotations/instances_<split>.json`)
+  /// nor Pascal VOC (`annotations/` or `Annotations/` holding `.xml` files) nor a folder of
+  /// images.
   case unrecognizedLayout(URL)
   /// The file is not valid JSON; `message` is the parser's, `line`/`column` are 1-based when known.
   case invalidJSON(file: String, message: String, line: Int?, column: Int?)
@@ -29,8 +30,13 @@ public enum DatasetsError: Error, CustomStringConvertible, Equatable, Sendable {
   case invalidValue(file: String, field: String, value: String)
   /// Two images (or two categories) share an id; `field` says which (`images[3].id`).
   case duplicateID(file: String, field: String, id: Int)
-  /// The requested `ImageSets/Main/<split>.txt` does not exist or the layout has no splits.
-  case splitNotFound(split: String, file: URL)
+  /// The requested split does not exist: no VOC `ImageSets/Main/<split>.txt`, no COCO
+  /// `annotations/instances_<split>.json`, or a layout without splits. `file` is the file
+  /// looked for (the annotations file or folder for a layout without splits); `available`
+  /// lists the splits that exist, sorted (empty when the layout has none).
+  case splitNotFound(split: String, file: URL, available: [String])
+  /// No split was given and the folder holds several COCO splits, listed in `available`.
+  case splitRequired(folder: URL, available: [String])
   /// A split lists an image whose annotation file is missing.
   case missingAnnotation(split: String, name: String, file: URL)
   /// A detection's label is not in `0..<categoryCount`.
@@ -45,8 +51,9 @@ public enum DatasetsError: Error, CustomStringConvertible, Equatable, Sendable {
     case .unreadableFile(let url, let reason):
       return "\(url.path): cannot be read: \(reason)"
     case .unrecognizedLayout(let url):
-      return "\(url.path): not a recognised dataset layout (expected annotations.json for COCO, "
-        + "or annotations/ or Annotations/ with .xml files for Pascal VOC, or image files)"
+      return "\(url.path): not a recognised dataset layout (expected annotations.json or "
+        + "annotations/instances_<split>.json for COCO, or annotations/ or Annotations/ with "
+        + ".xml files for Pascal VOC, or image files)"
     case .invalidJSON(let file, let message, let line, let column):
       if let line, let column {
         return "\(file):\(line):\(column): invalid JSON: \(message)"
@@ -62,8 +69,14 @@ public enum DatasetsError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(file): \(field) has the unusable value \"\(value)\""
     case .duplicateID(let file, let field, let id):
       return "\(file): \(field) repeats the id \(id)"
-    case .splitNotFound(let split, let file):
-      return "\(file.path): split \"\(split)\" not found"
+    case .splitNotFound(let split, let file, let available):
+      let splits =
+        available.isEmpty
+        ? "the dataset has no splits" : "available: \(available.joined(separator: ", "))"
+      return "\(file.path): split \"\(split)\" not found; \(splits)"
+    case .splitRequired(let folder, let available):
+      return "\(folder.path): holds several splits (\(available.joined(separator: ", "))); "
+        + "name the one to read"
     case .missingAnnotation(let split, let name, let file):
       return "\(file.path): image \"\(name)\" of split \"\(split)\" has no annotation file"
     case .labelOutOfRange(let label, let categoryCount):

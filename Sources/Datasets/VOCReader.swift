@@ -121,7 +121,9 @@ enum VOCReader {
     -> [URL]
   {
     guard FileManager.default.fileExists(atPath: splitFile.path) else {
-      throw DatasetsError.splitNotFound(split: split, file: splitFile)
+      throw DatasetsError.splitNotFound(
+        split: split, file: splitFile,
+        available: splitNames(in: splitFile.deletingLastPathComponent()))
     }
     let data = try COCOInstancesReader.readData(splitFile)
     guard let text = String(data: data, encoding: .utf8) else {
@@ -141,6 +143,14 @@ enum VOCReader {
       urls.append(url)
     }
     return urls
+  }
+
+  /// The names of the split files (`<split>.txt`) in `directory`, sorted; empty when the
+  /// folder does not exist.
+  static func splitNames(in directory: URL) -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    return names.filter { $0.lowercased().hasSuffix(".txt") && !$0.hasPrefix(".") }
+      .map { String($0.dropLast(".txt".count)) }.sorted()
   }
 
   /// A positive pixel count from `<width>`/`<height>` (`"500"` or `"500.0"`).

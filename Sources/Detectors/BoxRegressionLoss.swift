@@ -78,3 +78,12 @@ public enum BoxRegressionLoss: Sendable, Hashable, Codable {
     value == value.rounded() ? String(Int(value)) : String(format: "%.3g", Double(value))
   }
 }
+
+extension BoxRegressionLoss {
+  /// Checks smooth L1's β (finite and positive) as read from `config.json`.
+  func validate(_ check: ConfigurationCheck) throws {
+    if case .smoothL1(let beta) = self {
+      try check.number("boxLoss.smoothL1.beta", Double(beta), in: 1e-6...1e6)
+    }
+  }
+}

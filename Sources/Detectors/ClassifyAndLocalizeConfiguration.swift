@@ -2,7 +2,8 @@
 /// contents of a model folder's `config.json`.
 ///
 /// ```json
-/// {"architecture": "classify-localize", "classes": ["raccoon"], "categoryIDs": [1],
+/// {"format": 2, "architecture": "classify-localize",
+///  "classes": [{"name": "raccoon", "categoryID": 1}], "training": {"epochs": 30, ...},
 ///  "includesBackground": false, "inputWidth": 64, "inputHeight": 64,
 ///  "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25], "channels": [16, 32, 64, 64],
 ///  "hiddenFeatures": 128, "boxEncoding": "normalized-cxcywh",
@@ -13,12 +14,14 @@ public struct ClassifyAndLocalizeConfiguration: Sendable, Hashable, Codable {
   /// width and height, so the whole image is `(0.5, 0.5, 1, 1)`. This is the only encoding.
   public static let normalizedCenterSize = "normalized-cxcywh"
 
+  /// The model folder format (``ModelFolder/currentFormat``).
+  public var format: Int = ModelFolder.currentFormat
   /// Always ``DetectorArchitecture/classifyLocalize``.
   public var architecture: DetectorArchitecture = .classifyLocalize
-  /// Object class names, in label order (without the background class).
-  public var classes: [String]
-  /// The dataset's category id of each class, for COCO results.
-  public var categoryIDs: [Int]
+  /// The object classes (without background), in label order, with their category ids.
+  public var classes: [DetectorClass]
+  /// How the model was trained.
+  public var training = TrainingSettings()
   /// Whether the classifier has an extra background class (logit 0), trained on images with no
   /// object. Default: `false`.
   public var includesBackground: Bool = false
@@ -47,23 +50,12 @@ public struct ClassifyAndLocalizeConfiguration: Sendable, Hashable, Codable {
 
   /// Creates a configuration; every parameter is the property of the same name.
   public init(
-    classes: [String], categoryIDs: [Int], includesBackground: Bool = false,
+    classes: [DetectorClass], includesBackground: Bool = false,
     inputWidth: Int = 64, inputHeight: Int = 64, channels: [Int] = [16, 32, 64, 64],
     hiddenFeatures: Int = 128, boxLoss: BoxRegressionLoss = .l1,
     classificationWeight: Float = 0.5, boxWeight: Float = 0.5
   ) {
-    precondition(
-      !classes.isEmpty && classes.count == categoryIDs.count,
-      "ClassifyAndLocalizeConfiguration: \(classes.count) classes, \(categoryIDs.count) category ids"
-    )
-    precondition(
-      inputWidth >= 16 && inputHeight >= 16,
-      "ClassifyAndLocalizeConfiguration: input \(inputWidth)x\(inputHeight) below 16x16")
-    precondition(
-      channels.count == 4 && channels.allSatisfy { $0 >= 1 },
-      "ClassifyAndLocalizeConfiguration: channels \(channels)")
     self.classes = classes
-    self.categoryIDs = categoryIDs
     self.includesBackground = includesBackground
     self.inputWidth = inputWidth
     self.inputHeight = inputHeight
@@ -72,6 +64,29 @@ public struct ClassifyAndLocalizeConfiguration: Sendable, Hashable, Codable {
     self.boxLoss = boxLoss
     self.classificationWeight = classificationWeight
     self.boxWeight = boxWeight
+  }
+
+  /// The class names, in label order.
+  public var classNames: [String] { classes.map(\.name) }
+
+  /// Checks every value against what the network needs.
+  ///
+  /// - Parameter file: The `config.json` the values came from, for the error.
+  /// - Throws: ``DetectorsError/invalidValue(file:key:value:allowed:)`` naming the key.
+  public func validate(file: String) throws {
+    let check = ConfigurationCheck(file: file)
+    try check.classes(classes)
+    try check.integer("inputWidth", inputWidth, in: 16...4096)
+    try check.integer("inputHeight", inputHeight, in: 16...4096)
+    try check.numbers("mean", mean, count: 3...3, in: -10...10)
+    try check.numbers("std", std, count: 3...3, in: 1e-6...100)
+    try check.integers("channels", channels, count: 4...4, in: 1...2048)
+    try check.integer("hiddenFeatures", hiddenFeatures, in: 1...16_384)
+    try check.choice("boxEncoding", boxEncoding, in: [Self.normalizedCenterSize])
+    try check.number("classificationWeight", Double(classificationWeight), in: 0...1000)
+    try check.number("boxWeight", Double(boxWeight), in: 0...1000)
+    try boxLoss.validate(check)
+    try training.validate(file: file)
   }
 
   /// Number of classifier outputs: the classes, plus one for background when included.

@@ -1,20 +1,32 @@
 import Boxes
 import NeuralNet
 
-/// One detected object: a box in image pixels, an object label (`1...K`) and its score.
+/// One detected object: a box in image pixels, its class (name and dataset category id),
+/// the object label (`1...K`) and its score.
 public struct DetectedObject: Hashable, Sendable {
   /// The box, `(x1, y1, x2, y2)` in the image's pixel-edge coordinates.
   public var box: Box
-  /// The object label, `1...K` (label `i + 1` is ``RegionClassifier/classes``[i]).
+  /// The object label, `1...K` (label `i + 1` is the detector's `classes[i]`).
   public var label: Int
   /// The class probability, in `[0, 1]`.
   public var score: Float
+  /// The object's class: its name and the dataset category id it stands for.
+  public var category: DetectorClass
 
-  /// Creates a detection.
-  public init(box: Box, label: Int, score: Float) {
+  /// Creates a detection; every parameter is the property of the same name.
+  public init(box: Box, label: Int, score: Float, category: DetectorClass) {
     self.box = box
     self.label = label
     self.score = score
+    self.category = category
+  }
+
+  /// The same detection with its box scaled by `factor` (from one image size to another).
+  public func scaled(by factor: Float) -> DetectedObject {
+    var copy = self
+    copy.box = Box(
+      x1: box.x1 * factor, y1: box.y1 * factor, x2: box.x2 * factor, y2: box.y2 * factor)
+    return copy
   }
 }
 
@@ -24,7 +36,8 @@ public struct DetectedObject: Hashable, Sendable {
 /// each class, keep the best.
 ///
 ///     let post = DetectionPostprocessor()
-///     let objects = post.detections(regions: boxes, classification: output, imageWidth: 640, imageHeight: 480)
+///     let objects = post.detections(
+///       regions: boxes, classification: output, classes: classes, imageWidth: 640, imageHeight: 480)
 ///
 /// Every region gives up to `K` candidates (one per object class); background never becomes a
 /// detection. Output order is decreasing score, ties by region then label.
@@ -59,12 +72,14 @@ public struct DetectionPostprocessor: Hashable, Sendable {
   ///   - regions: The `R` region boxes the classifier scored, in image pixels.
   ///   - classification: The classifier's output for them (shapes already validated with
   ///     ``RegionClassification/validate(regionCount:classCount:classifier:)``).
+  ///   - classes: The `K` object classes, label order.
   ///   - imageWidth: Image width in pixels, for clipping.
   ///   - imageHeight: Image height in pixels, for clipping.
   /// - Returns: At most ``maxDetections`` detections by decreasing score.
   /// - Complexity: O(R·K log(R·K)) plus the NMS.
   public func detections(
-    regions: [Box], classification: RegionClassification, imageWidth: Int, imageHeight: Int
+    regions: [Box], classification: RegionClassification, classes: [DetectorClass],
+    imageWidth: Int, imageHeight: Int
   ) -> [DetectedObject] {
     let columns = classification.probabilities.rank == 2 ? classification.probabilities.shape[1] : 0
     precondition(
@@ -73,7 +88,7 @@ public struct DetectionPostprocessor: Hashable, Sendable {
     var candidates: [DetectedObject] = []
     let width = Float(imageWidth), height = Float(imageHeight)
     for (r, region) in regions.enumerated() {
-      for label in 1..<max(columns, 1) {
+      for label in 1..<max(min(columns, classes.count + 1), 1) {
         let score = classification.probabilities.data[r * columns + label]
         guard score >= scoreThreshold else { continue }
         var box = region
@@ -86,7 +101,8 @@ public struct DetectionPostprocessor: Hashable, Sendable {
         }
         box = box.clipped(width: width, height: height)
         guard box.width >= minSize, box.height >= minSize else { continue }
-        candidates.append(DetectedObject(box: box, label: label, score: score))
+        candidates.append(
+          DetectedObject(box: box, label: label, score: score, category: classes[label - 1]))
       }
     }
     let keep = batchedNonMaximumSuppression(

@@ -1,6 +1,6 @@
 /// The detector architectures a model folder can hold (`"architecture"` in `config.json`).
 ///
-/// Each case has its own configuration type and loader in ``ModelFolder`` / ``RCNNModelFolder``.
+/// Each case has its own ``ModelConfiguration`` type; ``DetectorModel`` loads them all.
 public enum DetectorArchitecture: String, Sendable, Hashable, Codable, CaseIterable {
   /// ``ClassifyAndLocalize``: one class and one box per image.
   case classifyLocalize = "classify-localize"

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Errors of the Detectors module: model folders, checkpoints and training data.
+/// Errors of the Detectors and DetectorTraining modules: model folders, checkpoints and
+/// training data.
 ///
 /// Every case names the file (or dataset) and the field or value at fault; `description` is one
 /// sentence.
@@ -21,6 +22,19 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
   case classMismatch(file: String, expected: [String], found: [String])
   /// A ``RegionClassifier`` returned tensors of the wrong shape or non-finite values.
   case malformedClassification(classifier: String, reason: String)
+  /// A value of `config.json` (or of a training setting) is outside what the model allows.
+  case invalidValue(file: String, key: String, value: String, allowed: String)
+  /// `config.json` was written by an earlier version of RegionKit (no `"format"`, or an older
+  /// one); the model has to be trained again.
+  case outdatedModelFormat(file: String, found: Int?, architecture: String?)
+  /// Training would overwrite an existing model folder (no `--resume` or `--force`).
+  case existingModel(folder: String)
+  /// A model's weights hold NaN or infinite values.
+  case nonFiniteWeights(file: String, tensor: String)
+  /// A proposals file has no record for an image.
+  case missingProposals(file: String, image: String)
+  /// The detector was given something it does not use (proposals for a model with its own).
+  case unsupportedInput(detector: String, reason: String)
 
   /// One sentence naming the file or dataset and the value at fault.
   public var description: String {
@@ -41,6 +55,21 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
       "\(file) was trained on classes \(expected), but the dataset has \(found)."
     case .malformedClassification(let classifier, let reason):
       "Region classifier \(classifier) returned a malformed classification: \(reason)."
+    case .invalidValue(let file, let key, let value, let allowed):
+      "\(file): \"\(key)\" is \(value); allowed: \(allowed)."
+    case .outdatedModelFormat(let file, let found, let architecture):
+      "\(file) is a model folder of an earlier RegionKit (format \(found.map { "\($0)" } ?? "1"), "
+        + "this version reads format \(ModelFolder.currentFormat)); train it again with "
+        + "`regionkit train \(architecture ?? "ARCHITECTURE") DATASET -o FOLDER`."
+    case .existingModel(let folder):
+      "\(folder) already holds a model; pass --resume to continue its training or --force to "
+        + "replace it."
+    case .nonFiniteWeights(let file, let tensor):
+      "\(file): tensor \(tensor) holds NaN or infinite values."
+    case .missingProposals(let file, let image):
+      "\(file) has no proposals for image \(image) (--skip-missing leaves such images out)."
+    case .unsupportedInput(let detector, let reason):
+      "\(detector): \(reason)."
     }
   }
 }

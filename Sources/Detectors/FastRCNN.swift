@@ -2,6 +2,7 @@ import Boxes
 import Foundation
 import Imaging
 import NeuralNet
+import Proposals
 
 /// Fast R-CNN (Girshick 2015): the backbone runs once per image, each proposal's features are
 /// pooled from the shared feature map (RoIPool or RoIAlign), and the ``RoIHead`` classifies
@@ -19,14 +20,20 @@ public struct FastRCNN: Sendable {
   public var head: RoIHead
   /// Detection post-processing (score 0.05, NMS 0.5, 100 detections, BoxCoder 10, 10, 5, 5).
   public var postprocessor = DetectionPostprocessor()
+  /// The proposal method of ``detect(in:)``: by default the one named by
+  /// ``FastRCNNConfiguration/proposalMethod`` with the library's defaults (nil when the name is
+  /// a file's or `"rpn"`).
+  public var proposalGenerator: (any ProposalGenerator)?
 
   /// Creates an untrained detector.
   public init(configuration: FastRCNNConfiguration, seed: UInt64) {
     self.configuration = configuration
     backbone = DetectionBackbone.make(channels: configuration.backboneChannels, seed: seed)
     let channels = configuration.backboneChannels.last ?? 3
+    proposalGenerator = ProposalMethodName.generator(
+      named: configuration.proposalMethod, maxProposals: configuration.maxProposals)
     head = RoIHead(
-      classes: configuration.classes,
+      classes: configuration.classNames,
       inputFeatures: channels * configuration.pooledSize * configuration.pooledSize,
       hiddenSize: configuration.hiddenSize, seed: seed &+ 101)
   }
@@ -39,29 +46,35 @@ public struct FastRCNN: Sendable {
     public var height: Int
     /// Resized pixels per original pixel.
     public var scale: Float
+
+    /// The input mirrored left-right.
+    public func mirrored() -> Input {
+      var copy = self
+      tensor.data.withUnsafeBufferPointer { source in
+        copy.tensor.data.withUnsafeMutableBufferPointer { target in
+          for row in 0..<(3 * height) {
+            let base = row * width
+            for x in 0..<width { target[base + x] = source[base + width - 1 - x] }
+          }
+        }
+      }
+      return copy
+    }
   }
 
-  /// Resizes and normalises `image` (RGB in [0, 1]).
-  public static func input(_ image: Image, configuration: FastRCNNConfiguration) -> Input {
+  /// Resizes `image` (RGB in [0, 1]) so its longer side is `maxSide` (the configuration's by
+  /// default) and normalises it.
+  public static func input(
+    _ image: Image, configuration: FastRCNNConfiguration, maxSide: Int? = nil
+  ) -> Input {
     let longer = max(image.width, image.height)
-    let scale = Float(configuration.maxSide) / Float(longer)
+    let scale = Float(maxSide ?? configuration.maxSide) / Float(longer)
     let width = max(1, Int((Float(image.width) * scale).rounded()))
     let height = max(1, Int((Float(image.height) * scale).rounded()))
     let resized =
       (width == image.width && height == image.height)
       ? image : image.resized(width: width, height: height)
-    let plane = width * height
-    var pixels = [Float](repeating: 0, count: 3 * plane)
-    for index in 0..<plane {
-      for channel in 0..<3 {
-        let value =
-          resized.channels >= 3
-          ? resized.pixels[index * resized.channels + channel]
-          : resized.pixels[index * resized.channels]
-        pixels[channel * plane + index] =
-          (value - configuration.mean[channel]) / configuration.std[channel]
-      }
-    }
+    let pixels = resized.normalizedPlanes(mean: configuration.mean, std: configuration.std)
     return Input(
       tensor: Tensor(shape: [1, 3, height, width], data: pixels), width: width, height: height,
       scale: scale)
@@ -192,24 +205,47 @@ public struct FastRCNN: Sendable {
     let (pooled, _) = pool(features, boxes: proposals)
     let classification = try head.classify(pooled)
     return postprocessor.detections(
-      regions: proposals, classification: classification, imageWidth: width, imageHeight: height)
+      regions: proposals, classification: classification, classes: configuration.classes,
+      imageWidth: width, imageHeight: height)
   }
 
-  /// Detects objects in `image` given proposals in the ORIGINAL image's pixels; returns boxes
-  /// in the original image's pixels.
-  public func detect(_ image: Image, proposals: [Box]) throws -> [DetectedObject] {
+  /// Detects objects in `image` among `proposals` given in the image's pixels; boxes in the
+  /// image's pixels.
+  public func detect(in image: Image, proposals: [Box]) throws -> [DetectedObject] {
     var copy = self
     let input = Self.input(image, configuration: configuration)
     let features = copy.features(input.tensor)
     let scaled = proposals.map { Self.scale($0, by: input.scale) }
     return try detections(
       features: features, proposals: scaled, width: input.width, height: input.height
-    ).map {
-      DetectedObject(box: Self.scale($0.box, by: 1 / input.scale), label: $0.label, score: $0.score)
-    }
+    ).map { $0.scaled(by: 1 / input.scale) }
   }
 
-  static func scale(_ box: Box, by s: Float) -> Box {
+  /// Detects objects in `image` among the best ``FastRCNNConfiguration/maxProposals`` of
+  /// ``proposalGenerator``, run on the image resized as the network sees it (as in training).
+  ///
+  /// - Throws: ``DetectorsError/unsupportedInput(detector:reason:)`` when the model has no
+  ///   proposal generator (its proposals came from a file: pass them with
+  ///   ``detect(in:proposals:)``).
+  public func detect(in image: Image) throws -> [DetectedObject] {
+    guard let proposalGenerator else {
+      throw DetectorsError.unsupportedInput(
+        detector: "fast-rcnn",
+        reason:
+          "the model was trained on proposals \(configuration.proposalMethod), "
+          + "which it cannot compute: give proposals")
+    }
+    let input = Self.input(image, configuration: configuration)
+    let resized =
+      input.width == image.width && input.height == image.height
+      ? image : image.resized(width: input.width, height: input.height)
+    let boxes = try proposalGenerator.proposals(for: resized).prefix(configuration.maxProposals)
+      .map { Self.scale($0.box, by: 1 / input.scale) }
+    return try detect(in: image, proposals: boxes)
+  }
+
+  /// Scales a box's coordinates by `s`.
+  public static func scale(_ box: Box, by s: Float) -> Box {
     Box(x1: box.x1 * s, y1: box.y1 * s, x2: box.x2 * s, y2: box.y2 * s)
   }
 

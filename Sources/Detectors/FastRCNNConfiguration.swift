@@ -9,12 +9,14 @@ import NeuralNet
 /// images downsized to a longer side of 256 use `maxSide: 256` and anchor sizes about
 /// 48, 96 and 192 (the anchors should span the object sizes in the downsized images).
 public struct FastRCNNConfiguration: Sendable, Hashable, Codable {
+  /// The model folder format (``ModelFolder/currentFormat``).
+  public var format: Int = ModelFolder.currentFormat
   /// The architecture, ``DetectorArchitecture/fastRCNN`` or ``DetectorArchitecture/fasterRCNN``.
   public var architecture: DetectorArchitecture
-  /// Class names (without background), label order.
-  public var classes: [String]
-  /// The dataset category id of each class.
-  public var categoryIDs: [Int]
+  /// The object classes (without background), in label order, with their category ids.
+  public var classes: [DetectorClass]
+  /// How the model was trained.
+  public var training = TrainingSettings(batchSize: 2)
   /// Images are resized so that their longer side is this many pixels. Default: 128.
   public var maxSide: Int = 128
   /// Per-channel normalisation mean and standard deviation of RGB values in [0, 1].
@@ -69,10 +71,53 @@ public struct FastRCNNConfiguration: Sendable, Hashable, Codable {
   public var proposalMethod: String = "selective-search"
 
   /// Creates a configuration with the defaults above.
-  public init(architecture: DetectorArchitecture, classes: [String], categoryIDs: [Int]) {
+  public init(architecture: DetectorArchitecture, classes: [DetectorClass]) {
     self.architecture = architecture
     self.classes = classes
-    self.categoryIDs = categoryIDs
+  }
+
+  /// The class names, in label order.
+  public var classNames: [String] { classes.map(\.name) }
+
+  /// Checks every value against what the networks need.
+  ///
+  /// - Parameter file: The `config.json` the values came from, for the error.
+  /// - Throws: ``DetectorsError/invalidValue(file:key:value:allowed:)`` naming the key.
+  public func validate(file: String) throws {
+    let check = ConfigurationCheck(file: file)
+    try check.classes(classes)
+    try check.integer("maxSide", maxSide, in: 32...4096)
+    try check.numbers("mean", mean, count: 3...3, in: -10...10)
+    try check.numbers("std", std, count: 3...3, in: 1e-6...100)
+    try check.integers("backboneChannels", backboneChannels, count: 1...8, in: 1...2048)
+    try check.choice("pooling", pooling, in: ["align", "pool"])
+    try check.integer("pooledSize", pooledSize, in: 1...32)
+    try check.integer("hiddenSize", hiddenSize, in: 1...16_384)
+    try check.number("classificationWeight", Double(classificationWeight), in: 0...1000)
+    try check.number("boxWeight", Double(boxWeight), in: 0...1000)
+    try check.integer("roisPerImage", roisPerImage, in: 1...8192)
+    try check.number("foregroundFraction", Double(foregroundFraction), in: 0...1)
+    try check.number("foregroundIoU", Double(foregroundIoU), in: 0...1)
+    try check.number("backgroundLow", Double(backgroundLow), in: 0...Double(foregroundIoU))
+    try check.numbers("anchorSizes", anchorSizes, count: 1...16, in: 1...8192)
+    try check.numbers("aspectRatios", aspectRatios, count: 1...16, in: 0.01...100)
+    try check.number("rpnPositiveIoU", Double(rpnPositiveIoU), in: 0...1)
+    try check.number("rpnNegativeIoU", Double(rpnNegativeIoU), in: 0...Double(rpnPositiveIoU))
+    try check.integer("rpnSampleCount", rpnSampleCount, in: 1...65_536)
+    try check.number("rpnPositiveFraction", Double(rpnPositiveFraction), in: 0...1)
+    for (key, value) in [
+      ("rpnPreNMSTrain", rpnPreNMSTrain), ("rpnPostNMSTrain", rpnPostNMSTrain),
+      ("rpnPreNMSTest", rpnPreNMSTest), ("rpnPostNMSTest", rpnPostNMSTest),
+      ("maxProposals", maxProposals),
+    ] {
+      try check.integer(key, value, in: 1...100_000)
+    }
+    try check.number("rpnNMSThreshold", rpnNMSThreshold, in: 0...1)
+    try check.number("rpnScoreThreshold", Double(rpnScoreThreshold), in: 0...1)
+    try check.number("rpnMinSize", Double(rpnMinSize), in: 0...8192)
+    try check.number("rpnWeight", Double(rpnWeight), in: 0...1000)
+    try boxLoss.validate(check)
+    try training.validate(file: file)
   }
 
   /// The backbone's stride (2 to the number of pooling layers, 8 with four convolutions).

@@ -58,18 +58,15 @@ public struct FasterRCNN: Sendable, ProposalGenerator {
     }
   }
 
-  /// Detects objects in `image`; boxes in its pixels. Also returns the RPN's proposal count.
-  public func detect(_ image: Image) throws -> [DetectedObject] {
+  /// Detects objects in `image` among the RPN's proposals; boxes in the image's pixels.
+  public func detect(in image: Image) throws -> [DetectedObject] {
     var copy = self
     let input = FastRCNN.input(image, configuration: configuration)
     let (features, proposals) = try copy.proposals(input)
     return try fast.detections(
       features: features, proposals: proposals.map(\.box), width: input.width,
       height: input.height
-    ).map {
-      DetectedObject(
-        box: FastRCNN.scale($0.box, by: 1 / input.scale), label: $0.label, score: $0.score)
-    }
+    ).map { $0.scaled(by: 1 / input.scale) }
   }
 
   /// One image's joint training step; gradients accumulate (scaled by `weight`).

@@ -1,198 +1,129 @@
 import Foundation
 import NeuralNet
 
-/// Reads and writes a detector's model folder.
-///
-/// Layout (shared by every architecture):
+/// The folder every trained detector lives in.
 ///
 ///     model/
-///       config.json            architecture, classes, input size, normalisation, loss settings
-///       model.safetensors      weights and buffers, PyTorch-style names
-///       history.json           one EpochRecord per epoch
-///       checkpoint-N/          after epoch N: model.safetensors, optimizer.safetensors
-///                              (Adam moments exp_avg.*, exp_avg_sq.*, step.*), trainer_state.json
+///       config.json          format, architecture, classes (name and category id), training
+///                            settings, network and preprocessing settings
+///       model.safetensors    weights and buffers, PyTorch-style names
+///       history.json         one record per finished epoch (written by the trainers)
+///       checkpoints/N/       after epoch N: model.safetensors, optimizer.safetensors,
+///                            trainer_state.json (written by the trainers, for --resume)
 ///
-///     try ModelFolder.save(&model, to: folder)
-///     var model = try ModelFolder.loadClassifyAndLocalize(from: folder)
+/// `config.json` is validated when read: a value out of range is a
+/// ``DetectorsError/invalidValue(file:key:value:allowed:)`` naming the key, a folder of an
+/// earlier format a ``DetectorsError/outdatedModelFormat(file:found:architecture:)``.
+/// Files are written under a temporary name and renamed when complete.
+///
+///     try ModelFolder.save(configuration: configuration, tensors: weights, to: folder)
+///     let detector = try DetectorModel.load(from: folder)
 public enum ModelFolder {
-  static let configurationFile = "config.json"
-  static let weightsFile = "model.safetensors"
-  static let optimizerFile = "optimizer.safetensors"
-  static let stateFile = "trainer_state.json"
+  /// The format this version writes and reads.
+  public static let currentFormat = 2
+  /// `config.json`.
+  public static let configurationFile = "config.json"
+  /// `model.safetensors`.
+  public static let weightsFile = "model.safetensors"
+
+  /// The `"format"` and `"architecture"` of a folder's `config.json`.
+  ///
+  /// - Throws: ``DetectorsError/missingModelFile(folder:file:)``,
+  ///   ``DetectorsError/malformedConfiguration(file:reason:)``,
+  ///   ``DetectorsError/outdatedModelFormat(file:found:architecture:)`` or
+  ///   ``DetectorsError/unsupportedArchitecture(file:value:)``.
+  public static func architecture(in folder: URL) throws -> DetectorArchitecture {
+    let (url, data) = try configurationData(in: folder)
+    struct Header: Decodable {
+      var format: Int?
+      var architecture: String?
+    }
+    let header: Header
+    do {
+      header = try JSONDecoder().decode(Header.self, from: data)
+    } catch {
+      throw DetectorsError.malformedConfiguration(file: url.path, reason: "\(error)")
+    }
+    if let format = header.format, format > currentFormat {
+      throw DetectorsError.malformedConfiguration(
+        file: url.path,
+        reason: "format \(format) was written by a newer RegionKit; this version reads format \(currentFormat)")
+    }
+    guard let format = header.format, format == currentFormat else {
+      throw DetectorsError.outdatedModelFormat(
+        file: url.path, found: header.format, architecture: header.architecture)
+    }
+    guard let name = header.architecture else {
+      throw DetectorsError.malformedConfiguration(file: url.path, reason: "no \"architecture\"")
+    }
+    guard let architecture = DetectorArchitecture(rawValue: name) else {
+      throw DetectorsError.unsupportedArchitecture(file: url.path, value: name)
+    }
+    return architecture
+  }
+
+  /// Reads and validates `config.json` of `folder` as `type`.
+  ///
+  /// - Throws: The errors of ``architecture(in:)``, or
+  ///   ``DetectorsError/malformedConfiguration(file:reason:)`` when it is not a `type`, or
+  ///   ``DetectorsError/invalidValue(file:key:value:allowed:)``.
+  public static func configuration<Configuration: ModelConfiguration>(
+    _ type: Configuration.Type, in folder: URL
+  ) throws -> Configuration {
+    _ = try architecture(in: folder)
+    let (url, data) = try configurationData(in: folder)
+    let configuration: Configuration
+    do {
+      configuration = try JSONDecoder().decode(type, from: data)
+    } catch {
+      throw DetectorsError.malformedConfiguration(file: url.path, reason: "\(error)")
+    }
+    try configuration.validate(file: url.path)
+    return configuration
+  }
 
   /// Writes `config.json` and `model.safetensors` into `folder` (created when missing).
   ///
   /// - Throws: ``DetectorsError/unwritableFile(file:reason:)``.
-  public static func save(_ model: inout ClassifyAndLocalize, to folder: URL) throws {
-    try save(configuration: model.configuration, tensors: model.stateDict(), to: folder)
-  }
-
-  /// Writes `config.json` (`configuration`) and `model.safetensors` (`tensors`, PyTorch-style
-  /// names) into `folder` (created when missing): the one writer of every architecture.
-  ///
-  /// - Throws: ``DetectorsError/unwritableFile(file:reason:)``.
-  static func save<Configuration: Encodable>(
-    configuration: Configuration, tensors: [String: Tensor], to folder: URL
+  public static func save(
+    configuration: some ModelConfiguration, tensors: [String: Tensor], to folder: URL
   ) throws {
     try createDirectory(folder)
     try writeJSON(configuration, to: folder.appendingPathComponent(configurationFile))
+    try writeTensors(tensors, to: folder.appendingPathComponent(weightsFile))
+  }
+
+  /// The tensors of `folder/model.safetensors`, every value finite.
+  ///
+  /// - Throws: ``DetectorsError/missingModelFile(folder:file:)``, NeuralNet's file errors, or
+  ///   ``DetectorsError/nonFiniteWeights(file:tensor:)``.
+  public static func weights(in folder: URL) throws -> [String: Tensor] {
     let url = folder.appendingPathComponent(weightsFile)
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      throw DetectorsError.missingModelFile(folder: folder.path, file: weightsFile)
+    }
+    let tensors = try SafeTensors.load(contentsOf: url)
+    for name in tensors.keys.sorted() where !tensors[name]!.data.allSatisfy(\.isFinite) {
+      throw DetectorsError.nonFiniteWeights(file: url.path, tensor: name)
+    }
+    return tensors
+  }
+
+  /// Writes `tensors` (PyTorch-style names, metadata `format: pt`) to `url` atomically.
+  ///
+  /// - Throws: ``DetectorsError/unwritableFile(file:reason:)``.
+  public static func writeTensors(_ tensors: [String: Tensor], to url: URL) throws {
     do {
-      try SafeTensors.save(tensors, to: url, metadata: ["format": "pt"])
+      try SafeTensors.encode(tensors, metadata: ["format": "pt"]).write(to: url, options: .atomic)
     } catch {
       throw DetectorsError.unwritableFile(file: url.path, reason: "\(error)")
     }
   }
 
-  /// The URL and bytes of `folder/config.json`.
-  ///
-  /// - Throws: ``DetectorsError/missingModelFile(folder:file:)``.
-  static func configurationData(in folder: URL) throws -> (url: URL, data: Data) {
-    let url = folder.appendingPathComponent(configurationFile)
-    guard let data = FileManager.default.contents(atPath: url.path) else {
-      throw DetectorsError.missingModelFile(folder: folder.path, file: configurationFile)
-    }
-    return (url, data)
-  }
-
-  /// Decodes `config.json` of `folder` as `type`.
-  ///
-  /// - Throws: ``DetectorsError/missingModelFile(folder:file:)`` or
-  ///   ``DetectorsError/malformedConfiguration(file:reason:)``.
-  static func readConfiguration<Configuration: Decodable>(
-    _ type: Configuration.Type, in folder: URL
-  ) throws -> Configuration {
-    let (url, data) = try configurationData(in: folder)
-    return try decodeConfiguration(type, from: data, url: url)
-  }
-
-  private static func decodeConfiguration<Configuration: Decodable>(
-    _ type: Configuration.Type, from data: Data, url: URL
-  ) throws -> Configuration {
-    do {
-      return try JSONDecoder().decode(type, from: data)
-    } catch {
-      throw DetectorsError.malformedConfiguration(file: url.path, reason: "\(error)")
-    }
-  }
-
-  /// Reads the configuration of a model folder.
-  ///
-  /// - Throws: ``DetectorsError/missingModelFile(folder:file:)``,
-  ///   ``DetectorsError/malformedConfiguration(file:reason:)`` or
-  ///   ``DetectorsError/unsupportedArchitecture(file:value:)``.
-  public static func configuration(in folder: URL) throws -> ClassifyAndLocalizeConfiguration {
-    let (url, data) = try configurationData(in: folder)
-    struct Header: Decodable { var architecture: String }
-    if let header = try? JSONDecoder().decode(Header.self, from: data),
-      DetectorArchitecture(rawValue: header.architecture) != .classifyLocalize
-    {
-      throw DetectorsError.unsupportedArchitecture(file: url.path, value: header.architecture)
-    }
-    return try decodeConfiguration(ClassifyAndLocalizeConfiguration.self, from: data, url: url)
-  }
-
-  /// Loads a ``ClassifyAndLocalize`` model (configuration and weights) from `folder`, or from
-  /// a `checkpoint-N` folder inside it.
-  ///
-  /// - Throws: ``DetectorsError`` for a missing or malformed configuration, ``NeuralNetError``
-  ///   for missing or mis-shaped weights.
-  public static func loadClassifyAndLocalize(
-    from folder: URL, configuration: ClassifyAndLocalizeConfiguration? = nil
-  ) throws -> ClassifyAndLocalize {
-    let configuration = try configuration ?? self.configuration(in: folder)
-    let url = folder.appendingPathComponent(weightsFile)
-    guard FileManager.default.fileExists(atPath: url.path) else {
-      throw DetectorsError.missingModelFile(folder: folder.path, file: weightsFile)
-    }
-    var model = ClassifyAndLocalize(configuration: configuration, seed: 0)
-    try model.loadStateDict(SafeTensors.load(contentsOf: url), source: url.path)
-    return model
-  }
-
-  /// Writes `checkpoint-<epoch>/` with weights, optimizer state and trainer state, and
-  /// `history.json` next to it.
+  /// Writes `value` as sorted, pretty-printed JSON to `url` atomically.
   ///
   /// - Throws: ``DetectorsError/unwritableFile(file:reason:)``.
-  public static func saveCheckpoint(
-    _ model: inout ClassifyAndLocalize, optimizer: CheckpointedAdam, state: TrainerState,
-    in folder: URL
-  ) throws {
-    let checkpoint = folder.appendingPathComponent("checkpoint-\(state.epoch)")
-    try createDirectory(checkpoint)
-    let weights = checkpoint.appendingPathComponent(weightsFile)
-    let moments = checkpoint.appendingPathComponent(optimizerFile)
-    do {
-      try SafeTensors.save(model.stateDict(), to: weights, metadata: ["format": "pt"])
-      try SafeTensors.save(optimizer.stateTensors(), to: moments)
-    } catch {
-      throw DetectorsError.unwritableFile(file: checkpoint.path, reason: "\(error)")
-    }
-    try writeJSON(state, to: checkpoint.appendingPathComponent(stateFile))
-    try writeJSON(state.history, to: folder.appendingPathComponent("history.json"))
-  }
-
-  /// The checkpoint with the highest epoch in `folder`, or nil when there is none.
-  public static func latestCheckpoint(in folder: URL) -> (url: URL, epoch: Int)? {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-    let epochs = names.compactMap { name -> Int? in
-      guard name.hasPrefix("checkpoint-") else { return nil }
-      return Int(name.dropFirst("checkpoint-".count))
-    }
-    guard let epoch = epochs.max() else { return nil }
-    return (folder.appendingPathComponent("checkpoint-\(epoch)"), epoch)
-  }
-
-  /// Loads a checkpoint written by ``saveCheckpoint(_:optimizer:state:in:)``.
-  ///
-  /// - Parameters:
-  ///   - checkpoint: The `checkpoint-N` folder.
-  ///   - configuration: The model's configuration (from the model folder).
-  /// - Throws: ``DetectorsError/malformedCheckpoint(file:reason:)`` and weight-loading errors.
-  public static func loadCheckpoint(
-    _ checkpoint: URL, configuration: ClassifyAndLocalizeConfiguration
-  ) throws -> (model: ClassifyAndLocalize, optimizer: CheckpointedAdam, state: TrainerState) {
-    let model = try loadClassifyAndLocalize(from: checkpoint, configuration: configuration)
-    let state = try checkpointState(TrainerState.self, in: checkpoint)
-    let optimizer = try checkpointOptimizer(
-      in: checkpoint, learningRate: state.options.learningRate,
-      weightDecay: state.options.weightDecay)
-    return (model, optimizer, state)
-  }
-
-  /// The trainer state (`trainer_state.json`) of a `checkpoint-N/` folder.
-  ///
-  /// - Throws: ``DetectorsError/malformedCheckpoint(file:reason:)`` naming the file.
-  static func checkpointState<State: Decodable>(_ type: State.Type, in checkpoint: URL) throws
-    -> State
-  {
-    let url = checkpoint.appendingPathComponent(stateFile)
-    do {
-      return try JSONDecoder().decode(State.self, from: Data(contentsOf: url))
-    } catch {
-      throw DetectorsError.malformedCheckpoint(file: url.path, reason: "\(error)")
-    }
-  }
-
-  /// The Adam optimizer with the moments saved in a `checkpoint-N/` folder.
-  static func checkpointOptimizer(
-    in checkpoint: URL, learningRate: Float, weightDecay: Float
-  ) throws -> CheckpointedAdam {
-    let url = checkpoint.appendingPathComponent(optimizerFile)
-    return try CheckpointedAdam(
-      learningRate: learningRate, weightDecay: weightDecay,
-      restoring: SafeTensors.load(contentsOf: url), source: url.path)
-  }
-
-  static func createDirectory(_ url: URL) throws {
-    do {
-      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    } catch {
-      throw DetectorsError.unwritableFile(file: url.path, reason: error.localizedDescription)
-    }
-  }
-
-  static func writeJSON<Value: Encodable>(_ value: Value, to url: URL) throws {
+  public static func writeJSON<Value: Encodable>(_ value: Value, to url: URL) throws {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     do {
@@ -200,5 +131,24 @@ public enum ModelFolder {
     } catch {
       throw DetectorsError.unwritableFile(file: url.path, reason: error.localizedDescription)
     }
+  }
+
+  /// Creates `url` and its parents.
+  ///
+  /// - Throws: ``DetectorsError/unwritableFile(file:reason:)``.
+  public static func createDirectory(_ url: URL) throws {
+    do {
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    } catch {
+      throw DetectorsError.unwritableFile(file: url.path, reason: error.localizedDescription)
+    }
+  }
+
+  static func configurationData(in folder: URL) throws -> (url: URL, data: Data) {
+    let url = folder.appendingPathComponent(configurationFile)
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw DetectorsError.missingModelFile(folder: folder.path, file: configurationFile)
+    }
+    return (url, data)
   }
 }

@@ -40,6 +40,8 @@ public struct RCNN: Sendable {
   public var batchSize: Int
   /// Decoding, thresholds and NMS.
   public var postprocessor: DetectionPostprocessor
+  /// The classifier's classes with their dataset category ids, label order.
+  public var classes: [DetectorClass]
 
   /// The default proposal stage: selective search "fast" (single-threaded per image).
   public static func defaultProposalGenerator(threads: Int = 1) -> SelectiveSearch {
@@ -52,13 +54,17 @@ public struct RCNN: Sendable {
   ///   - inputSize: The crop side when width and height are equal.
   ///   - contextPadding: Default: `max(1, inputSize * 16 / 227)` rounded, the paper's
   ///     share of context.
+  ///   - classes: The classifier's classes with their dataset category ids. Default: its
+  ///     class names with ids 1, 2, 3, ... (``DetectorClass/numbered(_:)``).
   public init(
-    classifier: any RegionClassifier, inputSize: Int, contextPadding: Int? = nil,
+    classifier: any RegionClassifier, classes: [DetectorClass]? = nil, inputSize: Int,
+    contextPadding: Int? = nil,
     proposalGenerator: any ProposalGenerator = RCNN.defaultProposalGenerator(),
     maxProposals: Int = 2000, batchSize: Int = 256,
     postprocessor: DetectionPostprocessor = DetectionPostprocessor(nmsThreshold: 0.3)
   ) {
     self.classifier = classifier
+    self.classes = classes ?? DetectorClass.numbered(classifier.classes)
     self.inputWidth = inputSize
     self.inputHeight = inputSize
     self.contextPadding = contextPadding ?? RCNN.defaultContextPadding(inputSize: inputSize)
@@ -137,7 +143,7 @@ public struct RCNN: Sendable {
     guard !proposals.isEmpty else { return [] }
     let classification = try classify(proposals, in: image)
     return postprocessor.detections(
-      regions: proposals, classification: classification, imageWidth: image.width,
+      regions: proposals, classification: classification, classes: classes, imageWidth: image.width,
       imageHeight: image.height)
   }
 

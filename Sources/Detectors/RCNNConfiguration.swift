@@ -3,14 +3,16 @@ import Boxes
 /// Everything an R-CNN model folder needs besides its weights (`config.json`), plus the
 /// training settings of ``RCNNTrainer``.
 public struct RCNNConfiguration: Sendable, Hashable, Codable {
-  /// Always `"rcnn"`.
-  public var architecture: String = DetectorArchitecture.rcnn.rawValue
+  /// The model folder format (``ModelFolder/currentFormat``).
+  public var format: Int = ModelFolder.currentFormat
+  /// Always ``DetectorArchitecture/rcnn``.
+  public var architecture: DetectorArchitecture = .rcnn
   /// The classifier backend.
   public var backend: RCNNBackend
-  /// Class names, without background.
-  public var classes: [String]
-  /// The dataset category id of each class.
-  public var categoryIDs: [Int]
+  /// The object classes (without background), in label order, with their category ids.
+  public var classes: [DetectorClass]
+  /// How the model was trained (the CNN's schedule; hog-svm trains in one pass).
+  public var training = TrainingSettings(epochs: 8, batchSize: 64)
   /// Warped crop side in pixels. Default: 32 (CNN) or 48 (HOG).
   public var inputSize: Int
   /// Context pixels in the crop. Default: ``RCNN/defaultContextPadding(inputSize:)``.
@@ -47,12 +49,11 @@ public struct RCNNConfiguration: Sendable, Hashable, Codable {
 
   /// A configuration with the defaults above.
   public init(
-    backend: RCNNBackend, classes: [String], categoryIDs: [Int], inputSize: Int? = nil,
+    backend: RCNNBackend, classes: [DetectorClass], inputSize: Int? = nil,
     contextPadding: Int? = nil, maxProposals: Int = 2000
   ) {
     self.backend = backend
     self.classes = classes
-    self.categoryIDs = categoryIDs
     let size = inputSize ?? (backend == .cnn ? 32 : 48)
     self.inputSize = size
     self.contextPadding = contextPadding ?? RCNN.defaultContextPadding(inputSize: size)
@@ -70,6 +71,35 @@ public struct RCNNConfiguration: Sendable, Hashable, Codable {
     regressionIoU = 0.6
     foregroundPerImage = 32
     backgroundPerImage = 96
+  }
+
+  /// The class names, in label order.
+  public var classNames: [String] { classes.map(\.name) }
+
+  /// Checks every value against what the pipeline needs.
+  ///
+  /// - Parameter file: The `config.json` the values came from, for the error.
+  /// - Throws: ``DetectorsError/invalidValue(file:key:value:allowed:)`` naming the key.
+  public func validate(file: String) throws {
+    let check = ConfigurationCheck(file: file)
+    try check.classes(classes)
+    try check.integer("inputSize", inputSize, in: 8...1024)
+    try check.integer("contextPadding", contextPadding, in: 0...(inputSize / 2 - 1))
+    try check.integer("maxProposals", maxProposals, in: 1...100_000)
+    try check.number("nmsThreshold", nmsThreshold, in: 0...1)
+    try check.number("scoreThreshold", Double(scoreThreshold), in: 0...1)
+    try hog.validate(check, cropSize: inputSize)
+    try check.number("svmC", Double(svmC), in: 1e-9...1e9)
+    try check.number("ridgeLambda", ridgeLambda, in: 0...1e12)
+    try check.integers("channels", channels, count: 1...6, in: 1...2048)
+    try check.integer("hiddenFeatures", hiddenFeatures, in: 1...16_384)
+    try check.number("boxWeight", Double(boxWeight), in: 0...1000)
+    try check.number("positiveIoU", Double(positiveIoU), in: 0...1)
+    try check.number("negativeIoU", Double(negativeIoU), in: 0...1)
+    try check.number("regressionIoU", Double(regressionIoU), in: 0...1)
+    try check.integer("foregroundPerImage", foregroundPerImage, in: 0...100_000)
+    try check.integer("backgroundPerImage", backgroundPerImage, in: 0...100_000)
+    try training.validate(file: file)
   }
 
   /// The post-processor these settings describe.

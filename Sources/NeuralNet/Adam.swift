@@ -11,6 +11,9 @@ import Foundation
 ///     var optimizer = Adam.adamW(learningRate: 1e-3, weightDecay: 0.01)
 ///     optimizer.step(&model)
 ///
+/// The moments and step counts can be saved and restored for resumable training
+/// (``stateTensors()``, ``restoreState(from:source:)``), see ``CheckpointableOptimizer``.
+///
 /// Checked against PyTorch (goldens `nn_layers.json`, two steps with their moments).
 public struct Adam: Optimizer {
   public var learningRate: Float
@@ -22,12 +25,12 @@ public struct Adam: Optimizer {
   public var weightDecay: Float
   /// Decoupled weight decay (AdamW). Default: false.
   public var isDecoupled: Bool
-  /// First moments by state-dict name.
-  public private(set) var firstMoments: [String: Tensor] = [:]
-  /// Second moments by state-dict name.
-  public private(set) var secondMoments: [String: Tensor] = [:]
+  /// First moments by state-dict name (`exp_avg` in PyTorch).
+  public internal(set) var firstMoments: [String: Tensor] = [:]
+  /// Second moments by state-dict name (`exp_avg_sq` in PyTorch).
+  public internal(set) var secondMoments: [String: Tensor] = [:]
   /// Steps taken per parameter name.
-  public private(set) var steps: [String: Int] = [:]
+  public internal(set) var steps: [String: Int] = [:]
 
   /// Creates Adam.
   ///
@@ -56,9 +59,12 @@ public struct Adam: Optimizer {
   ///   - epsilon: Default: 1e-8.
   ///   - weightDecay: Default: 0.01 (PyTorch's).
   public static func adamW(
-    learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), epsilon: Float = 1e-8, weightDecay: Float = 0.01
+    learningRate: Float = 1e-3, betas: (Float, Float) = (0.9, 0.999), epsilon: Float = 1e-8,
+    weightDecay: Float = 0.01
   ) -> Adam {
-    Adam(learningRate: learningRate, betas: betas, epsilon: epsilon, weightDecay: weightDecay, isDecoupled: true)
+    Adam(
+      learningRate: learningRate, betas: betas, epsilon: epsilon, weightDecay: weightDecay,
+      isDecoupled: true)
   }
 
   public mutating func step<Model: Layer>(_ model: inout Model) {

@@ -8,6 +8,9 @@
 ///     _ = model.backward(loss.gradient)
 ///     optimizer.step(&model)
 ///     model.zeroGradients()
+///
+/// Optimisers whose state can be saved for resumable training conform to
+/// ``CheckpointableOptimizer``.
 public protocol Optimizer: Sendable {
   /// The step size used by the next ``step(_:)``; schedules overwrite it.
   var learningRate: Float { get set }

@@ -8,6 +8,9 @@
 ///     var optimizer = SGD(learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4)
 ///     optimizer.step(&model)
 ///
+/// The momentum buffers can be saved and restored for resumable training
+/// (``stateTensors()``, ``restoreState(from:source:)``), see ``CheckpointableOptimizer``.
+///
 /// Checked against PyTorch (goldens `nn_layers.json`, two steps with their buffers).
 public struct SGD: Optimizer {
   public var learningRate: Float
@@ -17,8 +20,8 @@ public struct SGD: Optimizer {
   public var weightDecay: Float
   /// Nesterov momentum (needs `momentum > 0`). Default: false.
   public var nesterov: Bool
-  /// Momentum buffers by state-dict name.
-  public private(set) var momentumBuffers: [String: Tensor] = [:]
+  /// Momentum buffers by state-dict name (`momentum_buffer` in PyTorch).
+  public internal(set) var momentumBuffers: [String: Tensor] = [:]
 
   /// Creates the optimiser.
   ///
@@ -27,7 +30,9 @@ public struct SGD: Optimizer {
   ///   - momentum: Default: 0.
   ///   - weightDecay: Default: 0.
   ///   - nesterov: Default: false.
-  public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false) {
+  public init(
+    learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false
+  ) {
     precondition(!nesterov || momentum > 0, "SGD: Nesterov momentum needs momentum > 0")
     self.learningRate = learningRate
     self.momentum = momentum

@@ -1,3 +1,4 @@
+import Boxes
 import Foundation
 
 /// The NumPy layout of proposals, shared by `regionkit merge` and `regionkit evaluate`:
@@ -57,5 +58,71 @@ extension Data {
   /// Appends the IEEE 754 bits of `value`, little-endian.
   mutating func appendLittleEndian(_ value: Float) {
     Swift.withUnsafeBytes(of: value.bitPattern.littleEndian) { append(contentsOf: $0) }
+  }
+}
+
+extension ProposalArrays {
+  /// Reads a `.npz` file of this layout back into one record per image (sizes 0, unknown;
+  /// images without proposals have an empty record).
+  ///
+  /// - Throws: ``ProposalsError/unreadable(file:reason:)`` or
+  ///   ``ProposalsError/malformedNPY(file:reason:)`` naming the array at fault.
+  public static func read(contentsOf url: URL) throws -> [ProposalRecord] {
+    let arrays = try NPZReader.read(contentsOf: url)
+    func array(_ name: String, _ descr: String) throws -> (header: NPYHeader, data: Data) {
+      guard let array = arrays[name], array.header.descr == descr || descr == "<U" && array.header.descr.hasPrefix("<U") else {
+        throw ProposalsError.malformedNPY(file: url.path, reason: "no \(name) array of type \(descr)")
+      }
+      return array
+    }
+    let boxes = try array("boxes", "<f4"), scores = try array("scores", "<f4")
+    let ids = try array("image_ids", "<i8"), images = try array("images", "<U")
+    let count = scores.header.shape.first ?? 0
+    guard scores.header.shape == [count], boxes.header.shape == [count, 4],
+      ids.header.shape == [count],
+      images.header.shape.count == 1, let width = images.header.itemSize.map({ $0 / 4 })
+    else {
+      throw ProposalsError.malformedNPY(
+        file: url.path,
+        reason: "shapes boxes \(boxes.header.shape), scores \(scores.header.shape), "
+          + "image_ids \(ids.header.shape), images \(images.header.shape) do not fit together")
+    }
+    let names: [String] = (0..<images.header.shape[0]).map { row in
+      var scalars = String.UnicodeScalarView()
+      for column in 0..<width {
+        let value = images.data.withUnsafeBytes {
+          UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: (row * width + column) * 4, as: UInt32.self))
+        }
+        guard value != 0, let scalar = Unicode.Scalar(value) else { break }
+        scalars.append(scalar)
+      }
+      return String(scalars)
+    }
+    var records = names.map { ProposalRecord(image: $0, width: 0, height: 0, proposals: []) }
+    boxes.data.withUnsafeBytes { b in
+      scores.data.withUnsafeBytes { s in
+        ids.data.withUnsafeBytes { i in
+          for row in 0..<count {
+            let id = Int(Int64(littleEndian: i.loadUnaligned(fromByteOffset: row * 8, as: Int64.self)))
+            guard records.indices.contains(id) else { continue }
+            func float(_ buffer: UnsafeRawBufferPointer, _ index: Int) -> Float {
+              Float(bitPattern: UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)))
+            }
+            let box = Box(
+              x1: float(b, row * 4), y1: float(b, row * 4 + 1), x2: float(b, row * 4 + 2),
+              y2: float(b, row * 4 + 3))
+            records[id].proposals.append(
+              Proposal(box: box, score: float(s, row), provenance: Provenance(method: "file")))
+          }
+        }
+      }
+    }
+    if let row = (0..<count).first(where: { row in
+      let id = ids.data.withUnsafeBytes { Int(Int64(littleEndian: $0.loadUnaligned(fromByteOffset: row * 8, as: Int64.self))) }
+      return !records.indices.contains(id)
+    }) {
+      throw ProposalsError.malformedNPY(file: url.path, reason: "image_ids[\(row)] names no image")
+    }
+    return records
   }
 }

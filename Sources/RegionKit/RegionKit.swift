@@ -1,6 +1,7 @@
 // The umbrella module: `import RegionKit` brings in every RegionKit library module.
 @_exported import Boxes
 @_exported import Datasets
+@_exported import DetectorTraining
 @_exported import Detectors
 @_exported import Edges
 @_exported import Evaluation

@@ -13,6 +13,6 @@ struct RegionKitCommand: AsyncParsableCommand {
     version: RegionKitVersion.current,
     subcommands: [
       Info.self, Draw.self, Segment.self, EdgeMapCommand.self, Propose.self, Merge.self, Evaluate.self,
-      Synth.self, Train.self, TrainObjectness.self, Detect.self, Model.self,
+      Synth.self, Train.self, Detect.self, Model.self,
     ])
 }

@@ -49,7 +49,7 @@ import Testing
     let coco = Fixtures.url("datasets/coco-small")
     #expect(
       throws: DatasetsError.splitNotFound(
-        split: "val", file: coco.appendingPathComponent("annotations.json"))
+        split: "val", file: coco.appendingPathComponent("annotations.json"), available: [])
     ) { try Dataset.load(from: coco, split: "val") }
   }
 }

@@ -60,7 +60,10 @@ import Testing
     let dogs = try Dataset.load(from: Self.small, split: "dog_trainval")
     #expect(dogs.images.count == 2)
     let missing = Self.small.appendingPathComponent("ImageSets/Main/test.txt")
-    #expect(throws: DatasetsError.splitNotFound(split: "test", file: missing)) {
+    #expect(
+      throws: DatasetsError.splitNotFound(
+        split: "test", file: missing, available: ["dog_trainval", "train"])
+    ) {
       try Dataset.load(from: Self.small, split: "test")
     }
   }

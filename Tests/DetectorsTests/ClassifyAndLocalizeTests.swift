@@ -6,8 +6,7 @@ import Testing
 @Suite struct ClassifyAndLocalizeTests {
   @Test func outputShapeAndInitialBox() {
     var model = ClassifyAndLocalize(configuration: TinyShapes.configuration(), seed: 3)
-    let set = TinyShapes.set(count: 5, seed: 1)
-    let output = model.forward(set.batch(Array(0..<5)).images)
+    let output = model.forward(TinyShapes.batch(count: 5, seed: 1).images)
     #expect(output.shape == [5, 2 + 4])
     let predictions = model.predictions(output)
     #expect(predictions.count == 5)
@@ -60,7 +59,7 @@ import Testing
   @Test func backwardMatchesFiniteDifferences() {
     var model = ClassifyAndLocalize(configuration: TinyShapes.configuration(boxLoss: .mse), seed: 5)
     model.setTraining(false)  // running statistics: the loss is a plain function of the weights
-    let batch = TinyShapes.set(count: 3, seed: 2).batch([0, 1, 2])
+    let batch = TinyShapes.batch(count: 3, seed: 2)
     func loss(_ model: inout ClassifyAndLocalize) -> ClassifyAndLocalizeLoss {
       let (logits, boxes) = model.split(model.forward(batch.images))
       return classifyAndLocalizeLoss(

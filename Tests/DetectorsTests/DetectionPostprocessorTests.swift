@@ -5,6 +5,9 @@ import Testing
 
 /// Decoding, thresholds, per-class NMS and shape validation of region classifications.
 @Suite struct DetectionPostprocessorTests {
+  let classes = [
+    DetectorClass(name: "cat", categoryID: 17), DetectorClass(name: "dog", categoryID: 18),
+  ]
   let regions = [
     Box(x1: 10, y1: 10, x2: 50, y2: 50), Box(x1: 12, y1: 12, x2: 52, y2: 52),
     Box(x1: 60, y1: 60, x2: 90, y2: 90),
@@ -17,12 +20,14 @@ import Testing
       shape: [3, 3], data: [0.05, 0.9, 0.05, 0.05, 0.8, 0.15, 0.98, 0.01, 0.01])
     let objects = DetectionPostprocessor().detections(
       regions: regions, classification: RegionClassification(probabilities: probabilities),
-      imageWidth: 100, imageHeight: 100)
+      classes: classes, imageWidth: 100, imageHeight: 100)
     #expect(
       objects == [
-        DetectedObject(box: regions[0], label: 1, score: 0.9),
-        DetectedObject(box: regions[1], label: 2, score: 0.15),
+        DetectedObject(box: regions[0], label: 1, score: 0.9, category: classes[0]),
+        DetectedObject(box: regions[1], label: 2, score: 0.15, category: classes[1]),
       ])
+    // Each detection carries its class's dataset category id.
+    #expect(objects.map(\.category.categoryID) == [17, 18])
   }
 
   @Test func decodesClassSpecificDeltasAndClipsToTheImage() {
@@ -34,7 +39,7 @@ import Testing
     let objects = DetectionPostprocessor().detections(
       regions: [regions[0]],
       classification: RegionClassification(probabilities: probabilities, boxDeltas: deltas),
-      imageWidth: 100, imageHeight: 100)
+      classes: [classes[0]], imageWidth: 100, imageHeight: 100)
     #expect(objects.count == 1)
     #expect(abs(objects[0].box.x1 - 70) < 1e-3 && objects[0].box.x2 == 100)
     #expect(abs(objects[0].box.y2 - 60) < 1e-3)
@@ -47,7 +52,7 @@ import Testing
     let post = DetectionPostprocessor(maxDetections: 5)
     let objects = post.detections(
       regions: boxes, classification: RegionClassification(probabilities: probabilities),
-      imageWidth: 200, imageHeight: 10)
+      classes: [classes[0]], imageWidth: 200, imageHeight: 10)
     #expect(objects.map(\.box) == Array(boxes.prefix(5)))
   }
 

@@ -10,6 +10,18 @@ import Testing
     (.malformedCheckpoint(file: "t.json", reason: "no epoch"), "t.json"),
     (.noTrainingImages(dataset: "d"), "d"),
     (.classMismatch(file: "c.json", expected: ["a"], found: ["b"]), "[\"b\"]"),
+    (
+      .invalidValue(file: "m/config.json", key: "maxSide", value: "0", allowed: "32 to 4096"),
+      "\"maxSide\" is 0"
+    ),
+    (
+      .outdatedModelFormat(file: "m/config.json", found: nil, architecture: "rcnn"),
+      "regionkit train rcnn"
+    ),
+    (.existingModel(folder: "out/model"), "out/model"),
+    (.nonFiniteWeights(file: "m/model.safetensors", tensor: "head.weight"), "head.weight"),
+    (.missingProposals(file: "p.jsonl", image: "000001.jpg"), "000001.jpg"),
+    (.unsupportedInput(detector: "faster-rcnn", reason: "give no proposals"), "faster-rcnn"),
   ])
   func descriptionsNameTheCulprit(error: DetectorsError, fragment: String) {
     #expect(error.description.contains(fragment))

@@ -8,7 +8,7 @@ import Testing
 @Suite struct RegionProposalNetworkTests {
   func configuration() -> FastRCNNConfiguration {
     var c = FastRCNNConfiguration(
-      architecture: .fasterRCNN, classes: ["a", "b"], categoryIDs: [1, 2])
+      architecture: .fasterRCNN, classes: DetectorClass.numbered(["a", "b"]))
     c.backboneChannels = [4, 4, 4, 4]
     c.anchorSizes = [16, 32]
     c.aspectRatios = [1]

@@ -237,7 +237,7 @@ def run_compare(reference_path, regionkit, modes, crops_dir, jobs, keep=None):
             out = scratch / f"{mode}.jsonl"
             command = [
                 str(regionkit), "propose", str(listing), "--method", "selective-search",
-                "--mode", f"opencv-{mode}", "--top", "100000000", "-o", str(out), "--quiet",
+                "--mode", f"opencv-{mode}", "--top", "100000000", "-o", str(out), "--no-progress",
             ]
             if jobs:
                 command += ["--jobs", str(jobs)]

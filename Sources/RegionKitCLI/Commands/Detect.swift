@@ -2,123 +2,142 @@ import ArgumentParser
 import Boxes
 import Datasets
 import Detectors
+import Evaluation
 import Foundation
 import Imaging
-import NeuralNet
+import Proposals
 
-/// `regionkit detect`: runs a trained model on a dataset or one image.
+/// How `detect --evaluate` scores detections.
+enum DetectionMetric: String, ExpressibleByArgument, CaseIterable {
+  case coco, voc07, voc12
+}
+
+/// `regionkit detect`: runs any trained model on a dataset or one image.
 struct Detect: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run a trained detector on a dataset or an image and write COCO results JSON.",
     discussion: """
-      MODEL is a folder written by `regionkit train` (config.json + model.safetensors). INPUT is a \
-      COCO or VOC dataset folder (image ids and category ids come from it) or a single image \
-      (image id --image-id). A classify-localize model gives one box per image, scored by the \
-      softmax probability of its class; images predicted as background give none. An rcnn \
-      model runs selective search, its region classifier and per-class NMS on every image \
-      (up to 100 detections each; --draw shows those scored 0.5 or more) and prints the mean \
-      seconds per image of the proposal and classification stages, and the COCO AP50 and AP \
-      when INPUT is a dataset with ground truth.
+      MODEL is a folder written by `regionkit train` (any architecture). INPUT is a dataset \
+      (COCO or VOC; image and category ids come from it) or one image (image id --image-id). \
+      Detections carry the category ids of the dataset the model was trained on. R-CNN and \
+      Fast R-CNN classify proposals: by default their model's method, or --proposals; \
+      classify-localize and Faster R-CNN find their own and refuse --proposals. Prints the \
+      mean seconds per image of proposals and network.
       """)
 
   @Argument(help: "The model folder.")
   var model: String
 
-  @Argument(help: "A dataset folder or an image file.")
+  @Argument(help: "A dataset folder (or COCO .json) or an image file.")
   var input: String
 
-  @Option(help: "The split to read from a VOC layout with ImageSets. Default: all images.")
+  @Option(help: "The split of a dataset INPUT (VOC ImageSets/Main/SPLIT.txt or COCO instances_SPLIT.json).")
   var split: String?
 
   @Option(name: .shortAndLong, help: "The COCO results file to write (.json).")
   var output: String
 
-  @Option(help: "Write one picture per image with its detection into this folder (PNG).")
-  var draw: String?
-
   @Option(help: "The image_id of a single INPUT image.")
   var imageID = 1
 
-  @Option(help: "Leave out detections scored below this.")
+  @OptionGroup(title: "Proposals (rcnn, fast-rcnn)") var proposals: ProposalInputOptions
+
+  @Option(help: "fast-rcnn: take proposals from this faster-rcnn model's RPN.")
+  var rpnModel: String?
+
+  @Option(help: "Leave out detections scored below this. Default: 0.")
   var minScore: Float = 0
 
-  @Flag(help: "Do not draw the progress bar.")
-  var noProgress = false
+  @Option(help: "Write one picture per image with its detections into this folder (PNG).")
+  var draw: String?
 
-  @OptionGroup(title: "Fast / Faster R-CNN") var fast: FastRCNNDetectOptions
+  @Option(help: "--draw shows the detections scored at least this. Default: 0.5.")
+  var drawMinScore: Float = 0.5
+
+  @Flag(help: "With a dataset INPUT: print the AP of the detections (--metric).")
+  var evaluate = false
+
+  @Option(help: "--evaluate: coco (AP50 and AP 0.5:0.95), voc07 (11-point AP50) or voc12 (all-point AP50). Default: coco.")
+  var metric: DetectionMetric = .coco
+
+  @Option(help: "Write the proposals classified (or Faster R-CNN's RPN proposals) to this .jsonl.")
+  var writeProposals: String?
+
+  @Option(help: "Write per-image proposal and network seconds to this JSON file.")
+  var timings: String?
+
+  @OptionGroup var runOptions: RunOptions
+
+  func validate() throws {
+    if metric != .coco && !evaluate { throw ValidationError("--metric needs --evaluate") }
+    if rpnModel != nil && proposals.proposals != nil {
+      throw ValidationError("give --proposals or --rpn-model, not both")
+    }
+  }
 
   func run() throws {
-    let architecture = try ModelFolder.architecture(in: URL(fileURLWithPath: model))
-    if architecture == .fastRCNN || architecture == .fasterRCNN {
-      return try runFastRCNN(architecture: architecture)
+    let threads = runOptions.threads()
+    let detector = try DetectorModel.load(from: URL(fileURLWithPath: model))
+    let source = try proposalSource(for: detector)
+    var (items, dataset) = try DetectInput.items(input, split: split, imageID: imageID)
+    if evaluate && dataset == nil { throw CommandError("--evaluate needs a dataset INPUT") }
+    if writeProposals != nil && !detector.acceptsProposals {
+      throw CommandError(
+        "\(model) classifies no proposals; `regionkit propose --method rpn --model MODEL` writes a Faster R-CNN's")
     }
-    let isRCNN = architecture == .rcnn
-    // Model errors come before input errors.
-    if !isRCNN { _ = try ModelFolder.configuration(in: URL(fileURLWithPath: model)) }
-    let inputURL = URL(fileURLWithPath: input)
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) else {
-      throw ValidationError("INPUT \(input) does not exist")
-    }
-    var items: [(id: Int, url: URL, width: Int, height: Int, name: String)] = []
-    var loaded: Dataset?
-    if isDirectory.boolValue {
-      let data = try Dataset.load(from: inputURL, split: split)
-      loaded = data
-      items = data.images.map { ($0.id, data.url(of: $0), $0.width, $0.height, $0.fileName) }
-    } else {
-      let info = try ImageInfo.read(contentsOf: inputURL)
-      items = [
-        (imageID, inputURL, info.uprightWidth, info.uprightHeight, inputURL.lastPathComponent)
-      ]
-    }
-    if let draw {
-      try FileManager.default.createDirectory(atPath: draw, withIntermediateDirectories: true)
-    }
-    if isRCNN {
-      try runRCNN(items: items, dataset: loaded)
-      return
-    }
-    let configuration = try ModelFolder.configuration(in: URL(fileURLWithPath: model))
-    var network = try ModelFolder.loadClassifyAndLocalize(
-      from: URL(fileURLWithPath: model), configuration: configuration)
-    network.setTraining(false)
-    let bar = ProgressBar(total: items.count, label: "detect", isEnabled: !noProgress)
-    var detections: [Detection] = []
-    let side = max(configuration.inputWidth, configuration.inputHeight)
-    for item in items {
-      let image = try Image(
-        contentsOf: item.url, maxSide: draw == nil ? 4 * side : max(4 * side, 1024))
-      let pixels = LocalizationSet.normalise(
-        image.resized(width: configuration.inputWidth, height: configuration.inputHeight),
-        configuration)
-      let batch = Tensor(
-        shape: [1, 3, configuration.inputHeight, configuration.inputWidth], data: pixels)
-      let prediction = network.predictions(network.forward(batch))[0]
-      var detection: Detection?
-      if let label = prediction.label, prediction.score >= minScore {
-        detection = Detection(
-          imageID: item.id, box: prediction.box(width: item.width, height: item.height),
-          categoryID: configuration.categoryIDs[label], score: prediction.score)
-        detections.append(detection!)
+    if case .file(let file)? = source {
+      let (covered, missing) = DetectInput.covered(items, by: file)
+      if let first = missing.first, !proposals.skipMissing {
+        throw DetectorsError.missingProposals(file: file.url.path, image: first)
       }
-      if let draw {
-        var picture = image
-        if let label = prediction.label, detection != nil {
-          try picture.drawBox(
-            prediction.box(width: picture.width, height: picture.height), color: .category(label),
-            label: "\(configuration.classes[label]) " + String(format: "%.2f", prediction.score))
-        }
-        try writePicture(
-          picture,
-          to: URL(fileURLWithPath: draw).appendingPathComponent(
-            Dataset.pictureFileName(for: item.name)
-          ).path)
+      if !missing.isEmpty {
+        FileHandle.standardError.write(Data("skipped \(missing.count) images without proposals\n".utf8))
+        items = covered
+        dataset?.images.removeAll { image in missing.contains(image.fileName) }
       }
-      bar.advance()
     }
+    let bar = ProgressBar(total: items.count, label: "detect", isEnabled: !runOptions.noProgress)
+    let results = try BatchDetection.run(
+      detector, on: items, proposals: source, keepPictures: draw != nil,
+      threads: writeProposals == nil ? threads : 1) { bar.advance() }
     bar.finish()
+    let detections = results.flatMap { result in
+      result.objects.filter { $0.score >= minScore }.map {
+        Detection(
+          imageID: result.item.imageID, box: $0.box, categoryID: $0.category.categoryID,
+          score: $0.score)
+      }
+    }
     try COCOResults.write(detections, to: URL(fileURLWithPath: output))
-    print("\(output): \(detections.count) detections on \(items.count) images")
+    try DetectInput.writeExtras(results, proposals: writeProposals, timings: timings)
+    var summary = "\(output): \(detections.count) detections on \(items.count) images"
+    if let draw {
+      let drawn = try DetectInput.drawPictures(results, minScore: max(drawMinScore, minScore), folder: draw)
+      summary += "; drew \(drawn) scored >= \(max(drawMinScore, minScore)) in \(draw)"
+    }
+    if evaluate, let dataset {
+      summary += "; " + (try DetectInput.score(detections, dataset: dataset, metric: metric))
+    }
+    let n = Double(max(results.count, 1))
+    print(
+      summary
+        + String(
+          format: "; %.4f s/image proposals, %.4f s/image network",
+          results.map(\.proposalSeconds).reduce(0, +) / n,
+          results.map(\.networkSeconds).reduce(0, +) / n))
+  }
+
+  /// The proposal source the options ask for, checked against the model.
+  func proposalSource(for detector: any Detector) throws -> ProposalSource? {
+    if rpnModel == nil && proposals.proposals == nil { return nil }
+    guard detector.acceptsProposals else {
+      throw CommandError(
+        "\(model) finds its own regions: --proposals, --skip-missing and --rpn-model do not apply")
+    }
+    if let rpnModel {
+      return .generator(try DetectorModel.loadFasterRCNN(from: URL(fileURLWithPath: rpnModel)))
+    }
+    let count = (detector as? RCNN)?.maxProposals ?? (detector as? FastRCNN)?.configuration.maxProposals ?? 2000
+    return try proposals.source(maxProposals: count)
   }
 }

@@ -26,6 +26,9 @@ struct Evaluate: AsyncParsableCommand {
   @Argument(help: "The dataset with ground truth (COCO or Pascal VOC).")
   var dataset: String
 
+  @Option(help: "The split: VOC ImageSets/Main/SPLIT.txt or COCO annotations/instances_SPLIT.json. Default: the only COCO split, or every VOC image.")
+  var split: String?
+
   @Option(name: .customLong("method"), help: "A proposal method to run; repeat for several (\(ProposalMethod.names)). Default: selective-search when no --proposals is given.")
   var methods: [ProposalMethod] = []
 
@@ -49,18 +52,19 @@ struct Evaluate: AsyncParsableCommand {
   @Flag(help: "Count difficult objects (Pascal VOC) as objects to find.")
   var includeDifficult = false
 
-  @Flag(help: "No progress bar.")
-  var quiet = false
+  @Flag(help: "Do not draw progress bars.")
+  var noProgress = false
 
   func validate() throws {
     if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
     guard overlays >= 0 else { throw ValidationError("--overlays must be 0 or more, got \(overlays)") }
     try generatorOptions.validateObjectness(
       for: methods.isEmpty && proposalFiles.isEmpty ? [.selectiveSearch] : methods)
+    try generatorOptions.validateMethods(methods)
   }
 
   func run() async throws {
-    var dataset = try Dataset.load(from: URL(fileURLWithPath: dataset))
+    var dataset = try Dataset.load(from: URL(fileURLWithPath: dataset), split: split)
     for warning in dataset.warnings {
       FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
     }
@@ -78,7 +82,7 @@ struct Evaluate: AsyncParsableCommand {
     let images = dataset.images.map { ($0.fileName, dataset.url(of: $0)) }
     let runMethods = methods.isEmpty && proposalFiles.isEmpty ? [.selectiveSearch] : methods
     for method in runMethods {
-      let progress = ProgressBar(total: images.count, label: method.rawValue, isEnabled: !quiet)
+      let progress = ProgressBar(total: images.count, label: method.rawValue, isEnabled: !noProgress)
       let records = await generatorOptions.proposer(method).run(on: images) { _ in progress.advance() }
       progress.finish()
       try ProposalFile.write(records, to: proposalsFolder.appendingPathComponent("\(method.rawValue).jsonl"))

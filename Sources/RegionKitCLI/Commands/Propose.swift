@@ -31,6 +31,9 @@ struct Propose: AsyncParsableCommand {
     help: "An image file, a dataset folder or annotations file, or a FILELIST (.txt, .lst, .list).")
   var input: String
 
+  @Option(help: "The split of a dataset INPUT: VOC ImageSets/Main/SPLIT.txt or COCO annotations/instances_SPLIT.json. Default: the only COCO split, or every VOC image.")
+  var split: String?
+
   @Option(help: "Proposal method: \(ProposalMethod.names).")
   var method: ProposalMethod = .selectiveSearch
 
@@ -55,8 +58,8 @@ struct Propose: AsyncParsableCommand {
   @Flag(help: "Exit with status 1 when any image failed.")
   var strict = false
 
-  @Flag(help: "No progress bar.")
-  var quiet = false
+  @Flag(help: "Do not draw progress bars.")
+  var noProgress = false
 
   /// Whether `-o` names a folder for a sharded run rather than one JSON Lines file.
   var isShardedOutput: Bool {
@@ -73,6 +76,7 @@ struct Propose: AsyncParsableCommand {
         "--draw works with -o FILE.jsonl only, not with a sharded output folder")
     }
     try generatorOptions.validateObjectness(for: [method])
+    try generatorOptions.validateMethods([method])
   }
 
   func run() async throws {
@@ -93,7 +97,7 @@ struct Propose: AsyncParsableCommand {
     }
     let fileExtension = inputURL.pathExtension.lowercased()
     if isDirectory.boolValue || fileExtension == "json" {
-      let dataset = try Dataset.load(from: inputURL)
+      let dataset = try Dataset.load(from: inputURL, split: split)
       return dataset.images.map { ($0.fileName, dataset.url(of: $0)) }
     }
     if ["txt", "lst", "list"].contains(fileExtension) {
@@ -110,7 +114,7 @@ struct Propose: AsyncParsableCommand {
       at: outputURL.deletingLastPathComponent(), withIntermediateDirectories: true)
     let writer = try ProposalFileWriter(url: outputURL)
     let progress = ProgressBar(
-      total: images.count, label: method.rawValue, isEnabled: !quiet && images.count > 1)
+      total: images.count, label: method.rawValue, isEnabled: !noProgress && images.count > 1)
     var failed: [(image: String, error: String)] = []
     var proposals = 0
     var seconds = 0.0
@@ -169,7 +173,7 @@ struct Propose: AsyncParsableCommand {
     let resumed = owned.count - todo.count
     let progress = ProgressBar(
       total: todo.count, label: "\(method.rawValue) shard \(shard)",
-      isEnabled: !quiet && todo.count > 1)
+      isEnabled: !noProgress && todo.count > 1)
     var failed = writer.resumedFailures
     var proposals = 0
     var seconds = 0.0

@@ -8,11 +8,11 @@ import Proposals
 extension ObjectnessTrainer.Target: ExpressibleByArgument {}
 extension ObjectnessTrainer.Balance: ExpressibleByArgument {}
 
-/// `regionkit train-objectness`: fits the learned objectness re-ranker of one proposal method
+/// `regionkit train objectness`: fits the learned objectness re-ranker of one proposal method
 /// on a dataset, and measures it on images it was not trained on.
 struct TrainObjectness: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "train-objectness",
+    commandName: "objectness",
     abstract:
       "Train the learned objectness re-ranker of a proposal method and measure it on held-out images.",
     discussion: """
@@ -139,9 +139,11 @@ struct TrainObjectness: ParsableCommand {
         "--negative-iou (\(negativeIou)) and --positive-iou (\(positiveIou)) must satisfy "
           + "0 < negative <= positive <= 1")
     }
-    guard generatorOptions.objectness == nil else {
-      throw ValidationError("--objectness re-ranks proposals; train-objectness does not take it")
+    guard generatorOptions.objectness == nil, !generatorOptions.force else {
+      throw ValidationError(
+        "--objectness and --force re-rank proposals with a trained model; train objectness does not take them")
     }
+    try generatorOptions.validateMethods([method])
     guard l2 >= 0, l2.isFinite else { throw ValidationError("--l2 must be >= 0, got \(l2)") }
     guard cueSide == 0 || cueSide >= 8 else {
       throw ValidationError("--cue-side must be 0 (full size) or at least 8, got \(cueSide)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Detectors
 import Proposals
 
 /// The proposal methods the command line can run.
@@ -9,14 +10,18 @@ enum ProposalMethod: String, ExpressibleByArgument, CaseIterable, Sendable {
   case edgeBoxes = "edge-boxes"
   case segments = "segments"
   case combined = "combined"
+  case rpn = "rpn"
 
   static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
 /// Options shared by the commands that run proposal generators (`propose`, `evaluate`).
 struct GeneratorOptions: ParsableArguments {
-  @Option(help: "Keep at most this many proposals per image, best first.")
-  var top = 2000
+  @Option(
+    help:
+      "Keep at most this many proposals per image, best first; 0 keeps all. Default: the method's own (selective search and rpn: all their boxes; the others: 10000)."
+  )
+  var top: Int?
 
   @Option(help: "Seed of every random choice (rankings), for identical output on every run.")
   var seed: UInt64 = 0
@@ -42,7 +47,7 @@ struct GeneratorOptions: ParsableArguments {
   @Option(help: "EdgeBoxes: boxes scoring at or below this are dropped.")
   var edgeBoxesMinScore: Float = 0.01
 
-  @Option(help: "EdgeBoxes: refine at most this many boxes of the coarse search, the best-scoring first (the rest keep their coarse position). Default: 3 x --top.")
+  @Option(help: "EdgeBoxes: refine at most this many boxes of the coarse search, the best-scoring first (the rest keep their coarse position). Default: 3 x the proposals kept.")
   var edgeBoxesMaxRefined: Int?
 
   @Flag(inversion: .prefixedNo, help: "Segments: also propose the union box of each pair of adjacent segments.")
@@ -64,13 +69,16 @@ struct GeneratorOptions: ParsableArguments {
   @Option(help: "Combined: proposals overlapping a better one by more than this IoU are dropped.")
   var combineIou: Float = 0.8
 
+  @Option(help: "rpn: the faster-rcnn model folder whose region proposal network proposes.")
+  var model: String?
+
   /// The methods named by `--combine`.
   var combinedMethods: [ProposalMethod] {
     get throws {
       let names = combine.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
       let methods = try names.map { name in
-        guard let method = ProposalMethod(rawValue: name), method != .combined else {
-          throw ValidationError("--combine: \(name) is not a method to combine (\(ProposalMethod.names), except combined)")
+        guard let method = ProposalMethod(rawValue: name), method != .combined, method != .rpn else {
+          throw ValidationError("--combine: \(name) is not a method to combine (\(ProposalMethod.names), except combined and rpn)")
         }
         return method
       }
@@ -96,9 +104,21 @@ struct GeneratorOptions: ParsableArguments {
       throw ValidationError("--combine-iou must be in (0, 1], got \(combineIou)")
     }
     _ = try combinedMethods
-    guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
+    if let top, top < 0 { throw ValidationError("--top must be 0 (all) or more, got \(top)") }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
     if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
+    if let model {
+      do {
+        guard try ModelFolder.architecture(in: URL(fileURLWithPath: model)) == .fasterRCNN else {
+          throw ValidationError("--model \(model) is not a faster-rcnn model; only Faster R-CNN has an RPN")
+        }
+        _ = try DetectorModel.loadFasterRCNN(from: URL(fileURLWithPath: model))
+      } catch let error as ValidationError {
+        throw error
+      } catch {
+        throw ValidationError("--model: \(error)")
+      }
+    }
     if let objectness {
       do {
         _ = try ObjectnessModel.load(from: URL(fileURLWithPath: objectness))
@@ -135,6 +155,7 @@ struct GeneratorOptions: ParsableArguments {
       "alpha \(edgeBoxesAlpha), beta \(edgeBoxesBeta), min-score \(edgeBoxesMinScore)"
     case .segments: "pairs \(segmentPairs)"
     case .combined: "\(combine), iou \(combineIou)"
+    case .rpn: "model \(URL(fileURLWithPath: model ?? "").lastPathComponent)"
     }
   }
 
@@ -149,6 +170,13 @@ struct GeneratorOptions: ParsableArguments {
     return reranker
   }
 
+  /// The proposal count of `--top` for a generator whose library default is `standard`
+  /// (0 keeps all).
+  func limit(_ standard: Int) -> Int {
+    guard let top else { return standard }
+    return top == 0 ? Int.max / 8 : top
+  }
+
   /// The generator for `method` with these options, without re-ranking.
   ///
   /// - Parameters:
@@ -161,21 +189,47 @@ struct GeneratorOptions: ParsableArguments {
   {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     return switch method {
-    case .slidingWindow: SlidingWindow(maxProposals: top, seed: seed)
+    case .slidingWindow: SlidingWindow(maxProposals: limit(SlidingWindow().maxProposals), seed: seed)
     case .selectiveSearch:
       // Cores left over by the images running at once go to the strategies of each image.
       SelectiveSearch(
-        mode: mode, seed: seed, maxProposals: top,
+        mode: mode, seed: seed, maxProposals: top == 0 ? nil : top,
         threads: singleThreaded ? 1 : max(1, cores / (jobs ?? cores)))
     case .edgeBoxes:
       EdgeBoxes(
-        alpha: edgeBoxesAlpha, beta: edgeBoxesBeta, minScore: edgeBoxesMinScore, maxBoxes: top,
+        alpha: edgeBoxesAlpha, beta: edgeBoxesBeta, minScore: edgeBoxesMinScore,
+        maxBoxes: limit(EdgeBoxes().maxBoxes),
         maxRefinedBoxes: edgeBoxesMaxRefined)
-    case .segments: SegmentBoxes(includePairs: segmentPairs, maxProposals: top, seed: seed)
+    case .segments:
+      SegmentBoxes(
+        includePairs: segmentPairs, maxProposals: limit(SegmentBoxes().maxProposals), seed: seed)
     case .combined:
       CombinedGenerator(
         ((try? combinedMethods) ?? []).map { baseGenerator($0, singleThreaded: singleThreaded) },
-        iouThreshold: combineIou, maxProposals: top)
+        iouThreshold: combineIou, maxProposals: limit(CombinedGenerator([]).maxProposals))
+    case .rpn: rpnGenerator()
+    }
+  }
+
+  /// The RPN of `--model` keeping `--top` proposals after its NMS (`validate()` has loaded it
+  /// and `validateMethods(_:)` requires it with `--method rpn`).
+  func rpnGenerator() -> any ProposalGenerator {
+    guard var network = try? DetectorModel.loadFasterRCNN(from: URL(fileURLWithPath: model ?? ""))
+    else { return SlidingWindow(maxProposals: 0) }
+    // All anchors before the NMS unless --top asks for fewer boxes after it.
+    let kept = limit(Int.max / 8)
+    network.fast.configuration.rpnPreNMSTest = max(network.configuration.rpnPreNMSTest, min(kept, 100_000))
+    network.fast.configuration.rpnPostNMSTest = kept
+    return network
+  }
+
+  /// Refuses `--method rpn` without `--model`, and `--model` without `--method rpn`.
+  func validateMethods(_ methods: [ProposalMethod]) throws {
+    if methods.contains(.rpn) && model == nil {
+      throw ValidationError("--method rpn needs --model, a faster-rcnn model folder")
+    }
+    if model != nil && !methods.contains(.rpn) {
+      throw ValidationError("--model applies to --method rpn only")
     }
   }
 

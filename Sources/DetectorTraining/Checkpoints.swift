@@ -1,0 +1,94 @@
+import Detectors
+import Foundation
+import NeuralNet
+
+/// The one checkpoint mechanism of every trainer: `checkpoints/N/` in a model folder, with
+/// `model.safetensors` (the weights after epoch N, PyTorch-style names),
+/// `optimizer.safetensors` (the optimizer's state, ``NeuralNet/Optimizer/stateTensors()``)
+/// and `trainer_state.json` (``TrainerState``); `history.json` next to `config.json`.
+///
+///     let checkpoints = Checkpoints(folder: modelFolder)
+///     try checkpoints.save(weights: model.stateDict(), optimizer: adam, state: state)
+///     if let latest = checkpoints.latest { var state = try checkpoints.state(at: latest) }
+///
+/// Each file is written under a temporary name and renamed, and the checkpoint folder itself
+/// is written under a temporary name first, so a killed run leaves the previous checkpoint
+/// intact.
+public struct Checkpoints: Sendable {
+  /// The model folder.
+  public var folder: URL
+
+  /// Checkpoints of the model folder `folder`.
+  public init(folder: URL) {
+    self.folder = folder
+  }
+
+  /// `checkpoints/` inside the model folder.
+  public var directory: URL { folder.appendingPathComponent("checkpoints") }
+
+  /// The folder of the checkpoint after `epoch`.
+  public func url(epoch: Int) -> URL { directory.appendingPathComponent("\(epoch)") }
+
+  /// The epochs that have a complete checkpoint, ascending.
+  public var epochs: [Int] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    return names.compactMap { name in
+      guard let epoch = Int(name), epoch >= 1, String(epoch) == name else { return nil }
+      let state = url(epoch: epoch).appendingPathComponent("trainer_state.json")
+      return FileManager.default.fileExists(atPath: state.path) ? epoch : nil
+    }.sorted()
+  }
+
+  /// The latest complete checkpoint's epoch, nil when there is none.
+  public var latest: Int? { epochs.last }
+
+  /// Writes `checkpoints/<state.epoch>/` and `history.json`.
+  ///
+  /// - Throws: ``Detectors/DetectorsError/unwritableFile(file:reason:)``.
+  public func save(
+    weights: [String: Tensor], optimizer: some CheckpointableOptimizer, state: TrainerState
+  ) throws {
+    let final = url(epoch: state.epoch)
+    let partial = directory.appendingPathComponent(".\(state.epoch).partial")
+    try? FileManager.default.removeItem(at: partial)
+    try ModelFolder.createDirectory(partial)
+    try ModelFolder.writeTensors(weights, to: partial.appendingPathComponent(ModelFolder.weightsFile))
+    try ModelFolder.writeTensors(
+      optimizer.stateTensors(), to: partial.appendingPathComponent("optimizer.safetensors"))
+    try ModelFolder.writeJSON(state, to: partial.appendingPathComponent("trainer_state.json"))
+    try? FileManager.default.removeItem(at: final)
+    do {
+      try FileManager.default.moveItem(at: partial, to: final)
+    } catch {
+      throw DetectorsError.unwritableFile(file: final.path, reason: error.localizedDescription)
+    }
+    try ModelFolder.writeJSON(state.history, to: folder.appendingPathComponent("history.json"))
+  }
+
+  /// The trainer state of the checkpoint after `epoch`, validated.
+  ///
+  /// - Throws: ``Detectors/DetectorsError/malformedCheckpoint(file:reason:)`` naming the file.
+  public func state(epoch: Int) throws -> TrainerState {
+    let file = url(epoch: epoch).appendingPathComponent("trainer_state.json")
+    let state: TrainerState
+    do {
+      state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: file))
+    } catch {
+      throw DetectorsError.malformedCheckpoint(file: file.path, reason: "\(error)")
+    }
+    try state.validate(file: file.path)
+    guard state.epoch == epoch else {
+      throw DetectorsError.malformedCheckpoint(
+        file: file.path, reason: "it says epoch \(state.epoch), its folder \(epoch)")
+    }
+    return state
+  }
+
+  /// Restores `optimizer`'s state from the checkpoint after `epoch`.
+  ///
+  /// - Throws: NeuralNet's file and state errors naming `optimizer.safetensors`.
+  public func restore(_ optimizer: inout some CheckpointableOptimizer, epoch: Int) throws {
+    let file = url(epoch: epoch).appendingPathComponent("optimizer.safetensors")
+    try optimizer.restoreState(from: SafeTensors.load(contentsOf: file), source: file.path)
+  }
+}

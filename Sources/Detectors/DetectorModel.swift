@@ -1,0 +1,204 @@
+import Foundation
+import NeuralNet
+import Proposals
+
+/// Loads the detector of any model folder (see ``ModelFolder``), and writes and reads each
+/// architecture's weights under PyTorch-style names.
+///
+///     let detector = try DetectorModel.load(from: URL(fileURLWithPath: "model"))
+///     let objects = try detector.detect(in: image)
+///
+/// The loaders also read a `checkpoints/N/` folder when given its configuration.
+public enum DetectorModel {
+  /// The detector of `folder`, whichever its architecture.
+  ///
+  /// - Parameters:
+  ///   - folder: A model folder written by a trainer (or ``ModelFolder/save(configuration:tensors:to:)``).
+  ///   - proposalGenerator: R-CNN and Fast R-CNN: the proposal stage of `detect(in:)`.
+  ///     Default: the method the model was trained with, with the library's defaults.
+  /// - Throws: ``DetectorsError`` for a missing, outdated or invalid `config.json`, missing or
+  ///   non-finite weights; NeuralNet's errors for mis-shaped tensors.
+  public static func load(
+    from folder: URL, proposalGenerator: (any ProposalGenerator)? = nil
+  ) throws -> any Detector {
+    switch try ModelFolder.architecture(in: folder) {
+    case .classifyLocalize:
+      return try loadClassifyAndLocalize(from: folder)
+    case .rcnn:
+      var rcnn = try loadRCNN(from: folder)
+      if let proposalGenerator { rcnn.proposalGenerator = proposalGenerator }
+      return rcnn
+    case .fastRCNN:
+      var model = try loadFasterRCNN(from: folder).fast
+      if let proposalGenerator { model.proposalGenerator = proposalGenerator }
+      return model
+    case .fasterRCNN:
+      return try loadFasterRCNN(from: folder)
+    }
+  }
+
+  // MARK: Classify-localize
+
+  /// The ``ClassifyAndLocalize`` model of `folder` (or of a checkpoint with `configuration`).
+  public static func loadClassifyAndLocalize(
+    from folder: URL, configuration: ClassifyAndLocalizeConfiguration? = nil
+  ) throws -> ClassifyAndLocalize {
+    let configuration =
+      try configuration ?? ModelFolder.configuration(ClassifyAndLocalizeConfiguration.self, in: folder)
+    var model = ClassifyAndLocalize(configuration: configuration, seed: 0)
+    try model.loadStateDict(
+      ModelFolder.weights(in: folder),
+      source: folder.appendingPathComponent(ModelFolder.weightsFile).path)
+    model.setTraining(false)
+    return model
+  }
+
+  // MARK: Fast and Faster R-CNN
+
+  /// The tensors of a Fast R-CNN (`backbone.*`, `roi_heads.*`) or Faster R-CNN (and `rpn.*`).
+  public static func tensors(of model: inout FasterRCNN) -> [String: Tensor] {
+    var result: [String: Tensor] = [:]
+    visitSaved(&model) { name, parameter in result[name] = parameter.value }
+    return result
+  }
+
+  private static func visitSaved(
+    _ model: inout FasterRCNN, _ visit: (String, inout Parameter) -> Void
+  ) {
+    if model.configuration.architecture == .fasterRCNN {
+      model.visitParameters(visit)
+    } else {
+      model.fast.visitParameters(visit)
+    }
+  }
+
+  /// The Fast or Faster R-CNN model of `folder` (a Fast R-CNN model has an untrained, unused
+  /// RPN), or of a checkpoint with `configuration`.
+  public static func loadFasterRCNN(
+    from folder: URL, configuration: FastRCNNConfiguration? = nil
+  ) throws -> FasterRCNN {
+    let configuration =
+      try configuration ?? ModelFolder.configuration(FastRCNNConfiguration.self, in: folder)
+    var model = FasterRCNN(configuration: configuration, seed: 0)
+    let source = folder.appendingPathComponent(ModelFolder.weightsFile).path
+    let tensors = try ModelFolder.weights(in: folder)
+    var expected = Self.tensors(of: &model)
+    for name in expected.keys.sorted() {
+      guard let tensor = tensors[name] else {
+        throw NeuralNetError.missingTensor(file: source, tensor: name)
+      }
+      guard tensor.shape == expected[name]!.shape else {
+        throw NeuralNetError.shapeMismatch(
+          file: source, tensor: name, expected: expected[name]!.shape, found: tensor.shape)
+      }
+      expected[name] = tensor
+    }
+    if let extra = tensors.keys.sorted().first(where: { expected[$0] == nil }) {
+      throw NeuralNetError.unexpectedTensor(file: source, tensor: extra)
+    }
+    visitSaved(&model) { name, parameter in parameter.value = expected[name]! }
+    return model
+  }
+
+  // MARK: R-CNN
+
+  /// The R-CNN pipeline of `folder`: its classifier, crop settings, proposal method and
+  /// post-processing (or of a checkpoint with `configuration`).
+  public static func loadRCNN(from folder: URL, configuration: RCNNConfiguration? = nil) throws
+    -> RCNN
+  {
+    let configuration =
+      try configuration ?? ModelFolder.configuration(RCNNConfiguration.self, in: folder)
+    let classifier = try loadRegionClassifier(from: folder, configuration: configuration)
+    return rcnn(configuration, classifier: classifier)
+  }
+
+  /// The R-CNN pipeline of a configuration around `classifier` (proposals: selective search
+  /// fast on one thread, the configuration's count).
+  public static func rcnn(_ configuration: RCNNConfiguration, classifier: any RegionClassifier)
+    -> RCNN
+  {
+    RCNN(
+      classifier: classifier, classes: configuration.classes, inputSize: configuration.inputSize,
+      contextPadding: configuration.contextPadding,
+      proposalGenerator: RCNN.defaultProposalGenerator(threads: 1),
+      maxProposals: configuration.maxProposals, postprocessor: configuration.postprocessor)
+  }
+
+  /// A fresh CNN region classifier of `configuration`.
+  public static func makeCNN(_ configuration: RCNNConfiguration, seed: UInt64)
+    -> CNNRegionClassifier
+  {
+    CNNRegionClassifier(
+      classes: configuration.classNames, inputSize: configuration.inputSize,
+      channels: configuration.channels, hiddenFeatures: configuration.hiddenFeatures, seed: seed)
+  }
+
+  /// The tensors of a HOG + SVM classifier: `svm.weight [K, d]`, `svm.bias [K]`,
+  /// `platt [K, 2]` (A, B), and with box regression `bbox_reg.weight [K, d, 4]` and
+  /// `bbox_reg.bias [K, 4]`.
+  public static func tensors(of classifier: HOGSVMClassifier) -> [String: Tensor] {
+    let k = classifier.classes.count, d = classifier.machines.first?.weights.count ?? 0
+    var tensors: [String: Tensor] = [
+      "svm.weight": Tensor(shape: [k, d], data: classifier.machines.flatMap(\.weights)),
+      "svm.bias": Tensor(shape: [k], data: classifier.machines.map(\.bias)),
+      "platt": Tensor(shape: [k, 2], data: classifier.calibrations.flatMap { [$0.a, $0.b] }),
+    ]
+    if let regressors = classifier.regressors {
+      tensors["bbox_reg.weight"] = Tensor(shape: [k, d, 4], data: regressors.flatMap(\.weights))
+      tensors["bbox_reg.bias"] = Tensor(shape: [k, 4], data: regressors.flatMap(\.biases))
+    }
+    return tensors
+  }
+
+  /// The region classifier of an R-CNN folder (either backend).
+  public static func loadRegionClassifier(from folder: URL, configuration: RCNNConfiguration)
+    throws -> any RegionClassifier
+  {
+    let tensors = try ModelFolder.weights(in: folder)
+    let source = folder.appendingPathComponent(ModelFolder.weightsFile).path
+    switch configuration.backend {
+    case .cnn:
+      var network = makeCNN(configuration, seed: 0)
+      try network.loadStateDict(tensors, source: source)
+      network.setTraining(false)
+      return network
+    case .hogSVM:
+      return try hogSVM(tensors, configuration: configuration, source: source)
+    }
+  }
+
+  private static func hogSVM(
+    _ tensors: [String: Tensor], configuration: RCNNConfiguration, source: String
+  ) throws -> HOGSVMClassifier {
+    let k = configuration.classes.count
+    let d = configuration.hog.featureCount(
+      width: configuration.inputSize, height: configuration.inputSize)
+    guard let weight = tensors["svm.weight"], let bias = tensors["svm.bias"],
+      let platt = tensors["platt"], weight.shape == [k, d], bias.shape == [k],
+      platt.shape == [k, 2]
+    else {
+      throw DetectorsError.malformedCheckpoint(
+        file: source, reason: "svm.weight [\(k), \(d)], svm.bias [\(k)] and platt [\(k), 2] needed")
+    }
+    var regressors: [RidgeRegression]?
+    if let rw = tensors["bbox_reg.weight"], let rb = tensors["bbox_reg.bias"] {
+      guard rw.shape == [k, d, 4], rb.shape == [k, 4] else {
+        throw DetectorsError.malformedCheckpoint(
+          file: source, reason: "bbox_reg.weight [\(k), \(d), 4] and bbox_reg.bias [\(k), 4] needed")
+      }
+      regressors = (0..<k).map { c in
+        RidgeRegression(
+          weights: Array(rw.data[(c * d * 4)..<((c + 1) * d * 4)]),
+          biases: Array(rb.data[(c * 4)..<(c * 4 + 4)]), featureCount: d, outputCount: 4)
+      }
+    }
+    return HOGSVMClassifier(
+      classes: configuration.classNames, hog: configuration.hog,
+      machines: (0..<k).map {
+        LinearSVM(weights: Array(weight.data[($0 * d)..<(($0 + 1) * d)]), bias: bias.data[$0])
+      },
+      calibrations: (0..<k).map { PlattScaling(a: platt.data[2 * $0], b: platt.data[2 * $0 + 1]) },
+      regressors: regressors)
+  }
+}
