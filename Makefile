@@ -28,7 +28,7 @@ demo: build
 
 test: deps
 	$(TEST_ENV) $(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(TEST_ENV) $(SWIFT) test --skip-build $(BUILD_FLAGS)
+	$(TEST_ENV) $(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS)
 
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark

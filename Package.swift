@@ -28,8 +28,12 @@ let package = Package(
   ],
   targets: [
     // System libraries. Only Imaging imports CVips; only NeuralNet and numeric kernels import COpenBLAS.
+    // CVips asks pkg-config for GObject's flags, not vips' own: those pull in `-pthread`, which
+    // SwiftPM drops with a "prohibited flag" warning on every build, here and in every package
+    // that depends on RegionKit. libvips' headers sit in the default include path and its
+    // module map links the libraries (Sources/CVips/README.md).
     .systemLibrary(
-      name: "CVips", pkgConfig: "vips",
+      name: "CVips", pkgConfig: "gobject-2.0",
       providers: [.apt(["libvips-dev"])]),
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas",
