@@ -25,6 +25,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    // `make docs`: DocC archives of every library module (`swift package generate-documentation`).
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // System libraries. Only Imaging imports CVips; only NeuralNet and numeric kernels import COpenBLAS.

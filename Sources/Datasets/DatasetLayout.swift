@@ -9,7 +9,7 @@ import Foundation
 ///    splits in `ImageSets/Main/`;
 /// 3. `annotations/` with `.xml` files → Pascal VOC (LabelImg, raccoon), images in `images/`;
 /// 4. a folder holding image files (or an `images/` folder holding them) → a plain folder of
-///    images without annotations, read by ``FolderReader``.
+///    images without annotations, read by `FolderReader`.
 ///
 /// Anything else throws ``DatasetsError/unrecognizedLayout(_:)``.
 ///

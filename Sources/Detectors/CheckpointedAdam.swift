@@ -4,10 +4,10 @@ import NeuralNet
 /// Adam (Kingma & Ba 2015) whose moments can be saved to and restored from tensors, for
 /// resumable training.
 ///
-/// The update is the same arithmetic, in the same order, as NeuralNet's ``Adam`` with L2
+/// The update is the same arithmetic, in the same order, as NeuralNet's ``/NeuralNet/Adam`` with L2
 /// weight decay (PyTorch's `torch.optim.Adam`), so the two give bit-identical parameters
-/// (checked in `CheckpointedAdamTests`). It exists only because ``Adam``'s moments are
-/// read-only outside NeuralNet; once ``Adam`` can be restored, this type should go.
+/// (checked in `CheckpointedAdamTests`). It exists only because ``/NeuralNet/Adam``'s moments are
+/// read-only outside NeuralNet; once ``/NeuralNet/Adam`` can be restored, this type should go.
 ///
 ///     var optimizer = CheckpointedAdam(learningRate: 1e-3)
 ///     optimizer.step(&model)

@@ -95,8 +95,8 @@ public enum ModelFolder {
   /// Loads a ``ClassifyAndLocalize`` model (configuration and weights) from `folder`, or from
   /// a `checkpoint-N` folder inside it.
   ///
-  /// - Throws: ``DetectorsError`` for a missing or malformed configuration, ``NeuralNetError``
-  ///   for missing or mis-shaped weights.
+  /// - Throws: ``DetectorsError`` for a missing or malformed configuration,
+  ///   ``/NeuralNet/NeuralNetError`` for missing or mis-shaped weights.
   public static func loadClassifyAndLocalize(
     from folder: URL, configuration: ClassifyAndLocalizeConfiguration? = nil
   ) throws -> ClassifyAndLocalize {
@@ -143,7 +143,7 @@ public enum ModelFolder {
     return (folder.appendingPathComponent("checkpoint-\(epoch)"), epoch)
   }
 
-  /// Loads a checkpoint written by ``saveCheckpoint(_:optimizer:state:in:)``.
+  /// Loads a checkpoint written by ``saveCheckpoint(_:optimizer:state:in:)-(_,_,TrainerState,_)``.
   ///
   /// - Parameters:
   ///   - checkpoint: The `checkpoint-N` folder.

@@ -10,15 +10,16 @@ import Proposals
 ///     let rcnn = RCNN(classifier: myClassifier, inputSize: 32)
 ///     let objects = try rcnn.detect(in: image)
 ///
-/// Every stage is pluggable: any ``Proposals/ProposalGenerator`` (default selective search
+/// Every stage is pluggable: any ``/Proposals/ProposalGenerator`` (default selective search
 /// "fast", top ``maxProposals`` = 2000 as the paper), any ``RegionClassifier`` (the HOG +
 /// SVM and CNN backends here, or your own; see <doc:PlugInYourOwnClassifier>) and the
 /// ``DetectionPostprocessor`` (default score threshold 0.05, NMS IoU 0.3 as R-CNN).
 ///
-/// Crops: each proposal is enlarged and warped by ``Imaging/Image/cropAndWarp(box:to:contextPadding:fill:)``
-/// so that `contextPadding` output pixels of image context surround it (the paper: 16 px at
-/// 227 px input), the outside of the image filled with the image's mean colour. The batch
-/// handed to the classifier is `[R, channels, inputHeight, inputWidth]`, values in `[0, 1]`.
+/// Crops: each proposal is enlarged and warped by
+/// ``/Imaging/Image/cropAndWarp(box:to:contextPadding:fill:)`` so that `contextPadding`
+/// output pixels of image context surround it (the paper: 16 px at 227 px input), the outside
+/// of the image filled with the image's mean colour. The batch handed to the classifier is
+/// `[R, channels, inputHeight, inputWidth]`, values in `[0, 1]`.
 ///
 /// Reference: R. Girshick, J. Donahue, T. Darrell, J. Malik, "Rich feature hierarchies for
 /// accurate object detection and semantic segmentation", CVPR 2014.
@@ -49,9 +50,15 @@ public struct RCNN: Sendable {
   /// Creates a pipeline; see the type's documentation for each part.
   ///
   /// - Parameters:
+  ///   - classifier: The region classifier.
   ///   - inputSize: The crop side when width and height are equal.
   ///   - contextPadding: Default: `max(1, inputSize * 16 / 227)` rounded, the paper's
   ///     share of context.
+  ///   - proposalGenerator: The proposal stage. Default: ``defaultProposalGenerator(threads:)``,
+  ///     selective search "fast".
+  ///   - maxProposals: Keep the best this many proposals. Default: `2000`.
+  ///   - batchSize: Crops per ``RegionClassifier/classify(_:)`` call. Default: `256`.
+  ///   - postprocessor: Decoding, thresholds and NMS. Default: per-class NMS at IoU 0.3.
   public init(
     classifier: any RegionClassifier, inputSize: Int, contextPadding: Int? = nil,
     proposalGenerator: any ProposalGenerator = RCNN.defaultProposalGenerator(),

@@ -45,7 +45,11 @@ public struct RCNNTrainer: Sendable {
   /// Loads dataset images (RGB) with their non-crowd boxes and proposals, in parallel.
   ///
   /// - Parameters:
+  ///   - dataset: The dataset.
   ///   - indices: Which of `dataset.images`.
+  ///   - proposalGenerator: The proposal stage.
+  ///   - maxProposals: Keep the best this many proposals per image.
+  ///   - threads: Images loaded at once.
   ///   - onImage: Called after each image (from worker threads).
   public static func trainingImages(
     dataset: Dataset, indices: [Int], proposalGenerator: any ProposalGenerator,
