@@ -1,4 +1,14 @@
 # RegionKit — `make demo` and `make test` set everything up on a fresh Debian machine.
+#
+#   make demo         build the command line and run it on the bundled fixture photos
+#   make test         build and run every test (Swift Testing; the XCTest runner is skipped)
+#   make docs         DocC documentation of every library module and of the umbrella module
+#                     RegionKit, as one static site in out/docs (open out/docs/index.html
+#                     through a web server, e.g. `python3 -m http.server -d out/docs`)
+#   make bench        RegionKit's own benchmarks (the Benchmarks/ package); the comparisons
+#                     with peer libraries are `Tools/peers/compare.sh NAME` (Docs/benchmarks.md)
+#   make loss-study   the box-regression loss study of Docs/losses.md
+#   make format, make lint, make clean
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libvips-dev libopenblas-dev pkg-config
 SWIFT ?= swift
@@ -6,7 +16,7 @@ BUILD_FLAGS ?=
 # Invariant checks of fragile data structures are compiled into test builds (STYLE.md).
 TEST_ENV := REGIONKIT_INTERNAL_CHECKS=1
 
-.PHONY: deps build demo test bench format lint clean loss-study
+.PHONY: deps build demo test docs bench format lint clean loss-study
 
 # Installs the system libraries with apt-get, only when one is missing (idempotent).
 deps:
@@ -28,7 +38,28 @@ demo: build
 
 test: deps
 	$(TEST_ENV) $(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(TEST_ENV) $(SWIFT) test --skip-build $(BUILD_FLAGS)
+	$(TEST_ENV) $(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS)
+
+# DocC archives of the library modules and of RegionKit (Sources/RegionKit/RegionKit.docc),
+# built by swift-docc-plugin as combined documentation, so links between modules resolve, then
+# an index page listing the modules. DocC warnings fail the target (`make docs DOCC_FLAGS=`
+# only reports them). The pages load their content with JavaScript from the site's root, so
+# serve out/docs over HTTP rather than opening the files.
+DOC_TARGETS := RegionKit Boxes Imaging Datasets Edges Segmentation Proposals Evaluation NeuralNet ONNX Detectors
+DOCC_FLAGS ?= --warnings-as-errors
+docs: deps
+	rm -rf out/docs
+	$(SWIFT) package $(BUILD_FLAGS) --allow-writing-to-directory out/docs generate-documentation \
+	  $(addprefix --target ,$(DOC_TARGETS)) --enable-experimental-combined-documentation \
+	  --output-path out/docs $(DOCC_FLAGS)
+	@{ echo '<!doctype html><html lang="en"><head><meta charset="utf-8">'; \
+	  echo '<title>RegionKit documentation</title></head><body style="font-family: sans-serif">'; \
+	  echo '<h1>RegionKit documentation</h1><ul>'; \
+	  for t in $(DOC_TARGETS); do \
+	    echo "<li><a href=\"documentation/$$(echo $$t | tr A-Z a-z)/\">$$t</a></li>"; \
+	  done; \
+	  echo '</ul></body></html>'; } > out/docs/index.html
+	@echo "Documentation in out/docs: python3 -m http.server -d out/docs, then open http://localhost:8000/"
 
 bench: deps
 	cd Benchmarks && $(SWIFT) package --allow-writing-to-package-directory benchmark

@@ -26,11 +26,17 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    // `make docs`: DocC archives of every library module (`swift package generate-documentation`).
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // System libraries. Only Imaging imports CVips; only NeuralNet and numeric kernels import COpenBLAS.
+    // CVips asks pkg-config for GObject's flags, not vips' own: those pull in `-pthread`, which
+    // SwiftPM drops with a "prohibited flag" warning on every build, here and in every package
+    // that depends on RegionKit. libvips' headers sit in the default include path and its
+    // module map links the libraries (Sources/CVips/README.md).
     .systemLibrary(
-      name: "CVips", pkgConfig: "vips",
+      name: "CVips", pkgConfig: "gobject-2.0",
       providers: [.apt(["libvips-dev"])]),
     .systemLibrary(
       name: "COpenBLAS", pkgConfig: "openblas",

@@ -71,10 +71,10 @@ public struct LocalizationSet: Sendable {
   ///   - configuration: Input size, normalisation and whether background is a class.
   ///   - streams: Decode images in ``batch(_:flipped:)`` instead of here. Default: `false`.
   ///   - progress: Called once per image (from any thread) after it is decoded. Default: none.
-  /// - Throws: ``DatasetsError``/``ImagingError`` from decoding; ``DetectorsError/noTrainingImages(dataset:)``
-  ///   when nothing is usable.
+  /// - Throws: ``/Datasets/DatasetsError``/``/Imaging/ImagingError`` from decoding;
+  ///   ``DetectorsError/noTrainingImages(dataset:)`` when nothing is usable.
   /// - Complexity: one decode (with shrink-on-load) and one resize per image, on
-  ///   ``ComputeThreads/count`` threads.
+  ///   ``/NeuralNet/ComputeThreads/count`` threads.
   public init(
     dataset: Dataset, configuration: ClassifyAndLocalizeConfiguration, streams: Bool = false,
     progress: (@Sendable () -> Void)? = nil

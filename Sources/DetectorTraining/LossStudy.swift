@@ -154,7 +154,10 @@ public struct LossStudy: Sendable {
   /// Plots of the runs: validation mean IoU per epoch (clean runs, then outlier runs) and the
   /// training box loss per epoch relative to its first epoch (all runs).
   ///
-  /// - Parameter title: Prefix of the plot titles (the dataset's name).
+  /// - Parameters:
+  ///   - runs: The runs of a study, as ``run(train:validation:onRunStart:onStep:)``
+  ///     returns them.
+  ///   - title: Prefix of the plot titles (the dataset's name).
   /// - Returns: `(file stem, plot)` pairs: `mean-iou-clean`, `mean-iou-outliers`, `train-box-loss`.
   public static func plots(_ runs: [Run], title: String) -> [(String, LinePlot)] {
     func iouPlot(_ selected: [Run], _ suffix: String) -> LinePlot {

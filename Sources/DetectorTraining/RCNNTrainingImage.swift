@@ -6,7 +6,7 @@ import Imaging
 /// training-sample selection (Girshick et al. 2014, §2.3 and appendix B–C).
 public struct RCNNTrainingImage: Sendable {
   /// One selected region: its box, label (0 background, `1...K` classes) and, for
-  /// foreground, the ``Boxes/BoxCoder`` delta to its ground-truth box.
+  /// foreground, the ``/Boxes/BoxCoder`` delta to its ground-truth box.
   public struct Region: Sendable, Hashable {
     /// The region.
     public var box: Box
@@ -56,7 +56,9 @@ public struct RCNNTrainingImage: Sendable {
   /// CNN fine-tuning samples: every ground-truth box and every proposal with IoU ≥
   /// `positiveIoU` as foreground of its best box's class; proposals below as background.
   ///
-  /// - Parameter positiveIoU: Default: 0.5 (the paper).
+  /// - Parameters:
+  ///   - positiveIoU: Default: 0.5 (the paper).
+  ///   - coder: Encodes the box-regression targets.
   public func fineTuningRegions(positiveIoU: Float = 0.5, coder: BoxCoder) -> [Region] {
     var regions = boxes.indices.map {
       Region(
@@ -85,7 +87,9 @@ public struct RCNNTrainingImage: Sendable {
   /// Box-regression samples: proposals with IoU ≥ `minimumIoU` to a ground-truth box, with
   /// that box's class and delta.
   ///
-  /// - Parameter minimumIoU: Default: 0.6 (Girshick et al. 2014, appendix C).
+  /// - Parameters:
+  ///   - minimumIoU: Default: 0.6 (Girshick et al. 2014, appendix C).
+  ///   - coder: Encodes the box-regression targets.
   public func regressionRegions(minimumIoU: Float = 0.6, coder: BoxCoder) -> [Region] {
     zip(proposals, bestOverlaps()).compactMap { proposal, best in
       guard best.index >= 0, best.iou >= minimumIoU else { return nil }

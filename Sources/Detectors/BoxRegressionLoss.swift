@@ -4,7 +4,7 @@ import NeuralNet
 /// The regression loss of a box head: L1, mean squared error or smooth L1.
 ///
 /// All three compare predicted and target box coordinates element by element and average over
-/// the elements (``Reduction/mean``). For a difference `d`:
+/// the elements (``/NeuralNet/Reduction/mean``). For a difference `d`:
 /// L1 is `|d|` (gradient `sign(d)`), MSE is `d²` (gradient `2d`), smooth L1 is `d² / (2β)` when
 /// `|d| < β` and `|d| - β/2` otherwise (gradient `d/β`, then `sign(d)`; continuous at `|d| = β`).
 ///

@@ -3,7 +3,7 @@ import NeuralNet
 
 /// The CNN backend of ``RCNN``: a small convolutional network on warped crops with a
 /// `K + 1`-way softmax head (column 0 background) and a class-specific box-delta head
-/// (`4 (K + 1)` outputs, ``Boxes/BoxCoder`` deltas), the roles of R-CNN's fine-tuned CNN and
+/// (`4 (K + 1)` outputs, ``/Boxes/BoxCoder`` deltas), the roles of R-CNN's fine-tuned CNN and
 /// of Fast R-CNN's two sibling layers.
 ///
 /// Network, for an `S x S` RGB input in `[0, 1]` (normalised inside as `(x - 0.5) / 0.25`):
@@ -12,7 +12,7 @@ import NeuralNet
 /// follow PyTorch (`backbone.0.weight`, `neck.0.weight`, `cls_score.weight`,
 /// `bbox_pred.weight`, ...).
 ///
-/// As a ``NeuralNet/Layer`` its `forward` returns `[N, (K + 1) + 4 (K + 1)]`: the logits
+/// As a ``/NeuralNet/Layer`` its `forward` returns `[N, (K + 1) + 4 (K + 1)]`: the logits
 /// followed by the deltas. Train it with ``RCNNTrainer``.
 public struct CNNRegionClassifier: RegionClassifier, Layer {
   /// The class names, without background.

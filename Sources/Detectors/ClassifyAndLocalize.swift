@@ -12,8 +12,8 @@ import NeuralNet
 /// outputs in the normalised `(cx, cy, w, h)` encoding of
 /// ``ClassifyAndLocalizeConfiguration/normalizedCenterSize``.
 ///
-/// As a ``Layer``, ``forward(_:)`` returns `[N, classes + 4]`: the logits, then the box. Use
-/// ``predictions(_:)`` to split and decode them.
+/// As a ``/NeuralNet/Layer``, ``forward(_:)`` returns `[N, classes + 4]`: the logits, then the
+/// box. Use ``predictions(_:)`` to split and decode them.
 ///
 ///     var model = ClassifyAndLocalize(configuration: configuration, seed: 1)
 ///     let outputs = model.forward(batch)        // [N, classes + 4]

@@ -21,7 +21,7 @@ public struct ClassifyAndLocalizeLoss: Sendable, Equatable {
 ///
 /// The classification part is the mean cross-entropy of every row; the box part compares only
 /// the rows where `hasBox` is true (background images have no box), averaged over their
-/// coordinates. The gradients are those of `total`, built with ``weightedLossSum(_:)``.
+/// coordinates. The gradients are those of `total`, built with ``/NeuralNet/weightedLossSum(_:)``.
 ///
 ///     let loss = classifyAndLocalizeLoss(
 ///       logits: logits, labels: labels, boxes: predicted, targets: targets,

@@ -10,7 +10,7 @@ import Proposals
 /// clips, thresholds and runs per-class NMS.
 ///
 /// Proposals come from any `ProposalGenerator` (selective search by default), given in the
-/// input image's pixels. Training (``trainStep(_:proposals:objects:seed:)``) samples 64 RoIs
+/// input image's pixels. Training (``trainStep(_:proposals:objects:seed:weight:)``) samples 64 RoIs
 /// per image, 25% foreground (IoU ≥ 0.5) and background with IoU in [0.1, 0.5), and
 /// back-propagates the multi-task loss through the pooling into the backbone.
 public struct FastRCNN: Sendable {
@@ -186,6 +186,7 @@ public struct FastRCNN: Sendable {
   ///   - proposals: Proposals in input pixels.
   ///   - objects: Ground-truth boxes in input pixels with labels `0..<K`.
   ///   - seed: Seed of the RoI sample.
+  ///   - weight: Scale of the gradients. Default: `1`.
   public mutating func trainStep(
     _ input: Input, proposals: [Box], objects: [(box: Box, label: Int)], seed: UInt64,
     weight: Float = 1

@@ -1,6 +1,6 @@
 /// Per-pixel edge strength in `[0, 1]` with the direction of the gradient behind it.
 ///
-/// Layout follows ``Imaging/Image``: row-major, `strength[y * width + x]`. Strength is the
+/// Layout follows ``/Imaging/Image``: row-major, `strength[y * width + x]`. Strength is the
 /// gradient magnitude divided by the operator's response to a full-contrast step (4 for
 /// Sobel, 16 for Scharr) and clamped to 1, so a sharp black-to-white straight edge scores 1
 /// and thresholds read as contrast. Thinned and Canny maps keep the orientation of the

@@ -18,9 +18,9 @@ import Datasets
 ///     print(result.summaryLines.joined(separator: "\n"))   // the 12 lines of summarize()
 ///     result.averagePrecision          // AP@[.5:.95]
 ///
-/// Object areas come from ``Datasets/Annotation/area`` (COCO's segmentation area) when the
+/// Object areas come from ``/Datasets/Annotation/area`` (COCO's segmentation area) when the
 /// dataset has it, else from the box; detection areas are box areas. Crowd boxes
-/// (``Datasets/Annotation/isCrowd``) and VOC `difficult` objects are ignored objects; a
+/// (``/Datasets/Annotation/isCrowd``) and VOC `difficult` objects are ignored objects; a
 /// detection's IoU with a crowd box is intersection / detection area.
 ///
 /// - Complexity: O(*T* · *D* · *G*) per image and category for *T* thresholds, *D* detections,

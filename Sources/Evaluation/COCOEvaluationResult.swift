@@ -71,7 +71,7 @@ public struct COCOEvaluationResult: Sendable {
   /// pycocotools' `_summarize`: the mean of the table's entries that are not `-1`.
   ///
   /// - Parameters:
-  ///   - precision: `true` for AP, `false` for AR.
+  ///   - usePrecision: `true` for AP, `false` for AR.
   ///   - iouThreshold: One threshold (compared with `==`, as pycocotools), or `nil` for all.
   ///   - area: An area range name. Default: `"all"`.
   ///   - maxDetections: A detection limit. Default: `100`.

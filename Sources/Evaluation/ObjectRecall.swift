@@ -10,7 +10,7 @@ import Boxes
 ///     object.bestIoU.last       // best IoU over the largest N
 ///     object.bestProposalIndex.last ?? nil   // its rank in the proposal list
 public struct ObjectRecall: Sendable, Hashable {
-  /// The object's index in ``Datasets/DatasetImage/annotations``.
+  /// The object's index in ``/Datasets/DatasetImage/annotations``.
   public var annotationIndex: Int
   /// The ground-truth box, in the dataset image's pixels.
   public var box: Box

@@ -3,7 +3,7 @@
 /// `small` is below 32², `medium` below 96², `large` the rest (half-open ranges, so every
 /// object is in exactly one class). Proposal recall classifies ground truth by its **box**
 /// area `width * height`; COCO itself uses the segmentation area (see ``COCOEvaluation``,
-/// which uses ``Datasets/Annotation/area`` when the dataset has it).
+/// which uses ``/Datasets/Annotation/area`` when the dataset has it).
 ///
 ///     ObjectSize(area: 40 * 40)   // .medium
 public enum ObjectSize: String, Sendable, Hashable, Codable, CaseIterable {

@@ -8,7 +8,7 @@ import Proposals
   import Glibc
 #endif
 
-/// Measures whether an ``Proposals/ObjectnessModel`` lifts recall on images it was not
+/// Measures whether an ``/Proposals/ObjectnessModel`` lifts recall on images it was not
 /// trained on: k-fold cross-validation over one dataset's images and transfer from one
 /// dataset to another, each against the generator's own ranking of the same proposals.
 ///
@@ -43,7 +43,7 @@ public struct ObjectnessStudy: Sendable {
     public var height: Int
     /// The generator's proposals, best first, in the proposed image's pixels.
     public var proposals: [Proposal]
-    /// Their cue rows (``Proposals/ObjectnessFeatures/features(for:rank:count:)``).
+    /// Their cue rows (``/Proposals/ObjectnessFeatures/features(for:rank:count:)``).
     public var cues: [[Float]]
     /// The evaluated objects' boxes (no crowd or difficult ones) in the proposed image's pixels.
     public var groundTruth: [Box]
@@ -186,7 +186,7 @@ public struct ObjectnessStudy: Sendable {
   ///   - images: The training images.
   ///   - training: The record stored in the model (generator, dataset, image count).
   /// - Returns: The fitted model.
-  /// - Throws: ``Proposals/ObjectnessError/invalidTrainingData(reason:)``.
+  /// - Throws: ``/Proposals/ObjectnessError/invalidTrainingData(reason:)``.
   public func fit(_ images: [PreparedImage], training: ObjectnessModel.Training) throws
     -> ObjectnessModel
   {
@@ -212,7 +212,7 @@ public struct ObjectnessStudy: Sendable {
   ///   - generator: The generator's name and settings, stored in each fold's model.
   /// - Returns: One evaluation per fold, then `"all folds"`: every image ranked by the model
   ///   that did not see it, evaluated together.
-  /// - Throws: ``Proposals/ObjectnessError/invalidTrainingData(reason:)``.
+  /// - Throws: ``/Proposals/ObjectnessError/invalidTrainingData(reason:)``.
   public func crossValidate(
     _ images: [PreparedImage], folds: Int, datasetName: String = "dataset",
     generator: (name: String, settings: String)

@@ -27,7 +27,7 @@ public enum RecallOverlay {
   ///   - iou: The IoU an object needs to count as found, e.g. `0.5`.
   ///   - lineWidth: Box outline width, in pixels of `picture`. Default: `2`.
   /// - Returns: A copy of `picture` with the boxes drawn.
-  /// - Throws: ``Imaging/ImagingError`` when a label cannot be rendered.
+  /// - Throws: ``/Imaging/ImagingError`` when a label cannot be rendered.
   public static func draw(
     _ image: ImageRecall, on picture: Image, countIndex: Int, iou: Double, lineWidth: Int = 2
   ) throws(ImagingError) -> Image {

@@ -20,7 +20,7 @@ public struct RecallReport: Sendable {
   /// - Parameters:
   ///   - method: The proposal method's name.
   ///   - configuration: The evaluation's thresholds and counts.
-  ///   - categories: The dataset's categories (``Datasets/Dataset/categories``).
+  ///   - categories: The dataset's categories (``/Datasets/Dataset/categories``).
   ///   - images: Per-image results whose objects carry one value per proposal count.
   ///   - unmatchedRecords: Records whose image is not in the dataset. Default: none.
   /// - Complexity: O(*G* · *T* · *K*) for *G* objects, *T* thresholds, *K* counts.

@@ -2,7 +2,7 @@ import Boxes
 /// Zeroes each value with probability `p` during training and scales the rest by
 /// `1 / (1 - p)` (Srivastava et al. 2014; PyTorch's `nn.Dropout`); the identity in evaluation.
 ///
-/// Masks come from a seeded ``SplitMix64`` that advances with every training forward pass,
+/// Masks come from a seeded ``/Boxes/SplitMix64`` that advances with every training forward pass,
 /// so a run is reproducible from its seed.
 ///
 ///     var dropout = Dropout(probability: 0.5, seed: 42)

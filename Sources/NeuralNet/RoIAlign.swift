@@ -63,8 +63,13 @@ public func roiAlign(
 ///
 /// - Parameters:
 ///   - gradientOutput: `[K, C, outH, outW]`.
-///   - rois, outputHeight, outputWidth, spatialScale, samplingRatio, aligned: as in the forward call.
+///   - rois: As in the forward call.
 ///   - featureShape: `[N, C, H, W]` of the forward input.
+///   - outputHeight: As in the forward call.
+///   - outputWidth: As in the forward call.
+///   - spatialScale: As in the forward call.
+///   - samplingRatio: As in the forward call.
+///   - aligned: As in the forward call.
 /// - Returns: `[N, C, H, W]`, accumulated in a fixed order (roi, channel, bin, sample).
 public func roiAlignBackward(
   _ gradientOutput: Tensor, rois: Tensor, featureShape: [Int], outputHeight: Int = 7, outputWidth: Int = 7,

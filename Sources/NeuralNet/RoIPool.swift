@@ -14,8 +14,9 @@
 ///   - outputHeight: bins per column. Default: 7.
 ///   - outputWidth: bins per row. Default: 7.
 ///   - spatialScale: feature cells per image pixel (1/16 for a stride-16 map).
-/// - Returns: `[K, C, outputHeight, outputWidth]` and, for ``roiPoolBackward(_:argmax:featureShape:)``,
-///   the flat argmax within each feature plane (-1 for empty bins).
+/// - Returns: `[K, C, outputHeight, outputWidth]` and, for
+///   ``roiPoolBackward(_:rois:argmax:featureShape:)``, the flat argmax within each feature
+///   plane (-1 for empty bins).
 /// - Complexity: O(K * C * box area). Checked against torchvision (goldens `roi_ops.json`).
 public func roiPoolWithArgmax(
   _ features: Tensor, rois: Tensor, outputHeight: Int = 7, outputWidth: Int = 7, spatialScale: Float

@@ -2,7 +2,7 @@ import Boxes
 import Foundation
 
 /// Samples used for weight initialisation and dropout masks, from the library's one seeded
-/// generator (``Boxes/SplitMix64``), so every run with the same seed gives the same numbers
+/// generator (``/Boxes/SplitMix64``), so every run with the same seed gives the same numbers
 /// on every platform.
 ///
 ///     var generator = SplitMix64(seed: 42)

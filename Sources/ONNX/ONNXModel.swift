@@ -9,7 +9,7 @@ import NeuralNet
 /// plans the whole graph so shape errors surface at load rather than at the first run.
 /// Running plans the graph for the given input shape (folding the shape arithmetic that
 /// exporters emit), then runs each batch item on its own thread: results are identical for
-/// any thread count (``ComputeThreads``) and any batch size.
+/// any thread count (``/NeuralNet/ComputeThreads``) and any batch size.
 ///
 ///     let model = try ONNXModel(contentsOf: URL(fileURLWithPath: "resnet18.onnx"))
 ///     let logits = try model.run(images)                          // [N, 1000]
@@ -161,7 +161,7 @@ public struct ONNXModel: Sendable {
   ///
   /// - Parameters:
   ///   - inputs: a tensor for each graph input, by name; axis 0 is the batch axis.
-  ///   - outputs: the tensors to return, by name: graph outputs or any intermediate tensor.
+  ///   - requested: the tensors to return, by name: graph outputs or any intermediate tensor.
   ///     Default: the graph outputs. Only the nodes they depend on run.
   /// - Returns: each requested tensor, the batch items stacked along axis 0.
   /// - Throws: ``ONNXError/invalidInput(file:input:reason:)`` for a missing input, a shape

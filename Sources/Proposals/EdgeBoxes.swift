@@ -6,7 +6,7 @@ import Imaging
 /// EdgeBoxes (Zitnick & Dollár, ECCV 2014): boxes that wholly enclose many edge groups.
 ///
 /// The idea: the number of contours wholly inside a box tells how likely it holds an object.
-/// Edges come from a Sobel gradient, thinned by non-maximum suppression (``EdgeMap``); they
+/// Edges come from a Sobel gradient, thinned by non-maximum suppression (``/Edges/EdgeMap``); they
 /// are grouped by orientation continuity (``EdgeGroups``), and each box is scored by the
 /// magnitude of the groups it encloses, discounted by their affinity to groups straddling its
 /// boundary, minus the magnitude in its centre half, over `(2(w + h))^κ`. Boxes are found by a

@@ -58,7 +58,7 @@ public struct EdgeGroups: Sendable, Equatable {
   ///
   /// - Parameters:
   ///   - edges: A thinned edge map; `orientation` holds the gradient direction in radians
-  ///     (as ``GradientEdgeDetector`` makes it); the edge tangent is perpendicular to it.
+  ///     (as ``/Edges/GradientEdgeDetector`` makes it); the edge tangent is perpendicular to it.
   ///   - minMagnitude: Pixels at or below this magnitude are not edges. Default: `0.1`.
   ///   - mergeThreshold: Largest sum of orientation differences (radians) along a group.
   ///     Default: `π/2` (the paper's; OpenCV's `edgeMergeThr` 0.5 is in units of π, the same).

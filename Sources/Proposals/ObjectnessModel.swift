@@ -202,7 +202,7 @@ public struct ObjectnessModel: Codable, Equatable, Sendable {
   /// - Parameters:
   ///   - features: One row per example, with the cues of `featureNames` in that order.
   ///   - targets: Per-example targets in `[0, 1]` (`1` object, `0` background).
-  ///   - weights: Per-example weights `>= 0`, not all `0`. Default: all `1`.
+  ///   - exampleWeights: Per-example weights `>= 0`, not all `0`. Default: all `1`.
   ///   - featureNames: Names of the columns, each in ``ObjectnessFeatures/names``.
   ///   - l2: Penalty on the weights, `>= 0`. Default: `1e-3`.
   ///   - iterations: Newton steps, `>= 1`. Default: `25`.

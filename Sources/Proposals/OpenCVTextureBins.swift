@@ -260,7 +260,7 @@ struct OpenCVTextureBins: Sendable {
 }
 
 /// `a · b + c` rounded once, as OpenCV's fused vector loops give it (see
-/// ``Segmentation/fusedMultiplyAdd(_:_:_:)``, of which this is an inlinable copy).
+/// ``/Segmentation/fusedMultiplyAdd(_:_:_:)``, of which this is an inlinable copy).
 @inline(__always)
 private func fused(_ a: Float, _ b: Float, _ c: Float) -> Float {
   Float(Double(a) * Double(b) + Double(c))

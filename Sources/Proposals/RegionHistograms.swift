@@ -3,7 +3,7 @@ import Imaging
 /// Per-pixel histogram bin indices of one image in one colour space: the part of selective
 /// search's features that does not depend on the segmentation.
 ///
-/// Colour: each channel's value range (``Imaging/ColorSpace/channelRanges``) is cut into
+/// Colour: each channel's value range (``/Imaging/ColorSpace/channelRanges``) is cut into
 /// ``colourBins`` equal bins. Texture: each channel is blurred with a Gaussian of sigma 1 and
 /// differentiated (Sobel) in x and y; the directional derivatives along 0°, 45°, 90° and
 /// 135° are split into their positive and negative parts, giving 8 orientations whose

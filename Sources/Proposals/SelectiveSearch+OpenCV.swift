@@ -6,8 +6,8 @@ extension SelectiveSearch {
   /// The merge hierarchies of `strategies` (all with ``Strategy/followsOpenCV``), computed
   /// as OpenCV ximgproc's `SelectiveSearchSegmentation::process` computes them.
   ///
-  /// Per colour space: OpenCV's 8-bit image (``Imaging/Image/openCVBytes(in:)``), its sorted
-  /// 4-connected edge graph (``Segmentation/OpenCVGraphSegmentation``), per *k* the label
+  /// Per colour space: OpenCV's 8-bit image (``/Imaging/Image/openCVBytes(in:)``), its sorted
+  /// 4-connected edge graph (``/Segmentation/OpenCVGraphSegmentation``), per *k* the label
   /// map and its regions (``OpenCVRegions``), the per-pixel colour bins (25 per channel over
   /// the bytes 0–255) and texture bins (``OpenCVTextureBins``). Per strategy: the grouping of
   /// ``OpenCVGrouping``. Spaces, then strategies, are spread over `threads` workers; results
@@ -151,7 +151,7 @@ struct OpenCVRegions: Sendable {
 ///   colour, fill, texture, size, with OpenCV's Float weights (0.5, 0.3333 or 0.25 each)
 ///   divided by their Float sum; a single measure is used as it is.
 /// - Order: the candidate pairs live in one array, sorted before each merge with the
-///   standard library's introsort (``Segmentation/IntroSort``); the last (most similar)
+///   standard library's introsort (``/Segmentation/IntroSort``); the last (most similar)
 ///   pair merges, every pair naming either region leaves the array (their other ends kept
 ///   in the order met), and the merged region's pairs with those ends are appended.
 ///   Sorting the whole array each time makes ties resolve as in OpenCV; the cost is

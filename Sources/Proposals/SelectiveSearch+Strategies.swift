@@ -62,25 +62,26 @@ extension SelectiveSearch {
   public struct Strategy: Hashable, Sendable {
     /// The colour space of the segmentation and of the colour and texture histograms.
     public var colorSpace: ColorSpace
-    /// The segmentation's *k*, in 0–255 colour units (see ``Segmentation/FelzenszwalbSegmentation``).
+    /// The segmentation's *k*, in 0–255 colour units (see
+    /// ``/Segmentation/FelzenszwalbSegmentation``).
     public var threshold: Float
     /// Segments with fewer pixels are merged away by the segmentation, in pixels.
     public var minimumSegmentSize: Int
     /// The similarity measures added up when grouping.
     public var similarity: SimilaritySet
     /// Per-channel factors of the segmentation's colour distances (see
-    /// ``Segmentation/FelzenszwalbSegmentation/channelWeights``); `nil` weighs every channel
+    /// ``/Segmentation/FelzenszwalbSegmentation/channelWeights``); `nil` weighs every channel
     /// 1. The histograms do not depend on it.
     public var channelWeights: [Float]?
     /// The segmentation's pixel graph (see
-    /// ``Segmentation/FelzenszwalbSegmentation/connectivity``).
+    /// ``/Segmentation/FelzenszwalbSegmentation/connectivity``).
     public var connectivity: PixelConnectivity
     /// Whether the segmentation rounds its channels to 8 bits first, as OpenCV's does (see
-    /// ``Segmentation/FelzenszwalbSegmentation/quantizesToEightBits``). The histograms do
+    /// ``/Segmentation/FelzenszwalbSegmentation/quantizesToEightBits``). The histograms do
     /// not depend on it.
     public var quantizesToEightBits: Bool
     /// Whether the strategy is computed as OpenCV ximgproc's selective search computes it,
-    /// step for step: OpenCV's 8-bit colour conversion (``Imaging/Image/openCVBytes(in:)``),
+    /// step for step: OpenCV's 8-bit colour conversion (``/Imaging/Image/openCVBytes(in:)``),
     /// its graph segmentation (4-connected, Float in 0–255, its blur, sort and merge rules),
     /// its region adjacency, its histograms (colour bins over the bytes, texture from Scharr
     /// derivatives of the plane and of the plane rotated by 45°), its Float similarity
@@ -146,9 +147,9 @@ extension SelectiveSearch {
   /// does; OpenCV keeps `createGraphSegmentation()`'s default of 100 pixels. Both use a
   /// pre-blur of sigma 0.8. The `opencv-` presets follow OpenCV's computation
   /// (``Strategy/followsOpenCV``) and give OpenCV's boxes; their quality mode uses OpenCV's
-  /// grey and "rgI" images (``Imaging/ColorSpace/luma``, ``Imaging/ColorSpace/rgLuma``) and,
+  /// grey and "rgI" images (``/Imaging/ColorSpace/luma``, ``/Imaging/ColorSpace/rgLuma``) and,
   /// where OpenCV means to use hue, the blue plane that OpenCV actually segments
-  /// (``Imaging/ColorSpace/blue``). Their `connectivity`, `quantizesToEightBits` and
+  /// (``/Imaging/ColorSpace/blue``). Their `connectivity`, `quantizesToEightBits` and
   /// `channelWeights` describe OpenCV's graph (4-connected, 8-bit, hue weighed 180/255) for
   /// anyone who turns `followsOpenCV` off. The paper's presets keep the authors' 8-connected
   /// graph on unrounded channels and weigh every channel's full range equally.
@@ -214,8 +215,8 @@ extension SelectiveSearch {
   /// The channel weights that give a segmentation in `space` OpenCV's 8-bit hue scale:
   /// `cvtColor(…, COLOR_BGR2HSV)` on 8-bit images stores hue as degrees / 2 (0–180) while
   /// the other channels and *k* span 0–255, so a full turn of hue counts 180/255 of a full
-  /// saturation or value step. `[180/255, 1, 1]` for ``Imaging/ColorSpace/hsv``,
-  /// `[180/255]` for ``Imaging/ColorSpace/hue``, `nil` (all 1) for the other spaces.
+  /// saturation or value step. `[180/255, 1, 1]` for ``/Imaging/ColorSpace/hsv``,
+  /// `[180/255]` for ``/Imaging/ColorSpace/hue``, `nil` (all 1) for the other spaces.
   ///
   /// OpenCV's 8-bit L\*a\*b\* also rescales a\* and b\* (by about 0.72 and 0.79 against their
   /// full ranges); those weights are not applied: on coco-tiny they lowered the `opencv-fast`

@@ -26,7 +26,7 @@ import Segmentation
 ///     ``Mode/fast``.
 ///   - sigma: Pre-blur of the segmentation, in pixels. Default: `0.8` (paper and OpenCV).
 ///   - seed: Seed of the ranking's random numbers; strategy *i* draws from its own
-///     ``Boxes/SplitMix64`` stream derived from `seed` and *i*. Default: `0`.
+///     ``/Boxes/SplitMix64`` stream derived from `seed` and *i*. Default: `0`.
 ///   - maxProposals: Keep at most this many proposals, best first; `nil` keeps all.
 ///     Default: `nil`.
 ///   - minimumSide: Drop boxes whose width or height is below this, in pixels of the input
@@ -53,12 +53,12 @@ import Segmentation
 ///
 /// Differences from the paper (strategies without ``Strategy/followsOpenCV``, such as the
 /// paper's presets): the segmentation is the library's
-/// ``Segmentation/FelzenszwalbSegmentation`` (8-connected on exact channels); texture uses
+/// ``/Segmentation/FelzenszwalbSegmentation`` (8-connected on exact channels); texture uses
 /// Sobel derivatives of the image blurred with sigma 1 (the paper's Gaussian derivatives)
 /// split into positive and negative parts along 4 axes for the 8 orientations, binned up to
 /// the image's largest response; similarities are summed, not averaged (same merge order).
 /// Strategies with ``Strategy/followsOpenCV`` (the `opencv-` presets) are computed as OpenCV
-/// ximgproc computes them instead (``openCVHierarchies(for:strategies:)``) and ranked by
+/// ximgproc computes them instead (`openCVHierarchies(for:strategies:)`) and ranked by
 /// level, as OpenCV ranks. Checked against `Fixtures/goldens/selective_search_opencv.json`
 /// (OpenCV 5.1, single, fast and quality strategies on 44 crops and resizes of the fixture
 /// photos; required per image: count within 10 % and 0.90 of OpenCV's boxes matched at
@@ -99,7 +99,18 @@ public struct SelectiveSearch: ProposalGenerator {
   /// Creates a search with one of the presets (``Mode``); every other parameter as in
   /// ``init(strategies:sigma:seed:maxProposals:minimumSide:maximumAspectRatio:maximumSide:threads:)``.
   ///
-  /// - Parameter mode: The diversification preset. Default: ``Mode/fast``.
+  /// - Parameters:
+  ///   - mode: The diversification preset. Default: ``Mode/fast``.
+  ///   - sigma: Pre-blur of the segmentation, in pixels. Default: `0.8`.
+  ///   - seed: Seed of the ranking's random numbers. Default: `0`.
+  ///   - maxProposals: Keep at most this many proposals, best first; `nil` keeps all.
+  ///     Default: `nil`.
+  ///   - minimumSide: Drop boxes narrower or lower than this, in input pixels. Default: `0`.
+  ///   - maximumAspectRatio: Drop boxes more elongated than this. Default: `.infinity`.
+  ///   - maximumSide: Shrink larger images to this longer side first; `nil` never shrinks.
+  ///     Default: `nil`.
+  ///   - threads: Threads for one image; the output is the same for every value. Default:
+  ///     the number of active processors.
   public init(
     mode: Mode = .fast, sigma: Float = 0.8, seed: UInt64 = 0, maxProposals: Int? = nil,
     minimumSide: Float = 0, maximumAspectRatio: Float = .infinity, maximumSide: Int? = nil,
@@ -125,7 +136,7 @@ public struct SelectiveSearch: ProposalGenerator {
   }
 
   /// The merge hierarchy of every strategy, in strategy order: those that follow OpenCV from
-  /// ``openCVHierarchies(for:strategies:)``, the others from ``hierarchies(for:)``.
+  /// `openCVHierarchies(for:strategies:)`, the others from ``hierarchies(for:)``.
   func allHierarchies(for image: Image) throws -> [MergeHierarchy] {
     let openCV = strategies.indices.filter { strategies[$0].followsOpenCV }
     if openCV.isEmpty { return try hierarchies(for: image) }

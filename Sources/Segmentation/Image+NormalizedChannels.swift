@@ -2,7 +2,7 @@ import Imaging
 
 extension Image {
   /// This image converted to `space` with every channel mapped affinely from
-  /// ``Imaging/ColorSpace/channelRanges`` onto `[0, 1]`, so that distances (and thresholds
+  /// ``/Imaging/ColorSpace/channelRanges`` onto `[0, 1]`, so that distances (and thresholds
   /// in 0–255 units) mean the same in every colour space. RGB is returned unchanged.
   ///
   /// Each channel is then multiplied by its entry of `weights` (one per channel of `space`;

@@ -40,7 +40,7 @@ public struct KMeansSegmentation: Sendable, Equatable {
   ///   - maxIterations: Lloyd iterations at most, at least 1; stops earlier when no pixel
   ///     changes cluster. Default: `20`.
   ///   - colorSpace: Colour space of the features, channels scaled to `[0, 1]` by
-  ///     ``Imaging/ColorSpace/channelRanges``; ignored for single-channel images.
+  ///     ``/Imaging/ColorSpace/channelRanges``; ignored for single-channel images.
   ///     Default: `.lab`.
   public init(
     clusters: Int = 8, spatialWeight: Float = 0, seed: UInt64 = 0, maxIterations: Int = 20,

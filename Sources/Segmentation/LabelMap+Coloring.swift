@@ -4,7 +4,7 @@ import Imaging
 extension LabelMap {
   /// A picture of the segmentation: every segment filled with its own random colour.
   ///
-  /// Colours are drawn per label from ``SplitMix64`` seeded with `seed`, so the same map
+  /// Colours are drawn per label from ``/Boxes/SplitMix64`` seeded with `seed`, so the same map
   /// and seed always give the same picture; neighbouring segments get independent colours
   /// (they may occasionally look alike).
   ///

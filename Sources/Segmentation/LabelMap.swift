@@ -1,7 +1,7 @@
 /// A segmentation as one integer label per pixel.
 ///
 /// Labels are dense: every pixel holds a label in `0..<count` and every label occurs.
-/// Layout follows ``Imaging/Image``: row-major, so the label of column `x`, row `y` is
+/// Layout follows ``/Imaging/Image``: row-major, so the label of column `x`, row `y` is
 /// `labels[y * width + x]`. The algorithms of this module number labels in raster order of
 /// first appearance (the top-left pixel has label 0).
 ///

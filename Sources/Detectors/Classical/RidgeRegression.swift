@@ -6,7 +6,7 @@ import Foundation
 ///
 /// R-CNN's class-specific bounding-box regressor (Girshick et al. 2014, appendix C) is one
 /// of these per class, on the features of proposals with IoU ≥ 0.6 to a ground-truth box and
-/// the ``Boxes/BoxCoder`` deltas to that box as targets; the paper uses λ = 1000 on pool5
+/// the ``/Boxes/BoxCoder`` deltas to that box as targets; the paper uses λ = 1000 on pool5
 /// features.
 ///
 /// Complexity: O(n·d² + d³) for `n` samples of `d` features.
@@ -31,9 +31,13 @@ public struct RidgeRegression: Sendable, Hashable {
 
   /// Fits `targets` (each `outputCount` values) from `samples` (each `d` features).
   ///
+  /// With no sample the regression predicts zeros.
+  ///
   /// - Parameters:
+  ///   - samples: One feature vector per sample, all of the same length `d`.
+  ///   - targets: One vector of `outputCount` values per sample.
+  ///   - outputCount: The number of outputs.
   ///   - lambda: The L2 penalty λ > 0 on the weights. Default: 1.
-  ///   With no sample the regression predicts zeros.
   public init(samples: [[Float]], targets: [[Float]], outputCount: Int, lambda: Double = 1) {
     precondition(samples.count == targets.count, "RidgeRegression: samples and targets differ")
     precondition(lambda > 0, "RidgeRegression: lambda must be positive")
