@@ -45,7 +45,7 @@ test: deps
 # an index page listing the modules. DocC warnings fail the target (`make docs DOCC_FLAGS=`
 # only reports them). The pages load their content with JavaScript from the site's root, so
 # serve out/docs over HTTP rather than opening the files.
-DOC_TARGETS := RegionKit Boxes Imaging Datasets Edges Segmentation Proposals Evaluation NeuralNet ONNX Detectors
+DOC_TARGETS := RegionKit Boxes Imaging Datasets Edges Segmentation Proposals Evaluation NeuralNet ONNX Detectors DetectorTraining
 DOCC_FLAGS ?= --warnings-as-errors
 docs: deps
 	rm -rf out/docs

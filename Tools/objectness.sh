@@ -20,12 +20,12 @@ ABLATIONS=${ABLATIONS:-1}
 [ -x "$RK" ] || swift build -c release --product regionkit
 mkdir -p "$WORK"
 
-# run NAME DATASET [train-objectness options...]: one study, its report in $WORK/NAME.
+# run NAME DATASET [train objectness options...]: one study, its report in $WORK/NAME.
 run() {
   local name=$1
   shift
   echo "$(date -u +%H:%M:%S) $name" >&2
-  "$RK" train-objectness "$@" -o "$WORK/$name.json" --report "$WORK/$name" --no-progress \
+  "$RK" train objectness "$@" -o "$WORK/$name.json" --report "$WORK/$name" --no-progress \
     >"$WORK/$name.log"
 }
 

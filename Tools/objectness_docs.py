@@ -3,7 +3,7 @@
 
 Usage: objectness_docs.py WORK_DIR PROJECT_ROOT
 
-Reads WORK_DIR/<run>/summary.json (written by `regionkit train-objectness --report`) and
+Reads WORK_DIR/<run>/summary.json (written by `regionkit train objectness --report`) and
 replaces the generated blocks of Docs/objectness.md (between `<!-- generated:NAME -->` and
 `<!-- end:NAME -->`), copies the AR-versus-N plots to Docs/images/objectness/ and the main
 summaries to Docs/objectness/. Standard library only.

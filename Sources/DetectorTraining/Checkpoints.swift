@@ -91,4 +91,14 @@ public struct Checkpoints: Sendable {
     let file = url(epoch: epoch).appendingPathComponent("optimizer.safetensors")
     try optimizer.restoreState(from: SafeTensors.load(contentsOf: file), source: file.path)
   }
+
+  /// Restores `optimizer` from the checkpoint after `epoch` and gives that checkpoint's folder
+  /// (to load the weights from) and its history, validated.
+  public func resume(epoch: Int, optimizer: inout some CheckpointableOptimizer) throws -> (
+    url: URL, history: [EpochRecord]
+  ) {
+    let history = try state(epoch: epoch).history
+    try restore(&optimizer, epoch: epoch)
+    return (url(epoch: epoch), history)
+  }
 }

@@ -51,10 +51,9 @@ public enum ClassifyAndLocalizeTraining {
     var optimizer = trainer.makeOptimizer()
     var history: [EpochRecord] = []
     if let resumeEpoch {
-      model = try DetectorModel.loadClassifyAndLocalize(
-        from: checkpoints.url(epoch: resumeEpoch), configuration: configuration)
-      try checkpoints.restore(&optimizer, epoch: resumeEpoch)
-      history = try checkpoints.state(epoch: resumeEpoch).history
+      let resumed = try checkpoints.resume(epoch: resumeEpoch, optimizer: &optimizer)
+      model = try DetectorModel.loadClassifyAndLocalize(from: resumed.url, configuration: configuration)
+      history = resumed.history
     }
     try ModelFolder.save(configuration: configuration, tensors: model.stateDict(), to: folder)
     let images = dataset.images
@@ -92,6 +91,6 @@ public enum ClassifyAndLocalizeTraining {
       folder: folder, history: history, trainImages: train.samples.count,
       validationImages: validation.samples.count, validationAP50: last?.validationAP50,
       validationAP: last?.validationAP, seconds: Date().timeIntervalSince(start),
-      summary: "classify-localize trained for \(options.epochs) epochs on \(train.samples.count) images")
+      summary: "classify-localize trained for \(options.epochs) epoch\(options.epochs == 1 ? "" : "s") on \(train.samples.count) images")
   }
 }

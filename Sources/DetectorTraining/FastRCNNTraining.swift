@@ -50,11 +50,8 @@ public enum FastRCNNTraining {
     let source: ProposalSource? =
       configuration.architecture == .fastRCNN
       ? try proposalSource(proposals, configuration: configuration) : nil
-    if let source, resumeEpoch != nil, source.name != configuration.training.proposals {
-      throw DetectorsError.unsupportedInput(
-        detector: "fast-rcnn",
-        reason: "the model was trained on proposals \(configuration.training.proposals ?? "?"), "
-          + "resuming with \(source.name); give the same proposals")
+    if let source, resumeEpoch != nil {
+      try TrainingRun.checkSameProposals(source, as: configuration.training, detector: "fast-rcnn")
     }
     let options = configuration.training
     let (trainIndices, validationIndices) = DatasetSplit.indices(
@@ -88,10 +85,9 @@ public enum FastRCNNTraining {
     var optimizer = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
     var history: [EpochRecord] = []
     if let resumeEpoch {
-      model = try DetectorModel.loadFasterRCNN(
-        from: checkpoints.url(epoch: resumeEpoch), configuration: configuration)
-      try checkpoints.restore(&optimizer, epoch: resumeEpoch)
-      history = try checkpoints.state(epoch: resumeEpoch).history
+      let resumed = try checkpoints.resume(epoch: resumeEpoch, optimizer: &optimizer)
+      model = try DetectorModel.loadFasterRCNN(from: resumed.url, configuration: configuration)
+      history = resumed.history
     }
     try ModelFolder.save(
       configuration: configuration, tensors: DetectorModel.tensors(of: &model), to: folder)
@@ -122,7 +118,7 @@ public enum FastRCNNTraining {
       folder: folder, history: history, trainImages: train.samples.count,
       validationImages: validation.samples.count, validationAP50: last?.validationAP50,
       validationAP: last?.validationAP, seconds: Date().timeIntervalSince(start),
-      summary: "\(configuration.architecture.rawValue) trained for \(options.epochs) epochs on "
+      summary: "\(configuration.architecture.rawValue) trained for \(options.epochs) epoch\(options.epochs == 1 ? "" : "s") on "
         + "\(train.samples.count) images")
   }
 

@@ -47,11 +47,8 @@ public enum RCNNTraining {
     }
     let (configuration, resumeEpoch) = try TrainingRun.prepare(
       requested, folder: folder, policy: policy)
-    if resumeEpoch != nil, source.name != configuration.training.proposals {
-      throw DetectorsError.unsupportedInput(
-        detector: "rcnn",
-        reason: "the model was trained on proposals \(configuration.training.proposals ?? "?"), "
-          + "resuming with \(source.name); give the same proposals")
+    if resumeEpoch != nil {
+      try TrainingRun.checkSameProposals(source, as: configuration.training, detector: "rcnn")
     }
     let options = configuration.training
     var (trainIndices, validationIndices) = DatasetSplit.indices(
@@ -124,11 +121,9 @@ public enum RCNNTraining {
       var model = DetectorModel.makeCNN(configuration, seed: options.seed)
       var optimizer = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
       if let resumeEpoch {
-        model = try DetectorModel.loadRegionClassifier(
-          from: checkpoints.url(epoch: resumeEpoch), configuration: configuration)
-          as! CNNRegionClassifier
-        try checkpoints.restore(&optimizer, epoch: resumeEpoch)
-        history = try checkpoints.state(epoch: resumeEpoch).history
+        let resumed = try checkpoints.resume(epoch: resumeEpoch, optimizer: &optimizer)
+        model = try DetectorModel.loadCNN(from: resumed.url, configuration: configuration)
+        history = resumed.history
       }
       try ModelFolder.save(configuration: configuration, tensors: model.stateDict(), to: folder)
       history = try TrainingRun.epochs(

@@ -84,6 +84,17 @@ enum TrainingRun {
     return history
   }
 
+  /// Refuses to resume a model on other proposals than it was trained on.
+  static func checkSameProposals(
+    _ source: ProposalSource, as training: TrainingSettings, detector: String
+  ) throws {
+    guard source.name != training.proposals else { return }
+    throw DetectorsError.unsupportedInput(
+      detector: detector,
+      reason: "the model was trained on proposals \(training.proposals ?? "?"), resuming with "
+        + "\(source.name); give the same proposals")
+  }
+
   /// COCO AP at IoU 0.5 and AP 0.5:0.95 of `detections` on `images` of `dataset`.
   static func averagePrecision(
     _ detections: [Detection], images: [DatasetImage], dataset: Dataset

@@ -155,17 +155,26 @@ public enum DetectorModel {
   public static func loadRegionClassifier(from folder: URL, configuration: RCNNConfiguration)
     throws -> any RegionClassifier
   {
-    let tensors = try ModelFolder.weights(in: folder)
-    let source = folder.appendingPathComponent(ModelFolder.weightsFile).path
     switch configuration.backend {
     case .cnn:
-      var network = makeCNN(configuration, seed: 0)
-      try network.loadStateDict(tensors, source: source)
-      network.setTraining(false)
-      return network
+      return try loadCNN(from: folder, configuration: configuration)
     case .hogSVM:
-      return try hogSVM(tensors, configuration: configuration, source: source)
+      return try hogSVM(
+        ModelFolder.weights(in: folder), configuration: configuration,
+        source: folder.appendingPathComponent(ModelFolder.weightsFile).path)
     }
+  }
+
+  /// The CNN region classifier of an R-CNN folder (or checkpoint) with a cnn backend.
+  public static func loadCNN(from folder: URL, configuration: RCNNConfiguration) throws
+    -> CNNRegionClassifier
+  {
+    var network = makeCNN(configuration, seed: 0)
+    try network.loadStateDict(
+      ModelFolder.weights(in: folder),
+      source: folder.appendingPathComponent(ModelFolder.weightsFile).path)
+    network.setTraining(false)
+    return network
   }
 
   private static func hogSVM(

@@ -234,7 +234,7 @@ public struct FastRCNN: Sendable {
         detector: "fast-rcnn",
         reason:
           "the model was trained on proposals \(configuration.proposalMethod), "
-          + "which it cannot compute: give proposals")
+          + "which it cannot compute: give them (--proposals FILE)")
     }
     let input = Self.input(image, configuration: configuration)
     let resized =

@@ -17,7 +17,7 @@ import Testing
     let report = directory.appendingPathComponent("report")
     let result = try runRegionKit([
       "evaluate", Fixtures.url("dataset").path, "--method", "sliding-window", "--proposals",
-      other.path, "--top", "500", "--overlays", "2", "--quiet", "-o", report.path,
+      other.path, "--top", "500", "--overlays", "2", "--no-progress", "-o", report.path,
     ])
     #expect(result.exitCode == 0, "\(result.stderr)")
     #expect(result.stdout.contains("| sliding-window |"))

@@ -5,8 +5,10 @@ import Testing
 @Suite struct HelpSnapshotTests {
   @Test(
     arguments: [
-      [], ["info"], ["draw"], ["segment"], ["edges"], ["propose"], ["merge"], ["evaluate"], ["synth"],
-      ["train"], ["train-objectness"], ["detect"], ["model"], ["model", "info"], ["model", "run"],
+      [], ["info"], ["draw"], ["segment"], ["edges"], ["propose"], ["merge"], ["evaluate"],
+      ["synth"], ["train"], ["train", "faster-rcnn"], ["train", "fast-rcnn"], ["train", "rcnn"],
+      ["train", "classify-localize"], ["train", "objectness"], ["detect"], ["model"],
+      ["model", "info"], ["model", "run"],
     ])
   func helpMatchesSnapshot(command: [String]) throws {
     let result = try runRegionKit(command + ["--help"])

@@ -19,7 +19,7 @@ import Testing
 
     let result = try runRegionKit([
       "propose", directory.path, "--method", "sliding-window", "--top", "50", "--seed", "3", "--jobs", "2", "-o", output.path,
-      "--draw", drawn.path, "--quiet",
+      "--draw", drawn.path, "--no-progress",
     ])
     #expect(result.exitCode == 0, "\(result.stderr)")
     #expect(result.stdout.contains("2 images, 100 proposals"))
@@ -30,7 +30,7 @@ import Testing
     #expect(records[0].proposals.count == 50 && records[0].width == 451)
     #expect(FileManager.default.fileExists(atPath: drawn.appendingPathComponent("a.png").path))
 
-    let strict = try runRegionKit(["propose", directory.path, "--method", "sliding-window", "--strict", "--quiet", "-o", output.path])
+    let strict = try runRegionKit(["propose", directory.path, "--method", "sliding-window", "--strict", "--no-progress", "-o", output.path])
     #expect(strict.exitCode == 1)
   }
 
@@ -40,7 +40,7 @@ import Testing
     for jobs in ["1", "2"] {
       let output = directory.appendingPathComponent("p\(jobs).jsonl")
       let result = try runRegionKit([
-        "propose", Fixtures.url("dataset").path, "--method", "sliding-window", "--jobs", jobs, "--top", "30", "--quiet", "-o", output.path,
+        "propose", Fixtures.url("dataset").path, "--method", "sliding-window", "--jobs", jobs, "--top", "30", "--no-progress", "-o", output.path,
       ])
       #expect(result.exitCode == 0, "\(result.stderr)")
       // Drop the timing, which differs run to run.
@@ -58,11 +58,11 @@ import Testing
     let dataset = try shardingTestDataset(count: 24, width: 320)
     let work = try Fixtures.temporaryDirectory()
     let single = work.appendingPathComponent("single.jsonl")
-    let reference = try runRegionKit(["propose", dataset.path, "--method", "sliding-window", "--top", "3000", "--quiet", "-o", single.path])
+    let reference = try runRegionKit(["propose", dataset.path, "--method", "sliding-window", "--top", "3000", "--no-progress", "-o", single.path])
     #expect(reference.exitCode == 0, "\(reference.stderr)")
 
     let outdir = work.appendingPathComponent("out")
-    let arguments = ["propose", dataset.path, "--method", "sliding-window", "--top", "3000", "--jobs", "1", "--quiet", "-o", outdir.path]
+    let arguments = ["propose", dataset.path, "--method", "sliding-window", "--top", "3000", "--jobs", "1", "--no-progress", "-o", outdir.path]
     let process = Process()
     process.executableURL = regionKitExecutable
     process.arguments = arguments
@@ -121,21 +121,21 @@ import Testing
     let dataset = try shardingTestDataset(count: 4)
     let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")
     let slurm = try runRegionKit(
-      ["propose", dataset.path, "--method", "sliding-window", "--top", "5", "--quiet", "-o", outdir.path],
+      ["propose", dataset.path, "--method", "sliding-window", "--top", "5", "--no-progress", "-o", outdir.path],
       environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "2", "SLURM_ARRAY_TASK_MIN": "1"])
     #expect(slurm.exitCode == 0, "\(slurm.stderr)")
     #expect(
       FileManager.default.fileExists(
         atPath: outdir.appendingPathComponent("shard-00001-of-00002.jsonl").path))
     let kubernetes = try runRegionKit(
-      ["propose", dataset.path, "--method", "sliding-window", "--top", "5", "--quiet", "--shard-count", "2", "-o", outdir.path],
+      ["propose", dataset.path, "--method", "sliding-window", "--top", "5", "--no-progress", "--shard-count", "2", "-o", outdir.path],
       environment: ["JOB_COMPLETION_INDEX": "0"])
     #expect(kubernetes.exitCode == 0, "\(kubernetes.stderr)")
     #expect(
       FileManager.default.fileExists(
         atPath: outdir.appendingPathComponent("shard-00000-of-00002.jsonl").path))
     let noCount = try runRegionKit(
-      ["propose", dataset.path, "--method", "sliding-window", "--quiet", "-o", outdir.path], environment: ["JOB_COMPLETION_INDEX": "0"])
+      ["propose", dataset.path, "--method", "sliding-window", "--no-progress", "-o", outdir.path], environment: ["JOB_COMPLETION_INDEX": "0"])
     #expect(noCount.exitCode != 0)
     #expect(noCount.stderr.contains("--shard-count"))
   }
@@ -145,7 +145,7 @@ import Testing
     let list = dataset.appendingPathComponent("list.txt")
     try Data("images/img001.png\n# a comment\nimages/img000.png\n".utf8).write(to: list)
     let output = dataset.appendingPathComponent("p.jsonl")
-    let result = try runRegionKit(["propose", list.path, "--method", "sliding-window", "--top", "5", "--quiet", "-o", output.path])
+    let result = try runRegionKit(["propose", list.path, "--method", "sliding-window", "--top", "5", "--no-progress", "-o", output.path])
     #expect(result.exitCode == 0, "\(result.stderr)")
     #expect(
       try ProposalFile.read(contentsOf: output).map(\.image) == [

@@ -11,7 +11,7 @@ import Testing
     let output = directory.appendingPathComponent("\(method).jsonl")
     let result = try runRegionKit([
       "propose", Fixtures.url("dataset").path, "--method", method, "--top", "40", "--max-side", "160",
-      "--jobs", "1", "--quiet", "-o", output.path,
+      "--jobs", "1", "--no-progress", "-o", output.path,
     ])
     #expect(result.exitCode == 0, "\(result.stderr)")
     let records = try ProposalFile.read(contentsOf: output)
@@ -48,7 +48,7 @@ import Testing
       let output = directory.appendingPathComponent("budget\(budget).jsonl")
       let result = try runRegionKit([
         "propose", Fixtures.url("dataset").path, "--method", "edge-boxes", "--top", "40",
-        "--max-side", "160", "--jobs", "1", "--quiet", "--edge-boxes-max-refined", budget,
+        "--max-side", "160", "--jobs", "1", "--no-progress", "--edge-boxes-max-refined", budget,
         "-o", output.path,
       ])
       return (result, result.exitCode == 0 ? try ProposalFile.read(contentsOf: output) : [])
@@ -72,7 +72,7 @@ import Testing
     let result = try runRegionKit(
       [
         "propose", Fixtures.url("dataset").path, "--method", "selective-search", "--mode", "fast",
-        "--top", "50", "--seed", seed, "--jobs", jobs, "--max-side", "200", "--quiet", "-o",
+        "--top", "50", "--seed", seed, "--jobs", jobs, "--max-side", "200", "--no-progress", "-o",
         output.path,
       ] + (draw.map { ["--draw", $0.path] } ?? []))
     #expect(result.exitCode == 0, "\(result.stderr)")

@@ -2,7 +2,7 @@ import Foundation
 import RegionKitTestSupport
 import Testing
 
-/// `regionkit train-objectness` on synthetic scenes (with cross-validation and a test set),
+/// `regionkit train objectness` on synthetic scenes (with cross-validation and a test set),
 /// then `propose --objectness` with the model.
 @Suite struct TrainObjectnessCommandTests {
   @Test func trainsMeasuresAndReRanks() throws {
@@ -20,7 +20,7 @@ import Testing
     let model = folder.appendingPathComponent("objectness.json")
     let report = folder.appendingPathComponent("report")
     let train = try runRegionKit([
-      "train-objectness", scenes.path, "-o", model.path, "--method", "selective-search",
+      "train", "objectness", scenes.path, "-o", model.path, "--method", "selective-search",
       "--mode", "single", "--top", "300", "--folds", "2", "--test", others.path, "--report",
       report.path, "--bootstrap", "20", "--cue-side", "48", "--superpixels", "25", "--no-progress",
     ])
@@ -94,12 +94,12 @@ import Testing
   }
 
   @Test(arguments: [
-    ["--per-image", "1"], ["--negative-iou", "0.9"], ["--images", "-1"], ["--folds", "1"],
+    ["--per-image", "1"], ["--negative-iou", "0.9"], ["--limit", "-1"], ["--folds", "1"],
     ["--cue-side", "4"], ["--redundancy-exponent", "-1"], ["--cues", "shape"],
   ])
   func badOptionsAreRejected(options: [String]) throws {
     let result = try runRegionKit(
-      ["train-objectness", Fixtures.url("dataset").path, "-o", "/tmp/never.json"] + options)
+      ["train", "objectness", Fixtures.url("dataset").path, "-o", "/tmp/never.json"] + options)
     #expect(result.exitCode != 0)
     #expect(result.stderr.contains(options[0]), "\(result.stderr)")
   }

@@ -24,5 +24,8 @@ $B detect "$work/cnn" "$work/test" -o "$work/cnn-test.json" --draw "$work/cnn-dr
 # Raccoon (200 photos, one class), seeded 80/20 split.
 if [ -d "$RACCOON" ]; then
   $B train rcnn --classifier hog-svm "$RACCOON" -o "$work/raccoon-hog" --force --crop-size 64 --no-progress
-  $B train rcnn --classifier cnn "$RACCOON" -o "$work/raccoon-cnn" --force --epochs 4 --batch-size 64 --no-progress
+  for seed in 0 1 2; do
+    $B train rcnn --classifier cnn "$RACCOON" -o "$work/raccoon-cnn-$seed" --force --epochs 4 --batch-size 64 \
+      --seed "$seed" --no-progress
+  done
 fi

@@ -31,7 +31,7 @@ struct Detect: ParsableCommand {
   @Argument(help: "A dataset folder (or COCO .json) or an image file.")
   var input: String
 
-  @Option(help: "The split of a dataset INPUT (VOC ImageSets/Main/SPLIT.txt or COCO instances_SPLIT.json).")
+  @Option(help: "The split of a dataset INPUT (VOC ImageSets/Main/SPLIT.txt or COCO instances_SPLIT.json). Default: the only COCO split, or every VOC image.")
   var split: String?
 
   @Option(name: .shortAndLong, help: "The COCO results file to write (.json).")
@@ -45,22 +45,22 @@ struct Detect: ParsableCommand {
   @Option(help: "fast-rcnn: take proposals from this faster-rcnn model's RPN.")
   var rpnModel: String?
 
-  @Option(help: "Leave out detections scored below this. Default: 0.")
+  @Option(help: "Leave out detections scored below this.")
   var minScore: Float = 0
 
   @Option(help: "Write one picture per image with its detections into this folder (PNG).")
   var draw: String?
 
-  @Option(help: "--draw shows the detections scored at least this. Default: 0.5.")
+  @Option(help: "--draw shows the detections scored at least this.")
   var drawMinScore: Float = 0.5
 
   @Flag(help: "With a dataset INPUT: print the AP of the detections (--metric).")
   var evaluate = false
 
-  @Option(help: "--evaluate: coco (AP50 and AP 0.5:0.95), voc07 (11-point AP50) or voc12 (all-point AP50). Default: coco.")
+  @Option(help: "--evaluate: coco (AP50 and AP 0.5:0.95), voc07 (11-point AP50) or voc12 (all-point AP50).")
   var metric: DetectionMetric = .coco
 
-  @Option(help: "Write the proposals classified (or Faster R-CNN's RPN proposals) to this .jsonl.")
+  @Option(help: "rcnn, fast-rcnn: write the proposals classified to this .jsonl (`regionkit propose --method rpn --model MODEL` writes a Faster R-CNN's).")
   var writeProposals: String?
 
   @Option(help: "Write per-image proposal and network seconds to this JSON file.")
@@ -83,7 +83,7 @@ struct Detect: ParsableCommand {
     if evaluate && dataset == nil { throw CommandError("--evaluate needs a dataset INPUT") }
     if writeProposals != nil && !detector.acceptsProposals {
       throw CommandError(
-        "\(model) classifies no proposals; `regionkit propose --method rpn --model MODEL` writes a Faster R-CNN's")
+        "--write-proposals: \(model) classifies no proposals; `regionkit propose --method rpn --model MODEL` writes a Faster R-CNN's")
     }
     if case .file(let file)? = source {
       let (covered, missing) = DetectInput.covered(items, by: file)
@@ -91,7 +91,8 @@ struct Detect: ParsableCommand {
         throw DetectorsError.missingProposals(file: file.url.path, image: first)
       }
       if !missing.isEmpty {
-        FileHandle.standardError.write(Data("skipped \(missing.count) images without proposals\n".utf8))
+        FileHandle.standardError.write(
+          Data("skipped \(missing.count) images without proposals: \(missing.prefix(5).joined(separator: ", "))\n".utf8))
         items = covered
         dataset?.images.removeAll { image in missing.contains(image.fileName) }
       }

@@ -28,28 +28,28 @@ struct TrainClassifyLocalize: ParsableCommand {
   @OptionGroup var output: TrainOutputOptions
   @OptionGroup(title: "Schedule") var schedule: ScheduleOptions<ClassifyLocalizeSchedule>
 
-  @Option(help: "Network input width and height in pixels (16 to 4096). Default: 64.")
+  @Option(help: "Network input width and height in pixels (16 to 4096).")
   var inputSize = 64
 
-  @Option(help: "Box regression loss: l1, mse, smooth-l1 (beta 1) or smooth-l1:BETA (e.g. smooth-l1:1/9). Default: l1.")
+  @Option(help: "Box regression loss: l1, mse, smooth-l1 (beta 1) or smooth-l1:BETA (e.g. smooth-l1:1/9).")
   var boxLoss = "l1"
 
-  @Option(help: "Weight of the cross-entropy in the total loss. Default: 0.5.")
+  @Option(help: "Weight of the cross-entropy in the total loss.")
   var classificationWeight: Float = 0.5
 
-  @Option(help: "Weight of the box loss in the total loss. Default: 0.5.")
+  @Option(help: "Weight of the box loss in the total loss.")
   var boxWeight: Float = 0.5
 
   @Flag(help: "Add a background class, trained on images without objects (otherwise they are skipped).")
   var background = false
 
-  @Option(help: "Share of training boxes replaced by random boxes (label-noise experiments). Default: 0.")
+  @Option(help: "Share of training boxes replaced by random boxes (label-noise experiments).")
   var outlierFraction = 0.0
 
   @Flag(help: "Run the regression-loss study instead of training one model.")
   var lossStudy = false
 
-  @Option(help: "Share of outlier training boxes in the loss study's noisy runs. Default: 0.1.")
+  @Option(help: "Share of outlier training boxes in the loss study's noisy runs.")
   var studyOutlierFraction = 0.1
 
   @OptionGroup var runOptions: RunOptions
@@ -64,7 +64,9 @@ struct TrainClassifyLocalize: ParsableCommand {
       boxLoss: loss, classificationWeight: classificationWeight, boxWeight: boxWeight)
     c.training = schedule.settings(seed: runOptions.seed)
     c.training.outlierFraction = outlierFraction
-    try c.validate(file: "the command line")
+    try validateOptions(renames: ["inputWidth": "--input-size", "inputHeight": "--input-size"]) {
+      try c.validate(file: "the command line")
+    }
     guard classificationWeight + boxWeight > 0 else {
       throw ValidationError("--classification-weight and --box-weight must not both be 0")
     }

@@ -18,7 +18,7 @@ struct TrainFastRCNN: ParsableCommand {
   @OptionGroup var output: TrainOutputOptions
   @OptionGroup(title: "Proposals") var proposals: ProposalInputOptions
 
-  @Option(help: "Proposals kept per image, best first. Default: \(fastRCNNDefaults.maxProposals).")
+  @Option(help: "Proposals kept per image, best first.")
   var maxProposals = fastRCNNDefaults.maxProposals
 
   @OptionGroup(title: "Schedule") var schedule: ScheduleOptions<FastRCNNSchedule>

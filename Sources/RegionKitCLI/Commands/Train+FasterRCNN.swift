@@ -20,10 +20,10 @@ struct TrainFasterRCNN: ParsableCommand {
   @OptionGroup(title: "Schedule") var schedule: ScheduleOptions<FastRCNNSchedule>
   @OptionGroup(title: "Network") var network: FastRCNNNetworkOptions
 
-  @Option(help: "Anchor sizes in pixels of the resized image, comma-separated. Default: 24,40,64.")
+  @Option(help: "Anchor sizes in pixels of the resized image, comma-separated.")
   var anchorSizes = fastRCNNDefaults.anchorSizes.map { "\(Int($0))" }.joined(separator: ",")
 
-  @Option(help: "Proposals whose objectness is below this are discarded (0 keeps all). Default: 0.")
+  @Option(help: "Proposals whose objectness is below this are discarded (0 keeps all).")
   var rpnScoreThreshold = fastRCNNDefaults.rpnScoreThreshold
 
   @OptionGroup var runOptions: RunOptions

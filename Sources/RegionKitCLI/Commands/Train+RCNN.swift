@@ -20,8 +20,8 @@ struct TrainRCNN: ParsableCommand {
     abstract: "Train R-CNN: proposals warped to a fixed size and classified one by one.",
     discussion: """
       --classifier hog-svm: HOG of each warped crop, one linear SVM per class with hard-negative \
-      mining, Platt scaling and ridge box regression, trained in one pass (the schedule options \
-      do not apply). --classifier cnn: a small CNN with softmax and class-specific box deltas \
+      mining, Platt scaling and ridge box regression, trained in one pass (of the schedule \
+      options only --validation-fraction applies). --classifier cnn: a small CNN with softmax and class-specific box deltas \
       trained for --epochs over a fixed, seeded pool of regions per image, with a checkpoint \
       after each epoch. Images are decoded once and dropped after their crops are taken.
       """)
@@ -37,7 +37,7 @@ struct TrainRCNN: ParsableCommand {
 
   @OptionGroup(title: "Proposals") var proposals: ProposalInputOptions
 
-  @Option(help: "Proposals kept per image, best first. Default: 2000.")
+  @Option(help: "Proposals kept per image, best first.")
   var maxProposals = 2000
 
   @OptionGroup(title: "Schedule (cnn)") var schedule: ScheduleOptions<RCNNSchedule>
@@ -54,22 +54,38 @@ struct TrainRCNN: ParsableCommand {
     if let proposals = proposals.proposals, proposals != "selective-search",
       ProposalMethodName.known.contains(proposals)
     {
-      throw ValidationError("rcnn takes its proposals from selective-search or a file, got \(proposals)")
+      throw ValidationError(
+        "--proposals: rcnn takes its proposals from selective-search or a file, got \(proposals)")
     }
+    _ = try configuration(classes: [DetectorClass(name: "-", categoryID: 1)])
+  }
+
+  /// The configuration of a new model with these options, checked.
+  func configuration(classes: [DetectorClass]) throws -> RCNNConfiguration {
+    var configuration = RCNNConfiguration(
+      backend: classifier, classes: classes, inputSize: cropSize, maxProposals: maxProposals)
+    configuration.training = schedule.settings(seed: runOptions.seed)
+    try validateOptions(renames: ["inputSize": "--crop-size", "contextPadding": "--crop-size"]) {
+      try configuration.validate(file: "the command line")
+    }
+    return configuration
   }
 
   func run() throws {
     let threads = runOptions.threads()
     let dataset = try data.load()
-    var configuration = RCNNConfiguration(
-      backend: classifier, classes: DetectorClass.of(dataset), inputSize: cropSize,
-      maxProposals: maxProposals)
-    configuration.training = schedule.settings(seed: runOptions.seed)
-    try configuration.validate(file: "the command line")
-    let result = try RCNNTraining.train(
-      configuration, on: dataset, proposals: proposals.file().map { .file($0) },
-      skipMissing: proposals.skipMissing, into: output.folder, policy: output.policy,
-      threads: threads, observer: TrainingProgress(showsBars: !runOptions.noProgress))
+    let configuration = try configuration(classes: DetectorClass.of(dataset))
+    let result: TrainingResult
+    do {
+      result = try RCNNTraining.train(
+        configuration, on: dataset, proposals: proposals.file().map { .file($0) },
+        skipMissing: proposals.skipMissing, into: output.folder, policy: output.policy,
+        threads: threads, observer: TrainingProgress(showsBars: !runOptions.noProgress))
+    } catch DetectorsError.existingModel(let folder) where classifier == .hogSVM {
+      // The library's message offers --resume, which hog-svm refuses.
+      throw CommandError(
+        "\(folder) already holds a model; pass --force to replace it (--classifier hog-svm trains in one pass and cannot resume).")
+    }
     printTrainingResult(result, output: output.output)
   }
 }

@@ -52,7 +52,7 @@ struct TrainObjectness: ParsableCommand {
   @OptionGroup var generatorOptions: GeneratorOptions
 
   @Option(help: "Use at most this many images (a seeded random subset); 0 uses all.")
-  var images = 0
+  var limit = 0
 
   @Option(
     help: "How a proposal's IoU with the objects becomes its target: average-recall or threshold.")
@@ -130,7 +130,7 @@ struct TrainObjectness: ParsableCommand {
   }
 
   func validate() throws {
-    guard images >= 0 else { throw ValidationError("--images must be 0 or more, got \(images)") }
+    guard limit >= 0 else { throw ValidationError("--limit must be 0 or more, got \(limit)") }
     guard perImage == 0 || perImage >= 2 else {
       throw ValidationError("--per-image must be 0 (all) or at least 2, got \(perImage)")
     }
@@ -195,7 +195,7 @@ struct TrainObjectness: ParsableCommand {
   }
 
   func run() throws {
-    let prepared = try prepare(dataset, split: split, limit: images)
+    let prepared = try prepare(dataset, split: split, limit: limit)
     let study = ObjectnessStudy(
       trainer: trainer, bootstrapSamples: bootstrap, seed: generatorOptions.seed)
     let datasetName = Self.name(of: dataset)

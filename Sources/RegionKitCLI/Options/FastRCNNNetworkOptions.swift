@@ -6,28 +6,28 @@ let fastRCNNDefaults = FastRCNNConfiguration(architecture: .fastRCNN, classes: [
 
 /// Network, sampling and loss options shared by `train fast-rcnn` and `train faster-rcnn`.
 struct FastRCNNNetworkOptions: ParsableArguments {
-  @Option(help: "Images are resized so that their longer side is this many pixels. Default: \(fastRCNNDefaults.maxSide).")
+  @Option(help: "Images are resized so that their longer side is this many pixels.")
   var maxSide = fastRCNNDefaults.maxSide
 
   @Option(help: "Training sizes drawn per image as a factor of --max-side, LOW,HIGH (e.g. 0.75,1.25). Default: none.")
   var scaleJitter: String?
 
-  @Option(help: "RoI pooling: align (RoIAlign) or pool (RoIPool). Default: \(fastRCNNDefaults.pooling).")
+  @Option(help: "RoI pooling: align (RoIAlign) or pool (RoIPool).")
   var pooling = fastRCNNDefaults.pooling
 
-  @Option(help: "RoIs sampled per image, 25% foreground. Default: \(fastRCNNDefaults.roisPerImage).")
+  @Option(help: "RoIs sampled per image, 25% foreground.")
   var roisPerImage = fastRCNNDefaults.roisPerImage
 
-  @Option(help: "Background RoIs have an IoU in [this, 0.5) with every object. Default: \(fastRCNNDefaults.backgroundLow).")
+  @Option(help: "Background RoIs have an IoU in [this, 0.5) with every object.")
   var backgroundLow = fastRCNNDefaults.backgroundLow
 
-  @Option(help: "Box regression loss: l1, mse, smooth-l1 (beta 1) or smooth-l1:BETA. Default: smooth-l1.")
+  @Option(help: "Box regression loss: l1, mse, smooth-l1 (beta 1) or smooth-l1:BETA.")
   var boxLoss = "smooth-l1"
 
-  @Option(help: "Weight of the cross-entropy in the loss. Default: \(fastRCNNDefaults.classificationWeight).")
+  @Option(help: "Weight of the cross-entropy in the loss.")
   var classificationWeight = fastRCNNDefaults.classificationWeight
 
-  @Option(help: "Weight of the box loss. Default: \(fastRCNNDefaults.boxWeight).")
+  @Option(help: "Weight of the box loss.")
   var boxWeight = fastRCNNDefaults.boxWeight
 
   /// `--scale-jitter` as a range.
@@ -41,10 +41,11 @@ struct FastRCNNNetworkOptions: ParsableArguments {
   }
 
   func validate() throws {
-    _ = try jitter()
     guard BoxRegressionLoss(parsing: boxLoss) != nil else {
       throw ValidationError("--box-loss must be l1, mse, smooth-l1 or smooth-l1:BETA, got \(boxLoss)")
     }
+    _ = try configuration(
+      .fastRCNN, classes: [DetectorClass(name: "-", categoryID: 1)], training: TrainingSettings())
   }
 
   /// The configuration of a new model with these options and `schedule`.
@@ -61,7 +62,7 @@ struct FastRCNNNetworkOptions: ParsableArguments {
     c.boxWeight = boxWeight
     c.training = training
     c.training.scaleJitter = try jitter()
-    try c.validate(file: "the command line")
+    try validateOptions { try c.validate(file: "the command line") }
     return c
   }
 }

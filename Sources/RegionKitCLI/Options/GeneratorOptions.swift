@@ -59,7 +59,7 @@ struct GeneratorOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
       "Re-rank every method's proposals with this learned objectness model (.json from "
-        + "`regionkit train-objectness`): scored by the model, then near-duplicates of better "
+        + "`regionkit train objectness`): scored by the model, then near-duplicates of better "
         + "boxes moved down. Default: none, the method's own ranking."))
   var objectness: String?
 
@@ -204,9 +204,15 @@ struct GeneratorOptions: ParsableArguments {
       SegmentBoxes(
         includePairs: segmentPairs, maxProposals: limit(SegmentBoxes().maxProposals), seed: seed)
     case .combined:
-      CombinedGenerator(
-        ((try? combinedMethods) ?? []).map { baseGenerator($0, singleThreaded: singleThreaded) },
-        iouThreshold: combineIou, maxProposals: limit(CombinedGenerator([]).maxProposals))
+      {
+        // `validate()` has checked `--combine`: at least one method (an empty
+        // CombinedGenerator fails its precondition, so its default is read from this one).
+        var combined = CombinedGenerator(
+          ((try? combinedMethods) ?? []).map { baseGenerator($0, singleThreaded: singleThreaded) },
+          iouThreshold: combineIou)
+        combined.maxProposals = limit(combined.maxProposals)
+        return combined
+      }()
     case .rpn: rpnGenerator()
     }
   }

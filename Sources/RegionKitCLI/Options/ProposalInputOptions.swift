@@ -7,7 +7,7 @@ import Proposals
 struct ProposalInputOptions: ParsableArguments {
   @Option(
     help: ArgumentHelp(
-      "A proposal method (\(ProposalMethodName.known.joined(separator: ", "))) run on each image, or a proposals file (.jsonl as `regionkit propose` writes it, .npz as `regionkit merge` writes it) matched by image file name. Default: the model's method (selective-search for a new model).",
+      "A proposal method run on each image (fast-rcnn: \(ProposalMethodName.known.joined(separator: ", ")); rcnn: selective-search), or a proposals file (.jsonl as `regionkit propose` writes it, .npz as `regionkit merge` writes it) matched by image file name. Default: the model's own method (selective-search when training a new model).",
       valueName: "method-or-file"))
   var proposals: String?
 
@@ -15,7 +15,12 @@ struct ProposalInputOptions: ParsableArguments {
   var skipMissing = false
 
   func validate() throws {
-    guard let proposals, !ProposalMethodName.known.contains(proposals) else { return }
+    guard let proposals, !ProposalMethodName.known.contains(proposals) else {
+      if skipMissing {
+        throw ValidationError("--skip-missing applies to a --proposals file (.jsonl or .npz) only")
+      }
+      return
+    }
     let ext = URL(fileURLWithPath: proposals).pathExtension.lowercased()
     guard ext == "jsonl" || ext == "npz" else {
       throw ValidationError(

@@ -18,7 +18,7 @@ struct ScheduleOptions<Defaults: ScheduleDefaults>: ParsableArguments {
   @Option(help: "\(Defaults.batchMeaning). Default: \(Defaults.settings.batchSize).")
   var batchSize: Int?
 
-  @Option(help: "Peak Adam learning rate. Default: \(Defaults.settings.learningRate).")
+  @Option(help: "Peak Adam learning rate of the schedule (warm-up, then cosine decay). Default: \(Defaults.settings.learningRate).")
   var learningRate: Float?
 
   @Option(help: "L2 weight decay. Default: \(Defaults.settings.weightDecay).")
@@ -38,7 +38,7 @@ struct ScheduleOptions<Defaults: ScheduleDefaults>: ParsableArguments {
 
   @Flag(
     inversion: .prefixedNo,
-    help: "Mirror training images left-right at random (seeded). Default: on.")
+    help: "Mirror training images left-right at random (seeded).")
   var flip = Defaults.settings.horizontalFlip
 
   /// Whether any schedule option was given (for architectures that train in one pass).
@@ -48,16 +48,7 @@ struct ScheduleOptions<Defaults: ScheduleDefaults>: ParsableArguments {
   }
 
   func validate() throws {
-    var settings = self.settings(seed: 0)
-    settings.scaleJitter = nil
-    do {
-      try settings.validate(file: "the command line")
-    } catch DetectorsError.invalidValue(_, let key, let value, let allowed) {
-      let option = "--" + key.dropFirst("training.".count).map {
-        $0.isUppercase ? "-\($0.lowercased())" : "\($0)"
-      }.joined()
-      throw ValidationError("\(option) is \(value); allowed: \(allowed)")
-    }
+    try validateOptions { try settings(seed: 0).validate(file: "the command line") }
   }
 
   /// The settings: the defaults with the options given.
