@@ -63,6 +63,10 @@ static inline int rk_vips_pngsave_buffer(VipsImage *in, void **buf, size_t *len)
   return vips_pngsave_buffer(in, buf, len, NULL);
 }
 
+static inline int rk_vips_pngsave_buffer_palette(VipsImage *in, void **buf, size_t *len) {
+  return vips_pngsave_buffer(in, buf, len, "palette", TRUE, NULL);
+}
+
 static inline int rk_vips_jpegsave_buffer(
     VipsImage *in, void **buf, size_t *len, int quality) {
   return vips_jpegsave_buffer(in, buf, len, "Q", quality, NULL);

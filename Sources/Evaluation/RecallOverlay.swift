@@ -4,9 +4,12 @@ import Imaging
 /// Draws one image's proposal coverage: each found object's ground truth in green with its
 /// best proposal in blue, and each missed object (best IoU below the threshold) in red.
 ///
-/// Each ground-truth box is labelled with its best IoU. The picture may be a downscaled copy
-/// of the dataset image (e.g. `Image(contentsOf:maxSide:)`): boxes are scaled by the ratio of
-/// its width to the dataset's.
+/// Each ground-truth box carries a tab with the IoU of its best proposal, e.g. `IoU 0.87`.
+/// Tabs are placed by ``/Imaging/LabelPlacement``, smallest object first, so they overlap
+/// neither one another nor any outline (stacked or moved to free space, with a leader line,
+/// when the boxes leave no room). The picture
+/// may be a downscaled copy of the dataset image (e.g. `Image(contentsOf:maxSide:)`): boxes
+/// are scaled by the ratio of its width to the dataset's.
 ///
 ///     let picture = try Image(contentsOf: dataset.url(of: image), maxSide: 512)
 ///     let drawn = try RecallOverlay.draw(report.images[3], on: picture, countIndex: 9, iou: 0.5)
@@ -18,6 +21,16 @@ public enum RecallOverlay {
   /// Ground truth of missed objects.
   public static let missedColor = RGBColor(hex: 0xD62728)
 
+  /// The tab text of one object: the IoU of its best proposal, e.g. `"IoU 0.87"`.
+  ///
+  /// - Parameters:
+  ///   - object: The object.
+  ///   - countIndex: Which *N* (index into the summary's `proposalCounts`).
+  /// - Returns: The label.
+  public static func label(_ object: ObjectRecall, countIndex: Int) -> String {
+    "IoU " + String(format: "%.2f", object.bestIoU[countIndex])
+  }
+
   /// Draws the overlay.
   ///
   /// - Parameters:
@@ -26,10 +39,12 @@ public enum RecallOverlay {
   ///   - countIndex: Index into the summary's `proposalCounts`: which *N* to show.
   ///   - iou: The IoU an object needs to count as found, e.g. `0.5`.
   ///   - lineWidth: Box outline width, in pixels of `picture`. Default: `2`.
+  ///   - fontSize: Label font size, in pixels of `picture`. Default: `11`.
   /// - Returns: A copy of `picture` with the boxes drawn.
   /// - Throws: ``/Imaging/ImagingError`` when a label cannot be rendered.
   public static func draw(
-    _ image: ImageRecall, on picture: Image, countIndex: Int, iou: Double, lineWidth: Int = 2
+    _ image: ImageRecall, on picture: Image, countIndex: Int, iou: Double, lineWidth: Int = 2,
+    fontSize: Int = 11
   ) throws(ImagingError) -> Image {
     var canvas = picture
     let sx = Float(picture.width) / Float(max(image.width, 1))
@@ -37,18 +52,21 @@ public enum RecallOverlay {
     func scaled(_ box: Box) -> Box {
       Box(x1: box.x1 * sx, y1: box.y1 * sy, x2: box.x2 * sx, y2: box.y2 * sy)
     }
-    for object in image.objects {
-      if let proposal = object.bestProposal[countIndex] {
-        canvas.drawBox(scaled(proposal), color: proposalColor, lineWidth: lineWidth)
-      }
+    // Ground truth first, smallest first: its outlines stay on top of the proposals, and
+    // small objects, which have the fewest good spots, choose theirs first.
+    let objects = image.objects.enumerated().sorted {
+      ($0.element.box.area, $0.offset) < ($1.element.box.area, $1.offset)
+    }.map(\.element)
+    var boxes = objects.map { object in
+      LabeledBox(
+        box: scaled(object.box),
+        color: object.bestIoU[countIndex] >= iou ? groundTruthColor : missedColor,
+        label: label(object, countIndex: countIndex))
     }
-    for object in image.objects {
-      let best = object.bestIoU[countIndex]
-      let color = best >= iou ? groundTruthColor : missedColor
-      try canvas.drawBox(
-        scaled(object.box), color: color, lineWidth: lineWidth,
-        label: String(format: "%.2f", best), fontSize: 11)
+    boxes += objects.compactMap { object in
+      object.bestProposal[countIndex].map { LabeledBox(box: scaled($0), color: proposalColor) }
     }
+    try canvas.drawBoxes(boxes, lineWidth: lineWidth, fontSize: fontSize)
     return canvas
   }
 }

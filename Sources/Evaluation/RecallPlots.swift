@@ -8,24 +8,39 @@
 public enum RecallPlots {
   /// The plots for several methods, one series per method.
   ///
-  /// Counts or thresholds a method was not evaluated at are left out of its series; the
-  /// seconds plot leaves out methods without timing and uses a log axis when the times span
-  /// more than a factor of 20.
+  /// Counts or thresholds a method was not evaluated at are left out of its series. Curves
+  /// against the number of proposals end at the largest *N* measured
+  /// (``RecallSummary/measuredCounts``: beyond the most proposals any image has, recall
+  /// cannot change, so a flat tail would show nothing), and their x axis runs from the
+  /// smallest count to the largest *N* of any method. The seconds plot leaves out methods
+  /// without timing and uses a log axis when the times span more than a factor of 20.
   ///
   /// - Parameter summaries: One summary per method.
   /// - Returns: `(file stem, plot)` pairs in a fixed order.
   public static func plots(for summaries: [RecallSummary]) -> [(name: String, plot: LinePlot)] {
     var plots: [(String, LinePlot)] = []
+    let measured = summaries.map(\.measuredCounts)
+    let countRange = proposalRange(measured)
+    // Say where the curves end, since the last N is rarely a round number.
+    var countLabel = "number of proposals N"
+    if let largest = summaries.compactMap(\.maxProposalsPerImage).max(),
+      countRange?.upperBound == Double(largest)
+    {
+      countLabel += " (up to \(largest), the most of any image)"
+    }
     for iou in [0.5, 0.7] {
       var plot = LinePlot(
-        title: "Recall at IoU \(label(iou)) versus proposals", xLabel: "number of proposals N",
+        title: "Recall at IoU \(label(iou)) versus proposals", xLabel: countLabel,
         yLabel: "recall", isLogX: true)
       plot.yRange = 0...1
-      plot.series = summaries.map { summary in
-        let row = summary.thresholdIndex(iou).map { summary.recall[$0] } ?? []
+      plot.xRange = countRange
+      plot.series = zip(summaries, measured).map { summary, counts in
+        guard let t = summary.thresholdIndex(iou) else {
+          return LinePlot.Series(name: summary.method, x: [], y: [])
+        }
         return LinePlot.Series(
-          name: summary.method, x: row.isEmpty ? [] : summary.proposalCounts.map(Double.init),
-          y: row)
+          name: summary.method, x: counts.map { Double($0.count) },
+          y: counts.map { summary.recall[t][$0.column] })
       }
       plots.append(("recall_vs_proposals_iou\(digits(iou))", plot))
     }
@@ -44,11 +59,14 @@ public enum RecallPlots {
       plots.append(("recall_vs_iou_n\(count)", plot))
     }
     var average = LinePlot(
-      title: "Average recall versus proposals", xLabel: "number of proposals N",
+      title: "Average recall versus proposals", xLabel: countLabel,
       yLabel: "average recall", isLogX: true)
     average.yRange = 0...1
-    average.series = summaries.map {
-      LinePlot.Series(name: $0.method, x: $0.proposalCounts.map(Double.init), y: $0.averageRecall)
+    average.xRange = countRange
+    average.series = zip(summaries, measured).map { summary, counts in
+      LinePlot.Series(
+        name: summary.method, x: counts.map { Double($0.count) },
+        y: counts.map { summary.averageRecall[$0.column] })
     }
     plots.append(("ar_vs_proposals", average))
 
@@ -71,6 +89,16 @@ public enum RecallPlots {
     plots.append(("ar1000_vs_seconds", speed))
     for index in plots.indices { plots[index].1.identifier = plots[index].0 }
     return plots
+  }
+
+  /// From the smallest count to the largest *N* measured by any method; `nil` (fit the
+  /// data) when no method has a count.
+  private static func proposalRange(_ measured: [[(count: Int, column: Int)]]) -> ClosedRange<
+    Double
+  >? {
+    let counts = measured.flatMap { $0.map(\.count) }.filter { $0 > 0 }
+    guard let low = counts.min(), let high = counts.max(), high > low else { return nil }
+    return Double(low)...Double(high)
   }
 
   private static func label(_ iou: Double) -> String {

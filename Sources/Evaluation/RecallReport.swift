@@ -89,7 +89,8 @@ public struct RecallReport: Sendable {
       failedImages: images.filter {
         if case .failed = $0.status { return true } else { return false }
       }.map(\.fileName),
-      unmatchedRecords: unmatchedRecords)
+      unmatchedRecords: unmatchedRecords,
+      maxProposalsPerImage: images.map(\.proposalCount).max() ?? 0)
     self.images = images
   }
 

@@ -63,6 +63,10 @@ public struct RecallSummary: Sendable, Hashable, Codable {
   public var meanSecondsPerImage: Double?
   /// Mean number of proposals per dataset image (missing and failed images count as 0).
   public var meanProposalsPerImage: Double
+  /// The most proposals any image has: the largest *N* actually measured. Recall at a count
+  /// above it equals recall at it, so plots end their curves there. `nil` in summaries
+  /// written before it was recorded.
+  public var maxProposalsPerImage: Int?
   /// Dataset images with no proposal record, by file name.
   public var missingImages: [String]
   /// Dataset images whose record carries an error, by file name.
@@ -90,12 +94,13 @@ public struct RecallSummary: Sendable, Hashable, Codable {
   ///   - missingImages: Images without a record.
   ///   - failedImages: Images whose record failed.
   ///   - unmatchedRecords: Records of unknown images.
+  ///   - maxProposalsPerImage: The most proposals of any image. Default: `nil` (unknown).
   public init(
     method: String, iouThresholds: [Double], proposalCounts: [Int], imageCount: Int,
     objectCount: Int, recall: [[Double]], averageRecall: [Double], averageBestOverlap: [Double],
     meanAverageBestOverlap: [Double], categories: [CategoryOverlap], sizes: [SizeRecall],
     meanSecondsPerImage: Double?, meanProposalsPerImage: Double, missingImages: [String],
-    failedImages: [String], unmatchedRecords: [String]
+    failedImages: [String], unmatchedRecords: [String], maxProposalsPerImage: Int? = nil
   ) {
     self.method = method
     self.iouThresholds = iouThresholds
@@ -113,6 +118,7 @@ public struct RecallSummary: Sendable, Hashable, Codable {
     self.missingImages = missingImages
     self.failedImages = failedImages
     self.unmatchedRecords = unmatchedRecords
+    self.maxProposalsPerImage = maxProposalsPerImage
   }
 
   /// Recall at one IoU threshold and proposal count.
@@ -142,6 +148,28 @@ public struct RecallSummary: Sendable, Hashable, Codable {
   /// - Returns: MABO in 0...1, or `nil` when the count was not evaluated.
   public func meanAverageBestOverlap(proposals: Int) -> Double? {
     proposalCounts.firstIndex(of: proposals).map { meanAverageBestOverlap[$0] }
+  }
+
+  /// The evaluated counts worth plotting: those up to the largest *N* measured
+  /// (``maxProposalsPerImage``), then that *N* itself, with the index of the column that
+  /// holds its values (the first count at or above it: recall no longer changes there).
+  ///
+  ///     // counts 1, 10, 100, 1000, 10000 and at most 340 proposals per image:
+  ///     summary.measuredCounts   // [(1, 0), (10, 1), (100, 2), (340, 3)]
+  ///
+  /// Every count when ``maxProposalsPerImage`` is unknown; nothing when no image has a
+  /// proposal.
+  public var measuredCounts: [(count: Int, column: Int)] {
+    guard let largest = maxProposalsPerImage else {
+      return proposalCounts.enumerated().map { ($1, $0) }
+    }
+    guard largest > 0 else { return [] }
+    var counts = proposalCounts.enumerated().filter { $1 < largest }.map { (count: $1, column: $0) }
+    // When every count is below the largest N, the last count is the largest measured.
+    if let column = proposalCounts.firstIndex(where: { $0 >= largest }) {
+      counts.append((largest, column))
+    }
+    return counts
   }
 
   /// The row of ``recall`` for an IoU threshold.

@@ -4,8 +4,11 @@ import Foundation
 import Imaging
 
 /// Writes a proposal-method comparison into a folder: `summary.json`, `table.md`, SVG and PNG
-/// plots under `plots/`, a self-contained `index.html` with overlays of sample images, and
-/// the same overlays as PNG files, `overlays/<method>/<image name>.png`.
+/// plots under `plots/`, a self-contained `index.html` with overlays of sample images, the
+/// same overlays as PNG files, `overlays/<method>/<image name>.png`, and each method's
+/// overlays on one sheet, `overlays/<method>.png` (two per row, ``Configuration/sheetWidth``
+/// pixels wide, a 256-colour PNG: one picture of what the method finds, small enough for a
+/// README).
 ///
 /// The CLI's `regionkit evaluate` only parses options, evaluates each proposals file with
 /// ``ProposalEvaluation`` and calls ``write(_:dataset:to:)``.
@@ -19,8 +22,12 @@ import Imaging
 ///
 /// PNG plots are rendered from the SVG by libvips (`svgload`, through `Image(data:name:)`);
 /// when that fails the SVGs are kept and the failure is returned in ``Output/warnings``.
-/// Overlays are drawn on images loaded at most ``Configuration/overlayMaxSide`` pixels on
-/// their longer side; an image that cannot be loaded gets a caption instead of a picture.
+/// Each overlay is drawn at the size it is shown at, so boxes and labels stay sharp: the
+/// files at the image's own size (at most ``Configuration/overlayMaxSide`` pixels on the
+/// longer side), the page's pictures at the page's full width
+/// (``Configuration/pageOverlayWidth``, embedded as JPEG at quality 90, which libvips writes
+/// without chroma subsampling, so thin coloured lines stay crisp), the sheet's at their cell's
+/// size. An image that cannot be loaded gets a caption instead of a picture.
 public struct ReportWriter: Sendable {
   /// What to draw.
   public struct Configuration: Sendable, Hashable {
@@ -33,9 +40,16 @@ public struct ReportWriter: Sendable {
     public var overlayProposals: Int
     /// The IoU below which an object is drawn as missed. Default: `0.5`.
     public var overlayIoU: Double
-    /// Longer side of overlay pictures, in pixels (PNG photos are large: 384 px keeps a
-    /// picture near 200 kB of base64). Default: `384`.
+    /// Longer side of the overlay files `overlays/<method>/<image>.png`, in pixels; smaller
+    /// images keep their size. Default: `1024`.
     public var overlayMaxSide: Int
+    /// Width of the overlays shown in `index.html`, in pixels: the page's full width. Images
+    /// are enlarged or shrunk to it, and tall ones to three quarters of it in height.
+    /// Default: ``HTMLReport/contentWidth`` (1280).
+    public var pageOverlayWidth: Int
+    /// Width of the sheet `overlays/<method>.png`, in pixels; `0` writes no sheet.
+    /// Default: `800`.
+    public var sheetWidth: Int
     /// Also write PNG versions of the plots. Default: `true`.
     public var writesPNG: Bool
     /// The page title. Default: `"Proposal recall"`.
@@ -48,19 +62,27 @@ public struct ReportWriter: Sendable {
     ///   - seed: Seed of the sample choice. Default: `1`.
     ///   - overlayProposals: *N* for overlays. Default: `1000`.
     ///   - overlayIoU: Found/missed threshold. Default: `0.5`.
-    ///   - overlayMaxSide: Overlay size, in pixels. Default: `384`.
+    ///   - overlayMaxSide: Longer side of overlay files, in pixels. Default: `1024`.
+    ///   - pageOverlayWidth: Width of the page's overlays, in pixels. Default: `1280`.
+    ///   - sheetWidth: Width of the sheet of overlays, in pixels; `0` for none. Default: `800`.
     ///   - writesPNG: Write PNG plots. Default: `true`.
     ///   - title: The page title. Default: `"Proposal recall"`.
     public init(
       sampleCount: Int = 6, seed: UInt64 = 1, overlayProposals: Int = 1000,
-      overlayIoU: Double = 0.5, overlayMaxSide: Int = 384, writesPNG: Bool = true,
-      title: String = "Proposal recall"
+      overlayIoU: Double = 0.5, overlayMaxSide: Int = 1024,
+      pageOverlayWidth: Int = HTMLReport.contentWidth,
+      sheetWidth: Int = 800, writesPNG: Bool = true, title: String = "Proposal recall"
     ) {
+      precondition(
+        overlayMaxSide >= 1 && pageOverlayWidth >= 1 && sheetWidth >= 0,
+        "ReportWriter.Configuration: overlay sizes must be positive")
       self.sampleCount = sampleCount
       self.seed = seed
       self.overlayProposals = overlayProposals
       self.overlayIoU = overlayIoU
       self.overlayMaxSide = overlayMaxSide
+      self.pageOverlayWidth = pageOverlayWidth
+      self.sheetWidth = sheetWidth
       self.writesPNG = writesPNG
       self.title = title
     }
@@ -139,15 +161,21 @@ public struct ReportWriter: Sendable {
 
     var overlays: [HTMLReport.Overlay] = []
     if let dataset {
-      overlays = makeOverlays(reports, dataset: dataset, warnings: &output.warnings)
-    }
-    for overlay in overlays {
-      guard let png = overlay.png else { continue }
-      try save(
-        png,
-        folder.appendingPathComponent("overlays")
-          .appendingPathComponent(Dataset.flatFileName(overlay.method))
-          .appendingPathComponent(Dataset.pictureFileName(for: overlay.fileName)))
+      let drawn = makeOverlays(reports, dataset: dataset, warnings: &output.warnings)
+      overlays = drawn.page
+      for file in drawn.files {
+        try save(
+          file.png,
+          folder.appendingPathComponent("overlays")
+            .appendingPathComponent(Dataset.flatFileName(file.method))
+            .appendingPathComponent(Dataset.pictureFileName(for: file.fileName)))
+      }
+      for sheet in drawn.sheets {
+        try save(
+          sheet.png,
+          folder.appendingPathComponent("overlays")
+            .appendingPathComponent(Dataset.flatFileName(sheet.method) + ".png"))
+      }
     }
     var notes = [
       "\(summaries[0].imageCount) images, \(summaries[0].objectCount) objects evaluated "
@@ -182,15 +210,39 @@ public struct ReportWriter: Sendable {
     counts.lastIndex { $0 <= configuration.overlayProposals } ?? 0
   }
 
+  /// The overlays of the sample images: PNG files at the image's size, JPEG pictures at the
+  /// page's width, and one PNG sheet per method.
   private func makeOverlays(
     _ reports: [RecallReport], dataset: Dataset, warnings: inout [String]
-  ) -> [HTMLReport.Overlay] {
-    var overlays: [HTMLReport.Overlay] = []
+  ) -> (
+    page: [HTMLReport.Overlay], files: [(method: String, fileName: String, png: Data)],
+    sheets: [(method: String, png: Data)]
+  ) {
+    var page: [HTMLReport.Overlay] = []
+    var files: [(method: String, fileName: String, png: Data)] = []
     let byName = Dictionary(
       dataset.images.map { ($0.fileName, $0) }, uniquingKeysWith: { first, _ in first })
-    for index in sampleIndices(reports[0]) {
-      let fileName = reports[0].images[index].fileName
-      guard let image = byName[fileName] else { continue }
+    let samples = sampleIndices(reports[0]).compactMap { index -> DatasetImage? in
+      byName[reports[0].images[index].fileName]
+    }
+    /// Draws the overlay of `report` for `image` on `picture`, a copy of it at any scale;
+    /// `nil` when the report has no result for the image.
+    func draw(_ report: RecallReport, _ image: DatasetImage, on picture: Image) throws -> Image? {
+      guard let result = report.images.first(where: { $0.fileName == image.fileName }) else {
+        return nil
+      }
+      let k = overlayCountIndex(report.summary.proposalCounts)
+      // Lines and labels grow with the picture (the width of the 4:3 frame it fills), so
+      // they read the same at any size and on tall and wide pictures alike.
+      let side = max(picture.width, picture.height * 4 / 3)
+      return try RecallOverlay.draw(
+        result, on: picture, countIndex: k, iou: configuration.overlayIoU,
+        lineWidth: max(2, side / 400), fontSize: max(11, side / 64))
+    }
+
+    var loaded: [String: Image] = [:]
+    for image in samples {
+      let fileName = image.fileName
       let picture: Image
       do {
         picture = try Image(
@@ -198,13 +250,22 @@ public struct ReportWriter: Sendable {
       } catch {
         warnings.append("overlay of \(fileName) skipped: \(error)")
         for report in reports {
-          overlays.append(
+          page.append(
             .init(
               fileName: fileName, method: report.summary.method, png: nil,
               caption: "image not readable"))
         }
         continue
       }
+      loaded[fileName] = picture
+      let pageSize = Self.fitted(
+        width: picture.width, height: picture.height, into: configuration.pageOverlayWidth,
+        configuration.pageOverlayWidth * 3 / 4)
+      // Loaded again at the page's size, so large photos keep their detail.
+      let pagePicture =
+        ((try? Image(
+          contentsOf: dataset.url(of: image), maxSide: max(pageSize.width, pageSize.height)))
+        ?? picture).resized(width: pageSize.width, height: pageSize.height)
       for report in reports {
         guard let result = report.images.first(where: { $0.fileName == fileName }) else { continue }
         let k = overlayCountIndex(report.summary.proposalCounts)
@@ -213,20 +274,63 @@ public struct ReportWriter: Sendable {
         let caption =
           "N = \(count), \(result.objects.count - missed) of \(result.objects.count) "
           + "objects found at IoU \(configuration.overlayIoU)"
+        let method = report.summary.method
         do {
-          let drawn = try RecallOverlay.draw(
-            result, on: picture, countIndex: k, iou: configuration.overlayIoU)
-          overlays.append(
+          if let drawn = try draw(report, image, on: picture) {
+            files.append((method, fileName, try drawn.encoded(as: .png)))
+          }
+          let shown = try draw(report, image, on: pagePicture)
+          page.append(
             .init(
-              fileName: fileName, method: report.summary.method, png: try drawn.encoded(as: .png),
-              caption: caption))
+              fileName: fileName, method: method, picture: try shown?.encoded(as: .jpeg),
+              mediaType: "image/jpeg", caption: caption))
         } catch {
-          warnings.append("overlay of \(fileName) for \(report.summary.method) skipped: \(error)")
-          overlays.append(
-            .init(fileName: fileName, method: report.summary.method, png: nil, caption: caption))
+          warnings.append("overlay of \(fileName) for \(method) skipped: \(error)")
+          page.append(.init(fileName: fileName, method: method, png: nil, caption: caption))
         }
       }
     }
-    return overlays
+
+    var sheets: [(method: String, png: Data)] = []
+    let shown = samples.filter { loaded[$0.fileName] != nil }
+    if configuration.sheetWidth > 0, !shown.isEmpty {
+      let cells = OverlaySheet.layout(
+        aspectRatios: shown.map {
+          Double(loaded[$0.fileName]!.width) / Double(loaded[$0.fileName]!.height)
+        },
+        width: configuration.sheetWidth)
+      // Loaded again at the cell's size, so libvips shrinks the photo with anti-aliasing.
+      let cellPictures = zip(shown, cells).map { image, cell in
+        ((try? Image(contentsOf: dataset.url(of: image), maxSide: max(cell.width, cell.height)))
+          ?? loaded[image.fileName]!).resized(width: cell.width, height: cell.height)
+      }
+      for report in reports {
+        do {
+          let pictures = try zip(shown, cellPictures).map { image, picture in
+            try draw(report, image, on: picture) ?? picture
+          }
+          sheets.append(
+            (
+              report.summary.method,
+              try OverlaySheet.compose(pictures, in: cells).encoded(as: .palettePNG)
+            ))
+        } catch {
+          warnings.append("overlay sheet of \(report.summary.method) skipped: \(error)")
+        }
+      }
+    }
+    return (page, files, sheets)
+  }
+
+  /// The size of a `width` x `height` picture scaled to fit `maxWidth` x `maxHeight`
+  /// (enlarged or shrunk, aspect ratio kept, at least 1 x 1).
+  static func fitted(width: Int, height: Int, into maxWidth: Int, _ maxHeight: Int) -> (
+    width: Int, height: Int
+  ) {
+    let scale = min(Double(maxWidth) / Double(width), Double(maxHeight) / Double(height))
+    return (
+      max(1, Int((Double(width) * scale).rounded())),
+      max(1, Int((Double(height) * scale).rounded()))
+    )
   }
 }

@@ -71,10 +71,18 @@ extension Image {
     if tabTop < 0 { tabTop = bounds.top }
     tabTop = max(0, min(tabTop, height - tabHeight))
     let tabLeft = max(0, min(bounds.left, width - tabWidth))
-    fillRectangle(x: tabLeft, y: tabTop, width: tabWidth, height: tabHeight, color: color)
+    drawTab(mask, x: tabLeft, y: tabTop, width: tabWidth, height: tabHeight, color: color)
+  }
 
+  /// Fills a tab with `color` and blends the text of `mask` into its middle, in black or
+  /// white, whichever reads better on `color`; clipped to the image.
+  mutating func drawTab(
+    _ mask: TextMask, x tabLeft: Int, y tabTop: Int, width tabWidth: Int, height tabHeight: Int,
+    color: RGBColor
+  ) {
+    fillRectangle(x: tabLeft, y: tabTop, width: tabWidth, height: tabHeight, color: color)
     let ink: RGBColor = color.luminance > 0.5 ? .black : .white
-    let textLeft = tabLeft + padding
+    let textLeft = tabLeft + (tabWidth - mask.width) / 2
     let textTop = tabTop + (tabHeight - mask.height) / 2
     for row in 0..<mask.height {
       let y = textTop + row
@@ -116,7 +124,7 @@ extension Image {
   }
 
   /// Mixes `color` into one pixel: `old * (1 - opacity) + color * opacity`.
-  private mutating func blend(x: Int, y: Int, color: RGBColor, opacity: Float) {
+  mutating func blend(x: Int, y: Int, color: RGBColor, opacity: Float) {
     let base = (y * width + x) * channels
     let keep = 1 - opacity
     switch channels {
@@ -133,7 +141,7 @@ extension Image {
 
   /// The whole pixels `box` touches, clipped to the image, as half-open
   /// `(left, top, right, bottom)`; `nil` when nothing of it is inside or it has no area.
-  private func pixelBounds(of box: Box) -> (left: Int, top: Int, right: Int, bottom: Int)? {
+  func pixelBounds(of box: Box) -> (left: Int, top: Int, right: Int, bottom: Int)? {
     guard !box.isDegenerate else { return nil }
     let imageWidth = Float(width)
     let imageHeight = Float(height)

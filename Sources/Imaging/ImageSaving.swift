@@ -5,6 +5,11 @@ import Foundation
 public enum ImageEncoding: Sendable, Hashable {
   /// Lossless PNG, 8 bits per sample.
   case png
+  /// PNG with a palette of at most 256 colours, chosen and dithered by libimagequant
+  /// (libvips' `pngsave` with `palette`): about a third of the size of ``png`` for photos,
+  /// with box outlines and labels still crisp. For pictures in documentation. A libvips
+  /// built without a quantiser writes a plain PNG.
+  case palettePNG
   /// Baseline JPEG, 8 bits per sample, with libvips' `Q` quality from 1 (smallest) to 100
   /// (best).
   case jpeg(quality: Int)
@@ -27,7 +32,7 @@ public enum ImageEncoding: Sendable, Hashable {
   /// `"png"` or `"jpeg"`.
   public var name: String {
     switch self {
-    case .png: "png"
+    case .png, .palettePNG: "png"
     case .jpeg: "jpeg"
     }
   }
@@ -49,8 +54,9 @@ extension Image {
   ///   cannot hold or a quality outside 1...100, or with libvips' message.
   /// - Complexity: O(pixels).
   public func encoded(as encoding: ImageEncoding) throws(ImagingError) -> Data {
-    let allowed: ClosedRange<Int> = encoding == .png ? 1...4 : 1...3
-    guard allowed.contains(channels), channels != 2 || encoding == .png else {
+    let isPNG = encoding == .png || encoding == .palettePNG
+    let allowed: ClosedRange<Int> = isPNG ? 1...4 : 1...3
+    guard allowed.contains(channels), channels != 2 || isPNG else {
       throw .cannotEncode(format: encoding.name, reason: "\(channels) channels are not supported")
     }
     if case .jpeg(let quality) = encoding, !(1...100).contains(quality) {
@@ -86,6 +92,7 @@ extension Image {
     let status: Int32
     switch encoding {
     case .png: status = rk_vips_pngsave_buffer(tagged, &buffer, &length)
+    case .palettePNG: status = rk_vips_pngsave_buffer_palette(tagged, &buffer, &length)
     case .jpeg(let quality): status = rk_vips_jpegsave_buffer(tagged, &buffer, &length, Int32(quality))
     }
     guard status == 0, let buffer else {

@@ -44,6 +44,31 @@ import Testing
     #expect(changed > 0.1)
   }
 
+  @Test func maxOverlapSkipsNearDuplicatesAndTopCountsTheBoxesDrawn() throws {
+    let directory = try Fixtures.temporaryDirectory()
+    let proposals = directory.appendingPathComponent("p.jsonl")
+    // The second box nearly repeats the first (IoU 0.9); the third and fourth are new.
+    try Data(
+      """
+      {"image": "chelsea.png", "width": 451, "height": 300, "boxes": [[10,10,110,110],[10,10,100,110],[200,20,300,120],[0,150,200,300]], "scores": [4,3,2,1]}
+
+      """.utf8
+    ).write(to: proposals)
+    let output = directory.appendingPathComponent("ranked.png")
+    let result = try runRegionKit([
+      "draw", image, "--boxes", proposals.path, "--top", "2", "--max-overlap", "0.5",
+      "-o", output.path,
+    ])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    #expect(result.stdout.contains("2 of 4 proposals drawn on 451x300, 1 near-duplicates (IoU > 0.5) skipped"))
+    for bad in ["-0.1", "1.5"] {
+      let rejected = try runRegionKit([
+        "draw", image, "--boxes", proposals.path, "--max-overlap", bad, "-o", output.path,
+      ])
+      #expect(rejected.exitCode != 0 && rejected.stderr.contains("--max-overlap"))
+    }
+  }
+
   @Test func resultsFileNeedsAnImageID() throws {
     let directory = try Fixtures.temporaryDirectory()
     let results = directory.appendingPathComponent("results.json")

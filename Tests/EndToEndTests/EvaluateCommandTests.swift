@@ -29,11 +29,15 @@ import Testing
       #expect(FileManager.default.fileExists(atPath: report.appendingPathComponent(file).path), "\(file)")
     }
     let html = try String(contentsOf: report.appendingPathComponent("index.html"), encoding: .utf8)
-    #expect(html.contains("<svg") && html.contains("data:image/png;base64,"))
+    #expect(html.contains("<svg") && html.contains("data:image/jpeg;base64,"))
     // --overlays 2: two coverage pictures per method, also as files.
     let overlays = try FileManager.default.contentsOfDirectory(
       atPath: report.appendingPathComponent("overlays/sliding-window").path)
     #expect(overlays.count == 2 && overlays.allSatisfy { $0.hasSuffix(".png") }, "\(overlays)")
+    // And both on one sheet per method.
+    for sheet in ["overlays/sliding-window.png", "overlays/perfect.png"] {
+      #expect(FileManager.default.fileExists(atPath: report.appendingPathComponent(sheet).path), "\(sheet)")
+    }
     // The other tool's file covers 1 image of 4, the rest count as missing.
     #expect(result.stderr.contains("perfect: 0 failed and 3 missing images"))
   }

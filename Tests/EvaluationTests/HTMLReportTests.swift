@@ -33,4 +33,26 @@ import Testing
         .count - 1 == 2)
     #expect(html.contains("m1: image not readable"))
   }
+
+  @Test func plotsSitTwoPerRowAndOverlaysFillTheWidth() {
+    let table = RecallTable(summaries: [
+      RecallTableTests.summary(method: "ss", counts: [100, 1000], seconds: 1)
+    ])
+    let jpeg = Data([0xFF, 0xD8, 0xFF])
+    let page = HTMLReport(
+      title: "t", table: table,
+      plots: (0..<3).map { LinePlot(title: "p\($0)", xLabel: "x", yLabel: "y") },
+      overlays: [
+        .init(fileName: "a.jpg", method: "ss", picture: jpeg, mediaType: "image/jpeg", caption: "c")
+      ])
+    let html = page.html()
+    // Two equal columns inside a content column of contentWidth pixels; plots scale to them.
+    #expect(html.contains("main { max-width: \(HTMLReport.contentWidth)px;"))
+    #expect(html.contains("grid-template-columns: repeat(2, minmax(0, 1fr))"))
+    #expect(html.contains(".plots svg { display: block; width: 100%; height: auto;"))
+    // Overlays are not shrunk below the column: at most its width, otherwise their own size.
+    #expect(html.contains("figure img { display: block; max-width: 100%; height: auto; }"))
+    #expect(!html.contains("max-width: 512px"))
+    #expect(html.contains("src=\"data:image/jpeg;base64,\(jpeg.base64EncodedString())\""))
+  }
 }

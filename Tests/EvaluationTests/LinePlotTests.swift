@@ -62,6 +62,23 @@ import Testing
     #expect(parser.parse(), "\(parser.parserError.map { "\($0)" } ?? "")")
   }
 
+  @Test func aLogAxisGivenARangeEndsExactlyAtItsUpperBound() throws {
+    var plot = LinePlot(title: "t", xLabel: "N", yLabel: "recall", isLogX: true)
+    plot.xRange = 1...340
+    plot.yRange = 0...1
+    plot.series = [.init(name: "s", x: [1, 10, 100, 340], y: [0.1, 0.4, 0.7, 0.8])]
+    let svg = plot.svg()
+    // The frame spans x = 64 ... 470 (640 px minus the 170 px legend); the curve runs from
+    // its left edge to its right edge, and no tick is drawn past 340 (the next decade, 1000).
+    #expect(svg.contains("<rect x=\"64.0\" y=\"36.0\" width=\"406.0\""))
+    let points = try #require(
+      svg.components(separatedBy: "<polyline points=\"").dropFirst().first?
+        .components(separatedBy: "\"").first)
+    let xs = points.split(separator: " ").compactMap { Double($0.split(separator: ",")[0]) }
+    #expect(xs.first == 64 && xs.last == 470, "\(points)")
+    #expect(svg.contains(">100</text>") && !svg.contains(">1000</text>"))
+  }
+
   @Test func scatterOfOnePointStillHasARange() {
     let plot = LinePlot(
       title: "t", xLabel: "x", yLabel: "y",

@@ -42,7 +42,9 @@ import Testing
     }
     let folder = try Fixtures.temporaryDirectory("evaluation-report")
     defer { try? FileManager.default.removeItem(at: folder) }
-    let writer = ReportWriter(configuration: .init(sampleCount: 2, overlayMaxSide: 128))
+    let writer = ReportWriter(
+      configuration: .init(
+        sampleCount: 2, overlayMaxSide: 128, pageOverlayWidth: 256, sheetWidth: 300))
     let output = try writer.write(reports, dataset: dataset, to: folder)
     #expect(output.warnings.isEmpty, "\(output.warnings)")
 
@@ -51,6 +53,10 @@ import Testing
       Summary.self, from: Data(contentsOf: folder.appendingPathComponent("summary.json")))
     #expect(summary.methods == reports.map(\.summary))
     #expect(summary.methods[0].recall(iou: 0.5, proposals: 1000) == 1)
+    // The largest N measured: the most proposals of any image (a 4 x 3 grid plus the
+    // astronaut's or rocket's boxes).
+    let most = Self.records(dataset, good: true).map(\.proposals.count).max()
+    #expect(summary.methods[0].maxProposalsPerImage == most)
 
     let table = try String(contentsOf: folder.appendingPathComponent("table.md"), encoding: .utf8)
     #expect(table.split(separator: "\n").count == 4)
@@ -69,8 +75,8 @@ import Testing
 
     let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
     #expect(html.components(separatedBy: "<svg ").count - 1 == 6)
-    // Two sample images, one overlay per method each.
-    #expect(html.components(separatedBy: "src=\"data:image/png;base64,").count - 1 == 4)
+    // Two sample images, one overlay per method each, as JPEG drawn at the page's width.
+    #expect(html.components(separatedBy: "src=\"data:image/jpeg;base64,").count - 1 == 4)
     #expect(!html.contains("src=\"http"))
     // The same four overlays as files, one folder per method.
     for method in ["good", "grid"] {
@@ -84,7 +90,39 @@ import Testing
         let name = url.deletingPathExtension().lastPathComponent
         #expect(dataset.images.contains { $0.fileName.hasPrefix(name + ".") }, "\(name)")
       }
+      // Both samples on one sheet of the configured width.
+      let sheetURL = folder.appendingPathComponent("overlays/\(method).png")
+      #expect(output.files.contains(sheetURL))
+      let sheet = try Image(contentsOf: sheetURL)
+      #expect(
+        sheet.width == 300 && sheet.height > 50 && sheet.height < 300,
+        "\(sheet.width)x\(sheet.height)")
     }
+  }
+
+  @Test func pageOverlaysAreDrawnAtThePagesWidth() throws {
+    let dataset = try Dataset.load(from: Fixtures.url("dataset"))
+    let report = try ProposalEvaluation().evaluate(
+      records: Self.records(dataset, good: true), dataset: dataset)
+    let folder = try Fixtures.temporaryDirectory("evaluation-report")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let writer = ReportWriter(
+      configuration: .init(sampleCount: 4, pageOverlayWidth: 400, sheetWidth: 0, writesPNG: false))
+    let output = try writer.write([report], dataset: dataset, to: folder)
+    #expect(
+      !output.files.contains { $0.lastPathComponent == "good.png" }, "no sheet when its width is 0")
+    let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+    let sources = html.components(separatedBy: "src=\"data:image/jpeg;base64,").dropFirst()
+    #expect(sources.count == 4)
+    for source in sources {
+      let data = try #require(Data(base64Encoded: String(source.prefix { $0 != "\"" })))
+      let picture = try Image(data: data, name: "overlay.jpg")
+      // 400 wide, or 300 high for the square astronaut (at most three quarters of the width).
+      #expect(picture.width == 400 || (picture.height == 300 && picture.width == 300))
+    }
+    // The files keep the photos' own size.
+    let rocket = try Image(contentsOf: folder.appendingPathComponent("overlays/good/rocket.png"))
+    #expect(rocket.width == 640 && rocket.height == 427)
   }
 
   @Test func sampleChoiceIsSeededAndNeedsObjects() throws {

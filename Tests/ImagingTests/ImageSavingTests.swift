@@ -64,6 +64,16 @@ import Testing
     #expect(error95 < error20 && error95 < 0.02, "mean abs error q95 \(error95), q20 \(error20)")
   }
 
+  @Test func palettePNGIsSmallAndClose() throws {
+    let photo = try Image(contentsOf: Fixtures.url("dataset/images/coffee.png"))
+    let full = try photo.encoded(as: .png)
+    let palette = try photo.encoded(as: .palettePNG)
+    #expect(palette.count * 2 < full.count, "\(palette.count) vs \(full.count) bytes")
+    let decoded = try Image(data: palette, name: "palette.png")
+    #expect(decoded.width == photo.width && decoded.height == photo.height && decoded.channels == 3)
+    #expect(meanAbsoluteDifference(decoded, photo) < 0.03)
+  }
+
   @Test func writeChoosesTheFormatFromTheExtension() throws {
     let directory = try Fixtures.temporaryDirectory("imaging-saving")
     for (name, format) in [("a.png", "png"), ("b.jpg", "jpeg"), ("c.JPEG", "jpeg")] {

@@ -18,6 +18,11 @@ struct Draw: ParsableCommand {
       file_name matches IMAGE, labelled with category names;
         COCO results (.json array of {image_id, category_id, bbox, score}): the detections \
       with --image-id, labelled with category id and score.
+      Proposals are labelled with their rank in the file (#1 is the best-ranked). Labels are \
+      placed so that they overlap neither one another nor any box outline: above or inside a \
+      corner of their box, stacked, or in the nearest free space with a line to their box.
+      --max-overlap 0.5 skips near-duplicates: a box is drawn only when its IoU with every box \
+      drawn before it is at most 0.5, and --top counts the boxes drawn.
       The output format follows the extension of -o (.png or .jpg).
       """)
 
@@ -36,10 +41,16 @@ struct Draw: ParsableCommand {
   @Option(help: "Skip proposals and detections scored below this.")
   var minScore: Float = 0
 
+  @Option(help: "Skip boxes whose IoU with a box drawn before them is above this (near-duplicates), e.g. 0.5. Default: none, every box.")
+  var maxOverlap: Float?
+
   @Option(help: "Line width in pixels.")
   var lineWidth = 2
 
-  @Flag(inversion: .prefixedNo, help: "Write a label (class name, or rank and score) above each box.")
+  @Option(help: "Label font size in pixels.")
+  var fontSize = 12
+
+  @Flag(inversion: .prefixedNo, help: "Label each box (class name, score or rank), without overlaps.")
   var labels = true
 
   @Option(help: "The image_id whose detections to draw, for a COCO results file. Default: none.")
@@ -51,6 +62,10 @@ struct Draw: ParsableCommand {
   func validate() throws {
     guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
     guard lineWidth >= 1 else { throw ValidationError("--line-width must be at least 1, got \(lineWidth)") }
+    guard fontSize >= 4 else { throw ValidationError("--font-size must be at least 4, got \(fontSize)") }
+    if let maxOverlap, !(0...1).contains(maxOverlap) {
+      throw ValidationError("--max-overlap must be in 0...1, got \(maxOverlap)")
+    }
     if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
     try validateOutputPath(output)
   }
@@ -62,19 +77,27 @@ struct Draw: ParsableCommand {
     let labelled = try BoxSource.read(URL(fileURLWithPath: boxes), for: imageURL, imageID: imageID)
     let scaleX = Float(picture.width) / Float(labelled.width ?? info.uprightWidth)
     let scaleY = Float(picture.height) / Float(labelled.height ?? info.uprightHeight)
-    var drawn = labelled.boxes.filter { $0.score.map { $0 >= minScore } ?? true }
-    if top > 0 { drawn = Array(drawn.prefix(top)) }
-    // Draw the best box last so it stays on top.
-    for item in drawn.reversed() {
-      let box = Box(x1: item.box.x1 * scaleX, y1: item.box.y1 * scaleY, x2: item.box.x2 * scaleX, y2: item.box.y2 * scaleY)
-      if labels {
-        try picture.drawBox(box, color: item.color, lineWidth: lineWidth, label: item.label)
-      } else {
-        picture.drawBox(box, color: item.color, lineWidth: lineWidth)
+    var drawn: [BoxSource.Item] = []
+    var skipped = 0
+    for item in labelled.boxes where item.score.map({ $0 >= minScore }) ?? true {
+      if top > 0 && drawn.count == top { break }
+      if let maxOverlap, drawn.contains(where: { $0.box.iou(item.box) > maxOverlap }) {
+        skipped += 1
+        continue
       }
+      drawn.append(item)
     }
+    // Best first: its outline ends on top and its label gets the first choice of place.
+    // Proposals take the palette's colours in drawing order, so neighbours in the list differ.
+    try picture.drawBoxes(
+      drawn.enumerated().map { index, item in
+        LabeledBox(
+          box: Box(x1: item.box.x1 * scaleX, y1: item.box.y1 * scaleY, x2: item.box.x2 * scaleX, y2: item.box.y2 * scaleY),
+          color: labelled.kind == "proposals" ? .category(index) : item.color, label: labels ? item.label : "")
+      }, lineWidth: lineWidth, fontSize: fontSize)
     try writePicture(picture, to: output)
-    print("\(output): \(drawn.count) of \(labelled.boxes.count) \(labelled.kind) drawn on \(picture.width)x\(picture.height)")
+    let duplicates = maxOverlap.map { ", \(skipped) near-duplicates (IoU > \($0)) skipped" } ?? ""
+    print("\(output): \(drawn.count) of \(labelled.boxes.count) \(labelled.kind) drawn on \(picture.width)x\(picture.height)\(duplicates)")
   }
 }
 
@@ -145,7 +168,7 @@ struct BoxSource {
       boxes: record.proposals.enumerated().map { rank, proposal in
         Item(
           box: proposal.box, score: proposal.score,
-          label: String(format: "#%d %.3g", rank + 1, proposal.score),
+          label: "#\(rank + 1)",
           color: .category(rank))
       })
   }

@@ -12,10 +12,12 @@ struct Evaluate: AsyncParsableCommand {
       Runs each --method over the dataset (or reads proposals made by any other tool with \
       --proposals FILE.jsonl) and writes into the -o folder: summary.json (every number), \
       table.md, plots as SVG and PNG (recall vs number of proposals at IoU 0.5 and 0.7, recall \
-      vs IoU at N = 100 and 1000, average recall vs N, AR@1000 vs seconds per image), \
-      index.html (one self-contained page with the table, the plots and overlays: ground \
-      truth in green, the best proposal for each object in blue, missed objects in red), the \
-      same overlays as overlays/<method>/<image>.png, and the proposals it computed as \
+      vs IoU at N = 100 and 1000, average recall vs N, AR@1000 vs seconds per image; curves \
+      against N end at the most proposals any image got), index.html (one self-contained page \
+      with the table, the plots two per row and full-width overlays: ground truth in green, \
+      the best proposal for each object in blue, missed objects in red, each object labelled \
+      with the IoU of its best proposal), the same overlays as overlays/<method>/<image>.png \
+      and all on one sheet as overlays/<method>.png, and the proposals it computed as \
       proposals/<method>.jsonl and proposals/<method>.npz (boxes, scores, image_ids, images: \
       the layout of `regionkit merge`).
       Average recall (AR) is the mean recall over IoU 0.5:0.05:0.95 (Hosang et al. 2016). \
