@@ -81,7 +81,7 @@ public struct ClassifyAndLocalize: Layer {
 
   /// Runs the network on `[N, 3, inputHeight, inputWidth]` normalised images.
   ///
-  /// - Parameter input: The batch (see ``LocalizationSet`` for the normalisation).
+  /// - Parameter input: The batch (RGB normalised by the configuration's mean and std).
   /// - Returns: `[N, classes + 4]`: logits, then `(cx, cy, w, h)`.
   public mutating func forward(_ input: Tensor) -> Tensor {
     let hidden = neck.forward(backbone.forward(input))

@@ -10,12 +10,12 @@ import Proposals
 ///     let rcnn = RCNN(classifier: myClassifier, inputSize: 32)
 ///     let objects = try rcnn.detect(in: image)
 ///
-/// Every stage is pluggable: any ``Proposals/ProposalGenerator`` (default selective search
+/// Every stage is pluggable: any ``/Proposals/ProposalGenerator`` (default selective search
 /// "fast", top ``maxProposals`` = 2000 as the paper), any ``RegionClassifier`` (the HOG +
 /// SVM and CNN backends here, or your own; see <doc:PlugInYourOwnClassifier>) and the
 /// ``DetectionPostprocessor`` (default score threshold 0.05, NMS IoU 0.3 as R-CNN).
 ///
-/// Crops: each proposal is enlarged and warped by ``Imaging/Image/cropAndWarp(box:to:contextPadding:fill:)``
+/// Crops: each proposal is enlarged and warped by ``/Imaging/Image/cropAndWarp(box:to:contextPadding:fill:)``
 /// so that `contextPadding` output pixels of image context surround it (the paper: 16 px at
 /// 227 px input), the outside of the image filled with the image's mean colour. The batch
 /// handed to the classifier is `[R, channels, inputHeight, inputWidth]`, values in `[0, 1]`.
@@ -51,11 +51,16 @@ public struct RCNN: Sendable {
   /// Creates a pipeline; see the type's documentation for each part.
   ///
   /// - Parameters:
+  ///   - classifier: The region classifier.
+  ///   - classes: The classifier's classes with their dataset category ids. Default: its
+  ///     class names with ids 1, 2, 3, ... (``DetectorClass/numbered(_:)``).
   ///   - inputSize: The crop side when width and height are equal.
   ///   - contextPadding: Default: `max(1, inputSize * 16 / 227)` rounded, the paper's
   ///     share of context.
-  ///   - classes: The classifier's classes with their dataset category ids. Default: its
-  ///     class names with ids 1, 2, 3, ... (``DetectorClass/numbered(_:)``).
+  ///   - proposalGenerator: The proposal stage. Default: selective search "fast".
+  ///   - maxProposals: Proposals kept per image, best first. Default: 2000.
+  ///   - batchSize: Crops per classifier call. Default: 256.
+  ///   - postprocessor: Decoding, thresholds and NMS. Default: NMS IoU 0.3 (R-CNN).
   public init(
     classifier: any RegionClassifier, classes: [DetectorClass]? = nil, inputSize: Int,
     contextPadding: Int? = nil,
