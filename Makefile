@@ -48,7 +48,7 @@ test: deps
 DOC_TARGETS := RegionKit Boxes Imaging Datasets Edges Segmentation Proposals Evaluation NeuralNet ONNX Detectors DetectorTraining
 DOCC_FLAGS ?= --warnings-as-errors
 docs: deps
-	rm -rf out/docs
+	rm -rf out/docs && mkdir -p out
 	$(SWIFT) package $(BUILD_FLAGS) --allow-writing-to-directory out/docs generate-documentation \
 	  $(addprefix --target ,$(DOC_TARGETS)) --enable-experimental-combined-documentation \
 	  --output-path out/docs $(DOCC_FLAGS)

@@ -4,7 +4,7 @@ import NeuralNet
 
 /// The one checkpoint mechanism of every trainer: `checkpoints/N/` in a model folder, with
 /// `model.safetensors` (the weights after epoch N, PyTorch-style names),
-/// `optimizer.safetensors` (the optimizer's state, ``NeuralNet/Optimizer/stateTensors()``)
+/// `optimizer.safetensors` (the optimizer's state, ``/NeuralNet/CheckpointableOptimizer/stateTensors()``)
 /// and `trainer_state.json` (``TrainerState``); `history.json` next to `config.json`.
 ///
 ///     let checkpoints = Checkpoints(folder: modelFolder)
@@ -44,7 +44,7 @@ public struct Checkpoints: Sendable {
 
   /// Writes `checkpoints/<state.epoch>/` and `history.json`.
   ///
-  /// - Throws: ``Detectors/DetectorsError/unwritableFile(file:reason:)``.
+  /// - Throws: ``/Detectors/DetectorsError/unwritableFile(file:reason:)``.
   public func save(
     weights: [String: Tensor], optimizer: some CheckpointableOptimizer, state: TrainerState
   ) throws {
@@ -67,7 +67,7 @@ public struct Checkpoints: Sendable {
 
   /// The trainer state of the checkpoint after `epoch`, validated.
   ///
-  /// - Throws: ``Detectors/DetectorsError/malformedCheckpoint(file:reason:)`` naming the file.
+  /// - Throws: ``/Detectors/DetectorsError/malformedCheckpoint(file:reason:)`` naming the file.
   public func state(epoch: Int) throws -> TrainerState {
     let file = url(epoch: epoch).appendingPathComponent("trainer_state.json")
     let state: TrainerState

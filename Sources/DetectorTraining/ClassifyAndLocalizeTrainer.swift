@@ -3,7 +3,7 @@ import Boxes
 import Foundation
 import NeuralNet
 
-/// Trains a ``ClassifyAndLocalize`` model with ``classifyAndLocalizeLoss(logits:labels:boxes:targets:hasBox:boxLoss:classificationWeight:boxWeight:)``
+/// Trains a ``/Detectors/ClassifyAndLocalize`` model with ``/Detectors/classifyAndLocalizeLoss(logits:labels:boxes:targets:hasBox:boxLoss:classificationWeight:boxWeight:)``
 /// and Adam, one epoch at a time, so callers can checkpoint and resume between epochs.
 ///
 /// Each epoch shuffles the training set with a generator seeded by `(seed, epoch)` and draws

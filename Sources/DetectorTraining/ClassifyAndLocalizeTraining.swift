@@ -3,7 +3,7 @@ import Detectors
 import Foundation
 import NeuralNet
 
-/// Trains a ``Detectors/ClassifyAndLocalize`` model into a model folder: the library function
+/// Trains a ``/Detectors/ClassifyAndLocalize`` model into a model folder: the library function
 /// behind `regionkit train classify-localize`.
 ///
 ///     var configuration = ClassifyAndLocalizeConfiguration(classes: classes)
@@ -25,7 +25,7 @@ public enum ClassifyAndLocalizeTraining {
   ///   - policy: What to do when `folder` already holds a model. Default: refuse.
   ///   - observer: Progress and epoch reports.
   /// - Returns: What was trained.
-  /// - Throws: ``Detectors/DetectorsError`` for an existing model, mismatched classes, a
+  /// - Throws: ``/Detectors/DetectorsError`` for an existing model, mismatched classes, a
   ///   dataset without usable images or unwritable files; decoding errors of images.
   public static func train(
     _ configuration: ClassifyAndLocalizeConfiguration, on dataset: Dataset, into folder: URL,

@@ -6,11 +6,11 @@ import Imaging
 import NeuralNet
 import Proposals
 
-/// Trains ``Detectors/FastRCNN`` and ``Detectors/FasterRCNN``: minibatches of
+/// Trains ``/Detectors/FastRCNN`` and ``/Detectors/FasterRCNN``: minibatches of
 /// `training.batchSize` images (2 as the paper), each image's loss weighted 1/batchSize, Adam
 /// with a cosine decay from the learning rate to 5% of it over all steps.
 ///
-/// Images are streamed: ``prepare(dataset:images:configuration:proposals:onImage:)`` keeps only
+/// Images are streamed: ``prepare(dataset:images:configuration:proposals:skipMissing:onImage:)`` keeps only
 /// each image's objects and (Fast R-CNN) proposals, in the dataset's pixels, and every
 /// minibatch is decoded, resized (with the seeded scale jitter), mirrored (seeded flips) and
 /// normalised on another thread while the previous one trains. The images of a minibatch run
@@ -46,6 +46,9 @@ public struct FastRCNNTrainer: Sendable {
   /// each image resized as the network sees it; a file's proposals are matched by name.
   ///
   /// - Parameters:
+  ///   - dataset: The dataset the images belong to.
+  ///   - images: The images to read.
+  ///   - configuration: The model's settings (input size, proposals kept).
   ///   - proposals: Fast R-CNN's proposal source; nil for Faster R-CNN.
   ///   - skipMissing: Leave out images a proposals file has nothing for, instead of throwing.
   ///   - onImage: Called after each image.

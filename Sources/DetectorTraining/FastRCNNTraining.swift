@@ -30,7 +30,7 @@ public enum FastRCNNTraining {
   ///   - policy: What to do when `folder` already holds a model. Default: refuse.
   ///   - observer: Progress and epoch reports.
   /// - Returns: What was trained.
-  /// - Throws: ``Detectors/DetectorsError`` for an existing model, mismatched classes, missing
+  /// - Throws: ``/Detectors/DetectorsError`` for an existing model, mismatched classes, missing
   ///   proposals or unwritable files; decoding and proposal errors.
   public static func train(
     _ configuration: FastRCNNConfiguration, on dataset: Dataset, proposals: ProposalSource? = nil,

@@ -5,7 +5,7 @@ import Foundation
 import Imaging
 import NeuralNet
 
-/// A dataset decoded once into memory for ``ClassifyAndLocalize``: every image resized to the
+/// A dataset decoded once into memory for ``/Detectors/ClassifyAndLocalize``: every image resized to the
 /// network input and normalised, with one label and one normalised box.
 ///
 /// Each image contributes its **largest** object (by box area; crowd and degenerate boxes are
@@ -72,7 +72,7 @@ public struct LocalizationSet: Sendable {
   ///   - streams: Decode images in ``batch(_:flipped:)`` instead of here. Default: `false`.
   ///   - progress: Called once per image (from any thread) after it is decoded. Default: none.
   /// - Throws: ``/Datasets/DatasetsError``/``/Imaging/ImagingError`` from decoding;
-  ///   ``DetectorsError/noTrainingImages(dataset:)`` when nothing is usable.
+  ///   ``/Detectors/DetectorsError/noTrainingImages(dataset:)`` when nothing is usable.
   /// - Complexity: one decode (with shrink-on-load) and one resize per image, on
   ///   ``/NeuralNet/ComputeThreads/count`` threads.
   public init(

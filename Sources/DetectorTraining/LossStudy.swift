@@ -2,7 +2,7 @@ import Detectors
 import Evaluation
 import Foundation
 
-/// Trains one ``ClassifyAndLocalize`` model per box regression loss, with clean training
+/// Trains one ``/Detectors/ClassifyAndLocalize`` model per box regression loss, with clean training
 /// boxes and with a share of them corrupted into outliers, and compares them on the same
 /// validation set.
 ///
@@ -37,7 +37,7 @@ public struct LossStudy: Sendable {
     public var final: LocalizationMetrics? { history.last?.localization }
   }
 
-  /// Model and loss weights shared by all runs (its ``ClassifyAndLocalizeConfiguration/boxLoss``
+  /// Model and loss weights shared by all runs (its ``/Detectors/ClassifyAndLocalizeConfiguration/boxLoss``
   /// is replaced per run).
   public var configuration: ClassifyAndLocalizeConfiguration
   /// Training options shared by all runs.

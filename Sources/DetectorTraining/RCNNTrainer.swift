@@ -6,17 +6,17 @@ import Imaging
 import NeuralNet
 import Proposals
 
-/// Trains the two ``RCNN`` backends from ``RCNNTrainingImage``s, as Girshick et al. (2014):
+/// Trains the two ``/Detectors/RCNN`` backends from ``RCNNTrainingImage``s, as Girshick et al. (2014):
 ///
 /// - **hog-svm**: HOG of ground-truth boxes (the SVM positives) and of proposals with IoU <
-///   ``RCNNConfiguration/negativeIoU`` to every object (the negative pool, at most
-///   ``RCNNConfiguration/backgroundPerImage`` per image, seeded), plus the other classes'
-///   ground truth; per class one ``LinearSVM`` by ``HardNegativeMining``, a ``PlattScaling``
-///   fitted on the positives and the whole pool, and a ``RidgeRegression`` on proposals with
-///   IoU ≥ ``RCNNConfiguration/regressionIoU``.
+///   ``/Detectors/RCNNConfiguration/negativeIoU`` to every object (the negative pool, at most
+///   ``/Detectors/RCNNConfiguration/backgroundPerImage`` per image, seeded), plus the other classes'
+///   ground truth; per class one ``/Detectors/LinearSVM`` by ``/Detectors/HardNegativeMining``, a ``/Detectors/PlattScaling``
+///   fitted on the positives and the whole pool, and a ``/Detectors/RidgeRegression`` on proposals with
+///   IoU ≥ ``/Detectors/RCNNConfiguration/regressionIoU``.
 /// - **cnn**: a fixed pool per image of ground-truth boxes and proposals with IoU ≥ 0.5 as
-///   foreground (at most ``RCNNConfiguration/foregroundPerImage``) and proposals below as
-///   background (at most ``RCNNConfiguration/backgroundPerImage``), trained with
+///   foreground (at most ``/Detectors/RCNNConfiguration/foregroundPerImage``) and proposals below as
+///   background (at most ``/Detectors/RCNNConfiguration/backgroundPerImage``), trained with
 ///   cross-entropy + λ·smooth-L1 (β = 1, summed over the foreground rows' class deltas and
 ///   divided by the batch size, as Fast R-CNN) by Adam with one warm-up epoch and cosine
 ///   decay; crops are mirrored at random (seeded), negating `dx`.
@@ -47,10 +47,11 @@ public struct RCNNTrainer: Sendable {
   ///
   /// - Parameters:
   ///   - entry: The image of `dataset`.
+  ///   - dataset: The dataset.
   ///   - proposals: Where the proposals come from.
   ///   - maxProposals: How many to keep, best first.
   /// - Throws: Decoding errors, proposal errors and
-  ///   ``Detectors/DetectorsError/missingProposals(file:image:)``.
+  ///   ``/Detectors/DetectorsError/missingProposals(file:image:)``.
   public static func trainingImage(
     _ entry: DatasetImage, of dataset: Dataset, proposals: ProposalSource, maxProposals: Int
   ) throws -> RCNNTrainingImage {

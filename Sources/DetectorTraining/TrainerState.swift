@@ -17,7 +17,7 @@ public struct TrainerState: Sendable, Hashable, Codable {
 
   /// Checks that the epoch is positive and the history has one record per epoch, in order.
   ///
-  /// - Throws: ``Detectors/DetectorsError/malformedCheckpoint(file:reason:)`` naming `file`.
+  /// - Throws: ``/Detectors/DetectorsError/malformedCheckpoint(file:reason:)`` naming `file`.
   public func validate(file: String) throws {
     guard epoch >= 1, epoch <= 100_000 else {
       throw DetectorsError.malformedCheckpoint(file: file, reason: "epoch \(epoch) is not 1 or more")

@@ -6,7 +6,7 @@ import NeuralNet
 
 /// What training does when its output folder already holds a model.
 public enum ExistingModelPolicy: String, Sendable, CaseIterable {
-  /// Throw ``Detectors/DetectorsError/existingModel(folder:)`` (the default).
+  /// Throw ``/Detectors/DetectorsError/existingModel(folder:)`` (the default).
   case refuse
   /// Continue from the latest checkpoint with the folder's settings (epochs may be raised).
   case resume

@@ -13,7 +13,7 @@ import NeuralNet
 /// `bbox_pred.weight`, ...).
 ///
 /// As a ``/NeuralNet/Layer`` its `forward` returns `[N, (K + 1) + 4 (K + 1)]`: the logits
-/// followed by the deltas. Train it with ``/DetectorTraining/RCNNTraining``.
+/// followed by the deltas. Train it with DetectorTraining's `RCNNTraining`.
 public struct CNNRegionClassifier: RegionClassifier, Layer {
   /// The class names, without background.
   public var classes: [String]

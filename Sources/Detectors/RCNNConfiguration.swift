@@ -1,7 +1,7 @@
 import Boxes
 
 /// Everything an R-CNN model folder needs besides its weights (`config.json`), plus the
-/// training settings of ``/DetectorTraining/RCNNTraining``.
+/// training settings of DetectorTraining's `RCNNTraining`.
 public struct RCNNConfiguration: Sendable, Hashable, Codable {
   /// The model folder format (``ModelFolder/currentFormat``).
   public var format: Int = ModelFolder.currentFormat

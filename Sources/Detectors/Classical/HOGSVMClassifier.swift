@@ -11,7 +11,7 @@ import NeuralNet
 /// Box deltas: class `k`'s four columns are its ``RidgeRegression`` on the same HOG
 /// features (Girshick et al. 2014, appendix C); the background's are zero.
 ///
-/// Build one with ``/DetectorTraining/RCNNTraining`` or from saved tensors.
+/// Build one with DetectorTraining's `RCNNTraining` or from saved tensors.
 public struct HOGSVMClassifier: RegionClassifier {
   /// The class names, without background.
   public var classes: [String]
