@@ -20,7 +20,7 @@ from the recipe. Each image gets OpenCV's boxes for the single, fast and quality
 Usage (Tools/peers/setup_opencv.sh makes the venv):
   Tools/peers/.venv-opencv/bin/python Tools/goldens/selective_search_reference.py reference
   Tools/peers/.venv-opencv/bin/python Tools/goldens/selective_search_reference.py study \\
-      --out /tmp/ss-study
+      --out out/ss-study
   Tools/peers/.venv-opencv/bin/python Tools/goldens/selective_search_reference.py compare \\
       --reference Fixtures/goldens/selective_search_opencv.json --regionkit .build/release/regionkit
 """

@@ -25,7 +25,7 @@ of N runs of ours per size.
 
 Usage: Tools/peers/setup_opencv.sh && Tools/peers/.venv-opencv/bin/python \\
          Tools/peers/selective_search_peer.py --limit single=160,fast=40,quality=8 \\
-         --out /tmp/ss-bench [--scaling]
+         --out out/ss-bench [--scaling]
 """
 import argparse
 import os
@@ -323,7 +323,7 @@ def main():
     parser.add_argument("--dataset", type=Path, default=ROOT.parent / "shared" / "data" / "coco-tiny")
     parser.add_argument("--limit", default="single=160,fast=40,quality=8",
                         help="images per mode (the first N in file-name order); a mode left out is skipped")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/regionkit-selective-search"))
+    parser.add_argument("--out", type=Path, default=Path("out/selective-search-peer"))
     parser.add_argument("--side", choices=["both", "opencv", "regionkit"], default="both",
                         help="run one side only (e.g. OpenCV while the Swift release build runs); "
                              "a regionkit run scores the OpenCV files already in --out")
