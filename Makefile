@@ -72,8 +72,17 @@ clean:
 	rm -rf .build out
 
 # Formatting with the toolchain's swift-format (.swift-format: 2-space indent, 100 columns).
+# `make lint` runs in CI (.ci/run) and must report nothing.
+# FORMAT_EXCLUDE is temporary: Sources/Proposals and Tests/ProposalsTests are being moved on
+# another branch and get formatted when that lands; then empty it (nothing else is skipped).
+FORMAT_EXCLUDE := Sources/Proposals Tests/ProposalsTests
+FORMAT_FILES = Package.swift $(filter-out $(addsuffix /%,$(FORMAT_EXCLUDE)), \
+  $(shell find Sources Tests -name '*.swift' | sort))
+
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+	@echo "swift format --in-place: $(words $(FORMAT_FILES)) files (excluded: $(FORMAT_EXCLUDE))"
+	@$(SWIFT) format --in-place --parallel $(FORMAT_FILES)
 
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	@echo "swift format lint --strict: $(words $(FORMAT_FILES)) files (excluded: $(FORMAT_EXCLUDE))"
+	@$(SWIFT) format lint --strict --parallel $(FORMAT_FILES)
