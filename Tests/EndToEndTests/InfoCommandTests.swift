@@ -55,11 +55,11 @@ import Testing
     }
   }
 
-  @Test func cocoTinyCountsMatchItsSourceFile() throws {
-    guard let cocoTiny = Fixtures.sharedDataset("coco-tiny") else {
-      print("skipped: ../shared/data/coco-tiny is not present")
-      return
-    }
+  @Test(
+    .enabled(
+      if: Fixtures.sharedDataset("coco-tiny") != nil, "../shared/data/coco-tiny is absent"))
+  func cocoTinyCountsMatchItsSourceFile() throws {
+    let cocoTiny = try #require(Fixtures.sharedDataset("coco-tiny"))
     let result = try runRegionKit(["info", cocoTiny.path])
     #expect(result.exitCode == 0)
     #expect(result.stdout.contains("images: 160"))

@@ -3,7 +3,7 @@ import RegionKitTestSupport
 import Testing
 
 /// Training memory is bounded by the minibatch, not the dataset: images are decoded per batch.
-@Suite struct TrainingMemoryTests {
+@Suite(.tags(.slow)) struct TrainingMemoryTests {
   /// The peak memory `train` prints ("peak memory N MB").
   static func peakMemory(_ stdout: String) throws -> Double {
     let range = try #require(

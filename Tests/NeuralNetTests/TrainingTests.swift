@@ -1,10 +1,11 @@
 import Boxes
 import NeuralNet
+import RegionKitTestSupport
 import Testing
 
 /// End to end: a small conv net must learn to tell squares from crosses. A wrong backward
 /// in conv, ReLU or max-pool leaves it below the 98 % bar (see the note at the check).
-@Suite struct TrainingTests {
+@Suite(.tags(.slow)) struct TrainingTests {
   /// 16x16 single-channel images: an outlined square (label 0) or a plus sign (label 1) of
   /// random size and position, with noise.
   static func shapes(count: Int, seed: UInt64) -> (images: Tensor, labels: [Int]) {
