@@ -2,6 +2,8 @@
 #
 #   make demo         build the command line and run it on the bundled fixture photos
 #   make test         build and run every test (Swift Testing; the XCTest runner is skipped)
+#   make test-fast    the same without the tests tagged .slow (training, full-size photos,
+#                     end-to-end training and detection): a few minutes less, for the edit loop
 #   make docs         DocC documentation of every library module and of the umbrella module
 #                     RegionKit, as one static site in out/docs (open out/docs/index.html
 #                     through a web server, e.g. `python3 -m http.server -d out/docs`)
@@ -16,7 +18,7 @@ BUILD_FLAGS ?=
 # Invariant checks of fragile data structures are compiled into test builds (STYLE.md).
 TEST_ENV := REGIONKIT_INTERNAL_CHECKS=1
 
-.PHONY: deps build demo test docs bench format lint clean loss-study
+.PHONY: deps build demo test test-fast docs bench format lint clean loss-study
 
 # Installs the system libraries with apt-get, only when one is missing (idempotent).
 deps:
@@ -39,6 +41,13 @@ demo: build
 test: deps
 	$(TEST_ENV) $(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(TEST_ENV) $(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS)
+
+# `swift test` filters by name, not by tag: Scripts/slow-tests.sh turns the `.slow` tags in
+# Tests/ into a name pattern for --skip.
+test-fast: deps
+	$(TEST_ENV) $(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(TEST_ENV) $(SWIFT) test --skip-build --disable-xctest $(BUILD_FLAGS) \
+	  --skip '$(shell Scripts/slow-tests.sh)'
 
 # DocC archives of the library modules and of RegionKit (Sources/RegionKit/RegionKit.docc),
 # built by swift-docc-plugin as combined documentation, so links between modules resolve, then
@@ -72,8 +81,17 @@ clean:
 	rm -rf .build out
 
 # Formatting with the toolchain's swift-format (.swift-format: 2-space indent, 100 columns).
+# `make lint` runs in CI (.ci/run) and must report nothing.
+# FORMAT_EXCLUDE is temporary: Sources/Proposals and Tests/ProposalsTests are being moved on
+# another branch and get formatted when that lands; then empty it (nothing else is skipped).
+FORMAT_EXCLUDE := Sources/Proposals Tests/ProposalsTests
+FORMAT_FILES = Package.swift $(filter-out $(addsuffix /%,$(FORMAT_EXCLUDE)), \
+  $(shell find Sources Tests -name '*.swift' | sort))
+
 format:
-	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+	@echo "swift format --in-place: $(words $(FORMAT_FILES)) files (excluded: $(FORMAT_EXCLUDE))"
+	@$(SWIFT) format --in-place --parallel $(FORMAT_FILES)
 
 lint:
-	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+	@echo "swift format lint --strict: $(words $(FORMAT_FILES)) files (excluded: $(FORMAT_EXCLUDE))"
+	@$(SWIFT) format lint --strict --parallel $(FORMAT_FILES)

@@ -1,3 +1,5 @@
+// `make test` compiles the invariant checks of fragile data structures (STYLE.md).
+import Foundation
 // swift-tools-version: 6.1
 // RegionKit: classical object-region proposals feeding pluggable R-CNN-family detectors.
 import PackageDescription
@@ -99,12 +101,16 @@ let package = Package(
     .target(name: "RegionKitTestSupport", path: "Tests/RegionKitTestSupport"),
     .testTarget(name: "BoxesTests", dependencies: ["Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Boxes", "RegionKitTestSupport"]),
-    .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Boxes", "RegionKitTestSupport"]),
-    .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Boxes", "RegionKitTestSupport"]),
     .testTarget(
-      name: "ONNXTests", dependencies: ["ONNX", "NeuralNet", "Proposals", "Boxes", "RegionKitTestSupport"]),
+      name: "DatasetsTests", dependencies: ["Datasets", "Boxes", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "NeuralNetTests", dependencies: ["NeuralNet", "Boxes", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "ONNXTests",
+      dependencies: ["ONNX", "NeuralNet", "Proposals", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "EdgesTests", dependencies: ["Edges", "RegionKitTestSupport"]),
-    .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Boxes", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "SegmentationTests", dependencies: ["Segmentation", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
     .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RegionKitTestSupport"]),
     .testTarget(
@@ -126,8 +132,6 @@ let package = Package(
   ]
 )
 
-// `make test` compiles the invariant checks of fragile data structures (STYLE.md).
-import Foundation
 if ProcessInfo.processInfo.environment["REGIONKIT_INTERNAL_CHECKS"] != nil {
   for target in package.targets where target.type == .regular {
     target.swiftSettings = (target.swiftSettings ?? []) + [.define("REGIONKIT_INTERNAL_CHECKS")]

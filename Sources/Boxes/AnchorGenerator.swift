@@ -99,7 +99,9 @@ public struct AnchorGenerator: Hashable, Sendable {
         let shiftX = Float(x * strideX)
         for cell in cellAnchors {
           anchors.append(
-            Box(x1: cell.x1 + shiftX, y1: cell.y1 + shiftY, x2: cell.x2 + shiftX, y2: cell.y2 + shiftY))
+            Box(
+              x1: cell.x1 + shiftX, y1: cell.y1 + shiftY, x2: cell.x2 + shiftX, y2: cell.y2 + shiftY
+            ))
         }
       }
     }

@@ -80,7 +80,8 @@ public struct BoxCoder: Hashable, Sendable {
   ///     `(10, 10, 5, 5)`.
   ///   - sizeDeltaClip: Upper clamp of the unweighted log size ratios when decoding, a natural
   ///     logarithm. Default: ``defaultSizeDeltaClip``, `log(1000 / 16)`.
-  public init(weights: Weights = .fasterRCNN, sizeDeltaClip: Float = BoxCoder.defaultSizeDeltaClip) {
+  public init(weights: Weights = .fasterRCNN, sizeDeltaClip: Float = BoxCoder.defaultSizeDeltaClip)
+  {
     precondition(!sizeDeltaClip.isNaN, "BoxCoder sizeDeltaClip must not be NaN")
     self.weights = weights
     self.sizeDeltaClip = sizeDeltaClip

@@ -10,14 +10,16 @@ public enum BoxesError: Error, Hashable, Sendable, CustomStringConvertible {
   case invalidSize(field: String, value: Int)
 
   /// The feature map has more rows or columns than the image, so the stride would be 0.
-  case featureMapLargerThanImage(featureHeight: Int, featureWidth: Int, imageHeight: Int, imageWidth: Int)
+  case featureMapLargerThanImage(
+    featureHeight: Int, featureWidth: Int, imageHeight: Int, imageWidth: Int)
 
   /// One sentence naming the field and the value at fault.
   public var description: String {
     switch self {
     case .invalidSize(let field, let value):
       "AnchorGenerator.anchors: \"\(field)\" must be positive, got \(value)"
-    case .featureMapLargerThanImage(let featureHeight, let featureWidth, let imageHeight, let imageWidth):
+    case .featureMapLargerThanImage(
+      let featureHeight, let featureWidth, let imageHeight, let imageWidth):
       "AnchorGenerator.anchors: the feature map (\(featureHeight) x \(featureWidth)) is larger "
         + "than the image (\(imageHeight) x \(imageWidth)), so its stride would be 0"
     }

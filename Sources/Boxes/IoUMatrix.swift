@@ -100,7 +100,8 @@ public struct IoUMatrix: Hashable, Sendable {
     let area = box.area
     for j in 0..<count {
       let width = Box.positivePart(Box.fastSmaller(box.x2, x2s[j]) - Box.fastLarger(box.x1, x1s[j]))
-      let height = Box.positivePart(Box.fastSmaller(box.y2, y2s[j]) - Box.fastLarger(box.y1, y1s[j]))
+      let height = Box.positivePart(
+        Box.fastSmaller(box.y2, y2s[j]) - Box.fastLarger(box.y1, y1s[j]))
       let inter = width * height
       output[j] = inter / (area + areas[j] - inter)
     }
@@ -115,7 +116,8 @@ public struct IoUMatrix: Hashable, Sendable {
     let area = box.area
     for j in 0..<count {
       let width = Box.positivePart(Box.fastSmaller(box.x2, x2s[j]) - Box.fastLarger(box.x1, x1s[j]))
-      let height = Box.positivePart(Box.fastSmaller(box.y2, y2s[j]) - Box.fastLarger(box.y1, y1s[j]))
+      let height = Box.positivePart(
+        Box.fastSmaller(box.y2, y2s[j]) - Box.fastLarger(box.y1, y1s[j]))
       let inter = width * height
       let union = area + areas[j] - inter
       let enclosingWidth = Box.positivePart(

@@ -25,7 +25,8 @@ enum FolderReader {
     var warnings: [DatasetWarning] = []
     for relativePath in relativePaths {
       do {
-        let info = try ImageInfo.read(contentsOf: imagesDirectory.appendingPathComponent(relativePath))
+        let info = try ImageInfo.read(
+          contentsOf: imagesDirectory.appendingPathComponent(relativePath))
         images.append(
           DatasetImage(
             id: images.count + 1, fileName: relativePath, width: info.uprightWidth,

@@ -52,7 +52,8 @@ public struct Checkpoints: Sendable {
     let partial = directory.appendingPathComponent(".\(state.epoch).partial")
     try? FileManager.default.removeItem(at: partial)
     try ModelFolder.createDirectory(partial)
-    try ModelFolder.writeTensors(weights, to: partial.appendingPathComponent(ModelFolder.weightsFile))
+    try ModelFolder.writeTensors(
+      weights, to: partial.appendingPathComponent(ModelFolder.weightsFile))
     try ModelFolder.writeTensors(
       optimizer.stateTensors(), to: partial.appendingPathComponent("optimizer.safetensors"))
     try ModelFolder.writeJSON(state, to: partial.appendingPathComponent("trainer_state.json"))

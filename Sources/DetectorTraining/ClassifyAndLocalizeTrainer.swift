@@ -1,5 +1,5 @@
-import Detectors
 import Boxes
+import Detectors
 import Foundation
 import NeuralNet
 

@@ -52,7 +52,8 @@ public enum ClassifyAndLocalizeTraining {
     var history: [EpochRecord] = []
     if let resumeEpoch {
       let resumed = try checkpoints.resume(epoch: resumeEpoch, optimizer: &optimizer)
-      model = try DetectorModel.loadClassifyAndLocalize(from: resumed.url, configuration: configuration)
+      model = try DetectorModel.loadClassifyAndLocalize(
+        from: resumed.url, configuration: configuration)
       history = resumed.history
     }
     try ModelFolder.save(configuration: configuration, tensors: model.stateDict(), to: folder)
@@ -74,7 +75,8 @@ public enum ClassifyAndLocalizeTraining {
           guard let label = prediction.label else { continue }
           detections.append(
             Detection(
-              imageID: sample.imageID, box: prediction.box(width: sample.width, height: sample.height),
+              imageID: sample.imageID,
+              box: prediction.box(width: sample.width, height: sample.height),
               categoryID: configuration.classes[label].categoryID, score: prediction.score))
         }
         let ap = try TrainingRun.averagePrecision(
@@ -91,6 +93,8 @@ public enum ClassifyAndLocalizeTraining {
       folder: folder, history: history, trainImages: train.samples.count,
       validationImages: validation.samples.count, validationAP50: last?.validationAP50,
       validationAP: last?.validationAP, seconds: Date().timeIntervalSince(start),
-      summary: "classify-localize trained for \(options.epochs) epoch\(options.epochs == 1 ? "" : "s") on \(train.samples.count) images")
+      summary:
+        "classify-localize trained for \(options.epochs) epoch\(options.epochs == 1 ? "" : "s") on \(train.samples.count) images"
+    )
   }
 }

@@ -71,7 +71,9 @@ public struct FastRCNNTrainer: Sendable {
       switch proposals {
       case nil: break
       case .file(let file)?:
-        guard let found = file.proposals(forImage: item.fileName, width: item.width, height: item.height)
+        guard
+          let found = file.proposals(
+            forImage: item.fileName, width: item.width, height: item.height)
         else {
           if skipMissing {
             skipped.append(item.fileName)
@@ -79,7 +81,8 @@ public struct FastRCNNTrainer: Sendable {
           }
           throw DetectorsError.missingProposals(file: file.url.path, image: item.fileName)
         }
-        boxes = Array(found.lazy.map(\.box).filter { !$0.isDegenerate }.prefix(configuration.maxProposals))
+        boxes = Array(
+          found.lazy.map(\.box).filter { !$0.isDegenerate }.prefix(configuration.maxProposals))
       case .generator?:
         // As at detection: proposals on the image resized as the network sees it.
         let image = try Image(contentsOf: url, maxSide: 4 * configuration.maxSide)
@@ -156,7 +159,8 @@ public struct FastRCNNTrainer: Sendable {
       members.map { _ -> (flip: Bool, maxSide: Int) in
         let flip = options.horizontalFlip && random.next() & 1 == 1
         guard let jitter = options.scaleJitter else { return (flip, configuration.maxSide) }
-        let factor = jitter.lowerBound + (jitter.upperBound - jitter.lowerBound) * random.nextUnitFloat()
+        let factor =
+          jitter.lowerBound + (jitter.upperBound - jitter.lowerBound) * random.nextUnitFloat()
         return (flip, max(16, Int((Float(configuration.maxSide) * factor).rounded())))
       }
     }

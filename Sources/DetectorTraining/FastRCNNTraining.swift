@@ -71,7 +71,9 @@ public enum FastRCNNTraining {
     observer.stageFinished()
     let skipped = train.skipped + validation.skipped
     if !skipped.isEmpty {
-      observer.note("skipped \(skipped.count) images without proposals: \(skipped.prefix(5).joined(separator: ", "))")
+      observer.note(
+        "skipped \(skipped.count) images without proposals: \(skipped.prefix(5).joined(separator: ", "))"
+      )
     }
     guard !train.samples.isEmpty else {
       throw DetectorsError.noTrainingImages(dataset: dataset.imagesDirectory.path)
@@ -118,7 +120,8 @@ public enum FastRCNNTraining {
       folder: folder, history: history, trainImages: train.samples.count,
       validationImages: validation.samples.count, validationAP50: last?.validationAP50,
       validationAP: last?.validationAP, seconds: Date().timeIntervalSince(start),
-      summary: "\(configuration.architecture.rawValue) trained for \(options.epochs) epoch\(options.epochs == 1 ? "" : "s") on "
+      summary:
+        "\(configuration.architecture.rawValue) trained for \(options.epochs) epoch\(options.epochs == 1 ? "" : "s") on "
         + "\(train.samples.count) images")
   }
 

@@ -1,5 +1,5 @@
-import Detectors
 import Boxes
+import Detectors
 
 /// How well one-box-per-image predictions match their targets.
 ///

@@ -1,6 +1,6 @@
-import Detectors
 import Boxes
 import Datasets
+import Detectors
 import Foundation
 import Imaging
 import NeuralNet

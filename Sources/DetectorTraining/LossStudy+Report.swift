@@ -25,7 +25,9 @@ extension LossStudy {
     let runCount = losses.count * outlierFractions.count
     observer.stageStarted(
       "study", total: runCount * options.epochs * train.samples.count, unit: "images")
-    let runs = try run(train: train, validation: validation) { observer.note("study: \($0)") } onStep: {
+    let runs = try run(train: train, validation: validation) {
+      observer.note("study: \($0)")
+    } onStep: {
       observer.advanced(by: $0, status: nil)
     }
     observer.stageFinished()

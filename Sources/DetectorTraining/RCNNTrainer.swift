@@ -1,6 +1,6 @@
-import Detectors
 import Boxes
 import Datasets
+import Detectors
 import Foundation
 import Imaging
 import NeuralNet
@@ -58,7 +58,9 @@ public struct RCNNTrainer: Sendable {
     let image = try Image(contentsOf: dataset.url(of: entry))
     let sx = Float(image.width) / Float(max(entry.width, 1))
     let sy = Float(image.height) / Float(max(entry.height, 1))
-    let objects = entry.annotations.filter { !$0.isCrowd && $0.box.isFinite && !$0.box.isDegenerate }
+    let objects = entry.annotations.filter {
+      !$0.isCrowd && $0.box.isFinite && !$0.box.isDegenerate
+    }
     let boxes = objects.map {
       Box(x1: $0.box.x1 * sx, y1: $0.box.y1 * sy, x2: $0.box.x2 * sx, y2: $0.box.y2 * sy)
     }

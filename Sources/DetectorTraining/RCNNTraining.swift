@@ -55,12 +55,15 @@ public enum RCNNTraining {
       count: dataset.images.count, validationFraction: options.validationFraction,
       seed: options.seed)
     if case .file(let file) = source {
-      let missing = Set(dataset.images.indices.filter { index in
-        let image = dataset.images[index]
-        return file.proposals(forImage: image.fileName, width: image.width, height: image.height) == nil
-      })
+      let missing = Set(
+        dataset.images.indices.filter { index in
+          let image = dataset.images[index]
+          return file.proposals(forImage: image.fileName, width: image.width, height: image.height)
+            == nil
+        })
       if let first = missing.min(), !skipMissing {
-        throw DetectorsError.missingProposals(file: file.url.path, image: dataset.images[first].fileName)
+        throw DetectorsError.missingProposals(
+          file: file.url.path, image: dataset.images[first].fileName)
       }
       if !missing.isEmpty {
         observer.note("skipped \(missing.count) images without proposals")
@@ -95,13 +98,15 @@ public enum RCNNTraining {
           objects, imageID: entry.id, scale: Float(entry.width) / Float(image.width))
       }
       observer.stageFinished()
-      return try TrainingRun.averagePrecision(perImage.flatMap { $0 }, images: images, dataset: dataset)
+      return try TrainingRun.averagePrecision(
+        perImage.flatMap { $0 }, images: images, dataset: dataset)
     }
     var history: [EpochRecord] = []
     var final: (ap50: Double, ap: Double)?
     switch configuration.backend {
     case .hogSVM:
-      observer.stageStarted("hog-svm features (\(source.name))", total: trainIndices.count, unit: "images")
+      observer.stageStarted(
+        "hog-svm features (\(source.name))", total: trainIndices.count, unit: "images")
       let (classifier, report) = try trainer.trainHOGSVM(count: trainIndices.count, image: load)
       observer.stageFinished()
       observer.note(
@@ -135,7 +140,8 @@ public enum RCNNTraining {
           epoch, epochs: options.epochs, model: &model, optimizer: &optimizer, pool: pool,
           batchSize: options.batchSize, learningRate: options.learningRate
         ) { count, ce, box, _ in
-          observer.advanced(by: count, status: String(format: "classification %.3f box %.3f", ce, box))
+          observer.advanced(
+            by: count, status: String(format: "classification %.3f box %.3f", ce, box))
         }
         observer.stageFinished()
         var record = EpochRecord(
@@ -148,7 +154,9 @@ public enum RCNNTraining {
         try checkpoints.save(weights: model.stateDict(), optimizer: optimizer, state: state)
         try ModelFolder.save(configuration: configuration, tensors: model.stateDict(), to: folder)
       }
-      final = history.last.flatMap { record in record.validationAP50.map { ($0, record.validationAP ?? 0) } }
+      final = history.last.flatMap { record in
+        record.validationAP50.map { ($0, record.validationAP ?? 0) }
+      }
     }
     return TrainingResult(
       folder: folder, history: history, trainImages: trainIndices.count,

@@ -1,5 +1,5 @@
-import Detectors
 import Boxes
+import Detectors
 import Imaging
 
 /// One training image of ``RCNNTrainer`` with its ground truth and proposals, and R-CNN's

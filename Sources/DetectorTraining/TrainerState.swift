@@ -20,7 +20,8 @@ public struct TrainerState: Sendable, Hashable, Codable {
   /// - Throws: ``/Detectors/DetectorsError/malformedCheckpoint(file:reason:)`` naming `file`.
   public func validate(file: String) throws {
     guard epoch >= 1, epoch <= 100_000 else {
-      throw DetectorsError.malformedCheckpoint(file: file, reason: "epoch \(epoch) is not 1 or more")
+      throw DetectorsError.malformedCheckpoint(
+        file: file, reason: "epoch \(epoch) is not 1 or more")
     }
     guard history.map(\.epoch) == Array(1...epoch) else {
       throw DetectorsError.malformedCheckpoint(

@@ -32,12 +32,15 @@ enum TrainingRun {
     let configFile = folder.appendingPathComponent(ModelFolder.configurationFile)
     let checkpoints = Checkpoints(folder: folder)
     let holdsModel =
-      manager.fileExists(atPath: configFile.path) || manager.fileExists(atPath: checkpoints.directory.path)
+      manager.fileExists(atPath: configFile.path)
+      || manager.fileExists(atPath: checkpoints.directory.path)
     switch policy {
     case .refuse:
       if holdsModel { throw DetectorsError.existingModel(folder: folder.path) }
     case .replace:
-      for name in [ModelFolder.configurationFile, ModelFolder.weightsFile, "history.json", "checkpoints"] {
+      for name in [
+        ModelFolder.configurationFile, ModelFolder.weightsFile, "history.json", "checkpoints",
+      ] {
         try? manager.removeItem(at: folder.appendingPathComponent(name))
       }
     case .resume:

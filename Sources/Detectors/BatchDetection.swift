@@ -135,7 +135,8 @@ public enum BatchDetection {
       return try source.boxes(
         for: image, named: name, maxProposals: maxProposals ?? fast.configuration.maxProposals)
     case (let rcnn as RCNN, _):
-      return try source.boxes(for: image, named: name, maxProposals: maxProposals ?? rcnn.maxProposals)
+      return try source.boxes(
+        for: image, named: name, maxProposals: maxProposals ?? rcnn.maxProposals)
     default:
       return try source.boxes(for: image, named: name, maxProposals: maxProposals ?? 2000)
     }

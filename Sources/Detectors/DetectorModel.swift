@@ -44,7 +44,8 @@ public enum DetectorModel {
     from folder: URL, configuration: ClassifyAndLocalizeConfiguration? = nil
   ) throws -> ClassifyAndLocalize {
     let configuration =
-      try configuration ?? ModelFolder.configuration(ClassifyAndLocalizeConfiguration.self, in: folder)
+      try configuration
+      ?? ModelFolder.configuration(ClassifyAndLocalizeConfiguration.self, in: folder)
     var model = ClassifyAndLocalize(configuration: configuration, seed: 0)
     try model.loadStateDict(
       ModelFolder.weights(in: folder),
@@ -194,7 +195,8 @@ public enum DetectorModel {
     if let rw = tensors["bbox_reg.weight"], let rb = tensors["bbox_reg.bias"] {
       guard rw.shape == [k, d, 4], rb.shape == [k, 4] else {
         throw DetectorsError.malformedCheckpoint(
-          file: source, reason: "bbox_reg.weight [\(k), \(d), 4] and bbox_reg.bias [\(k), 4] needed")
+          file: source, reason: "bbox_reg.weight [\(k), \(d), 4] and bbox_reg.bias [\(k), 4] needed"
+        )
       }
       regressors = (0..<k).map { c in
         RidgeRegression(

@@ -47,7 +47,9 @@ public enum ModelFolder {
     if let format = header.format, format > currentFormat {
       throw DetectorsError.malformedConfiguration(
         file: url.path,
-        reason: "format \(format) was written by a newer RegionKit; this version reads format \(currentFormat)")
+        reason:
+          "format \(format) was written by a newer RegionKit; this version reads format \(currentFormat)"
+      )
     }
     guard let format = header.format, format == currentFormat else {
       throw DetectorsError.outdatedModelFormat(

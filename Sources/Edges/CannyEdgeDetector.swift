@@ -60,7 +60,8 @@ public struct CannyEdgeDetector: Sendable, Equatable {
   public func edges(in image: Image) throws(EdgesError) -> EdgeMap {
     let name = "CannyEdgeDetector"
     guard sigma.isFinite && sigma >= 0 else {
-      throw .invalidParameter(detector: name, field: "sigma", value: "\(sigma)", expected: "a finite value >= 0")
+      throw .invalidParameter(
+        detector: name, field: "sigma", value: "\(sigma)", expected: "a finite value >= 0")
     }
     guard lowThreshold >= 0 && lowThreshold <= highThreshold else {
       throw .invalidParameter(
@@ -71,7 +72,8 @@ public struct CannyEdgeDetector: Sendable, Equatable {
       throw .invalidParameter(
         detector: name, field: "highThreshold", value: "\(highThreshold)", expected: "a value <= 1")
     }
-    let ridges = EdgeMap(gradientsOf: image, operator: `operator`, sigma: sigma).nonMaximumSuppressed()
+    let ridges = EdgeMap(gradientsOf: image, operator: `operator`, sigma: sigma)
+      .nonMaximumSuppressed()
     return ridges.hysteresis(low: lowThreshold, high: highThreshold)
   }
 }

@@ -45,6 +45,7 @@ extension EdgeMap {
         }
       }
     }
-    return EdgeMap(width: width, height: height, strength: keptStrength, orientation: keptOrientation)
+    return EdgeMap(
+      width: width, height: height, strength: keptStrength, orientation: keptOrientation)
   }
 }

@@ -28,7 +28,8 @@ public struct EdgeMap: Sendable, Equatable {
     precondition(width >= 1 && height >= 1, "EdgeMap: empty size \(width)x\(height)")
     precondition(
       strength.count == width * height && orientation.count == width * height,
-      "EdgeMap: \(strength.count) strengths, \(orientation.count) orientations for \(width)x\(height)")
+      "EdgeMap: \(strength.count) strengths, \(orientation.count) orientations for \(width)x\(height)"
+    )
     self.width = width
     self.height = height
     self.strength = strength

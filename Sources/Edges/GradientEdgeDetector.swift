@@ -47,7 +47,8 @@ public struct GradientEdgeDetector: Sendable, Equatable {
   public func edges(in image: Image) throws(EdgesError) -> EdgeMap {
     guard sigma.isFinite && sigma >= 0 else {
       throw .invalidParameter(
-        detector: "GradientEdgeDetector", field: "sigma", value: "\(sigma)", expected: "a finite value >= 0")
+        detector: "GradientEdgeDetector", field: "sigma", value: "\(sigma)",
+        expected: "a finite value >= 0")
     }
     let map = EdgeMap(gradientsOf: image, operator: `operator`, sigma: sigma)
     return thinned ? map.nonMaximumSuppressed() : map
@@ -82,6 +83,7 @@ extension EdgeMap {
         }
       }
     }
-    self.init(width: image.width, height: image.height, strength: strength, orientation: orientation)
+    self.init(
+      width: image.width, height: image.height, strength: strength, orientation: orientation)
   }
 }

@@ -29,11 +29,13 @@ extension Image {
     guard let bounds = pixelBounds(of: box) else { return }
     let (left, top, right, bottom) = bounds  // half-open
     let thickness = lineWidth
-    fillRectangle(x: left, y: top, width: right - left, height: min(thickness, bottom - top), color: color)
+    fillRectangle(
+      x: left, y: top, width: right - left, height: min(thickness, bottom - top), color: color)
     fillRectangle(
       x: left, y: max(bottom - thickness, top), width: right - left,
       height: min(thickness, bottom - top), color: color)
-    fillRectangle(x: left, y: top, width: min(thickness, right - left), height: bottom - top, color: color)
+    fillRectangle(
+      x: left, y: top, width: min(thickness, right - left), height: bottom - top, color: color)
     fillRectangle(
       x: max(right - thickness, left), y: top, width: min(thickness, right - left),
       height: bottom - top, color: color)

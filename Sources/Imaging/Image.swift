@@ -22,7 +22,9 @@ public struct Image: Sendable, Equatable {
   /// - Precondition: `width, height, channels >= 1` and
   ///   `pixels.count == width * height * channels` (programmer error otherwise).
   public init(width: Int, height: Int, channels: Int, pixels: [Float]) {
-    precondition(width >= 1 && height >= 1 && channels >= 1, "Image: empty size \(width)x\(height)x\(channels)")
+    precondition(
+      width >= 1 && height >= 1 && channels >= 1, "Image: empty size \(width)x\(height)x\(channels)"
+    )
     precondition(
       pixels.count == width * height * channels,
       "Image: \(pixels.count) samples for \(width)x\(height)x\(channels)")

@@ -57,7 +57,8 @@ extension Image {
       try Self.checkComplete(mapped, name: path)
     }
     self = try VipsRuntime.run { () throws(ImagingError) in
-      try VipsDecoder.decode(.file(path: path), name: path, maxSide: maxSide, pixelLimit: pixelLimit)
+      try VipsDecoder.decode(
+        .file(path: path), name: path, maxSide: maxSide, pixelLimit: pixelLimit)
     }
   }
 
@@ -89,7 +90,8 @@ extension Image {
     let decoded: Result<Image, ImagingError> = data.withUnsafeBytes { bytes in
       Result { () throws(ImagingError) -> Image in
         try VipsRuntime.run { () throws(ImagingError) in
-          try VipsDecoder.decode(.memory(bytes), name: name, maxSide: maxSide, pixelLimit: pixelLimit)
+          try VipsDecoder.decode(
+            .memory(bytes), name: name, maxSide: maxSide, pixelLimit: pixelLimit)
         }
       }
     }

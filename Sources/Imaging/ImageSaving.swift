@@ -93,7 +93,8 @@ extension Image {
     switch encoding {
     case .png: status = rk_vips_pngsave_buffer(tagged, &buffer, &length)
     case .palettePNG: status = rk_vips_pngsave_buffer_palette(tagged, &buffer, &length)
-    case .jpeg(let quality): status = rk_vips_jpegsave_buffer(tagged, &buffer, &length, Int32(quality))
+    case .jpeg(let quality):
+      status = rk_vips_jpegsave_buffer(tagged, &buffer, &length, Int32(quality))
     }
     guard status == 0, let buffer else {
       throw .cannotEncode(format: encoding.name, reason: VipsRuntime.takeErrorMessage())
@@ -120,7 +121,9 @@ extension Image {
     guard let encoding = encoding ?? ImageEncoding(pathExtension: url.pathExtension) else {
       throw .cannotWrite(
         file: url.path,
-        reason: "unknown extension \"\(url.pathExtension)\"; use .png, .jpg or .jpeg, or pass an encoding")
+        reason:
+          "unknown extension \"\(url.pathExtension)\"; use .png, .jpg or .jpeg, or pass an encoding"
+      )
     }
     let data = try encoded(as: encoding)
     do {

@@ -16,11 +16,13 @@ struct TextMask {
   /// - Throws: ``ImagingError/cannotRenderText(text:reason:)`` with libvips' message.
   static func render(_ text: String, fontSize: Int) throws(ImagingError) -> TextMask {
     try VipsRuntime.start()
-    return try VipsRuntime.run { () throws(ImagingError) in try renderOnce(text, fontSize: fontSize) }
+    return try VipsRuntime.run { () throws(ImagingError) in try renderOnce(text, fontSize: fontSize)
+    }
   }
 
   private static func renderOnce(_ text: String, fontSize: Int) throws(ImagingError) -> TextMask {
-    let escaped = text
+    let escaped =
+      text
       .replacingOccurrences(of: "&", with: "&amp;")
       .replacingOccurrences(of: "<", with: "&lt;")
       .replacingOccurrences(of: ">", with: "&gt;")
@@ -38,7 +40,8 @@ struct TextMask {
       throw .cannotRenderText(text: text, reason: VipsRuntime.takeErrorMessage())
     }
     defer { g_free(raw) }
-    let bytes = UnsafeBufferPointer(start: raw.bindMemory(to: UInt8.self, capacity: size), count: size)
+    let bytes = UnsafeBufferPointer(
+      start: raw.bindMemory(to: UInt8.self, capacity: size), count: size)
     return TextMask(
       width: Int(vips_image_get_width(output)), height: Int(vips_image_get_height(output)),
       coverage: bytes.map { Float($0) / 255 })

@@ -70,7 +70,8 @@ enum VipsDecoder {
   }
 
   /// Opens the image lazily for sequential reading: libvips reads the header, not the pixels.
-  static func openHeader(_ input: VipsInput, name: String) throws(ImagingError) -> VipsImagePointer {
+  static func openHeader(_ input: VipsInput, name: String) throws(ImagingError) -> VipsImagePointer
+  {
     let source: UnsafeMutablePointer<VipsSource>
     switch input.openSource() {
     case .success(let opened): source = opened
@@ -134,7 +135,8 @@ enum VipsDecoder {
   }
 
   /// Copies the decoded samples out of libvips and converts them to 3-channel RGB in [0, 1].
-  private static func readRGB(_ image: VipsImagePointer, name: String) throws(ImagingError) -> Image {
+  private static func readRGB(_ image: VipsImagePointer, name: String) throws(ImagingError) -> Image
+  {
     let format = vips_image_get_format(image)
     let interpretation = vips_image_get_interpretation(image)
     var pixels = image
@@ -151,7 +153,8 @@ enum VipsDecoder {
     case VIPS_FORMAT_COMPLEX, VIPS_FORMAT_DPCOMPLEX:
       throw .unsupported(file: name, reason: "complex-valued samples")
     default:
-      if interpretation == VIPS_INTERPRETATION_RGB16 || interpretation == VIPS_INTERPRETATION_GREY16 {
+      if interpretation == VIPS_INTERPRETATION_RGB16 || interpretation == VIPS_INTERPRETATION_GREY16
+      {
         scale = 65535
       }
       g_object_ref(UnsafeMutableRawPointer(image))
@@ -236,7 +239,8 @@ struct SampleLayout {
   /// Grey (one or two colour bands: the first is used) is replicated into R, G and B; three or
   /// more colour bands give the first three. Alpha `a` flattens onto white:
   /// `c * a + (1 - a)`. Results are clamped to [0, 1].
-  func rgb<Sample>(from samples: UnsafeBufferPointer<Sample>, _ value: (Sample) -> Float) -> [Float] {
+  func rgb<Sample>(from samples: UnsafeBufferPointer<Sample>, _ value: (Sample) -> Float) -> [Float]
+  {
     precondition(samples.count >= count * bands, "SampleLayout: buffer too small")
     let isColour = colourBands >= 3
     return [Float](unsafeUninitializedCapacity: count * 3) { out, initialized in

@@ -19,7 +19,9 @@ public struct AdaptiveAvgPool2d: Layer {
   ///   - outputHeight: output rows.
   ///   - outputWidth: output columns.
   public init(outputHeight: Int, outputWidth: Int) {
-    precondition(outputHeight >= 1 && outputWidth >= 1, "AdaptiveAvgPool2d: output \(outputHeight)x\(outputWidth)")
+    precondition(
+      outputHeight >= 1 && outputWidth >= 1,
+      "AdaptiveAvgPool2d: output \(outputHeight)x\(outputWidth)")
     self.outputHeight = outputHeight
     self.outputWidth = outputWidth
   }
@@ -58,7 +60,9 @@ public struct AdaptiveAvgPool2d: Layer {
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
     let planes = savedShape[0] * savedShape[1], inH = savedShape[2], inW = savedShape[3]
     let outH = outputHeight, outW = outputWidth
-    precondition(gradientOutput.shape == [savedShape[0], savedShape[1], outH, outW], "AdaptiveAvgPool2d.backward: gradient shape \(gradientOutput.shape)")
+    precondition(
+      gradientOutput.shape == [savedShape[0], savedShape[1], outH, outW],
+      "AdaptiveAvgPool2d.backward: gradient shape \(gradientOutput.shape)")
     var gradientInput = Tensor(zeros: savedShape)
     gradientOutput.data.withUnsafeBufferPointer { dy in
       gradientInput.data.withUnsafeMutableBufferPointer { dx in

@@ -50,7 +50,9 @@ public struct BatchNorm2d: Layer {
 
   public mutating func forward(_ input: Tensor) -> Tensor {
     let channels = weight.value.count
-    precondition(input.rank == 4 && input.shape[1] == channels, "BatchNorm2d: input \(input.shape) does not have \(channels) channels in NCHW")
+    precondition(
+      input.rank == 4 && input.shape[1] == channels,
+      "BatchNorm2d: input \(input.shape) does not have \(channels) channels in NCHW")
     let batch = input.shape[0], plane = input.shape[2] * input.shape[3]
     let perChannel = batch * plane
     var mean = runningMean.data, variance = runningVariance.data
@@ -58,7 +60,9 @@ public struct BatchNorm2d: Layer {
       precondition(perChannel > 1, "BatchNorm2d: training needs more than one value per channel")
       for c in 0..<channels {
         var sum: Double = 0
-        for n in 0..<batch { for i in 0..<plane { sum += Double(input.data[(n * channels + c) * plane + i]) } }
+        for n in 0..<batch {
+          for i in 0..<plane { sum += Double(input.data[(n * channels + c) * plane + i]) }
+        }
         let m = sum / Double(perChannel)
         var squares: Double = 0
         for n in 0..<batch {
@@ -70,7 +74,9 @@ public struct BatchNorm2d: Layer {
         mean[c] = Float(m)
         variance[c] = Float(squares / Double(perChannel))
         runningMean.data[c] = (1 - momentum) * runningMean.data[c] + momentum * Float(m)
-        runningVariance.data[c] = (1 - momentum) * runningVariance.data[c] + momentum * Float(squares / Double(perChannel - 1))
+        runningVariance.data[c] =
+          (1 - momentum) * runningVariance.data[c] + momentum
+          * Float(squares / Double(perChannel - 1))
       }
       batchesTracked.data[0] += 1
     }
@@ -95,7 +101,8 @@ public struct BatchNorm2d: Layer {
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
     guard let saved else { preconditionFailure("BatchNorm2d.backward called before forward") }
     let shape = saved.normalized.shape
-    precondition(gradientOutput.shape == shape, "BatchNorm2d.backward: gradient shape \(gradientOutput.shape)")
+    precondition(
+      gradientOutput.shape == shape, "BatchNorm2d.backward: gradient shape \(gradientOutput.shape)")
     let channels = shape[1], batch = shape[0], plane = shape[2] * shape[3]
     let count = Double(batch * plane)
     var gradientInput = Tensor(zeros: shape)
@@ -118,7 +125,8 @@ public struct BatchNorm2d: Layer {
           let dy = Double(gradientOutput.data[base + i])
           if saved.usedBatchStatistics {
             let xhat = Double(saved.normalized.data[base + i])
-            gradientInput.data[base + i] = Float(g * s * (dy - sumDy / count - xhat * sumDyXhat / count))
+            gradientInput.data[base + i] = Float(
+              g * s * (dy - sumDy / count - xhat * sumDyXhat / count))
           } else {
             gradientInput.data[base + i] = Float(g * s * dy)
           }

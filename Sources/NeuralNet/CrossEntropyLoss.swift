@@ -22,7 +22,8 @@ public func crossEntropy(
   _ logits: Tensor, labels: [Int], classWeights: [Float]? = nil, ignoreIndex: Int = -100,
   reduction: Reduction = .mean
 ) -> Loss {
-  let (losses, weights, probabilities) = crossEntropyParts(logits, labels: labels, classWeights: classWeights, ignoreIndex: ignoreIndex)
+  let (losses, weights, probabilities) = crossEntropyParts(
+    logits, labels: labels, classWeights: classWeights, ignoreIndex: ignoreIndex)
   let classes = logits.shape[1]
   var total: Double = 0
   var weightTotal: Double = 0
@@ -38,7 +39,8 @@ public func crossEntropy(
       let scale = Double(weights[row]) / divisor
       for column in 0..<classes {
         let target: Double = column == labels[row] ? 1 : 0
-        gradient.data[row * classes + column] = Float((probabilities[row * classes + column] - target) * scale)
+        gradient.data[row * classes + column] = Float(
+          (probabilities[row * classes + column] - target) * scale)
       }
     }
   }
@@ -52,7 +54,8 @@ public func crossEntropy(
 public func crossEntropyPerSample(
   _ logits: Tensor, labels: [Int], classWeights: [Float]? = nil, ignoreIndex: Int = -100
 ) -> [Float] {
-  crossEntropyParts(logits, labels: labels, classWeights: classWeights, ignoreIndex: ignoreIndex).losses
+  crossEntropyParts(logits, labels: labels, classWeights: classWeights, ignoreIndex: ignoreIndex)
+    .losses
 }
 
 /// Weighted per-sample losses, per-sample weights and softmax probabilities (in Double).
@@ -62,21 +65,28 @@ private func crossEntropyParts(
   precondition(logits.rank == 2, "crossEntropy: logits \(logits.shape) are not [N, C]")
   let rows = logits.shape[0], classes = logits.shape[1]
   precondition(labels.count == rows, "crossEntropy: \(labels.count) labels for \(rows) rows")
-  precondition(classWeights == nil || classWeights!.count == classes, "crossEntropy: \(classWeights?.count ?? 0) class weights for \(classes) classes")
+  precondition(
+    classWeights == nil || classWeights!.count == classes,
+    "crossEntropy: \(classWeights?.count ?? 0) class weights for \(classes) classes")
   var losses = [Float](repeating: 0, count: rows)
   var weights = [Float](repeating: 0, count: rows)
   var probabilities = [Double](repeating: 0, count: rows * classes)
   for row in 0..<rows {
     let label = labels[row]
     if label == ignoreIndex { continue }
-    precondition(label >= 0 && label < classes, "crossEntropy: label \(label) of row \(row) is outside 0..<\(classes)")
+    precondition(
+      label >= 0 && label < classes,
+      "crossEntropy: label \(label) of row \(row) is outside 0..<\(classes)")
     var maximum = -Double.infinity
-    for column in 0..<classes { maximum = max(maximum, Double(logits.data[row * classes + column])) }
+    for column in 0..<classes {
+      maximum = max(maximum, Double(logits.data[row * classes + column]))
+    }
     var sum: Double = 0
     for column in 0..<classes { sum += exp(Double(logits.data[row * classes + column]) - maximum) }
     let logSum = maximum + log(sum)
     for column in 0..<classes {
-      probabilities[row * classes + column] = exp(Double(logits.data[row * classes + column]) - logSum)
+      probabilities[row * classes + column] = exp(
+        Double(logits.data[row * classes + column]) - logSum)
     }
     let weight = classWeights?[label] ?? 1
     weights[row] = weight

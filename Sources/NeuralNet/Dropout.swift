@@ -1,4 +1,5 @@
 import Boxes
+
 /// Zeroes each value with probability `p` during training and scales the rest by
 /// `1 / (1 - p)` (Srivastava et al. 2014; PyTorch's `nn.Dropout`); the identity in evaluation.
 ///
@@ -20,7 +21,8 @@ public struct Dropout: Layer {
   ///   - probability: Default: 0.5.
   ///   - seed: the mask generator's seed.
   public init(probability: Float = 0.5, seed: UInt64) {
-    precondition(probability >= 0 && probability < 1, "Dropout: probability \(probability) outside [0, 1)")
+    precondition(
+      probability >= 0 && probability < 1, "Dropout: probability \(probability) outside [0, 1)")
     self.probability = probability
     generator = SplitMix64(seed: seed)
   }
@@ -34,7 +36,9 @@ public struct Dropout: Layer {
     }
     let scale = 1 / (1 - probability)
     var newMask = [Float](repeating: 0, count: input.count)
-    for index in 0..<input.count where generator.nextUnitFloat() >= probability { newMask[index] = scale }
+    for index in 0..<input.count where generator.nextUnitFloat() >= probability {
+      newMask[index] = scale
+    }
     var output = input
     for index in 0..<input.count { output.data[index] *= newMask[index] }
     mask = newMask

@@ -24,7 +24,9 @@ public struct GroupNorm: Layer {
   ///   - channels: `C`.
   ///   - epsilon: Default: 1e-5.
   public init(groups: Int, channels: Int, epsilon: Float = 1e-5) {
-    precondition(groups >= 1 && channels % groups == 0, "GroupNorm: \(groups) groups do not divide \(channels) channels")
+    precondition(
+      groups >= 1 && channels % groups == 0,
+      "GroupNorm: \(groups) groups do not divide \(channels) channels")
     self.groups = groups
     weight = Parameter(Tensor(shape: [channels], repeating: 1))
     bias = Parameter(Tensor(zeros: [channels]))
@@ -33,7 +35,9 @@ public struct GroupNorm: Layer {
 
   public mutating func forward(_ input: Tensor) -> Tensor {
     let channels = weight.value.count
-    precondition(input.rank == 4 && input.shape[1] == channels, "GroupNorm: input \(input.shape) does not have \(channels) channels in NCHW")
+    precondition(
+      input.rank == 4 && input.shape[1] == channels,
+      "GroupNorm: input \(input.shape) does not have \(channels) channels in NCHW")
     let batch = input.shape[0], plane = input.shape[2] * input.shape[3]
     let groupSize = channels / groups * plane
     var normalized = Tensor(zeros: input.shape)
@@ -67,7 +71,8 @@ public struct GroupNorm: Layer {
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
     guard let saved else { preconditionFailure("GroupNorm.backward called before forward") }
     let shape = saved.normalized.shape
-    precondition(gradientOutput.shape == shape, "GroupNorm.backward: gradient shape \(gradientOutput.shape)")
+    precondition(
+      gradientOutput.shape == shape, "GroupNorm.backward: gradient shape \(gradientOutput.shape)")
     let batch = shape[0], channels = shape[1], plane = shape[2] * shape[3]
     let perGroup = channels / groups, groupSize = perGroup * plane
     var gradientInput = Tensor(zeros: shape)
@@ -88,13 +93,17 @@ public struct GroupNorm: Layer {
         let base = (n * groups + group) * groupSize
         var sumG: Double = 0, sumGXhat: Double = 0
         for i in 0..<groupSize {
-          let g = Double(gradientOutput.data[base + i]) * Double(weight.value.data[group * perGroup + i / plane])
+          let g =
+            Double(gradientOutput.data[base + i])
+            * Double(weight.value.data[group * perGroup + i / plane])
           sumG += g
           sumGXhat += g * Double(saved.normalized.data[base + i])
         }
         let s = Double(saved.inverseStd[n * groups + group]), count = Double(groupSize)
         for i in 0..<groupSize {
-          let g = Double(gradientOutput.data[base + i]) * Double(weight.value.data[group * perGroup + i / plane])
+          let g =
+            Double(gradientOutput.data[base + i])
+            * Double(weight.value.data[group * perGroup + i / plane])
           let xhat = Double(saved.normalized.data[base + i])
           gradientInput.data[base + i] = Float(s * (g - sumG / count - xhat * sumGXhat / count))
         }

@@ -20,21 +20,30 @@ extension Layer {
   /// - Throws: ``NeuralNetError/missingTensor(file:tensor:)``,
   ///   ``NeuralNetError/unexpectedTensor(file:tensor:)`` or
   ///   ``NeuralNetError/shapeMismatch(file:tensor:expected:found:)``; the model is unchanged then.
-  public mutating func loadStateDict(_ tensors: [String: Tensor], isStrict: Bool = true, source: String = "state dict") throws {
+  public mutating func loadStateDict(
+    _ tensors: [String: Tensor], isStrict: Bool = true, source: String = "state dict"
+  ) throws {
     var expected: [String: [Int]] = [:]
     visitParameters { name, parameter in expected[name] = parameter.value.shape }
     visitBuffers { name, buffer in expected[name] = buffer.shape }
     for name in expected.keys.sorted() {
-      guard let tensor = tensors[name] else { throw NeuralNetError.missingTensor(file: source, tensor: name) }
+      guard let tensor = tensors[name] else {
+        throw NeuralNetError.missingTensor(file: source, tensor: name)
+      }
       // A scalar buffer (`num_batches_tracked`) may be stored as shape [] or [1].
-      if tensor.shape != expected[name]! && !(tensor.count == 1 && expected[name]!.reduce(1, *) == 1) {
-        throw NeuralNetError.shapeMismatch(file: source, tensor: name, expected: expected[name]!, found: tensor.shape)
+      if tensor.shape != expected[name]!
+        && !(tensor.count == 1 && expected[name]!.reduce(1, *) == 1)
+      {
+        throw NeuralNetError.shapeMismatch(
+          file: source, tensor: name, expected: expected[name]!, found: tensor.shape)
       }
     }
     if isStrict, let extra = tensors.keys.sorted().first(where: { expected[$0] == nil }) {
       throw NeuralNetError.unexpectedTensor(file: source, tensor: extra)
     }
-    visitParameters { name, parameter in parameter.value = tensors[name]!.reshaped(parameter.value.shape) }
+    visitParameters { name, parameter in
+      parameter.value = tensors[name]!.reshaped(parameter.value.shape)
+    }
     visitBuffers { name, buffer in buffer = tensors[name]!.reshaped(buffer.shape) }
   }
 }

@@ -24,7 +24,9 @@ public struct LeakyReLU: Layer {
   }
 
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
-    guard let input = savedInput else { preconditionFailure("LeakyReLU.backward called before forward") }
+    guard let input = savedInput else {
+      preconditionFailure("LeakyReLU.backward called before forward")
+    }
     var gradient = gradientOutput
     let slope = negativeSlope
     gradient.data.withUnsafeMutableBufferPointer { dx in

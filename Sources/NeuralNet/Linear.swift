@@ -25,8 +25,10 @@ public struct Linear: Layer {
   public init(inFeatures: Int, outFeatures: Int, hasBias: Bool = true, seed: UInt64) {
     let bound = 1 / Float(inFeatures).squareRoot()
     self.init(
-      weight: WeightInitialization.uniform(shape: [outFeatures, inFeatures], bound: bound, seed: seed),
-      bias: hasBias ? WeightInitialization.uniform(shape: [outFeatures], bound: bound, seed: seed &+ 1) : nil)
+      weight: WeightInitialization.uniform(
+        shape: [outFeatures, inFeatures], bound: bound, seed: seed),
+      bias: hasBias
+        ? WeightInitialization.uniform(shape: [outFeatures], bound: bound, seed: seed &+ 1) : nil)
   }
 
   /// Creates a layer from given weights.
@@ -36,14 +38,18 @@ public struct Linear: Layer {
   ///   - bias: `[out]` or nil. Default: nil.
   public init(weight: Tensor, bias: Tensor? = nil) {
     precondition(weight.rank == 2, "Linear: weight shape \(weight.shape) is not [out, in]")
-    precondition(bias == nil || bias!.shape == [weight.shape[0]], "Linear: bias shape does not match \(weight.shape[0]) outputs")
+    precondition(
+      bias == nil || bias!.shape == [weight.shape[0]],
+      "Linear: bias shape does not match \(weight.shape[0]) outputs")
     self.weight = Parameter(weight)
     self.bias = bias.map(Parameter.init)
   }
 
   public mutating func forward(_ input: Tensor) -> Tensor {
     let outFeatures = weight.value.shape[0], inFeatures = weight.value.shape[1]
-    precondition(input.rank == 2 && input.shape[1] == inFeatures, "Linear: input \(input.shape) is not [N, \(inFeatures)]")
+    precondition(
+      input.rank == 2 && input.shape[1] == inFeatures,
+      "Linear: input \(input.shape) is not [N, \(inFeatures)]")
     savedInput = input
     let batch = input.shape[0]
     var output = Tensor(zeros: [batch, outFeatures])
@@ -66,9 +72,14 @@ public struct Linear: Layer {
   }
 
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
-    guard let input = savedInput else { preconditionFailure("Linear.backward called before forward") }
-    let outFeatures = weight.value.shape[0], inFeatures = weight.value.shape[1], batch = input.shape[0]
-    precondition(gradientOutput.shape == [batch, outFeatures], "Linear.backward: gradient shape \(gradientOutput.shape)")
+    guard let input = savedInput else {
+      preconditionFailure("Linear.backward called before forward")
+    }
+    let outFeatures = weight.value.shape[0], inFeatures = weight.value.shape[1],
+      batch = input.shape[0]
+    precondition(
+      gradientOutput.shape == [batch, outFeatures],
+      "Linear.backward: gradient shape \(gradientOutput.shape)")
     var gradientInput = Tensor(zeros: input.shape)
     gradientOutput.data.withUnsafeBufferPointer { dy in
       weight.value.data.withUnsafeBufferPointer { w in

@@ -32,7 +32,8 @@ func regressionLoss(
   _ input: Tensor, _ target: Tensor, reduction: Reduction, name: String,
   _ element: (Float) -> (loss: Float, gradient: Float)
 ) -> Loss {
-  precondition(input.shape == target.shape, "\(name): input \(input.shape) and target \(target.shape) differ")
+  precondition(
+    input.shape == target.shape, "\(name): input \(input.shape) and target \(target.shape) differ")
   var gradient = Tensor(zeros: input.shape)
   var total: Double = 0
   let scale: Float = reduction == .mean && input.count > 0 ? 1 / Float(input.count) : 1

@@ -25,7 +25,8 @@ public struct ReLU: Layer {
 
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
     guard let input = savedInput else { preconditionFailure("ReLU.backward called before forward") }
-    precondition(gradientOutput.shape == input.shape, "ReLU.backward: gradient shape \(gradientOutput.shape)")
+    precondition(
+      gradientOutput.shape == input.shape, "ReLU.backward: gradient shape \(gradientOutput.shape)")
     return gradientOutput.data.withUnsafeBufferPointer { dy in
       input.data.withUnsafeBufferPointer { x in
         let (dy, x) = (dy.baseAddress, x.baseAddress)

@@ -25,7 +25,8 @@
 /// - Complexity: O(K * C * outH * outW * samplingRatio²). Checked against torchvision
 ///   (goldens `roi_ops.json`, aligned true and false).
 public func roiAlign(
-  _ features: Tensor, rois: Tensor, outputHeight: Int = 7, outputWidth: Int = 7, spatialScale: Float,
+  _ features: Tensor, rois: Tensor, outputHeight: Int = 7, outputWidth: Int = 7,
+  spatialScale: Float,
   samplingRatio: Int = 2, aligned: Bool = true
 ) -> Tensor {
   let plan = RoIAlignPlan(
@@ -46,7 +47,8 @@ public func roiAlign(
           for bin in 0..<bins {
             var sum: Float = 0
             for sample in samples[(bin * perBin)..<((bin + 1) * perBin)] {
-              sum += sample.w1 * source[sample.i1] + sample.w2 * source[sample.i2]
+              sum +=
+                sample.w1 * source[sample.i1] + sample.w2 * source[sample.i2]
                 + sample.w3 * source[sample.i3] + sample.w4 * source[sample.i4]
             }
             destination[bin] = sum / count
@@ -72,7 +74,8 @@ public func roiAlign(
 ///   - aligned: As in the forward call.
 /// - Returns: `[N, C, H, W]`, accumulated in a fixed order (roi, channel, bin, sample).
 public func roiAlignBackward(
-  _ gradientOutput: Tensor, rois: Tensor, featureShape: [Int], outputHeight: Int = 7, outputWidth: Int = 7,
+  _ gradientOutput: Tensor, rois: Tensor, featureShape: [Int], outputHeight: Int = 7,
+  outputWidth: Int = 7,
   spatialScale: Float, samplingRatio: Int = 2, aligned: Bool = true
 ) -> Tensor {
   let plan = RoIAlignPlan(
@@ -80,7 +83,9 @@ public func roiAlignBackward(
     spatialScale: spatialScale, samplingRatio: samplingRatio, aligned: aligned)
   let channels = featureShape[1], plane = featureShape[2] * featureShape[3]
   let bins = outputHeight * outputWidth
-  precondition(gradientOutput.shape == [rois.shape[0], channels, outputHeight, outputWidth], "roiAlignBackward: gradient shape \(gradientOutput.shape)")
+  precondition(
+    gradientOutput.shape == [rois.shape[0], channels, outputHeight, outputWidth],
+    "roiAlignBackward: gradient shape \(gradientOutput.shape)")
   var gradient = Tensor(zeros: featureShape)
   gradientOutput.data.withUnsafeBufferPointer { dy in
     gradient.data.withUnsafeMutableBufferPointer { dx in
@@ -160,8 +165,11 @@ struct RoIAlignPlan {
     samplingRatio: Int, aligned: Bool
   ) {
     precondition(featureShape.count == 4, "roiAlign: features \(featureShape) are not NCHW")
-    precondition(rois.rank == 2 && rois.shape[1] == 5, "roiAlign: rois \(rois.shape) are not [K, 5]")
-    precondition(outputHeight >= 1 && outputWidth >= 1 && samplingRatio >= 0, "roiAlign: output \(outputHeight)x\(outputWidth), sampling ratio \(samplingRatio)")
+    precondition(
+      rois.rank == 2 && rois.shape[1] == 5, "roiAlign: rois \(rois.shape) are not [K, 5]")
+    precondition(
+      outputHeight >= 1 && outputWidth >= 1 && samplingRatio >= 0,
+      "roiAlign: output \(outputHeight)x\(outputWidth), sampling ratio \(samplingRatio)")
     let height = featureShape[2], width = featureShape[3]
     let offset: Float = aligned ? 0.5 : 0
     roiCount = rois.shape[0]
@@ -171,7 +179,9 @@ struct RoIAlignPlan {
     for roi in 0..<roiCount {
       let row = roi * 5
       let batchIndex = Int(rois.data[row])
-      precondition(batchIndex >= 0 && batchIndex < featureShape[0], "roiAlign: roi \(roi) names batch \(batchIndex)")
+      precondition(
+        batchIndex >= 0 && batchIndex < featureShape[0],
+        "roiAlign: roi \(roi) names batch \(batchIndex)")
       let startX = rois.data[row + 1] * spatialScale - offset
       let startY = rois.data[row + 2] * spatialScale - offset
       var roiWidth = rois.data[row + 3] * spatialScale - offset - startX
@@ -181,8 +191,10 @@ struct RoIAlignPlan {
         roiHeight = max(roiHeight, 1)
       }
       let binHeight = roiHeight / Float(outputHeight), binWidth = roiWidth / Float(outputWidth)
-      let gridH = samplingRatio > 0 ? samplingRatio : Int((roiHeight / Float(outputHeight)).rounded(.up))
-      let gridW = samplingRatio > 0 ? samplingRatio : Int((roiWidth / Float(outputWidth)).rounded(.up))
+      let gridH =
+        samplingRatio > 0 ? samplingRatio : Int((roiHeight / Float(outputHeight)).rounded(.up))
+      let gridW =
+        samplingRatio > 0 ? samplingRatio : Int((roiWidth / Float(outputWidth)).rounded(.up))
       var roiSamples: [BilinearSample] = []
       roiSamples.reserveCapacity(outputHeight * outputWidth * gridH * gridW)
       for ph in 0..<outputHeight {
@@ -209,7 +221,8 @@ struct RoIAlignPlan {
 /// - Parameters: as ``roiAlign(_:rois:outputHeight:outputWidth:spatialScale:samplingRatio:aligned:)``.
 /// - Returns: `[K, C, outputHeight, outputWidth]`.
 public func roiAlignReference(
-  _ features: Tensor, rois: Tensor, outputHeight: Int = 7, outputWidth: Int = 7, spatialScale: Float,
+  _ features: Tensor, rois: Tensor, outputHeight: Int = 7, outputWidth: Int = 7,
+  spatialScale: Float,
   samplingRatio: Int = 2, aligned: Bool = true
 ) -> Tensor {
   let channels = features.shape[1], height = features.shape[2], width = features.shape[3]
@@ -219,11 +232,14 @@ public func roiAlignReference(
     let r = Array(rois.data[(roi * 5)..<(roi * 5 + 5)])
     let n = Int(r[0])
     let startX = r[1] * spatialScale - offset, startY = r[2] * spatialScale - offset
-    var roiWidth = r[3] * spatialScale - offset - startX, roiHeight = r[4] * spatialScale - offset - startY
+    var roiWidth = r[3] * spatialScale - offset - startX,
+      roiHeight = r[4] * spatialScale - offset - startY
     if !aligned { roiWidth = max(roiWidth, 1); roiHeight = max(roiHeight, 1) }
     let binH = roiHeight / Float(outputHeight), binW = roiWidth / Float(outputWidth)
-    let gridH = samplingRatio > 0 ? samplingRatio : Int((roiHeight / Float(outputHeight)).rounded(.up))
-    let gridW = samplingRatio > 0 ? samplingRatio : Int((roiWidth / Float(outputWidth)).rounded(.up))
+    let gridH =
+      samplingRatio > 0 ? samplingRatio : Int((roiHeight / Float(outputHeight)).rounded(.up))
+    let gridW =
+      samplingRatio > 0 ? samplingRatio : Int((roiWidth / Float(outputWidth)).rounded(.up))
     for c in 0..<channels {
       for ph in 0..<outputHeight {
         for pw in 0..<outputWidth {
@@ -266,7 +282,10 @@ public struct RoIAlign: Sendable {
   private var saved: (rois: Tensor, featureShape: [Int])?
 
   /// Creates the layer; parameters as in the function.
-  public init(outputHeight: Int = 7, outputWidth: Int = 7, spatialScale: Float, samplingRatio: Int = 2, aligned: Bool = true) {
+  public init(
+    outputHeight: Int = 7, outputWidth: Int = 7, spatialScale: Float, samplingRatio: Int = 2,
+    aligned: Bool = true
+  ) {
     self.outputHeight = outputHeight
     self.outputWidth = outputWidth
     self.spatialScale = spatialScale
@@ -278,7 +297,8 @@ public struct RoIAlign: Sendable {
   public mutating func forward(_ features: Tensor, rois: Tensor) -> Tensor {
     saved = (rois, features.shape)
     return roiAlign(
-      features, rois: rois, outputHeight: outputHeight, outputWidth: outputWidth, spatialScale: spatialScale,
+      features, rois: rois, outputHeight: outputHeight, outputWidth: outputWidth,
+      spatialScale: spatialScale,
       samplingRatio: samplingRatio, aligned: aligned)
   }
 
@@ -286,7 +306,9 @@ public struct RoIAlign: Sendable {
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
     guard let saved else { preconditionFailure("RoIAlign.backward called before forward") }
     return roiAlignBackward(
-      gradientOutput, rois: saved.rois, featureShape: saved.featureShape, outputHeight: outputHeight,
-      outputWidth: outputWidth, spatialScale: spatialScale, samplingRatio: samplingRatio, aligned: aligned)
+      gradientOutput, rois: saved.rois, featureShape: saved.featureShape,
+      outputHeight: outputHeight,
+      outputWidth: outputWidth, spatialScale: spatialScale, samplingRatio: samplingRatio,
+      aligned: aligned)
   }
 }

@@ -30,7 +30,9 @@ public func roiPoolWithArgmax(
   for roi in 0..<count {
     let row = roi * 5
     let batchIndex = Int(rois.data[row])
-    precondition(batchIndex >= 0 && batchIndex < features.shape[0], "roiPool: roi \(roi) names batch \(batchIndex)")
+    precondition(
+      batchIndex >= 0 && batchIndex < features.shape[0],
+      "roiPool: roi \(roi) names batch \(batchIndex)")
     let startX = Int((rois.data[row + 1] * spatialScale).rounded())
     let startY = Int((rois.data[row + 2] * spatialScale).rounded())
     let endX = Int((rois.data[row + 3] * spatialScale).rounded())
@@ -71,7 +73,10 @@ public func roiPoolWithArgmax(
 public func roiPool(
   _ features: Tensor, rois: Tensor, outputHeight: Int = 7, outputWidth: Int = 7, spatialScale: Float
 ) -> Tensor {
-  roiPoolWithArgmax(features, rois: rois, outputHeight: outputHeight, outputWidth: outputWidth, spatialScale: spatialScale).output
+  roiPoolWithArgmax(
+    features, rois: rois, outputHeight: outputHeight, outputWidth: outputWidth,
+    spatialScale: spatialScale
+  ).output
 }
 
 /// dLoss/dFeatures of RoI max pooling: each upstream value goes to its bin's argmax cell.
@@ -82,8 +87,12 @@ public func roiPool(
 ///   - argmax: from ``roiPoolWithArgmax(_:rois:outputHeight:outputWidth:spatialScale:)``.
 ///   - featureShape: `[N, C, H, W]` of the forward input.
 /// - Returns: `[N, C, H, W]`, accumulated in roi order.
-public func roiPoolBackward(_ gradientOutput: Tensor, rois: Tensor, argmax: [Int32], featureShape: [Int]) -> Tensor {
-  precondition(gradientOutput.count == argmax.count, "roiPoolBackward: gradient \(gradientOutput.shape) does not match the argmax")
+public func roiPoolBackward(
+  _ gradientOutput: Tensor, rois: Tensor, argmax: [Int32], featureShape: [Int]
+) -> Tensor {
+  precondition(
+    gradientOutput.count == argmax.count,
+    "roiPoolBackward: gradient \(gradientOutput.shape) does not match the argmax")
   let channels = featureShape[1], plane = featureShape[2] * featureShape[3]
   let bins = gradientOutput.shape[2] * gradientOutput.shape[3]
   var gradient = Tensor(zeros: featureShape)
@@ -91,7 +100,8 @@ public func roiPoolBackward(_ gradientOutput: Tensor, rois: Tensor, argmax: [Int
     let roi = index / (channels * bins)
     let channel = (index / bins) % channels
     let batchIndex = Int(rois.data[roi * 5])
-    gradient.data[(batchIndex * channels + channel) * plane + Int(argmax[index])] += gradientOutput.data[index]
+    gradient.data[(batchIndex * channels + channel) * plane + Int(argmax[index])] +=
+      gradientOutput.data[index]
   }
   return gradient
 }
@@ -121,7 +131,8 @@ public struct RoIPool: Sendable {
   /// Pools `rois` (`[K, 5]`) from `features` (`[N, C, H, W]`).
   public mutating func forward(_ features: Tensor, rois: Tensor) -> Tensor {
     let (output, argmax) = roiPoolWithArgmax(
-      features, rois: rois, outputHeight: outputHeight, outputWidth: outputWidth, spatialScale: spatialScale)
+      features, rois: rois, outputHeight: outputHeight, outputWidth: outputWidth,
+      spatialScale: spatialScale)
     saved = (rois, argmax, features.shape)
     return output
   }
@@ -129,6 +140,7 @@ public struct RoIPool: Sendable {
   /// dLoss/dFeatures for the last forward call.
   public mutating func backward(_ gradientOutput: Tensor) -> Tensor {
     guard let saved else { preconditionFailure("RoIPool.backward called before forward") }
-    return roiPoolBackward(gradientOutput, rois: saved.rois, argmax: saved.argmax, featureShape: saved.featureShape)
+    return roiPoolBackward(
+      gradientOutput, rois: saved.rois, argmax: saved.argmax, featureShape: saved.featureShape)
   }
 }

@@ -39,11 +39,16 @@ public enum SafeTensors {
   /// - Throws: ``NeuralNetError``.
   public static func decode(_ data: Data, source: String = "<memory>") throws -> [String: Tensor] {
     let bytes = [UInt8](data)
-    guard bytes.count >= 8 else { throw NeuralNetError.malformedFile(file: source, reason: "\(bytes.count) bytes is shorter than the 8-byte header length") }
+    guard bytes.count >= 8 else {
+      throw NeuralNetError.malformedFile(
+        file: source, reason: "\(bytes.count) bytes is shorter than the 8-byte header length")
+    }
     var headerLength: UInt64 = 0
     for index in 0..<8 { headerLength |= UInt64(bytes[index]) << (8 * UInt64(index)) }
     guard headerLength <= UInt64(bytes.count - 8) else {
-      throw NeuralNetError.malformedFile(file: source, reason: "header length \(headerLength) exceeds the \(bytes.count - 8) bytes after it")
+      throw NeuralNetError.malformedFile(
+        file: source,
+        reason: "header length \(headerLength) exceeds the \(bytes.count - 8) bytes after it")
     }
     let dataStart = 8 + Int(headerLength)
     let object: Any
@@ -52,27 +57,49 @@ public enum SafeTensors {
     } catch {
       throw NeuralNetError.malformedFile(file: source, reason: "the header is not JSON")
     }
-    guard let header = object as? [String: Any] else { throw NeuralNetError.malformedFile(file: source, reason: "the header is not a JSON object") }
+    guard let header = object as? [String: Any] else {
+      throw NeuralNetError.malformedFile(file: source, reason: "the header is not a JSON object")
+    }
     let bufferLength = bytes.count - dataStart
     var tensors: [String: Tensor] = [:]
     for (name, value) in header where name != "__metadata__" {
-      guard let entry = value as? [String: Any] else { throw NeuralNetError.malformedTensor(file: source, tensor: name, reason: "the entry is not an object") }
-      guard let dtype = entry["dtype"] as? String else { throw NeuralNetError.malformedTensor(file: source, tensor: name, reason: "no dtype") }
+      guard let entry = value as? [String: Any] else {
+        throw NeuralNetError.malformedTensor(
+          file: source, tensor: name, reason: "the entry is not an object")
+      }
+      guard let dtype = entry["dtype"] as? String else {
+        throw NeuralNetError.malformedTensor(file: source, tensor: name, reason: "no dtype")
+      }
       guard let shape = (entry["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
         shape.count == (entry["shape"] as? [Any])?.count, shape.allSatisfy({ $0 >= 0 })
-      else { throw NeuralNetError.malformedTensor(file: source, tensor: name, reason: "the shape is not a list of non-negative integers") }
-      guard let offsets = (entry["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), offsets.count == 2,
+      else {
+        throw NeuralNetError.malformedTensor(
+          file: source, tensor: name, reason: "the shape is not a list of non-negative integers")
+      }
+      guard
+        let offsets = (entry["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }
+        ), offsets.count == 2,
         offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= bufferLength
-      else { throw NeuralNetError.malformedTensor(file: source, tensor: name, reason: "data_offsets are not [begin, end] within the \(bufferLength)-byte data") }
-      guard let width = elementSize(dtype) else { throw NeuralNetError.unsupportedDType(file: source, tensor: name, dtype: dtype) }
+      else {
+        throw NeuralNetError.malformedTensor(
+          file: source, tensor: name,
+          reason: "data_offsets are not [begin, end] within the \(bufferLength)-byte data")
+      }
+      guard let width = elementSize(dtype) else {
+        throw NeuralNetError.unsupportedDType(file: source, tensor: name, dtype: dtype)
+      }
       let count = shape.reduce(1, *)
       guard offsets[1] - offsets[0] == count * width else {
         throw NeuralNetError.malformedTensor(
-          file: source, tensor: name, reason: "\(offsets[1] - offsets[0]) bytes for \(count) \(dtype) values of shape \(shape)")
+          file: source, tensor: name,
+          reason: "\(offsets[1] - offsets[0]) bytes for \(count) \(dtype) values of shape \(shape)")
       }
       let start = dataStart + offsets[0]
       let values = bytes.withUnsafeBufferPointer { buffer in
-        convert(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(buffer)[start..<(start + count * width)]), dtype: dtype, count: count)
+        convert(
+          UnsafeRawBufferPointer(
+            rebasing: UnsafeRawBufferPointer(buffer)[start..<(start + count * width)]),
+          dtype: dtype, count: count)
       }
       tensors[name] = Tensor(shape: shape, data: values)
     }
@@ -91,11 +118,17 @@ public enum SafeTensors {
     let names = tensors.keys.sorted()
     for name in names {
       let tensor = tensors[name]!
-      header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + 4 * tensor.count]] as [String: Any]
+      header[name] =
+        [
+          "dtype": "F32", "shape": tensor.shape,
+          "data_offsets": [offset, offset + 4 * tensor.count],
+        ] as [String: Any]
       offset += 4 * tensor.count
     }
     if !metadata.isEmpty { header["__metadata__"] = metadata }
-    var json = (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) ?? Data("{}".utf8)
+    var json =
+      (try? JSONSerialization.data(withJSONObject: header, options: [.sortedKeys]))
+      ?? Data("{}".utf8)
     while json.count % 8 != 0 { json.append(0x20) }
     var output = Data(capacity: 8 + json.count + offset)
     var length = UInt64(json.count).littleEndian
@@ -117,7 +150,9 @@ public enum SafeTensors {
   ///   - url: the destination; replaced atomically.
   ///   - metadata: Default: empty.
   /// - Throws: ``NeuralNetError/unreadableFile(file:reason:)`` when the file cannot be written.
-  public static func save(_ tensors: [String: Tensor], to url: URL, metadata: [String: String] = [:]) throws {
+  public static func save(
+    _ tensors: [String: Tensor], to url: URL, metadata: [String: String] = [:]
+  ) throws {
     do {
       try encode(tensors, metadata: metadata).write(to: url, options: .atomic)
     } catch {
@@ -137,7 +172,9 @@ public enum SafeTensors {
   static func convert(_ raw: UnsafeRawBufferPointer, dtype: String, count: Int) -> [Float] {
     func word<T: FixedWidthInteger>(_ index: Int, _: T.Type) -> T {
       var value: T = 0
-      for byte in 0..<MemoryLayout<T>.size { value |= T(truncatingIfNeeded: raw[index * MemoryLayout<T>.size + byte]) << (8 * byte) }
+      for byte in 0..<MemoryLayout<T>.size {
+        value |= T(truncatingIfNeeded: raw[index * MemoryLayout<T>.size + byte]) << (8 * byte)
+      }
       return value
     }
     return (0..<count).map { index in
@@ -161,7 +198,9 @@ public enum SafeTensors {
     switch exponent {
     case 0: return sign * fraction * 0x1p-24
     case 31: return fraction == 0 ? sign * .infinity : .nan
-    default: return sign * (1 + fraction / 1024) * Float(sign: .plus, exponent: exponent - 15, significand: 1)
+    default:
+      return sign * (1 + fraction / 1024)
+        * Float(sign: .plus, exponent: exponent - 15, significand: 1)
     }
   }
 }

@@ -12,7 +12,9 @@
 ///   - reduction: Default: `.mean` (divides by the element count).
 /// - Returns: the value and dLoss/dInput (`d / beta` or `sign(d)`, 0 at `d == 0`).
 /// Checked against PyTorch (goldens `losses.json`).
-public func smoothL1Loss(_ input: Tensor, _ target: Tensor, beta: Float = 1, reduction: Reduction = .mean) -> Loss {
+public func smoothL1Loss(
+  _ input: Tensor, _ target: Tensor, beta: Float = 1, reduction: Reduction = .mean
+) -> Loss {
   precondition(beta > 0, "smoothL1Loss: beta \(beta) <= 0")
   return regressionLoss(input, target, reduction: reduction, name: "smoothL1Loss") { difference in
     let magnitude = abs(difference)

@@ -23,7 +23,8 @@ public struct Tensor: Sendable, Equatable {
   /// - Precondition: `data.count` equals the product of `shape`.
   public init(shape: [Int], data: [Float]) {
     precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative dimension in \(shape)")
-    precondition(data.count == shape.reduce(1, *), "Tensor: \(data.count) values for shape \(shape)")
+    precondition(
+      data.count == shape.reduce(1, *), "Tensor: \(data.count) values for shape \(shape)")
     self.shape = shape
     self.data = data
   }
@@ -68,7 +69,8 @@ public struct Tensor: Sendable, Equatable {
     precondition(index.count == shape.count, "Tensor: index \(index) for shape \(shape)")
     var flat = 0
     for axis in shape.indices {
-      precondition(index[axis] >= 0 && index[axis] < shape[axis], "Tensor: index \(index) out of \(shape)")
+      precondition(
+        index[axis] >= 0 && index[axis] < shape[axis], "Tensor: index \(index) out of \(shape)")
       flat = flat * shape[axis] + index[axis]
     }
     return flat

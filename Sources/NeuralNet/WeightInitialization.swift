@@ -1,4 +1,5 @@
 import Boxes
+
 /// Seeded weight initialisers (He et al. 2015 "Kaiming"; Glorot & Bengio 2010 "Xavier").
 ///
 /// Fan-in and fan-out follow PyTorch: for a weight `[out, in, kH, kW]`,
@@ -8,7 +9,8 @@ import Boxes
 public enum WeightInitialization {
   /// `(fanIn, fanOut)` of a weight shape (`[out, in, ...]`).
   public static func fans(_ shape: [Int]) -> (fanIn: Int, fanOut: Int) {
-    precondition(shape.count >= 2, "WeightInitialization.fans: shape \(shape) has fewer than 2 dimensions")
+    precondition(
+      shape.count >= 2, "WeightInitialization.fans: shape \(shape) has fewer than 2 dimensions")
     let receptive = shape.dropFirst(2).reduce(1, *)
     return (shape[1] * receptive, shape[0] * receptive)
   }
@@ -19,10 +21,13 @@ public enum WeightInitialization {
   ///   - shape: the weight shape, `[out, in, ...]`.
   ///   - gain: the non-linearity gain. Default: `sqrt(2)` (ReLU).
   ///   - seed: the random seed.
-  public static func kaimingNormal(shape: [Int], gain: Float = Float(2).squareRoot(), seed: UInt64) -> Tensor {
+  public static func kaimingNormal(shape: [Int], gain: Float = Float(2).squareRoot(), seed: UInt64)
+    -> Tensor
+  {
     let std = gain / Float(fans(shape).fanIn).squareRoot()
     var generator = SplitMix64(seed: seed)
-    return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() * std })
+    return Tensor(
+      shape: shape, data: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() * std })
   }
 
   /// Kaiming (He) uniform: `U(-b, b)` with `b = gain * sqrt(3 / fanIn)`.
@@ -31,7 +36,9 @@ public enum WeightInitialization {
   ///   - shape: the weight shape, `[out, in, ...]`.
   ///   - gain: the non-linearity gain. Default: `sqrt(2)` (ReLU).
   ///   - seed: the random seed.
-  public static func kaimingUniform(shape: [Int], gain: Float = Float(2).squareRoot(), seed: UInt64) -> Tensor {
+  public static func kaimingUniform(shape: [Int], gain: Float = Float(2).squareRoot(), seed: UInt64)
+    -> Tensor
+  {
     let bound = gain * (3 / Float(fans(shape).fanIn)).squareRoot()
     return uniform(shape: shape, bound: bound, seed: seed)
   }
@@ -57,7 +64,8 @@ public enum WeightInitialization {
     let (fanIn, fanOut) = fans(shape)
     let std = gain * (2 / Float(fanIn + fanOut)).squareRoot()
     var generator = SplitMix64(seed: seed)
-    return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() * std })
+    return Tensor(
+      shape: shape, data: (0..<shape.reduce(1, *)).map { _ in generator.nextNormal() * std })
   }
 
   /// Uniform values in `[-bound, bound)`.
@@ -68,6 +76,8 @@ public enum WeightInitialization {
   ///   - seed: the random seed.
   public static func uniform(shape: [Int], bound: Float, seed: UInt64) -> Tensor {
     var generator = SplitMix64(seed: seed)
-    return Tensor(shape: shape, data: (0..<shape.reduce(1, *)).map { _ in (generator.nextUnitFloat() * 2 - 1) * bound })
+    return Tensor(
+      shape: shape,
+      data: (0..<shape.reduce(1, *)).map { _ in (generator.nextUnitFloat() * 2 - 1) * bound })
   }
 }

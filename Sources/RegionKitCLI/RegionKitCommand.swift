@@ -12,7 +12,8 @@ struct RegionKitCommand: AsyncParsableCommand {
       """,
     version: RegionKitVersion.current,
     subcommands: [
-      Info.self, Draw.self, Segment.self, EdgeMapCommand.self, Propose.self, Merge.self, Evaluate.self,
+      Info.self, Draw.self, Segment.self, EdgeMapCommand.self, Propose.self, Merge.self,
+      Evaluate.self,
       Synth.self, Train.self, Detect.self, Model.self,
     ])
 }

@@ -172,15 +172,18 @@ public struct KMeansSegmentation: Sendable, Equatable {
   private func validate(_ image: Image) throws(SegmentationError) {
     let name = "KMeansSegmentation"
     guard clusters >= 1 else {
-      throw .invalidParameter(algorithm: name, field: "clusters", value: "\(clusters)", expected: "a value >= 1")
+      throw .invalidParameter(
+        algorithm: name, field: "clusters", value: "\(clusters)", expected: "a value >= 1")
     }
     guard spatialWeight.isFinite && spatialWeight >= 0 else {
       throw .invalidParameter(
-        algorithm: name, field: "spatialWeight", value: "\(spatialWeight)", expected: "a finite value >= 0")
+        algorithm: name, field: "spatialWeight", value: "\(spatialWeight)",
+        expected: "a finite value >= 0")
     }
     guard maxIterations >= 1 else {
       throw .invalidParameter(
-        algorithm: name, field: "maxIterations", value: "\(maxIterations)", expected: "a value >= 1")
+        algorithm: name, field: "maxIterations", value: "\(maxIterations)", expected: "a value >= 1"
+      )
     }
     guard image.channels == 1 || image.channels == 3 else {
       throw .unsupportedChannelCount(algorithm: name, channels: image.channels, expected: "1 or 3")

@@ -37,7 +37,9 @@ extension LabelMap {
     for y in 0..<height {
       for x in 0..<width {
         let p = y * width + x
-        if (x + 1 < width && labels[p + 1] != labels[p]) || (y + 1 < height && labels[p + width] != labels[p]) {
+        if (x + 1 < width && labels[p + 1] != labels[p])
+          || (y + 1 < height && labels[p + width] != labels[p])
+        {
           mask[p] = true
         }
       }
@@ -64,10 +66,13 @@ extension Image {
   ///   ``SegmentationError/invalidParameter(algorithm:field:value:expected:)`` when `color`
   ///   does not have one value per channel.
   /// - Complexity: O(*n*) for *n* pixels.
-  public func overlayingBoundaries(of labels: LabelMap, color: [Float] = [1, 0, 0]) throws(SegmentationError) -> Image {
+  public func overlayingBoundaries(of labels: LabelMap, color: [Float] = [1, 0, 0])
+    throws(SegmentationError) -> Image
+  {
     guard labels.width == width && labels.height == height else {
       throw .sizeMismatch(
-        field: "labels", width: labels.width, height: labels.height, expectedWidth: width, expectedHeight: height)
+        field: "labels", width: labels.width, height: labels.height, expectedWidth: width,
+        expectedHeight: height)
     }
     guard color.count == channels else {
       throw .invalidParameter(

@@ -16,7 +16,8 @@ extension LabelMap {
   /// - Complexity: O(*n* α(*n*)) for *n* pixels (one union–find scan).
   public init(connectedComponentsOf classes: [Int32], width: Int, height: Int) {
     precondition(width >= 1 && height >= 1, "LabelMap: empty size \(width)x\(height)")
-    precondition(classes.count == width * height, "LabelMap: \(classes.count) classes for \(width)x\(height)")
+    precondition(
+      classes.count == width * height, "LabelMap: \(classes.count) classes for \(width)x\(height)")
     var sets = DisjointSet(count: classes.count)
     classes.withUnsafeBufferPointer { c in
       @inline(__always) func join(_ p: Int, _ q: Int) {

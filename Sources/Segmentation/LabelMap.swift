@@ -28,10 +28,12 @@ public struct LabelMap: Sendable, Equatable {
   ///   otherwise; use ``init(width:height:relabelling:)`` for arbitrary integer labels).
   public init(width: Int, height: Int, labels: [Int32], count: Int) {
     precondition(width >= 1 && height >= 1, "LabelMap: empty size \(width)x\(height)")
-    precondition(labels.count == width * height, "LabelMap: \(labels.count) labels for \(width)x\(height)")
+    precondition(
+      labels.count == width * height, "LabelMap: \(labels.count) labels for \(width)x\(height)")
     var seen = [Bool](repeating: false, count: max(count, 0))
     for label in labels {
-      precondition(label >= 0 && Int(label) < count, "LabelMap: label \(label) lies outside 0..<\(count)")
+      precondition(
+        label >= 0 && Int(label) < count, "LabelMap: label \(label) lies outside 0..<\(count)")
       seen[Int(label)] = true
     }
     precondition(!seen.contains(false), "LabelMap: a label in 0..<\(count) does not occur")
@@ -51,9 +53,11 @@ public struct LabelMap: Sendable, Equatable {
   ///   - height: Number of rows, at least 1.
   ///   - labels: `width * height` integer labels of any values.
   /// - Complexity: O(*n*) expected for *n* pixels (a hash table of distinct labels).
-  public init<Label: BinaryInteger & Hashable>(width: Int, height: Int, relabelling labels: [Label]) {
+  public init<Label: BinaryInteger & Hashable>(width: Int, height: Int, relabelling labels: [Label])
+  {
     precondition(width >= 1 && height >= 1, "LabelMap: empty size \(width)x\(height)")
-    precondition(labels.count == width * height, "LabelMap: \(labels.count) labels for \(width)x\(height)")
+    precondition(
+      labels.count == width * height, "LabelMap: \(labels.count) labels for \(width)x\(height)")
     var numbering: [Label: Int32] = [:]
     var dense = [Int32](repeating: 0, count: labels.count)
     for (index, label) in labels.enumerated() {

@@ -46,7 +46,8 @@ public struct SLIC: Sendable, Equatable {
   ///     quarter of `pixels / segments`. Default: `true`.
   ///   - iterations: Assignment/update rounds, at least 1. Default: `10` (the paper).
   public init(
-    segments: Int = 100, compactness: Float = 10, sigma: Float = 0, enforceConnectivity: Bool = true,
+    segments: Int = 100, compactness: Float = 10, sigma: Float = 0,
+    enforceConnectivity: Bool = true,
     iterations: Int = 10
   ) {
     self.segments = segments
@@ -151,7 +152,8 @@ public struct SLIC: Sendable, Equatable {
     }
     let labels: LabelMap
     if enforceConnectivity {
-      labels = SLIC.connectedLabels(assignment, width: w, height: h, minimumSize: max(1, n / (4 * k)))
+      labels = SLIC.connectedLabels(
+        assignment, width: w, height: h, minimumSize: max(1, n / (4 * k)))
     } else {
       labels = LabelMap(width: w, height: h, relabelling: assignment)
     }
@@ -239,7 +241,9 @@ public struct SLIC: Sendable, Equatable {
   /// Relabels 4-connected pieces of equal assignment in raster order; a piece smaller than
   /// `minimumSize` takes the label of the piece left of or above its first pixel (when there
   /// is one) instead of a new label.
-  static func connectedLabels(_ assignment: [Int32], width w: Int, height h: Int, minimumSize: Int) -> LabelMap {
+  static func connectedLabels(_ assignment: [Int32], width w: Int, height h: Int, minimumSize: Int)
+    -> LabelMap
+  {
     let n = w * h
     var labels = [Int32](repeating: -1, count: n)
     var piece = [Int32](repeating: 0, count: n)
@@ -250,7 +254,11 @@ public struct SLIC: Sendable, Equatable {
           for start in 0..<n where labels[start] < 0 {
             let x = start % w
             var adjacent: Int32 = -1
-            if x > 0 { adjacent = labels[start - 1] } else if start >= w { adjacent = labels[start - w] }
+            if x > 0 {
+              adjacent = labels[start - 1]
+            } else if start >= w {
+              adjacent = labels[start - w]
+            }
             if adjacent < 0 && start >= w { adjacent = labels[start - w] }
             // Flood fill; `piece[0..<size]` lists the pixels (also the queue).
             let value = cluster[start]
@@ -289,17 +297,21 @@ public struct SLIC: Sendable, Equatable {
   private func validate(_ image: Image) throws(SegmentationError) {
     let name = "SLIC"
     guard segments >= 1 else {
-      throw .invalidParameter(algorithm: name, field: "segments", value: "\(segments)", expected: "a value >= 1")
+      throw .invalidParameter(
+        algorithm: name, field: "segments", value: "\(segments)", expected: "a value >= 1")
     }
     guard compactness.isFinite && compactness > 0 else {
       throw .invalidParameter(
-        algorithm: name, field: "compactness", value: "\(compactness)", expected: "a finite value > 0")
+        algorithm: name, field: "compactness", value: "\(compactness)",
+        expected: "a finite value > 0")
     }
     guard sigma.isFinite && sigma >= 0 else {
-      throw .invalidParameter(algorithm: name, field: "sigma", value: "\(sigma)", expected: "a finite value >= 0")
+      throw .invalidParameter(
+        algorithm: name, field: "sigma", value: "\(sigma)", expected: "a finite value >= 0")
     }
     guard iterations >= 1 else {
-      throw .invalidParameter(algorithm: name, field: "iterations", value: "\(iterations)", expected: "a value >= 1")
+      throw .invalidParameter(
+        algorithm: name, field: "iterations", value: "\(iterations)", expected: "a value >= 1")
     }
     guard image.channels == 1 || image.channels == 3 else {
       throw .unsupportedChannelCount(algorithm: name, channels: image.channels, expected: "1 or 3")

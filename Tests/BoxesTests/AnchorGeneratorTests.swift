@@ -14,7 +14,10 @@ import Testing
   @Test func roundingIsHalfToEven() {
     // size 5, ratio 1: corners ±2.5 round to ±2 (half to even), not ±3.
     let generator = AnchorGenerator(sizes: [5, 7], aspectRatios: [1])
-    #expect(generator.cellAnchors == [Box(x1: -2, y1: -2, x2: 2, y2: 2), Box(x1: -4, y1: -4, x2: 4, y2: 4)])
+    #expect(
+      generator.cellAnchors == [
+        Box(x1: -2, y1: -2, x2: 2, y2: 2), Box(x1: -4, y1: -4, x2: 4, y2: 4),
+      ])
   }
 
   @Test func defaultsAreTorchvisions() {
@@ -25,11 +28,14 @@ import Testing
 
   @Test func imageAnchorsShiftCellAnchorsByTheStride() throws {
     let generator = AnchorGenerator(sizes: [8], aspectRatios: [1, 2])
-    let anchors = try generator.anchors(imageHeight: 20, imageWidth: 30, featureHeight: 2, featureWidth: 3)
+    let anchors = try generator.anchors(
+      imageHeight: 20, imageWidth: 30, featureHeight: 2, featureWidth: 3)
     #expect(anchors.count == 2 * 3 * 2)
     // Row 1, column 2, cell anchor 1: stride (10, 10), shift (20, 10).
     let cell = generator.cellAnchors[1]
-    #expect(anchors[(1 * 3 + 2) * 2 + 1] == Box(x1: cell.x1 + 20, y1: cell.y1 + 10, x2: cell.x2 + 20, y2: cell.y2 + 10))
+    #expect(
+      anchors[(1 * 3 + 2) * 2 + 1]
+        == Box(x1: cell.x1 + 20, y1: cell.y1 + 10, x2: cell.x2 + 20, y2: cell.y2 + 10))
   }
 
   @Test func strideIsTheIntegerQuotient() throws {
@@ -53,6 +59,7 @@ import Testing
       try generator.anchors(imageHeight: 10, imageWidth: 10, featureHeight: 20, featureWidth: 2)
     }
     #expect(tooLarge.description.contains("20 x 2") && tooLarge.description.contains("10 x 10"))
-    #expect(BoxesError.invalidSize(field: "imageWidth", value: 0).description.contains("\"imageWidth\""))
+    #expect(
+      BoxesError.invalidSize(field: "imageWidth", value: 0).description.contains("\"imageWidth\""))
   }
 }

@@ -22,7 +22,9 @@ import Testing
       let input = RandomBoxes(count: 250, seed: seed, integerCoordinates: true, classes: 7)
       let classIDs = input.classIDs.map { $0 * 13 - 20 }  // arbitrary, negative ids too
       // The trick needs non-negative coordinates (as in torchvision); +20 is exact.
-      let boxes = input.boxes.map { Box(x1: $0.x1 + 20, y1: $0.y1 + 20, x2: $0.x2 + 20, y2: $0.y2 + 20) }
+      let boxes = input.boxes.map {
+        Box(x1: $0.x1 + 20, y1: $0.y1 + 20, x2: $0.x2 + 20, y2: $0.y2 + 20)
+      }
       #expect(boxes.allSatisfy { $0.x1 >= 0 && $0.y1 >= 0 })
       #expect(
         batchedNonMaximumSuppression(
@@ -48,7 +50,8 @@ import Testing
   }
 
   @Test func emptyInputAndNaNScores() {
-    #expect(batchedNonMaximumSuppression(boxes: [], scores: [], classIDs: [], iouThreshold: 0.5).isEmpty)
+    #expect(
+      batchedNonMaximumSuppression(boxes: [], scores: [], classIDs: [], iouThreshold: 0.5).isEmpty)
     let box = Box(x1: 0, y1: 0, x2: 10, y2: 10)
     let keep = batchedNonMaximumSuppression(
       boxes: [box, box], scores: [.nan, 0.1], classIDs: [0, 0], iouThreshold: 0.5)

@@ -9,7 +9,9 @@ import Testing
   }
 
   @Test func roundTrips() throws {
-    let boxes = [Box(x1: -1.25, y1: 0, x2: 640, y2: 480.5), Box(x1: 0.1, y1: 0.2, x2: 0.3, y2: 0.4)]
+    let boxes = [
+      Box(x1: -1.25, y1: 0, x2: 640, y2: 480.5), Box(x1: 0.1, y1: 0.2, x2: 0.3, y2: 0.4),
+    ]
     let decoded = try JSONDecoder().decode([Box].self, from: JSONEncoder().encode(boxes))
     #expect(decoded == boxes)
   }

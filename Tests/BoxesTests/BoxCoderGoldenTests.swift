@@ -27,13 +27,15 @@ import Testing
     let encoded = coder.encode(references, relativeTo: proposals)
     let flatEncoded = encoded.flatMap { [$0.dx, $0.dy, $0.dw, $0.dh] }
     #expect(
-      closeMismatch(flatEncoded, try golden.tensor("expected", "encode").floats, atol: 5e-5, rtol: 1e-5)
+      closeMismatch(
+        flatEncoded, try golden.tensor("expected", "encode").floats, atol: 5e-5, rtol: 1e-5)
         == nil)
 
     let decoded = coder.decode(deltas, relativeTo: proposals)
     #expect(
       closeMismatch(
-        decoded.flattenedCorners, try golden.tensor("expected", "decode").floats, atol: 1e-4, rtol: 1e-5)
+        decoded.flattenedCorners, try golden.tensor("expected", "decode").floats, atol: 1e-4,
+        rtol: 1e-5)
         == nil)
 
     let roundTrip = coder.decode(encoded, relativeTo: proposals)

@@ -26,7 +26,8 @@ import Testing
     let anchors = RandomBoxes(count: 50, seed: 4).boxes
     let decoded = coder.decode(coder.encode(boxes, relativeTo: anchors), relativeTo: anchors)
     for (got, want) in zip(decoded, boxes) {
-      #expect(zip(got.corners, want.corners).allSatisfy { abs($0 - $1) <= 1e-3 }, "\(got) vs \(want)")
+      #expect(
+        zip(got.corners, want.corners).allSatisfy { abs($0 - $1) <= 1e-3 }, "\(got) vs \(want)")
     }
   }
 

@@ -15,13 +15,17 @@ import Testing
     let expectedNMS = try golden.tensor("expected", "nms_keep_\(key)").ints
     let expectedBatched = try golden.tensor("expected", "batched_nms_keep_\(key)").ints
 
-    #expect(nonMaximumSuppression(boxes: boxes, scores: scores, iouThreshold: iouThreshold) == expectedNMS)
+    #expect(
+      nonMaximumSuppression(boxes: boxes, scores: scores, iouThreshold: iouThreshold) == expectedNMS
+    )
     #expect(
       batchedNonMaximumSuppression(
         boxes: boxes, scores: scores, classIDs: classIDs, iouThreshold: iouThreshold)
         == expectedBatched)
     // The slow reference agrees as well.
-    #expect(referenceNonMaximumSuppression(boxes: boxes, scores: scores, iouThreshold: iouThreshold) == expectedNMS)
+    #expect(
+      referenceNonMaximumSuppression(boxes: boxes, scores: scores, iouThreshold: iouThreshold)
+        == expectedNMS)
     #expect(
       referenceBatchedNonMaximumSuppression(
         boxes: boxes, scores: scores, classIDs: classIDs, iouThreshold: iouThreshold)

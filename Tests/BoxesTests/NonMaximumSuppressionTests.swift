@@ -1,5 +1,6 @@
-@testable import Boxes
 import Testing
+
+@testable import Boxes
 
 @Suite struct NonMaximumSuppressionTests {
   @Test(arguments: [0.0, 0.3, 0.5, 0.7, 1.0])
@@ -45,7 +46,8 @@ import Testing
     // The NaN-score box 0 would be visited first by torchvision and suppress box 1.
     let keep = nonMaximumSuppression(boxes: boxes, scores: [.nan, 0.2, 0.9], iouThreshold: 0.5)
     #expect(keep == [2, 1])
-    #expect(nonMaximumSuppression(boxes: boxes, scores: [.nan, .nan, .nan], iouThreshold: 0.5).isEmpty)
+    #expect(
+      nonMaximumSuppression(boxes: boxes, scores: [.nan, .nan, .nan], iouThreshold: 0.5).isEmpty)
   }
 
   @Test func nanBoxesNeitherSuppressNorAreSuppressed() {
@@ -60,7 +62,8 @@ import Testing
   @Test func zeroAreaDuplicatesAreBothKept() {
     // Two identical points have IoU 0 / 0 = NaN, which never suppresses (as in torchvision).
     let point = Box(x1: 4, y1: 4, x2: 4, y2: 4)
-    #expect(nonMaximumSuppression(boxes: [point, point], scores: [1, 1], iouThreshold: 0.5) == [0, 1])
+    #expect(
+      nonMaximumSuppression(boxes: [point, point], scores: [1, 1], iouThreshold: 0.5) == [0, 1])
   }
 
   @Test func invertedBoxesNeverOverlap() {

@@ -1,5 +1,6 @@
-@testable import Boxes
 import Testing
+
+@testable import Boxes
 
 @Suite struct ScoreOrderTests {
   @Test func descendingWithIndexTieBreakAndNaNDropped() {

@@ -4,13 +4,14 @@ import Foundation
 import RegionKitTestSupport
 import Testing
 
-/// The real datasets in `../shared/data` (never committed); skipped when absent.
+/// The real datasets in `../shared/data` (never committed); each test is disabled when its
+/// dataset is absent.
 @Suite struct SharedDatasetTests {
-  @Test func cocoTinyLoadsWithItsPublishedCounts() throws {
-    guard let folder = Fixtures.sharedDataset("coco-tiny") else {
-      print("skipped: ../shared/data/coco-tiny is absent")
-      return
-    }
+  @Test(
+    .enabled(
+      if: Fixtures.sharedDataset("coco-tiny") != nil, "../shared/data/coco-tiny is absent"))
+  func cocoTinyLoadsWithItsPublishedCounts() throws {
+    let folder = try #require(Fixtures.sharedDataset("coco-tiny"))
     let dataset = try Dataset.load(from: folder)
     let statistics = DatasetStatistics(dataset)
     #expect(dataset.format == .coco)
@@ -26,11 +27,10 @@ import Testing
     #expect(statistics.areaHistogram.small == 496)
   }
 
-  @Test func raccoonLoadsWithItsPublishedCounts() throws {
-    guard let folder = Fixtures.sharedDataset("raccoon") else {
-      print("skipped: ../shared/data/raccoon is absent")
-      return
-    }
+  @Test(
+    .enabled(if: Fixtures.sharedDataset("raccoon") != nil, "../shared/data/raccoon is absent"))
+  func raccoonLoadsWithItsPublishedCounts() throws {
+    let folder = try #require(Fixtures.sharedDataset("raccoon"))
     let dataset = try Dataset.load(from: folder)
     let statistics = DatasetStatistics(dataset)
     #expect(dataset.format == .voc)

@@ -7,7 +7,7 @@ import Testing
 
 /// `checkpoints/N/` of a model folder: saving, finding the latest complete one, reading its
 /// state and restoring the optimizer and the weights.
-@Suite struct CheckpointsTests {
+@Suite(.tags(.slow)) struct CheckpointsTests {
   static func record(_ epoch: Int) -> EpochRecord {
     EpochRecord(
       epoch: epoch, losses: [("classification", 1.0 / Double(epoch)), ("box", 0.5)],

@@ -1,9 +1,10 @@
 import DetectorTraining
 import Detectors
 import NeuralNet
+import RegionKitTestSupport
 import Testing
 
-@Suite struct ClassifyAndLocalizeTrainerTests {
+@Suite(.tags(.slow)) struct ClassifyAndLocalizeTrainerTests {
   /// A tiny run: the training loss must fall clearly and localisation must beat the start.
   @Test(arguments: [BoxRegressionLoss.l1, .mse, .smoothL1(beta: 1.0 / 9)])
   func tinyRunLossFalls(boxLoss: BoxRegressionLoss) throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// `ClassifyAndLocalizeTraining.train`: the model folder, resuming and the existing-model
 /// policies, on six 32x32 synthetic images.
-@Suite struct ClassifyAndLocalizeTrainingTests {
+@Suite(.tags(.slow)) struct ClassifyAndLocalizeTrainingTests {
   /// A dataset of six images in `folder/data` and a tiny configuration for it.
   static func setUp(in folder: URL, epochs: Int) throws -> (
     Dataset, ClassifyAndLocalizeConfiguration

@@ -7,7 +7,7 @@ import RegionKitTestSupport
 import Testing
 
 /// `FastRCNNTraining.train` with proposals from a file, on six 32x32 synthetic images.
-@Suite struct FastRCNNTrainingTests {
+@Suite(.tags(.slow)) struct FastRCNNTrainingTests {
   static func configuration(for dataset: Dataset) -> FastRCNNConfiguration {
     var c = FastRCNNConfiguration(
       architecture: .fastRCNN,

@@ -1,9 +1,10 @@
 import Boxes
 import DetectorTraining
 import Detectors
+import RegionKitTestSupport
 import Testing
 
-@Suite struct LossStudyTests {
+@Suite(.tags(.slow)) struct LossStudyTests {
   /// A two-run, two-epoch study: one row per run and three plots.
   @Test func runsEveryPairAndTabulates() throws {
     let configuration = TinyShapes.configuration()

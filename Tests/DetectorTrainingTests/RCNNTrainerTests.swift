@@ -2,10 +2,11 @@ import Boxes
 import DetectorTraining
 import Detectors
 import NeuralNet
+import RegionKitTestSupport
 import Testing
 
 /// Tiny end-to-end training of both R-CNN backends on in-memory scenes.
-@Suite struct RCNNTrainerTests {
+@Suite(.tags(.slow)) struct RCNNTrainerTests {
   static let classes = DetectorClass.numbered(["circle", "square", "triangle"])
 
   @Test func tinyCNNTrainingLowersTheLossAndDetects() throws {

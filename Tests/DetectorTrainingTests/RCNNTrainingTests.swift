@@ -7,7 +7,7 @@ import RegionKitTestSupport
 import Testing
 
 /// `RCNNTraining.train` with proposals from a file, on six 32x32 synthetic images.
-@Suite struct RCNNTrainingTests {
+@Suite(.tags(.slow)) struct RCNNTrainingTests {
   static func configuration(for dataset: Dataset) -> RCNNConfiguration {
     var c = RCNNConfiguration(
       backend: .hogSVM,

@@ -1,5 +1,6 @@
 import Imaging
 import Testing
+
 @testable import Edges
 
 @Suite struct CannyEdgeDetectorTests {
@@ -28,7 +29,8 @@ import Testing
 
   @Test func hysteresisKeepsConnectedFaintPixelsOnly() {
     let map = EdgeMap(
-      width: 6, height: 1, strength: [0.3, 0.15, 0.15, 0, 0.15, 0.05], orientation: [Float](repeating: 0.5, count: 6))
+      width: 6, height: 1, strength: [0.3, 0.15, 0.15, 0, 0.15, 0.05],
+      orientation: [Float](repeating: 0.5, count: 6))
     let edges = map.hysteresis(low: 0.1, high: 0.2)
     #expect(edges.strength == [1, 1, 1, 0, 0, 0])
     #expect(edges.orientation == [0.5, 0.5, 0.5, 0, 0, 0])
@@ -42,7 +44,9 @@ import Testing
 
   @Test func rejectsBadThresholds() {
     let image = Image(width: 4, height: 4, channels: 1)
-    #expect(throws: EdgesError.self) { try CannyEdgeDetector(lowThreshold: 0.3, highThreshold: 0.2).edges(in: image) }
+    #expect(throws: EdgesError.self) {
+      try CannyEdgeDetector(lowThreshold: 0.3, highThreshold: 0.2).edges(in: image)
+    }
     #expect(throws: EdgesError.self) { try CannyEdgeDetector(lowThreshold: -0.1).edges(in: image) }
     #expect(throws: EdgesError.self) { try CannyEdgeDetector(highThreshold: 1.5).edges(in: image) }
     #expect(throws: EdgesError.self) { try CannyEdgeDetector(sigma: .infinity).edges(in: image) }

@@ -1,10 +1,12 @@
 import Imaging
 import Testing
+
 @testable import Edges
 
 /// A `width x height` image with value `high` from column `edge` on and `low` before it, in
 /// the given channel (the others stay 0).
-func verticalStep(width: Int, height: Int, edge: Int, channels: Int = 1, channel: Int = 0) -> Image {
+func verticalStep(width: Int, height: Int, edge: Int, channels: Int = 1, channel: Int = 0) -> Image
+{
   var image = Image(width: width, height: height, channels: channels)
   for y in 0..<height { for x in edge..<width { image[x: x, y: y, channel: channel] = 1 } }
   return image
@@ -13,7 +15,8 @@ func verticalStep(width: Int, height: Int, edge: Int, channels: Int = 1, channel
 @Suite struct GradientEdgeDetectorTests {
   @Test(arguments: GradientOperator.allCases)
   func fullStepHasStrengthOne(op: GradientOperator) throws {
-    let map = try GradientEdgeDetector(operator: op).edges(in: verticalStep(width: 10, height: 6, edge: 5))
+    let map = try GradientEdgeDetector(operator: op).edges(
+      in: verticalStep(width: 10, height: 6, edge: 5))
     for y in 0..<6 {
       for x in 0..<10 {
         let expected: Float = (x == 4 || x == 5) ? 1 : 0

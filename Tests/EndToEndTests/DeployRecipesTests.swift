@@ -5,7 +5,7 @@ import Testing
 /// The recipes in `Docs/deploy/`, checked as far as this machine allows: each parses, and the
 /// regionkit command each one runs is run here against a small dataset with the scheduler's
 /// variables set, for two shards, and merged.
-@Suite struct DeployRecipesTests {
+@Suite(.tags(.slow)) struct DeployRecipesTests {
   let deploy = Fixtures.packageRoot.appendingPathComponent("Docs/deploy")
 
   /// Runs `arguments` (a recipe's regionkit command) as shards 0 and 1 and merges the output.
@@ -24,11 +24,15 @@ import Testing
       FileManager.default.fileExists(atPath: outdir.appendingPathComponent("proposals.npz").path))
   }
 
-  /// `python3 -c script` with `file` as its argument, or `nil` when python3 or PyYAML is missing.
-  func python(_ script: String, _ file: URL) throws -> String? {
+  /// Whether python3 with PyYAML is installed (it parses the Kubernetes manifest).
+  static let hasPythonYAML: Bool = (try? python("import yaml", arguments: [])) != nil
+
+  /// `python3 -c script` with `arguments`, its standard output, or `nil` when python3 or the
+  /// modules the script imports are missing.
+  static func python(_ script: String, arguments: [String]) throws -> String? {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script, file.path]
+    process.arguments = ["python3", "-c", script] + arguments
     let output = Pipe()
     process.standardOutput = output
     process.standardError = FileHandle.nullDevice
@@ -38,16 +42,17 @@ import Testing
     return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : nil
   }
 
-  @Test func kubernetesIndexedJobParsesAndItsCommandRunsPerIndex() throws {
+  @Test(
+    .enabled(
+      if: DeployRecipesTests.hasPythonYAML,
+      "python3 with PyYAML is needed to parse Docs/deploy/kubernetes-indexed-job.yaml"))
+  func kubernetesIndexedJobParsesAndItsCommandRunsPerIndex() throws {
     let manifest = deploy.appendingPathComponent("kubernetes-indexed-job.yaml")
     let script = """
       import json, sys, yaml
       print(json.dumps(yaml.safe_load(open(sys.argv[1]))))
       """
-    guard let json = try python(script, manifest) else {
-      print("skipped: python3 with PyYAML is needed to parse \(manifest.path)")
-      return
-    }
+    let json = try #require(try Self.python(script, arguments: [manifest.path]))
     let job = try #require(
       try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
     #expect(job["kind"] as? String == "Job" && job["apiVersion"] as? String == "batch/v1")

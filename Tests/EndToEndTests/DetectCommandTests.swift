@@ -4,7 +4,7 @@ import Testing
 
 /// `regionkit detect MODEL INPUT`: results, pictures and scores, the options each model
 /// refuses, and model folders it cannot read.
-@Suite struct DetectCommandTests {
+@Suite(.tags(.slow)) struct DetectCommandTests {
   @Test func detectsOnADatasetAndAnImage() throws {
     let folder = try Fixtures.temporaryDirectory("detect")
     defer { try? FileManager.default.removeItem(at: folder) }

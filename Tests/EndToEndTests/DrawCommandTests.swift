@@ -39,7 +39,8 @@ import Testing
     let drawn = try Image(contentsOf: output)
     let original = try Image(contentsOf: URL(fileURLWithPath: image))
     // The first box's left edge is at x = 20..22 after scaling; the pixel at (21, 100) changed.
-    let changed = abs(drawn[x: 21, y: 100, channel: 0] - original[x: 21, y: 100, channel: 0])
+    let changed =
+      abs(drawn[x: 21, y: 100, channel: 0] - original[x: 21, y: 100, channel: 0])
       + abs(drawn[x: 21, y: 100, channel: 1] - original[x: 21, y: 100, channel: 1])
     #expect(changed > 0.1)
   }
@@ -60,7 +61,9 @@ import Testing
       "-o", output.path,
     ])
     #expect(result.exitCode == 0, "\(result.stderr)")
-    #expect(result.stdout.contains("2 of 4 proposals drawn on 451x300, 1 near-duplicates (IoU > 0.5) skipped"))
+    #expect(
+      result.stdout.contains(
+        "2 of 4 proposals drawn on 451x300, 1 near-duplicates (IoU > 0.5) skipped"))
     for bad in ["-0.1", "1.5"] {
       let rejected = try runRegionKit([
         "draw", image, "--boxes", proposals.path, "--max-overlap", bad, "-o", output.path,
@@ -78,7 +81,9 @@ import Testing
     let missing = try runRegionKit(["draw", image, "--boxes", results.path, "-o", output.path])
     #expect(missing.exitCode != 0)
     #expect(missing.stderr.contains("--image-id"))
-    let drawn = try runRegionKit(["draw", image, "--boxes", results.path, "--image-id", "2", "-o", output.path])
+    let drawn = try runRegionKit([
+      "draw", image, "--boxes", results.path, "--image-id", "2", "-o", output.path,
+    ])
     #expect(drawn.exitCode == 0, "\(drawn.stderr)")
     #expect(drawn.stdout.contains("1 of 1 detections drawn"))
   }

@@ -4,7 +4,7 @@ import Testing
 
 /// `train faster-rcnn` and `train fast-rcnn`, resumed and run by `detect`, and proposals
 /// files (`.jsonl` from `propose`, `.npz` from `merge`) for Fast R-CNN and R-CNN.
-@Suite struct FastRCNNCommandTests {
+@Suite(.tags(.slow)) struct FastRCNNCommandTests {
   @Test(arguments: [
     ["faster-rcnn", "--anchor-sizes", "16,32"],
     ["fast-rcnn", "--proposals", "sliding-window", "--max-proposals", "50"],

@@ -42,9 +42,11 @@ import Testing
     let text = directory.appendingPathComponent("notes.jpg")
     try Data("not an image".utf8).write(to: text)
     let json = directory.appendingPathComponent("broken.json")
-    try Data(#"{"images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": "#.utf8).write(to: json)
+    try Data(#"{"images": [{"id": 1, "file_name": "a.jpg", "width": 10, "height": "#.utf8).write(
+      to: json)
     for (path, expected) in [
-      ("/nonexistent/x.jpg", "/nonexistent/x.jpg"), (text.path, "notes.jpg"), (json.path, "broken.json"),
+      ("/nonexistent/x.jpg", "/nonexistent/x.jpg"), (text.path, "notes.jpg"),
+      (json.path, "broken.json"),
     ] {
       let result = try runRegionKit(["info", path])
       #expect(result.exitCode != 0)
@@ -53,11 +55,11 @@ import Testing
     }
   }
 
-  @Test func cocoTinyCountsMatchItsSourceFile() throws {
-    guard let cocoTiny = Fixtures.sharedDataset("coco-tiny") else {
-      print("skipped: ../shared/data/coco-tiny is not present")
-      return
-    }
+  @Test(
+    .enabled(
+      if: Fixtures.sharedDataset("coco-tiny") != nil, "../shared/data/coco-tiny is absent"))
+  func cocoTinyCountsMatchItsSourceFile() throws {
+    let cocoTiny = try #require(Fixtures.sharedDataset("coco-tiny"))
     let result = try runRegionKit(["info", cocoTiny.path])
     #expect(result.exitCode == 0)
     #expect(result.stdout.contains("images: 160"))

@@ -32,7 +32,10 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
     let dataset = try shardingTestDataset(count: 14)
     let work = try Fixtures.temporaryDirectory()
     let single = work.appendingPathComponent("single.jsonl")
-    let run = try runRegionKit(["propose", dataset.path, "--method", "sliding-window", "--top", "40", "--seed", "5", "--no-progress", "-o", single.path])
+    let run = try runRegionKit([
+      "propose", dataset.path, "--method", "sliding-window", "--top", "40", "--seed", "5",
+      "--no-progress", "-o", single.path,
+    ])
     #expect(run.exitCode == 0, "\(run.stderr)")
 
     let outdir = work.appendingPathComponent("sharded")
@@ -40,7 +43,8 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
     DispatchQueue.concurrentPerform(iterations: 3) { index in
       let result = Result {
         try runRegionKit([
-          "propose", dataset.path, "--method", "sliding-window", "--top", "40", "--seed", "5", "--no-progress", "--jobs", "1",
+          "propose", dataset.path, "--method", "sliding-window", "--top", "40", "--seed", "5",
+          "--no-progress", "--jobs", "1",
           "--shard", "\(index)/3", "-o", outdir.path,
         ])
       }
@@ -73,7 +77,8 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
     let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")
     for index in [0, 2] {
       let result = try runRegionKit([
-        "propose", dataset.path, "--method", "sliding-window", "--top", "10", "--no-progress", "--shard", "\(index)/3", "-o", outdir.path,
+        "propose", dataset.path, "--method", "sliding-window", "--top", "10", "--no-progress",
+        "--shard", "\(index)/3", "-o", outdir.path,
       ])
       #expect(result.exitCode == 0, "\(result.stderr)")
     }

@@ -18,7 +18,8 @@ import Testing
     let drawn = directory.appendingPathComponent("drawn")
 
     let result = try runRegionKit([
-      "propose", directory.path, "--method", "sliding-window", "--top", "50", "--seed", "3", "--jobs", "2", "-o", output.path,
+      "propose", directory.path, "--method", "sliding-window", "--top", "50", "--seed", "3",
+      "--jobs", "2", "-o", output.path,
       "--draw", drawn.path, "--no-progress",
     ])
     #expect(result.exitCode == 0, "\(result.stderr)")
@@ -30,7 +31,10 @@ import Testing
     #expect(records[0].proposals.count == 50 && records[0].width == 451)
     #expect(FileManager.default.fileExists(atPath: drawn.appendingPathComponent("a.png").path))
 
-    let strict = try runRegionKit(["propose", directory.path, "--method", "sliding-window", "--strict", "--no-progress", "-o", output.path])
+    let strict = try runRegionKit([
+      "propose", directory.path, "--method", "sliding-window", "--strict", "--no-progress", "-o",
+      output.path,
+    ])
     #expect(strict.exitCode == 1)
   }
 
@@ -40,7 +44,8 @@ import Testing
     for jobs in ["1", "2"] {
       let output = directory.appendingPathComponent("p\(jobs).jsonl")
       let result = try runRegionKit([
-        "propose", Fixtures.url("dataset").path, "--method", "sliding-window", "--jobs", jobs, "--top", "30", "--no-progress", "-o", output.path,
+        "propose", Fixtures.url("dataset").path, "--method", "sliding-window", "--jobs", jobs,
+        "--top", "30", "--no-progress", "-o", output.path,
       ])
       #expect(result.exitCode == 0, "\(result.stderr)")
       // Drop the timing, which differs run to run.
@@ -58,11 +63,17 @@ import Testing
     let dataset = try shardingTestDataset(count: 24, width: 320)
     let work = try Fixtures.temporaryDirectory()
     let single = work.appendingPathComponent("single.jsonl")
-    let reference = try runRegionKit(["propose", dataset.path, "--method", "sliding-window", "--top", "3000", "--no-progress", "-o", single.path])
+    let reference = try runRegionKit([
+      "propose", dataset.path, "--method", "sliding-window", "--top", "3000", "--no-progress", "-o",
+      single.path,
+    ])
     #expect(reference.exitCode == 0, "\(reference.stderr)")
 
     let outdir = work.appendingPathComponent("out")
-    let arguments = ["propose", dataset.path, "--method", "sliding-window", "--top", "3000", "--jobs", "1", "--no-progress", "-o", outdir.path]
+    let arguments = [
+      "propose", dataset.path, "--method", "sliding-window", "--top", "3000", "--jobs", "1",
+      "--no-progress", "-o", outdir.path,
+    ]
     let process = Process()
     process.executableURL = regionKitExecutable
     process.arguments = arguments
@@ -104,15 +115,22 @@ import Testing
   @Test func shardedRunRecordsCorruptImagesAndRefusesOtherSettings() throws {
     let dataset = try shardingTestDataset(count: 3)
     let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")
-    let first = try runRegionKit(["propose", dataset.path, "--method", "sliding-window", "--top", "10", "--strict", "-o", outdir.path])
+    let first = try runRegionKit([
+      "propose", dataset.path, "--method", "sliding-window", "--top", "10", "--strict", "-o",
+      outdir.path,
+    ])
     #expect(first.exitCode == 1)
     #expect(first.stderr.contains("error: truncated.jpg"))
     #expect(first.stdout.contains("3 images, 30 proposals") && first.stdout.contains("1 failed"))
     // Resuming a complete shard does nothing and still reports the failure.
-    let again = try runRegionKit(["propose", dataset.path, "--method", "sliding-window", "--top", "10", "-o", outdir.path])
+    let again = try runRegionKit([
+      "propose", dataset.path, "--method", "sliding-window", "--top", "10", "-o", outdir.path,
+    ])
     #expect(again.exitCode == 0)
     #expect(again.stderr.contains("error: truncated.jpg"))
-    let other = try runRegionKit(["propose", dataset.path, "--method", "sliding-window", "--top", "11", "-o", outdir.path])
+    let other = try runRegionKit([
+      "propose", dataset.path, "--method", "sliding-window", "--top", "11", "-o", outdir.path,
+    ])
     #expect(other.exitCode != 0)
     #expect(other.stderr.contains("refusing to mix"))
   }
@@ -121,21 +139,30 @@ import Testing
     let dataset = try shardingTestDataset(count: 4)
     let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")
     let slurm = try runRegionKit(
-      ["propose", dataset.path, "--method", "sliding-window", "--top", "5", "--no-progress", "-o", outdir.path],
-      environment: ["SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "2", "SLURM_ARRAY_TASK_MIN": "1"])
+      [
+        "propose", dataset.path, "--method", "sliding-window", "--top", "5", "--no-progress", "-o",
+        outdir.path,
+      ],
+      environment: [
+        "SLURM_ARRAY_TASK_ID": "2", "SLURM_ARRAY_TASK_COUNT": "2", "SLURM_ARRAY_TASK_MIN": "1",
+      ])
     #expect(slurm.exitCode == 0, "\(slurm.stderr)")
     #expect(
       FileManager.default.fileExists(
         atPath: outdir.appendingPathComponent("shard-00001-of-00002.jsonl").path))
     let kubernetes = try runRegionKit(
-      ["propose", dataset.path, "--method", "sliding-window", "--top", "5", "--no-progress", "--shard-count", "2", "-o", outdir.path],
+      [
+        "propose", dataset.path, "--method", "sliding-window", "--top", "5", "--no-progress",
+        "--shard-count", "2", "-o", outdir.path,
+      ],
       environment: ["JOB_COMPLETION_INDEX": "0"])
     #expect(kubernetes.exitCode == 0, "\(kubernetes.stderr)")
     #expect(
       FileManager.default.fileExists(
         atPath: outdir.appendingPathComponent("shard-00000-of-00002.jsonl").path))
     let noCount = try runRegionKit(
-      ["propose", dataset.path, "--method", "sliding-window", "--no-progress", "-o", outdir.path], environment: ["JOB_COMPLETION_INDEX": "0"])
+      ["propose", dataset.path, "--method", "sliding-window", "--no-progress", "-o", outdir.path],
+      environment: ["JOB_COMPLETION_INDEX": "0"])
     #expect(noCount.exitCode != 0)
     #expect(noCount.stderr.contains("--shard-count"))
   }
@@ -145,7 +172,10 @@ import Testing
     let list = dataset.appendingPathComponent("list.txt")
     try Data("images/img001.png\n# a comment\nimages/img000.png\n".utf8).write(to: list)
     let output = dataset.appendingPathComponent("p.jsonl")
-    let result = try runRegionKit(["propose", list.path, "--method", "sliding-window", "--top", "5", "--no-progress", "-o", output.path])
+    let result = try runRegionKit([
+      "propose", list.path, "--method", "sliding-window", "--top", "5", "--no-progress", "-o",
+      output.path,
+    ])
     #expect(result.exitCode == 0, "\(result.stderr)")
     #expect(
       try ProposalFile.read(contentsOf: output).map(\.image) == [
@@ -158,7 +188,8 @@ import Testing
   @Test func selectiveSearchIsTheDefaultMethod() throws {
     let output = try Fixtures.temporaryDirectory().appendingPathComponent("p.jsonl")
     let result = try runRegionKit([
-      "propose", Fixtures.url("dataset/images/chelsea.png").path, "--max-side", "200", "-o", output.path,
+      "propose", Fixtures.url("dataset/images/chelsea.png").path, "--max-side", "200", "-o",
+      output.path,
     ])
     #expect(result.exitCode == 0, "\(result.stderr)")
     let records = try ProposalFile.read(contentsOf: output)

@@ -10,7 +10,8 @@ import Testing
     let directory = try Fixtures.temporaryDirectory()
     let output = directory.appendingPathComponent("\(method).jsonl")
     let result = try runRegionKit([
-      "propose", Fixtures.url("dataset").path, "--method", method, "--top", "40", "--max-side", "160",
+      "propose", Fixtures.url("dataset").path, "--method", method, "--top", "40", "--max-side",
+      "160",
       "--jobs", "1", "--no-progress", "-o", output.path,
     ])
     #expect(result.exitCode == 0, "\(result.stderr)")
@@ -19,7 +20,8 @@ import Testing
     for record in records {
       #expect(record.error == nil)
       #expect(!record.proposals.isEmpty && record.proposals.count <= 40)
-      #expect(zip(record.proposals, record.proposals.dropFirst()).allSatisfy { $0.score >= $1.score })
+      #expect(
+        zip(record.proposals, record.proposals.dropFirst()).allSatisfy { $0.score >= $1.score })
       for proposal in record.proposals {
         #expect(proposal.box.x1 >= 0 && proposal.box.y1 >= 0)
         #expect(proposal.box.x2 <= Float(record.width) && proposal.box.y2 <= Float(record.height))
@@ -35,7 +37,8 @@ import Testing
 
   @Test func badCombinationIsRefused() throws {
     let result = try runRegionKit([
-      "propose", Fixtures.url("dataset").path, "--method", "combined", "--combine", "edge-boxes,nonsense",
+      "propose", Fixtures.url("dataset").path, "--method", "combined", "--combine",
+      "edge-boxes,nonsense",
       "-o", "/dev/null",
     ])
     #expect(result.exitCode != 0)

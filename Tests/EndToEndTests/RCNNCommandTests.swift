@@ -3,7 +3,7 @@ import RegionKitTestSupport
 import Testing
 
 /// `train rcnn` and `detect` with an rcnn model, and the CustomClassifier example.
-@Suite struct RCNNCommandTests {
+@Suite(.tags(.slow)) struct RCNNCommandTests {
   @Test func trainsAHOGSVMModelAndDetectsWithIt() throws {
     let directory = try Fixtures.temporaryDirectory("rcnn-cli")
     defer { try? FileManager.default.removeItem(at: directory) }

@@ -19,7 +19,7 @@ import Testing
 
   static let small = ["--input-size", "16", "--batch-size", "4", "--no-progress"]
 
-  @Test func trainsWritesTheModelFolderAndResumes() throws {
+  @Test(.tags(.slow)) func trainsWritesTheModelFolderAndResumes() throws {
     let folder = try Fixtures.temporaryDirectory("train")
     defer { try? FileManager.default.removeItem(at: folder) }
     let dataset = try Self.synth(folder)
@@ -62,7 +62,7 @@ import Testing
     #expect(try historyEpochs(model) == [1, 2, 3])
   }
 
-  @Test func lossStudyWritesTableAndPlots() throws {
+  @Test(.tags(.slow)) func lossStudyWritesTableAndPlots() throws {
     let folder = try Fixtures.temporaryDirectory("train-study")
     defer { try? FileManager.default.removeItem(at: folder) }
     let dataset = try Self.synth(folder, count: 10)
@@ -102,14 +102,9 @@ import Testing
     ["train", "--arch", "faster-rcnn"], ["train", "yolo"], ["train"], ["train-objectness"],
   ])
   func oldSpellingsAndUnknownArchitecturesAreRejected(command: [String]) throws {
-    let scenes = try TrainedModels.scenes.get()
-    let folder = try Fixtures.temporaryDirectory("train-old")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let output = folder.appendingPathComponent("model")
-    let result = try runRegionKit(command + [scenes.path, "-o", output.path])
-    #expect(result.exitCode == 64, "\(result.stderr)")
-    #expect(result.stderr.contains("Error:"), "\(result.stderr)")
-    #expect(!FileManager.default.fileExists(atPath: output.path))
+    let failure = try #require(usageFailure(command + ["scenes", "-o", "model"]))
+    #expect(failure.exitCode == 64, "\(failure.message)")
+    #expect(failure.message.contains("Error:"), "\(failure.message)")
   }
 
   @Test func helpSaysLargestObject() throws {
@@ -118,7 +113,7 @@ import Testing
   }
 
   /// Options of other architectures, or that this one does not use, each refused by name
-  /// before anything is read or written.
+  /// while the command line is parsed, before anything is read or written (parsed in process).
   @Test(arguments: [
     // faster-rcnn finds its own regions and has no crops, classifier or loss study.
     ["faster-rcnn", "--proposals", "selective-search"], ["faster-rcnn", "--skip-missing"],
@@ -155,40 +150,30 @@ import Testing
     ["objectness", "--proposals", "x"],
   ])
   func optionsAnArchitectureDoesNotUseAreRefused(arguments: [String]) throws {
-    let scenes = try TrainedModels.scenes.get()
-    let folder = try Fixtures.temporaryDirectory("train-refused")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let output = folder.appendingPathComponent("model")
-    let result = try runRegionKit(
-      ["train"] + arguments + [scenes.path, "-o", output.path, "--no-progress"])
-    #expect(result.exitCode != 0 && result.exitCode < 128, "\(result.stdout)")
+    let failure = try #require(
+      usageFailure(["train"] + arguments + ["scenes", "-o", "model", "--no-progress"]))
+    #expect(failure.exitCode == 64, "\(failure.message)")
     let option = try #require(arguments.last { $0.hasPrefix("--") })
-    #expect(result.stderr.contains(option), "\(result.stderr)")
-    #expect(!FileManager.default.fileExists(atPath: output.path), "\(output.path) was written")
+    #expect(failure.message.contains(option), "\(failure.message)")
   }
 
   /// A network setting out of range is refused naming its option, not the configuration key
-  /// it is stored under.
+  /// it is stored under, while the command line is parsed (parsed in process).
   @Test(arguments: [
     ["faster-rcnn", "--max-side", "16"], ["fast-rcnn", "--rois-per-image", "0"],
     ["faster-rcnn", "--background-low", "0.7"], ["rcnn", "--crop-size", "2"],
     ["classify-localize", "--input-size", "8"],
   ])
   func aNetworkSettingOutOfRangeNamesItsOption(arguments: [String]) throws {
-    let scenes = try TrainedModels.scenes.get()
-    let folder = try Fixtures.temporaryDirectory("train-range")
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let output = folder.appendingPathComponent("model")
-    let result = try runRegionKit(
-      ["train"] + arguments + [scenes.path, "-o", output.path, "--no-progress"])
-    #expect(result.exitCode != 0 && result.exitCode < 128)
-    #expect(!FileManager.default.fileExists(atPath: output.path))
-    #expect(result.stderr.contains(arguments[1]), "\(result.stderr)")
+    let failure = try #require(
+      usageFailure(["train"] + arguments + ["scenes", "-o", "model", "--no-progress"]))
+    #expect(failure.exitCode == 64, "\(failure.message)")
+    #expect(failure.message.contains(arguments[1]), "\(failure.message)")
   }
 
   /// `-o` onto an existing model stops and leaves it as it was; `--resume` continues it for
   /// the epochs added; `--force` replaces it.
-  @Test(arguments: Architecture.allCases)
+  @Test(.tags(.slow), arguments: Architecture.allCases)
   func anExistingModelIsKeptUnlessResumedOrForced(_ architecture: Architecture) throws {
     let scenes = try TrainedModels.scenes.get()
     let model = try TrainedModels.copy(architecture)
@@ -232,7 +217,7 @@ import Testing
 
   /// COCO's own layout, `annotations/instances_val.json` with the images in `val/`, trains as
   /// the same dataset in `annotations.json` + `images/` does.
-  @Test func cocoSplitLayoutWorksAsDataset() throws {
+  @Test(.tags(.slow)) func cocoSplitLayoutWorksAsDataset() throws {
     let folder = try Fixtures.temporaryDirectory("train-coco-layout")
     defer { try? FileManager.default.removeItem(at: folder) }
     let coco = folder.appendingPathComponent("coco")

@@ -4,7 +4,7 @@ import Testing
 
 /// `regionkit train objectness` on synthetic scenes (with cross-validation and a test set),
 /// then `propose --objectness` with the model.
-@Suite struct TrainObjectnessCommandTests {
+@Suite(.tags(.slow)) struct TrainObjectnessCommandTests {
   @Test func trainsMeasuresAndReRanks() throws {
     let folder = try Fixtures.temporaryDirectory("train-objectness")
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -3,10 +3,11 @@ import RegionKitTestSupport
 import Testing
 
 /// Training memory is bounded by the minibatch, not the dataset: images are decoded per batch.
-@Suite struct TrainingMemoryTests {
+@Suite(.tags(.slow)) struct TrainingMemoryTests {
   /// The peak memory `train` prints ("peak memory N MB").
   static func peakMemory(_ stdout: String) throws -> Double {
-    let range = try #require(stdout.range(of: #"peak memory (\d+) MB"#, options: .regularExpression))
+    let range = try #require(
+      stdout.range(of: #"peak memory (\d+) MB"#, options: .regularExpression))
     let digits = stdout[range].split(separator: " ")[2]
     return try #require(Double(digits))
   }
@@ -23,7 +24,8 @@ import Testing
       ])
       #expect(synth.exitCode == 0, "\(synth.stderr)")
       let train = try runRegionKit([
-        "train", "classify-localize", data.path, "-o", folder.appendingPathComponent("m\(count)").path,
+        "train", "classify-localize", data.path, "-o",
+        folder.appendingPathComponent("m\(count)").path,
         "--epochs", "1", "--validation-fraction", "0", "--no-progress",
       ])
       #expect(train.exitCode == 0, "\(train.stderr)")
@@ -31,6 +33,8 @@ import Testing
     }
     // Decoded 64x64 inputs of 1,800 more images would take 88 MB; streaming adds only their
     // annotations (a few MB).
-    #expect(peaks[1] - peaks[0] < 30, "peak memory \(peaks[0]) MB for 200 images, \(peaks[1]) MB for 2000")
+    #expect(
+      peaks[1] - peaks[0] < 30, "peak memory \(peaks[0]) MB for 200 images, \(peaks[1]) MB for 2000"
+    )
   }
 }

@@ -6,7 +6,9 @@ import Testing
 @Suite struct DetectionOverlapTests {
   @Test func iouOfHandBoxes() {
     let a = Box(x1: 0, y1: 0, x2: 10, y2: 10)
-    func overlap(_ b: Box) -> Double { detectionOverlap(detection: b, groundTruth: a, isCrowd: false) }
+    func overlap(_ b: Box) -> Double {
+      detectionOverlap(detection: b, groundTruth: a, isCrowd: false)
+    }
     #expect(overlap(Box(x1: 0, y1: 0, x2: 10, y2: 20)) == 0.5)
     #expect(overlap(Box(x1: 5, y1: 0, x2: 15, y2: 10)) == 50.0 / 150)
     #expect(overlap(Box(x1: 10, y1: 0, x2: 20, y2: 10)) == 0)  // touching edges

@@ -83,7 +83,9 @@ import Testing
       for x in 0..<120 {
         if isRed(image, x, y) { tab += 1 }
         if image[x: x, y: y, channel: 1] > 0.5 { ink += 1 }
-        if x < 30 { #expect(image[x: x, y: y, channel: 0] == 0, "tab starts at the box's left edge") }
+        if x < 30 {
+          #expect(image[x: x, y: y, channel: 0] == 0, "tab starts at the box's left edge")
+        }
       }
     }
     #expect(tab > 100 && ink > 5, "tab \(tab) px, ink \(ink) px")
@@ -101,7 +103,9 @@ import Testing
     #expect(tabLeft < 70, "tab shifted left to \(tabLeft)")
     // Black text on a white tab.
     var dark = 0
-    for y in 0..<20 { for x in tabLeft..<100 where image[x: x, y: y, channel: 1] < 0.5 { dark += 1 } }
+    for y in 0..<20 {
+      for x in tabLeft..<100 where image[x: x, y: y, channel: 1] < 0.5 { dark += 1 }
+    }
     #expect(dark > 5)
   }
 

@@ -39,7 +39,9 @@ import Testing
     #expect(dataset.images.count == 4)
     for entry in dataset.images {
       let info = try ImageInfo.read(contentsOf: Fixtures.url("dataset/images/\(entry.file_name)"))
-      #expect(info.uprightWidth == entry.width && info.uprightHeight == entry.height, "\(entry.file_name)")
+      #expect(
+        info.uprightWidth == entry.width && info.uprightHeight == entry.height, "\(entry.file_name)"
+      )
     }
   }
 

@@ -144,7 +144,8 @@ import Testing
     let naive = Self.naiveBlur(column, sigma: 1, border: border)
     #expect(closeMismatch(blurred.pixels, naive, atol: 2e-6, rtol: 0) == nil)
     let dot = Image(width: 1, height: 1, channels: 3, pixels: [0.2, 0.4, 0.6])
-    #expect(maxAbsDifference(dot.gaussianBlurred(sigma: 3, border: border).pixels, dot.pixels) < 1e-6)
+    #expect(
+      maxAbsDifference(dot.gaussianBlurred(sigma: 3, border: border).pixels, dot.pixels) < 1e-6)
     #expect(dot.gradients(border: border).magnitude.pixels == [0])
   }
 

@@ -12,9 +12,10 @@ import Testing
   func readsFixtureHeaders(name: String, format: String, width: Int, height: Int) throws {
     let info = try ImageInfo.read(contentsOf: Fixtures.url("dataset/images/\(name)"))
     #expect(
-      info == ImageInfo(
-        width: width, height: height, bands: 3, format: format, bitsPerSample: 8, hasAlpha: false,
-        orientation: 1))
+      info
+        == ImageInfo(
+          width: width, height: height, bands: 3, format: format, bitsPerSample: 8, hasAlpha: false,
+          orientation: 1))
     #expect(info.uprightWidth == width && !info.isTransposed)
   }
 

@@ -317,7 +317,9 @@ import Testing
     let file = path("huge.jpg")
     try VipsTestFiles.writeBlackJPEG(width: 10_000, height: 8_000, to: file)
     let url = URL(fileURLWithPath: file)
-    #expect(throws: ImagingError.tooLarge(file: file, width: 10_000, height: 8_000, limit: 50_000_000)) {
+    #expect(
+      throws: ImagingError.tooLarge(file: file, width: 10_000, height: 8_000, limit: 50_000_000)
+    ) {
       try Image(contentsOf: url, pixelLimit: 50_000_000)
     }
 
@@ -366,10 +368,11 @@ import Testing
 func liveVipsObjectCount() -> Int {
   var count = 0
   _ = withUnsafeMutablePointer(to: &count) { counter in
-    vips_object_map({ _, counter, _ in
-      counter?.assumingMemoryBound(to: Int.self).pointee += 1
-      return nil
-    }, counter, nil)
+    vips_object_map(
+      { _, counter, _ in
+        counter?.assumingMemoryBound(to: Int.self).pointee += 1
+        return nil
+      }, counter, nil)
   }
   return count
 }

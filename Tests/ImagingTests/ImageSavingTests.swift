@@ -22,7 +22,8 @@ import Testing
     #expect(data.starts(with: [0x89, 0x50, 0x4E, 0x47]))
     let loaded = try Image(data: data, name: "gradient.png")
     #expect(loaded.width == 17 && loaded.height == 11)
-    #expect(closeMismatch(loaded.pixels, Self.gradient.pixels, atol: 0.5 / 255 + 1e-6, rtol: 0) == nil)
+    #expect(
+      closeMismatch(loaded.pixels, Self.gradient.pixels, atol: 0.5 / 255 + 1e-6, rtol: 0) == nil)
   }
 
   @Test func pngOfExactEightBitValuesIsLossless() throws {
@@ -110,7 +111,9 @@ import Testing
     #expect(throws: Never.self) { try twoChannel.encoded(as: .png) }
     let fiveChannel = Image(width: 2, height: 2, channels: 5, repeating: 0.5)
     #expect(throws: ImagingError.self) { try fiveChannel.encoded(as: .png) }
-    #expect(throws: ImagingError.cannotEncode(format: "jpeg", reason: "quality 0 is outside 1...100")) {
+    #expect(
+      throws: ImagingError.cannotEncode(format: "jpeg", reason: "quality 0 is outside 1...100")
+    ) {
       try ImageSavingTests.gradient.encoded(as: .jpeg(quality: 0))
     }
   }

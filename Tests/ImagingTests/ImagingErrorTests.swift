@@ -17,8 +17,10 @@ import Testing
   }
 
   @Test func tooLargeSaysHowToFixIt() {
-    let text = ImagingError.tooLarge(file: "big.tif", width: 20_000, height: 10_000, limit: 100_000_000)
-      .description
+    let text = ImagingError.tooLarge(
+      file: "big.tif", width: 20_000, height: 10_000, limit: 100_000_000
+    )
+    .description
     #expect(text.contains("20000x10000") && text.contains("100000000") && text.contains("maxSide"))
   }
 }

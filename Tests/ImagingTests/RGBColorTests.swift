@@ -25,6 +25,7 @@ import Testing
 
   @Test func luminance() {
     #expect(RGBColor.white.luminance > 0.99 && RGBColor.black.luminance == 0)
-    #expect(RGBColor(red: 0, green: 1, blue: 0).luminance > RGBColor(red: 0, green: 0, blue: 1).luminance)
+    #expect(
+      RGBColor(red: 0, green: 1, blue: 0).luminance > RGBColor(red: 0, green: 0, blue: 1).luminance)
   }
 }

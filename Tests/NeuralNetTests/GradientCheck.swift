@@ -13,7 +13,9 @@ enum GradientCheck {
 
   /// The largest `|numeric - analytic| / max(1, |numeric|)` over the input and every
   /// parameter of `layer`, probing at most `probes` values of each tensor.
-  static func maximumError<L: Layer>(_ layer: L, input: Tensor, step: Float = 1e-2, probes: Int = 24, seed: UInt64 = 9) -> Double {
+  static func maximumError<L: Layer>(
+    _ layer: L, input: Tensor, step: Float = 1e-2, probes: Int = 24, seed: UInt64 = 9
+  ) -> Double {
     var model = layer
     let output = model.forward(input)
     let upstream = random(output.shape, seed: seed)
@@ -45,11 +47,15 @@ enum GradientCheck {
       for index in indices(count) {
         func shifted(_ delta: Float) -> L {
           var copy = layer
-          copy.visitParameters { visited, parameter in if visited == name { parameter.value.data[index] += delta } }
+          copy.visitParameters { visited, parameter in
+            if visited == name { parameter.value.data[index] += delta }
+          }
           return copy
         }
         let numeric = (loss(shifted(step), input) - loss(shifted(-step), input)) / Double(2 * step)
-        worst = max(worst, abs(numeric - Double(analyticParameters[name]!.data[index])) / max(1, abs(numeric)))
+        worst = max(
+          worst, abs(numeric - Double(analyticParameters[name]!.data[index])) / max(1, abs(numeric))
+        )
       }
     }
     return worst

@@ -16,7 +16,8 @@ import Testing
   }
 
   @Test func allIgnoredCrossEntropyIsZero() {
-    let loss = crossEntropy(Tensor(shape: [2, 2], data: [1, 2, 3, 4]), labels: [-1, -1], ignoreIndex: -1)
+    let loss = crossEntropy(
+      Tensor(shape: [2, 2], data: [1, 2, 3, 4]), labels: [-1, -1], ignoreIndex: -1)
     #expect(loss.value == 0)
     #expect(loss.gradient.data.allSatisfy { $0 == 0 })
   }
@@ -30,8 +31,9 @@ import Testing
       var plus = logits, minus = logits
       plus.data[index] += 1e-2
       minus.data[index] -= 1e-2
-      let numeric = (crossEntropy(plus, labels: labels, classWeights: weights).value
-        - crossEntropy(minus, labels: labels, classWeights: weights).value) / 2e-2
+      let numeric =
+        (crossEntropy(plus, labels: labels, classWeights: weights).value
+          - crossEntropy(minus, labels: labels, classWeights: weights).value) / 2e-2
       #expect(abs(numeric - analytic.data[index]) < 1e-3)
     }
   }

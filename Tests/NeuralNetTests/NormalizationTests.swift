@@ -9,13 +9,17 @@ import Testing
     // Non-trivial γ and β so their gradients and the input gradient are all exercised.
     var copy = layer
     copy.visitParameters { name, parameter in
-      parameter.value = GradientCheck.random(parameter.value.shape, seed: name == "weight" ? 5 : 6) + Tensor(shape: parameter.value.shape, repeating: name == "weight" ? 1.5 : 0)
+      parameter.value =
+        GradientCheck.random(parameter.value.shape, seed: name == "weight" ? 5 : 6)
+        + Tensor(shape: parameter.value.shape, repeating: name == "weight" ? 1.5 : 0)
     }
     return copy
   }
 
   @Test func batchNormTrainingGradients() {
-    #expect(GradientCheck.maximumError(withAffine(BatchNorm2d(channels: 4)), input: image, step: 1e-2) < 2e-3)
+    #expect(
+      GradientCheck.maximumError(withAffine(BatchNorm2d(channels: 4)), input: image, step: 1e-2)
+        < 2e-3)
   }
 
   @Test func batchNormEvaluationGradients() {
@@ -31,7 +35,9 @@ import Testing
     // Each output channel has mean 0 and (biased) variance 1 / (1 + eps / var).
     for c in 0..<4 {
       var values: [Double] = []
-      for n in 0..<3 { for i in 0..<30 { values.append(Double(output.data[(n * 4 + c) * 30 + i])) } }
+      for n in 0..<3 {
+        for i in 0..<30 { values.append(Double(output.data[(n * 4 + c) * 30 + i])) }
+      }
       let mean = values.reduce(0, +) / 90
       let variance = values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 90
       #expect(abs(mean) < 1e-5)
@@ -46,7 +52,9 @@ import Testing
   }
 
   @Test func groupNormGradients() {
-    #expect(GradientCheck.maximumError(withAffine(GroupNorm(groups: 2, channels: 4)), input: image, step: 1e-2) < 2e-3)
+    #expect(
+      GradientCheck.maximumError(
+        withAffine(GroupNorm(groups: 2, channels: 4)), input: image, step: 1e-2) < 2e-3)
   }
 
   @Test func dropoutIsSeededScaledAndIdentityInEvaluation() {

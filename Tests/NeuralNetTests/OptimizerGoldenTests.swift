@@ -23,7 +23,8 @@ import Testing
 
   func close(_ got: Tensor?, _ expected: GoldenCase, _ key: String) throws -> Bool {
     guard let got else { return false }
-    return closeMismatch(got.data, try expected.nnTensor("expected", key).data, atol: 1e-6, rtol: 1e-5) == nil
+    return closeMismatch(
+      got.data, try expected.nnTensor("expected", key).data, atol: 1e-6, rtol: 1e-5) == nil
   }
 
   @Test func sgdWithMomentumAndWeightDecay() throws {
@@ -35,7 +36,10 @@ import Testing
       for index in 0..<2 {
         optimizer.update("p\(index)", &parameters[index])
         #expect(try close(parameters[index].value, expected, "p\(index)_after_step\(step)"))
-        #expect(try close(optimizer.momentumBuffers["p\(index)"], expected, "p\(index)_momentum_buffer_after_step\(step)"))
+        #expect(
+          try close(
+            optimizer.momentumBuffers["p\(index)"], expected,
+            "p\(index)_momentum_buffer_after_step\(step)"))
       }
     }
   }
@@ -49,8 +53,13 @@ import Testing
       for index in 0..<2 {
         optimizer.update("p\(index)", &parameters[index])
         #expect(try close(parameters[index].value, expected, "p\(index)_after_step\(step)"))
-        #expect(try close(optimizer.firstMoments["p\(index)"], expected, "p\(index)_exp_avg_after_step\(step)"))
-        #expect(try close(optimizer.secondMoments["p\(index)"], expected, "p\(index)_exp_avg_sq_after_step\(step)"))
+        #expect(
+          try close(
+            optimizer.firstMoments["p\(index)"], expected, "p\(index)_exp_avg_after_step\(step)"))
+        #expect(
+          try close(
+            optimizer.secondMoments["p\(index)"], expected, "p\(index)_exp_avg_sq_after_step\(step)"
+          ))
       }
     }
   }

@@ -23,23 +23,35 @@ import Testing
     let output = layer.forward(feature, rois: rois)
     #expect(output.data == (try expected.nnTensor("expected", "output").data))
     let gradient = layer.backward(gradientOutput)
-    #expect(closeMismatch(gradient.data, try expected.nnTensor("expected", "grad_feature").data, atol: 1e-6, rtol: 0) == nil)
+    #expect(
+      closeMismatch(
+        gradient.data, try expected.nnTensor("expected", "grad_feature").data, atol: 1e-6, rtol: 0)
+        == nil)
   }
 
   @Test(arguments: [false, true])
   func roiAlignMatchesTorchvision(aligned: Bool) throws {
     let expected = try golden.case(aligned ? "roi_align_aligned_true" : "roi_align_aligned_false")
-    var layer = RoIAlign(outputHeight: 7, outputWidth: 7, spatialScale: 0.0625, samplingRatio: 2, aligned: aligned)
+    var layer = RoIAlign(
+      outputHeight: 7, outputWidth: 7, spatialScale: 0.0625, samplingRatio: 2, aligned: aligned)
     let output = layer.forward(feature, rois: rois)
-    #expect(closeMismatch(output.data, try expected.nnTensor("expected", "output").data, atol: 2e-5, rtol: 1e-5) == nil)
+    #expect(
+      closeMismatch(
+        output.data, try expected.nnTensor("expected", "output").data, atol: 2e-5, rtol: 1e-5)
+        == nil)
     let gradient = layer.backward(gradientOutput)
-    #expect(closeMismatch(gradient.data, try expected.nnTensor("expected", "grad_feature").data, atol: 2e-5, rtol: 1e-5) == nil)
+    #expect(
+      closeMismatch(
+        gradient.data, try expected.nnTensor("expected", "grad_feature").data, atol: 2e-5,
+        rtol: 1e-5) == nil)
   }
 
   @Test(arguments: [(false, 2), (true, 2), (true, 0), (false, 3)])
   func fastRoIAlignMatchesReference(aligned: Bool, samplingRatio: Int) {
-    let fast = roiAlign(feature, rois: rois, spatialScale: 0.0625, samplingRatio: samplingRatio, aligned: aligned)
-    let slow = roiAlignReference(feature, rois: rois, spatialScale: 0.0625, samplingRatio: samplingRatio, aligned: aligned)
+    let fast = roiAlign(
+      feature, rois: rois, spatialScale: 0.0625, samplingRatio: samplingRatio, aligned: aligned)
+    let slow = roiAlignReference(
+      feature, rois: rois, spatialScale: 0.0625, samplingRatio: samplingRatio, aligned: aligned)
     #expect(closeMismatch(fast.data, slow.data, atol: 1e-6, rtol: 1e-6) == nil)
   }
 }

@@ -23,7 +23,9 @@ import Testing
       "scalar": Tensor(shape: [], data: [7]),
     ]
     let data = SafeTensors.encode(tensors, metadata: ["format": "pt"])
-    let headerLength = data.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+    let headerLength = data.prefix(8).enumerated().reduce(0) {
+      $0 | Int($1.element) << (8 * $1.offset)
+    }
     #expect(headerLength % 8 == 0)  // padded so the data starts 8-byte aligned
     #expect(data.count == 8 + headerLength + 4 * (108 + 4 + 1))
     let decoded = try SafeTensors.decode(data)
@@ -46,52 +48,86 @@ import Testing
       f64.append(UInt8(bits & 0xFF))
       bits >>= 8
     }
-    let header = #"{"h":{"dtype":"F16","shape":[3],"data_offsets":[0,6]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[6,8]},"d":{"dtype":"F64","shape":[1],"data_offsets":[8,16]},"__metadata__":{"k":"v"}}"#
-    let tensors = try SafeTensors.decode(Self.file(header: header, data: [0x00, 0x3C, 0x00, 0xC0, 0x01, 0x00, 0xC0, 0x3F] + f64))
+    let header =
+      #"{"h":{"dtype":"F16","shape":[3],"data_offsets":[0,6]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[6,8]},"d":{"dtype":"F64","shape":[1],"data_offsets":[8,16]},"__metadata__":{"k":"v"}}"#
+    let tensors = try SafeTensors.decode(
+      Self.file(header: header, data: [0x00, 0x3C, 0x00, 0xC0, 0x01, 0x00, 0xC0, 0x3F] + f64))
     #expect(tensors["h"]?.data == [1, -2, 0x1p-24])
     #expect(tensors["b"]?.data == [1.5])
     #expect(tensors["d"]?.data == [Float(0.1)])
   }
 
   @Test func malformedFilesThrowTypedErrorsNamingFileAndTensor() {
-    #expect(throws: NeuralNetError.malformedFile(file: "a", reason: "3 bytes is shorter than the 8-byte header length")) {
+    #expect(
+      throws: NeuralNetError.malformedFile(
+        file: "a", reason: "3 bytes is shorter than the 8-byte header length")
+    ) {
       try SafeTensors.decode(Data([1, 2, 3]), source: "a")
     }
-    #expect(throws: NeuralNetError.malformedFile(file: "b", reason: "header length 100 exceeds the 2 bytes after it")) {
+    #expect(
+      throws: NeuralNetError.malformedFile(
+        file: "b", reason: "header length 100 exceeds the 2 bytes after it")
+    ) {
       try SafeTensors.decode(Data([100, 0, 0, 0, 0, 0, 0, 0, 0x7B, 0x7D]), source: "b")
     }
     #expect(throws: NeuralNetError.malformedFile(file: "c", reason: "the header is not JSON")) {
       try SafeTensors.decode(Self.file(header: "{nope", data: []), source: "c")
     }
     #expect(throws: NeuralNetError.unsupportedDType(file: "d", tensor: "x", dtype: "C64")) {
-      try SafeTensors.decode(Self.file(header: #"{"x":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}}"#, data: Array(repeating: 0, count: 8)), source: "d")
+      try SafeTensors.decode(
+        Self.file(
+          header: #"{"x":{"dtype":"C64","shape":[1],"data_offsets":[0,8]}}"#,
+          data: Array(repeating: 0, count: 8)), source: "d")
     }
-    #expect(throws: NeuralNetError.malformedTensor(file: "e", tensor: "x", reason: "4 bytes for 2 F32 values of shape [2]")) {
-      try SafeTensors.decode(Self.file(header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#, data: Array(repeating: 0, count: 8)), source: "e")
+    #expect(
+      throws: NeuralNetError.malformedTensor(
+        file: "e", tensor: "x", reason: "4 bytes for 2 F32 values of shape [2]")
+    ) {
+      try SafeTensors.decode(
+        Self.file(
+          header: #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}}"#,
+          data: Array(repeating: 0, count: 8)), source: "e")
     }
     #expect(throws: NeuralNetError.self) {
-      try SafeTensors.decode(Self.file(header: #"{"x":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#, data: Array(repeating: 0, count: 8)), source: "f")
+      try SafeTensors.decode(
+        Self.file(
+          header: #"{"x":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#,
+          data: Array(repeating: 0, count: 8)), source: "f")
     }
     #expect(throws: NeuralNetError.self) {
       try SafeTensors.load(contentsOf: URL(fileURLWithPath: "/nonexistent/w.safetensors"))
     }
-    let message = NeuralNetError.malformedTensor(file: "w.safetensors", tensor: "fc.weight", reason: "bad").description
+    let message = NeuralNetError.malformedTensor(
+      file: "w.safetensors", tensor: "fc.weight", reason: "bad"
+    ).description
     #expect(message.contains("w.safetensors") && message.contains("fc.weight"))
   }
 
   @Test func stateDictUsesPyTorchNamesAndLoadsBack() throws {
     func model(seed: UInt64) -> Sequential {
       Sequential(named: [
-        ("features", Sequential([Conv2d(inChannels: 1, outChannels: 2, kernelSize: 3, seed: seed), BatchNorm2d(channels: 2), ReLU()])),
-        ("classifier", Sequential([Flatten(), Linear(inFeatures: 2 * 2 * 2, outFeatures: 3, seed: seed + 1)])),
+        (
+          "features",
+          Sequential([
+            Conv2d(inChannels: 1, outChannels: 2, kernelSize: 3, seed: seed),
+            BatchNorm2d(channels: 2), ReLU(),
+          ])
+        ),
+        (
+          "classifier",
+          Sequential([Flatten(), Linear(inFeatures: 2 * 2 * 2, outFeatures: 3, seed: seed + 1)])
+        ),
       ])
     }
     var source = model(seed: 1)
     let state = source.stateDict()
-    #expect(state.keys.sorted() == [
-      "classifier.1.bias", "classifier.1.weight", "features.0.bias", "features.0.weight", "features.1.bias",
-      "features.1.num_batches_tracked", "features.1.running_mean", "features.1.running_var", "features.1.weight",
-    ])
+    #expect(
+      state.keys.sorted() == [
+        "classifier.1.bias", "classifier.1.weight", "features.0.bias", "features.0.weight",
+        "features.1.bias",
+        "features.1.num_batches_tracked", "features.1.running_mean", "features.1.running_var",
+        "features.1.weight",
+      ])
     var target = model(seed: 99)
     try target.loadStateDict(try SafeTensors.decode(SafeTensors.encode(state)))
     let input = GradientCheck.random([2, 1, 4, 4], seed: 4)
@@ -101,14 +137,21 @@ import Testing
 
     var missing = state
     missing["features.0.bias"] = nil
-    #expect(throws: NeuralNetError.missingTensor(file: "m", tensor: "features.0.bias")) { try target.loadStateDict(missing, source: "m") }
+    #expect(throws: NeuralNetError.missingTensor(file: "m", tensor: "features.0.bias")) {
+      try target.loadStateDict(missing, source: "m")
+    }
     var extra = state
     extra["features.9.weight"] = Tensor(zeros: [1])
-    #expect(throws: NeuralNetError.unexpectedTensor(file: "x", tensor: "features.9.weight")) { try target.loadStateDict(extra, source: "x") }
+    #expect(throws: NeuralNetError.unexpectedTensor(file: "x", tensor: "features.9.weight")) {
+      try target.loadStateDict(extra, source: "x")
+    }
     try target.loadStateDict(extra, isStrict: false)
     var wrong = state
     wrong["classifier.1.weight"] = Tensor(zeros: [3, 9])
-    #expect(throws: NeuralNetError.shapeMismatch(file: "s", tensor: "classifier.1.weight", expected: [3, 8], found: [3, 9])) {
+    #expect(
+      throws: NeuralNetError.shapeMismatch(
+        file: "s", tensor: "classifier.1.weight", expected: [3, 8], found: [3, 9])
+    ) {
       try target.loadStateDict(wrong, source: "s")
     }
   }

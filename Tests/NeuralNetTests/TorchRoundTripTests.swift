@@ -9,14 +9,25 @@ import Testing
   /// The model of `Tools/torch_roundtrip/make_fixture.py`, with the same state-dict names.
   static func smallCNN() -> Sequential {
     Sequential(named: [
-      ("features", Sequential([
-        Conv2d(inChannels: 3, outChannels: 8, kernelSize: 3, padding: 1, seed: 1),
-        BatchNorm2d(channels: 8), ReLU(), MaxPool2d(kernelSize: 2),
-        Conv2d(inChannels: 8, outChannels: 16, kernelSize: 3, stride: 2, padding: 2, dilation: 2, seed: 2),
-        GroupNorm(groups: 4, channels: 16), LeakyReLU(negativeSlope: 0.1),
-        AdaptiveAvgPool2d(outputHeight: 2, outputWidth: 2),
-      ])),
-      ("classifier", Sequential([Flatten(), Linear(inFeatures: 64, outFeatures: 32, seed: 3), ReLU(), Linear(inFeatures: 32, outFeatures: 5, seed: 4)])),
+      (
+        "features",
+        Sequential([
+          Conv2d(inChannels: 3, outChannels: 8, kernelSize: 3, padding: 1, seed: 1),
+          BatchNorm2d(channels: 8), ReLU(), MaxPool2d(kernelSize: 2),
+          Conv2d(
+            inChannels: 8, outChannels: 16, kernelSize: 3, stride: 2, padding: 2, dilation: 2,
+            seed: 2),
+          GroupNorm(groups: 4, channels: 16), LeakyReLU(negativeSlope: 0.1),
+          AdaptiveAvgPool2d(outputHeight: 2, outputWidth: 2),
+        ])
+      ),
+      (
+        "classifier",
+        Sequential([
+          Flatten(), Linear(inFeatures: 64, outFeatures: 32, seed: 3), ReLU(),
+          Linear(inFeatures: 32, outFeatures: 5, seed: 4),
+        ])
+      ),
     ])
   }
 

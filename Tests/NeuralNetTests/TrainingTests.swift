@@ -1,10 +1,11 @@
 import Boxes
 import NeuralNet
+import RegionKitTestSupport
 import Testing
 
 /// End to end: a small conv net must learn to tell squares from crosses. A wrong backward
 /// in conv, ReLU or max-pool leaves it below the 98 % bar (see the note at the check).
-@Suite struct TrainingTests {
+@Suite(.tags(.slow)) struct TrainingTests {
   /// 16x16 single-channel images: an outlined square (label 0) or a plus sign (label 1) of
   /// random size and position, with noise.
   static func shapes(count: Int, seed: UInt64) -> (images: Tensor, labels: [Int]) {
@@ -15,7 +16,8 @@ import Testing
       let label = Int(generator.next() % 2)
       labels.append(label)
       let size = 5 + Int(generator.next() % 6)  // 5...10 pixels
-      let top = Int(generator.next() % UInt64(16 - size)), left = Int(generator.next() % UInt64(16 - size))
+      let top = Int(generator.next() % UInt64(16 - size)),
+        left = Int(generator.next() % UInt64(16 - size))
       for y in 0..<16 {
         for x in 0..<16 { images[n, 0, y, x] = (generator.nextUnitFloat() - 0.5) * 0.4 }
       }
@@ -37,27 +39,33 @@ import Testing
   static func batch(_ images: Tensor, _ labels: [Int], _ range: Range<Int>) -> (Tensor, [Int]) {
     let plane = 16 * 16
     return (
-      Tensor(shape: [range.count, 1, 16, 16], data: Array(images.data[(range.lowerBound * plane)..<(range.upperBound * plane)])),
+      Tensor(
+        shape: [range.count, 1, 16, 16],
+        data: Array(images.data[(range.lowerBound * plane)..<(range.upperBound * plane)])),
       Array(labels[range])
     )
   }
 
   @Test func convNetLearnsShapes() {
     var model = Sequential(named: [
-      ("features", Sequential([
-        Conv2d(inChannels: 1, outChannels: 8, kernelSize: 3, padding: 1, seed: 11), ReLU(),
-        MaxPool2d(kernelSize: 2),
-        Conv2d(inChannels: 8, outChannels: 16, kernelSize: 3, padding: 1, seed: 12), ReLU(),
-        MaxPool2d(kernelSize: 2),
-        Conv2d(inChannels: 16, outChannels: 32, kernelSize: 3, padding: 1, seed: 14), ReLU(),
-        AdaptiveAvgPool2d(outputHeight: 1, outputWidth: 1),
-      ])),
+      (
+        "features",
+        Sequential([
+          Conv2d(inChannels: 1, outChannels: 8, kernelSize: 3, padding: 1, seed: 11), ReLU(),
+          MaxPool2d(kernelSize: 2),
+          Conv2d(inChannels: 8, outChannels: 16, kernelSize: 3, padding: 1, seed: 12), ReLU(),
+          MaxPool2d(kernelSize: 2),
+          Conv2d(inChannels: 16, outChannels: 32, kernelSize: 3, padding: 1, seed: 14), ReLU(),
+          AdaptiveAvgPool2d(outputHeight: 1, outputWidth: 1),
+        ])
+      ),
       ("classifier", Sequential([Flatten(), Linear(inFeatures: 32, outFeatures: 2, seed: 13)])),
     ])
     let train = Self.shapes(count: 512, seed: 1)
     let test = Self.shapes(count: 256, seed: 2)
     var optimizer = Adam(learningRate: 0.01)
-    let schedule = LearningRateSchedule.linearWarmup(steps: 10, startFactor: 0.1, then: .cosine(totalSteps: 118, minimum: 0.0005))
+    let schedule = LearningRateSchedule.linearWarmup(
+      steps: 10, startFactor: 0.1, then: .cosine(totalSteps: 118, minimum: 0.0005))
     var step = 0
     for _ in 0..<8 {
       for start in stride(from: 0, to: 512, by: 32) {

@@ -5,7 +5,9 @@
 public func closeMismatch(
   _ got: [Float], _ expected: [Float], atol: Float, rtol: Float, limit: Int = 5
 ) -> String? {
-  guard got.count == expected.count else { return "count \(got.count) != expected \(expected.count)" }
+  guard got.count == expected.count else {
+    return "count \(got.count) != expected \(expected.count)"
+  }
   var messages: [String] = []
   var failures = 0
   for index in got.indices {
@@ -17,5 +19,6 @@ public func closeMismatch(
       }
     }
   }
-  return failures == 0 ? nil : "\(failures) of \(got.count) differ: " + messages.joined(separator: "; ")
+  return failures == 0
+    ? nil : "\(failures) of \(got.count) differ: " + messages.joined(separator: "; ")
 }

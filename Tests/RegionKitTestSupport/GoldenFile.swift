@@ -16,7 +16,9 @@ public struct GoldenFile: @unchecked Sendable {
   public init(_ name: String) throws {
     let url = Fixtures.url("goldens/\(name)")
     let object = try JSONSerialization.jsonObject(with: Data(contentsOf: url))
-    guard let root = object as? [String: Any] else { throw GoldenError.malformed(name, "top level is not an object") }
+    guard let root = object as? [String: Any] else {
+      throw GoldenError.malformed(name, "top level is not an object")
+    }
     self.root = root
     self.name = name
   }
@@ -72,7 +74,8 @@ public struct GoldenCase: @unchecked Sendable {
   /// A nested object at a key path.
   public func object(_ path: String...) throws -> GoldenCase {
     guard let nested = try value(path) as? [String: Any] else {
-      throw GoldenError.malformed(file, "case \(name): \(path.joined(separator: ".")) is not an object")
+      throw GoldenError.malformed(
+        file, "case \(name): \(path.joined(separator: ".")) is not an object")
     }
     return GoldenCase(object: nested, file: file)
   }

@@ -1,5 +1,6 @@
 import Boxes
 import Testing
+
 @testable import Segmentation
 
 @Suite struct DisjointSetTests {

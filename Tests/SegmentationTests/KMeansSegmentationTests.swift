@@ -1,11 +1,14 @@
 import Imaging
 import Testing
+
 @testable import Segmentation
 
 @Suite struct KMeansSegmentationTests {
   /// Four flat quadrants in three colours: the top-left and bottom-right share a colour.
   static func quadrants() -> Image {
-    let colours: [[Float]] = [[0.9, 0.1, 0.1], [0.1, 0.8, 0.2], [0.2, 0.2, 0.9], [0.9, 0.1, 0.1]]
+    let colours: [[Float]] = [
+      [0.9, 0.1, 0.1], [0.1, 0.8, 0.2], [0.2, 0.2, 0.9], [0.9, 0.1, 0.1],
+    ]
     var image = Image(width: 20, height: 16, channels: 3)
     for y in 0..<16 {
       for x in 0..<20 {
@@ -39,7 +42,8 @@ import Testing
   @Test(arguments: [UInt64(31), 32, 33])
   func invariantsAndDeterminism(seed: UInt64) throws {
     let image = randomImage(width: 24, height: 18, seed: seed)
-    let segmenter = KMeansSegmentation(clusters: 5, spatialWeight: 0.3, seed: seed, maxIterations: 10)
+    let segmenter = KMeansSegmentation(
+      clusters: 5, spatialWeight: 0.3, seed: seed, maxIterations: 10)
     let result = try segmenter.segment(image)
     #expect(segmentationInvariantViolation(result, width: 24, height: 18) == nil)
     #expect(try segmenter.segment(image) == result)
@@ -48,8 +52,14 @@ import Testing
   @Test func rejectsBadParameters() {
     let image = Image(width: 4, height: 4, channels: 3)
     #expect(throws: SegmentationError.self) { try KMeansSegmentation(clusters: 0).segment(image) }
-    #expect(throws: SegmentationError.self) { try KMeansSegmentation(spatialWeight: -1).segment(image) }
-    #expect(throws: SegmentationError.self) { try KMeansSegmentation(maxIterations: 0).segment(image) }
-    #expect(throws: SegmentationError.self) { try KMeansSegmentation().segment(Image(width: 2, height: 2, channels: 4)) }
+    #expect(throws: SegmentationError.self) {
+      try KMeansSegmentation(spatialWeight: -1).segment(image)
+    }
+    #expect(throws: SegmentationError.self) {
+      try KMeansSegmentation(maxIterations: 0).segment(image)
+    }
+    #expect(throws: SegmentationError.self) {
+      try KMeansSegmentation().segment(Image(width: 2, height: 2, channels: 4))
+    }
   }
 }

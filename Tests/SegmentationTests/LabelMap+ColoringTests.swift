@@ -1,5 +1,6 @@
 import Imaging
 import Testing
+
 @testable import Segmentation
 
 @Suite struct LabelMapColoringTests {
@@ -12,7 +13,8 @@ import Testing
       #expect(picture[x: 0, y: 0, channel: c] == picture[x: 1, y: 1, channel: c])
       #expect(picture[x: 2, y: 0, channel: c] == picture[x: 3, y: 1, channel: c])
     }
-    #expect((0..<3).contains { picture[x: 0, y: 0, channel: $0] != picture[x: 2, y: 0, channel: $0] })
+    #expect(
+      (0..<3).contains { picture[x: 0, y: 0, channel: $0] != picture[x: 2, y: 0, channel: $0] })
     #expect(picture == map.coloredImage(seed: 4))
     #expect(picture != map.coloredImage(seed: 5))
     #expect(picture.pixels.allSatisfy { $0 >= 0 && $0 < 1 })

@@ -1,5 +1,6 @@
 import Boxes
 import Testing
+
 @testable import Segmentation
 
 @Suite struct LabelMapConnectedComponentsTests {
@@ -14,7 +15,8 @@ import Testing
   @Test(arguments: [UInt64(21), 22, 23])
   func everyComponentIsOneClassAndMaximal(seed: UInt64) {
     var generator = SplitMix64(seed: seed)
-    let width = Int.random(in: 1...20, using: &generator), height = Int.random(in: 1...20, using: &generator)
+    let width = Int.random(in: 1...20, using: &generator),
+      height = Int.random(in: 1...20, using: &generator)
     let classes = (0..<(width * height)).map { _ in Int32.random(in: 0..<3, using: &generator) }
     let map = LabelMap(connectedComponentsOf: classes, width: width, height: height)
     for y in 0..<height {

@@ -1,5 +1,6 @@
 import Boxes
 import Testing
+
 @testable import Segmentation
 
 @Suite struct LabelMapRegionsTests {
@@ -9,10 +10,14 @@ import Testing
     // 2 2 3   (3 touches 0 diagonally only)
     let map = LabelMap(width: 3, height: 3, labels: [0, 0, 1, 2, 0, 1, 2, 2, 3], count: 4)
     let regions = map.regions()
-    #expect(regions[0] == Region(size: 3, bounds: Box(x1: 0, y1: 0, x2: 2, y2: 2), neighbours: [1, 2, 3]))
-    #expect(regions[1] == Region(size: 2, bounds: Box(x1: 2, y1: 0, x2: 3, y2: 2), neighbours: [0, 2, 3]))
-    #expect(regions[2] == Region(size: 3, bounds: Box(x1: 0, y1: 1, x2: 2, y2: 3), neighbours: [0, 1, 3]))
-    #expect(regions[3] == Region(size: 1, bounds: Box(x1: 2, y1: 2, x2: 3, y2: 3), neighbours: [0, 1, 2]))
+    #expect(
+      regions[0] == Region(size: 3, bounds: Box(x1: 0, y1: 0, x2: 2, y2: 2), neighbours: [1, 2, 3]))
+    #expect(
+      regions[1] == Region(size: 2, bounds: Box(x1: 2, y1: 0, x2: 3, y2: 2), neighbours: [0, 2, 3]))
+    #expect(
+      regions[2] == Region(size: 3, bounds: Box(x1: 0, y1: 1, x2: 2, y2: 3), neighbours: [0, 1, 3]))
+    #expect(
+      regions[3] == Region(size: 1, bounds: Box(x1: 2, y1: 2, x2: 3, y2: 3), neighbours: [0, 1, 2]))
   }
 
   @Test(arguments: [UInt64(11), 12, 13, 14])

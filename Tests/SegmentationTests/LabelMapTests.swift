@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Segmentation
 
 @Suite struct LabelMapTests {

@@ -1,6 +1,7 @@
 import Boxes
 import Imaging
 import Testing
+
 @testable import Segmentation
 
 @Suite struct SLICTests {
@@ -35,9 +36,11 @@ import Testing
   @Test(arguments: [UInt64(41), 42, 43, 44])
   func connectedInvariantsOnRandomImages(seed: UInt64) throws {
     var generator = SplitMix64(seed: seed)
-    let width = Int.random(in: 1...40, using: &generator), height = Int.random(in: 1...30, using: &generator)
+    let width = Int.random(in: 1...40, using: &generator),
+      height = Int.random(in: 1...30, using: &generator)
     let image = randomImage(width: width, height: height, seed: seed, noise: 0.3)
-    let result = try SLIC(segments: Int.random(in: 1...30, using: &generator), compactness: 5).segment(image)
+    let result = try SLIC(segments: Int.random(in: 1...30, using: &generator), compactness: 5)
+      .segment(image)
     #expect(segmentationInvariantViolation(result, width: width, height: height) == nil)
     // Every superpixel is 4-connected: a flood fill from its first pixel reaches all of it.
     let map = result.labels
@@ -73,6 +76,8 @@ import Testing
     #expect(throws: SegmentationError.self) { try SLIC(compactness: 0).segment(image) }
     #expect(throws: SegmentationError.self) { try SLIC(sigma: -1).segment(image) }
     #expect(throws: SegmentationError.self) { try SLIC(iterations: 0).segment(image) }
-    #expect(throws: SegmentationError.self) { try SLIC().segment(Image(width: 4, height: 4, channels: 2)) }
+    #expect(throws: SegmentationError.self) {
+      try SLIC().segment(Image(width: 4, height: 4, channels: 2))
+    }
   }
 }

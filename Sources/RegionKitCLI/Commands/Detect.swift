@@ -31,7 +31,10 @@ struct Detect: ParsableCommand {
   @Argument(help: "A dataset folder (or COCO .json) or an image file.")
   var input: String
 
-  @Option(help: "The split of a dataset INPUT (VOC ImageSets/Main/SPLIT.txt or COCO instances_SPLIT.json). Default: the only COCO split, or every VOC image.")
+  @Option(
+    help:
+      "The split of a dataset INPUT (VOC ImageSets/Main/SPLIT.txt or COCO instances_SPLIT.json). Default: the only COCO split, or every VOC image."
+  )
   var split: String?
 
   @Option(name: .shortAndLong, help: "The COCO results file to write (.json).")
@@ -57,10 +60,15 @@ struct Detect: ParsableCommand {
   @Flag(help: "With a dataset INPUT: print the AP of the detections (--metric).")
   var evaluate = false
 
-  @Option(help: "--evaluate: coco (AP50 and AP 0.5:0.95), voc07 (11-point AP50) or voc12 (all-point AP50).")
+  @Option(
+    help:
+      "--evaluate: coco (AP50 and AP 0.5:0.95), voc07 (11-point AP50) or voc12 (all-point AP50).")
   var metric: DetectionMetric = .coco
 
-  @Option(help: "rcnn, fast-rcnn: write the proposals classified to this .jsonl (`regionkit propose --method rpn --model MODEL` writes a Faster R-CNN's).")
+  @Option(
+    help:
+      "rcnn, fast-rcnn: write the proposals classified to this .jsonl (`regionkit propose --method rpn --model MODEL` writes a Faster R-CNN's)."
+  )
   var writeProposals: String?
 
   @Option(help: "Write per-image proposal and network seconds to this JSON file.")
@@ -83,7 +91,8 @@ struct Detect: ParsableCommand {
     if evaluate && dataset == nil { throw CommandError("--evaluate needs a dataset INPUT") }
     if writeProposals != nil && !detector.acceptsProposals {
       throw CommandError(
-        "--write-proposals: \(model) classifies no proposals; `regionkit propose --method rpn --model MODEL` writes a Faster R-CNN's")
+        "--write-proposals: \(model) classifies no proposals; `regionkit propose --method rpn --model MODEL` writes a Faster R-CNN's"
+      )
     }
     if case .file(let file)? = source {
       let (covered, missing) = DetectInput.covered(items, by: file)
@@ -92,7 +101,9 @@ struct Detect: ParsableCommand {
       }
       if !missing.isEmpty {
         FileHandle.standardError.write(
-          Data("skipped \(missing.count) images without proposals: \(missing.prefix(5).joined(separator: ", "))\n".utf8))
+          Data(
+            "skipped \(missing.count) images without proposals: \(missing.prefix(5).joined(separator: ", "))\n"
+              .utf8))
         items = covered
         dataset?.images.removeAll { image in missing.contains(image.fileName) }
       }
@@ -100,7 +111,8 @@ struct Detect: ParsableCommand {
     let bar = ProgressBar(total: items.count, label: "detect", isEnabled: !runOptions.noProgress)
     let results = try BatchDetection.run(
       detector, on: items, proposals: source, keepPictures: draw != nil,
-      threads: writeProposals == nil ? threads : 1) { bar.advance() }
+      threads: writeProposals == nil ? threads : 1
+    ) { bar.advance() }
     bar.finish()
     let detections = results.flatMap { result in
       result.objects.filter { $0.score >= minScore }.map {
@@ -113,7 +125,8 @@ struct Detect: ParsableCommand {
     try DetectInput.writeExtras(results, proposals: writeProposals, timings: timings)
     var summary = "\(output): \(detections.count) detections on \(items.count) images"
     if let draw {
-      let drawn = try DetectInput.drawPictures(results, minScore: max(drawMinScore, minScore), folder: draw)
+      let drawn = try DetectInput.drawPictures(
+        results, minScore: max(drawMinScore, minScore), folder: draw)
       summary += "; drew \(drawn) scored >= \(max(drawMinScore, minScore)) in \(draw)"
     }
     if evaluate, let dataset {
@@ -138,7 +151,9 @@ struct Detect: ParsableCommand {
     if let rpnModel {
       return .generator(try DetectorModel.loadFasterRCNN(from: URL(fileURLWithPath: rpnModel)))
     }
-    let count = (detector as? RCNN)?.maxProposals ?? (detector as? FastRCNN)?.configuration.maxProposals ?? 2000
+    let count =
+      (detector as? RCNN)?.maxProposals ?? (detector as? FastRCNN)?.configuration.maxProposals
+      ?? 2000
     return try proposals.source(maxProposals: count)
   }
 }

@@ -29,7 +29,8 @@ struct Draw: ParsableCommand {
   @Argument(help: "The image to draw on.")
   var image: String
 
-  @Option(help: "The file with the boxes (.jsonl proposals, COCO annotations or COCO results .json).")
+  @Option(
+    help: "The file with the boxes (.jsonl proposals, COCO annotations or COCO results .json).")
   var boxes: String
 
   @Option(name: .shortAndLong, help: "The picture to write (.png or .jpg).")
@@ -41,7 +42,10 @@ struct Draw: ParsableCommand {
   @Option(help: "Skip proposals and detections scored below this.")
   var minScore: Float = 0
 
-  @Option(help: "Skip boxes whose IoU with a box drawn before them is above this (near-duplicates), e.g. 0.5. Default: none, every box.")
+  @Option(
+    help:
+      "Skip boxes whose IoU with a box drawn before them is above this (near-duplicates), e.g. 0.5. Default: none, every box."
+  )
   var maxOverlap: Float?
 
   @Option(help: "Line width in pixels.")
@@ -50,23 +54,33 @@ struct Draw: ParsableCommand {
   @Option(help: "Label font size in pixels.")
   var fontSize = 12
 
-  @Flag(inversion: .prefixedNo, help: "Label each box (class name, score or rank), without overlaps.")
+  @Flag(
+    inversion: .prefixedNo, help: "Label each box (class name, score or rank), without overlaps.")
   var labels = true
 
   @Option(help: "The image_id whose detections to draw, for a COCO results file. Default: none.")
   var imageID: Int?
 
-  @Option(help: "Shrink the picture so its longer side is at most this many pixels (boxes follow). Default: none, full size.")
+  @Option(
+    help:
+      "Shrink the picture so its longer side is at most this many pixels (boxes follow). Default: none, full size."
+  )
   var maxSide: Int?
 
   func validate() throws {
     guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
-    guard lineWidth >= 1 else { throw ValidationError("--line-width must be at least 1, got \(lineWidth)") }
-    guard fontSize >= 4 else { throw ValidationError("--font-size must be at least 4, got \(fontSize)") }
+    guard lineWidth >= 1 else {
+      throw ValidationError("--line-width must be at least 1, got \(lineWidth)")
+    }
+    guard fontSize >= 4 else {
+      throw ValidationError("--font-size must be at least 4, got \(fontSize)")
+    }
     if let maxOverlap, !(0...1).contains(maxOverlap) {
       throw ValidationError("--max-overlap must be in 0...1, got \(maxOverlap)")
     }
-    if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
+    if let maxSide, maxSide < 1 {
+      throw ValidationError("--max-side must be at least 1, got \(maxSide)")
+    }
     try validateOutputPath(output)
   }
 
@@ -92,12 +106,17 @@ struct Draw: ParsableCommand {
     try picture.drawBoxes(
       drawn.enumerated().map { index, item in
         LabeledBox(
-          box: Box(x1: item.box.x1 * scaleX, y1: item.box.y1 * scaleY, x2: item.box.x2 * scaleX, y2: item.box.y2 * scaleY),
-          color: labelled.kind == "proposals" ? .category(index) : item.color, label: labels ? item.label : "")
+          box: Box(
+            x1: item.box.x1 * scaleX, y1: item.box.y1 * scaleY, x2: item.box.x2 * scaleX,
+            y2: item.box.y2 * scaleY),
+          color: labelled.kind == "proposals" ? .category(index) : item.color,
+          label: labels ? item.label : "")
       }, lineWidth: lineWidth, fontSize: fontSize)
     try writePicture(picture, to: output)
     let duplicates = maxOverlap.map { ", \(skipped) near-duplicates (IoU > \($0)) skipped" } ?? ""
-    print("\(output): \(drawn.count) of \(labelled.boxes.count) \(labelled.kind) drawn on \(picture.width)x\(picture.height)\(duplicates)")
+    print(
+      "\(output): \(drawn.count) of \(labelled.boxes.count) \(labelled.kind) drawn on \(picture.width)x\(picture.height)\(duplicates)"
+    )
   }
 }
 
@@ -126,10 +145,13 @@ struct BoxSource {
     do { data = try Data(contentsOf: url) } catch {
       throw ValidationError("--boxes \(url.path): cannot read: \(error.localizedDescription)")
     }
-    let firstByte = data.first { ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains($0) }
+    let firstByte = data.first {
+      ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains($0)
+    }
     if firstByte == UInt8(ascii: "[") {
       guard let imageID else {
-        throw ValidationError("--boxes \(url.path) is a COCO results file: give --image-id to choose the image")
+        throw ValidationError(
+          "--boxes \(url.path) is a COCO results file: give --image-id to choose the image")
       }
       let detections = try COCOResults.decode(data, file: url.path)
         .filter { $0.imageID == imageID }
@@ -137,18 +159,25 @@ struct BoxSource {
       return BoxSource(
         kind: "detections", width: nil, height: nil,
         boxes: detections.map {
-          Item(box: $0.box, score: $0.score, label: String(format: "%d %.2f", $0.categoryID, $0.score), color: .category($0.categoryID))
+          Item(
+            box: $0.box, score: $0.score, label: String(format: "%d %.2f", $0.categoryID, $0.score),
+            color: .category($0.categoryID))
         })
     }
     let dataset = try Dataset.loadCOCO(annotationsFile: url)
-    guard let entry = match(image, in: dataset.images.map(\.fileName)).map({ dataset.images[$0] }) else {
+    guard let entry = match(image, in: dataset.images.map(\.fileName)).map({ dataset.images[$0] })
+    else {
       throw ValidationError("--boxes \(url.path) has no image named \(image.lastPathComponent)")
     }
     return BoxSource(
       kind: "ground-truth boxes", width: entry.width, height: entry.height,
       boxes: entry.annotations.map {
-        let name = dataset.categories.indices.contains($0.label) ? dataset.categories[$0.label].name : "\($0.categoryID)"
-        return Item(box: $0.box, score: nil, label: $0.isCrowd ? "\(name) (crowd)" : name, color: .category($0.label))
+        let name =
+          dataset.categories.indices.contains($0.label)
+          ? dataset.categories[$0.label].name : "\($0.categoryID)"
+        return Item(
+          box: $0.box, score: nil, label: $0.isCrowd ? "\(name) (crowd)" : name,
+          color: .category($0.label))
       })
   }
 

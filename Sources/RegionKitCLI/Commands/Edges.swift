@@ -7,7 +7,8 @@ import Imaging
 struct EdgeMapCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "edges",
-    abstract: "Compute an edge map (Sobel/Scharr gradient magnitude or Canny) and write it as a picture.",
+    abstract:
+      "Compute an edge map (Sobel/Scharr gradient magnitude or Canny) and write it as a picture.",
     discussion: """
       sobel and scharr write the gradient magnitude (strongest colour channel per pixel, \
       scaled to [0, 1]); --thin keeps only the ridge after non-maximum suppression. \
@@ -23,7 +24,8 @@ struct EdgeMapCommand: ParsableCommand {
   @Option(help: "Edge detector: \(Method.allCases.map(\.rawValue).joined(separator: ", ")).")
   var method: Method = .sobel
 
-  @Option(help: "Gaussian pre-blur in pixels (0 = none). Default: 0 for sobel and scharr, 1 for canny.")
+  @Option(
+    help: "Gaussian pre-blur in pixels (0 = none). Default: 0 for sobel and scharr, 1 for canny.")
   var sigma: Float?
 
   @Flag(help: "sobel and scharr: thin edges to one pixel by non-maximum suppression.")
@@ -49,6 +51,8 @@ struct EdgeMapCommand: ParsableCommand {
     }
     try writePicture(Image(edges), to: input.output)
     let edgePixels = edges.strength.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-    print("\(input.output): \(method.rawValue) edges of \(photo.width)x\(photo.height), \(edgePixels) edge pixels")
+    print(
+      "\(input.output): \(method.rawValue) edges of \(photo.width)x\(photo.height), \(edgePixels) edge pixels"
+    )
   }
 }

@@ -28,13 +28,24 @@ struct Evaluate: AsyncParsableCommand {
   @Argument(help: "The dataset with ground truth (COCO or Pascal VOC).")
   var dataset: String
 
-  @Option(help: "The split: VOC ImageSets/Main/SPLIT.txt or COCO annotations/instances_SPLIT.json. Default: the only COCO split, or every VOC image.")
+  @Option(
+    help:
+      "The split: VOC ImageSets/Main/SPLIT.txt or COCO annotations/instances_SPLIT.json. Default: the only COCO split, or every VOC image."
+  )
   var split: String?
 
-  @Option(name: .customLong("method"), help: "A proposal method to run; repeat for several (\(ProposalMethod.names)). Default: selective-search when no --proposals is given.")
+  @Option(
+    name: .customLong("method"),
+    help:
+      "A proposal method to run; repeat for several (\(ProposalMethod.names)). Default: selective-search when no --proposals is given."
+  )
   var methods: [ProposalMethod] = []
 
-  @Option(name: .customLong("proposals"), help: "A proposals .jsonl file made by any tool; repeat for several. Its method name is the file name without extension.")
+  @Option(
+    name: .customLong("proposals"),
+    help:
+      "A proposals .jsonl file made by any tool; repeat for several. Its method name is the file name without extension."
+  )
   var proposalFiles: [String] = []
 
   @OptionGroup var generatorOptions: GeneratorOptions
@@ -59,7 +70,9 @@ struct Evaluate: AsyncParsableCommand {
 
   func validate() throws {
     if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
-    guard overlays >= 0 else { throw ValidationError("--overlays must be 0 or more, got \(overlays)") }
+    guard overlays >= 0 else {
+      throw ValidationError("--overlays must be 0 or more, got \(overlays)")
+    }
     try generatorOptions.validateObjectness(
       for: methods.isEmpty && proposalFiles.isEmpty ? [.selectiveSearch] : methods)
     try generatorOptions.validateMethods(methods)
@@ -71,7 +84,8 @@ struct Evaluate: AsyncParsableCommand {
       FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
     }
     guard !dataset.categories.isEmpty else {
-      throw ValidationError("\(self.dataset) has no ground truth (a plain folder of images cannot be evaluated)")
+      throw ValidationError(
+        "\(self.dataset) has no ground truth (a plain folder of images cannot be evaluated)")
     }
     if let limit { dataset.images = Array(dataset.images.prefix(limit)) }
     let folder = URL(fileURLWithPath: output)
@@ -84,18 +98,26 @@ struct Evaluate: AsyncParsableCommand {
     let images = dataset.images.map { ($0.fileName, dataset.url(of: $0)) }
     let runMethods = methods.isEmpty && proposalFiles.isEmpty ? [.selectiveSearch] : methods
     for method in runMethods {
-      let progress = ProgressBar(total: images.count, label: method.rawValue, isEnabled: !noProgress)
-      let records = await generatorOptions.proposer(method).run(on: images) { _ in progress.advance() }
+      let progress = ProgressBar(
+        total: images.count, label: method.rawValue, isEnabled: !noProgress)
+      let records = await generatorOptions.proposer(method).run(on: images) { _ in
+        progress.advance()
+      }
       progress.finish()
-      try ProposalFile.write(records, to: proposalsFolder.appendingPathComponent("\(method.rawValue).jsonl"))
-      try ProposalArrays.write(records, to: proposalsFolder.appendingPathComponent("\(method.rawValue).npz"))
-      reports.append(try evaluation.evaluate(records: records, dataset: dataset, method: method.rawValue))
+      try ProposalFile.write(
+        records, to: proposalsFolder.appendingPathComponent("\(method.rawValue).jsonl"))
+      try ProposalArrays.write(
+        records, to: proposalsFolder.appendingPathComponent("\(method.rawValue).npz"))
+      reports.append(
+        try evaluation.evaluate(records: records, dataset: dataset, method: method.rawValue))
     }
     for file in proposalFiles {
       let url = URL(fileURLWithPath: file)
       let records = try ProposalFile.read(contentsOf: url)
       reports.append(
-        try evaluation.evaluate(records: records, dataset: dataset, method: url.deletingPathExtension().lastPathComponent))
+        try evaluation.evaluate(
+          records: records, dataset: dataset, method: url.deletingPathExtension().lastPathComponent)
+      )
     }
 
     let writer = ReportWriter(
@@ -104,9 +126,12 @@ struct Evaluate: AsyncParsableCommand {
     for warning in written.warnings {
       FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
     }
-    for report in reports where !report.summary.failedImages.isEmpty || !report.summary.missingImages.isEmpty {
+    for report in reports
+    where !report.summary.failedImages.isEmpty || !report.summary.missingImages.isEmpty {
       FileHandle.standardError.write(
-        Data("warning: \(report.summary.method): \(report.summary.failedImages.count) failed and \(report.summary.missingImages.count) missing images count as no proposals\n".utf8))
+        Data(
+          "warning: \(report.summary.method): \(report.summary.failedImages.count) failed and \(report.summary.missingImages.count) missing images count as no proposals\n"
+            .utf8))
     }
     print(RecallTable(summaries: reports.map(\.summary)).markdown())
     print("report: \(folder.appendingPathComponent("index.html").path)")

@@ -53,10 +53,14 @@ struct Info: ParsableCommand {
       return
     }
     print("image: \(url.path)")
-    print("format: \(info.format), \(info.bands) band(s), \(info.bitsPerSample)-bit\(info.hasAlpha ? ", alpha" : "")")
+    print(
+      "format: \(info.format), \(info.bands) band(s), \(info.bitsPerSample)-bit\(info.hasAlpha ? ", alpha" : "")"
+    )
     print("size: \(info.uprightWidth) x \(info.uprightHeight) (width x height, upright)")
     if info.orientation != 1 {
-      print("EXIF orientation: \(info.orientation) (stored as \(info.width) x \(info.height); loading rotates it)")
+      print(
+        "EXIF orientation: \(info.orientation) (stored as \(info.width) x \(info.height); loading rotates it)"
+      )
     }
   }
 
@@ -73,27 +77,40 @@ struct Info: ParsableCommand {
       return
     }
     print("dataset: \(url.path) (\(dataset.format.rawValue))")
-    print("images: \(statistics.imageCount)" + (statistics.emptyImageCount > 0 ? " (\(statistics.emptyImageCount) without boxes)" : ""))
-    print("boxes: \(statistics.boxCount) (\(statistics.crowdCount) crowd, \(statistics.difficultCount) difficult)")
-    if !dataset.warnings.isEmpty { print("warnings: \(dataset.warnings.count) (listed on standard error)") }
+    print(
+      "images: \(statistics.imageCount)"
+        + (statistics.emptyImageCount > 0 ? " (\(statistics.emptyImageCount) without boxes)" : ""))
+    print(
+      "boxes: \(statistics.boxCount) (\(statistics.crowdCount) crowd, \(statistics.difficultCount) difficult)"
+    )
+    if !dataset.warnings.isEmpty {
+      print("warnings: \(dataset.warnings.count) (listed on standard error)")
+    }
     print("classes: \(dataset.categories.count)")
     let ranked = statistics.boxesPerCategory.sorted { ($0.boxes, $1.name) > ($1.boxes, $0.name) }
     let shown = topClasses > 0 ? Array(ranked.prefix(topClasses)) : ranked
     let nameWidth = shown.map(\.name.count).max() ?? 0
     for count in shown {
-      print("  \(count.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0))  \(count.boxes) boxes in \(count.images) images")
+      print(
+        "  \(count.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0))  \(count.boxes) boxes in \(count.images) images"
+      )
     }
-    if shown.count < ranked.count { print("  ... \(ranked.count - shown.count) more (--top-classes 0 lists all)") }
+    if shown.count < ranked.count {
+      print("  ... \(ranked.count - shown.count) more (--top-classes 0 lists all)")
+    }
     if statistics.boxCount > 0 {
       let areas = statistics.areaHistogram
-      print("box sizes (COCO area ranges): small \(areas.small), medium \(areas.medium), large \(areas.large)")
+      print(
+        "box sizes (COCO area ranges): small \(areas.small), medium \(areas.medium), large \(areas.large)"
+      )
       print("box side sqrt(w*h), pixels:")
       let largest = statistics.sideLengthHistogram.max() ?? 1
       let firstUsed = statistics.sideLengthHistogram.firstIndex { $0 > 0 } ?? 0
       for (bin, count) in statistics.sideLengthHistogram.enumerated() where bin >= firstUsed {
         let low = bin == 0 ? 0 : 1 << bin
         let label = "\(low)-\(1 << (bin + 1))".padding(toLength: 10, withPad: " ", startingAt: 0)
-        let bar = String(repeating: "#", count: count == 0 ? 0 : max(1, count * 40 / max(largest, 1)))
+        let bar = String(
+          repeating: "#", count: count == 0 ? 0 : max(1, count * 40 / max(largest, 1)))
         print("  \(label) \(String(count).leftPadded(to: 6)) \(bar)")
       }
     }

@@ -31,7 +31,10 @@ struct Propose: AsyncParsableCommand {
     help: "An image file, a dataset folder or annotations file, or a FILELIST (.txt, .lst, .list).")
   var input: String
 
-  @Option(help: "The split of a dataset INPUT: VOC ImageSets/Main/SPLIT.txt or COCO annotations/instances_SPLIT.json. Default: the only COCO split, or every VOC image.")
+  @Option(
+    help:
+      "The split of a dataset INPUT: VOC ImageSets/Main/SPLIT.txt or COCO annotations/instances_SPLIT.json. Default: the only COCO split, or every VOC image."
+  )
   var split: String?
 
   @Option(help: "Proposal method: \(ProposalMethod.names).")

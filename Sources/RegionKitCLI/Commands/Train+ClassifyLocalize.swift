@@ -1,6 +1,6 @@
 import ArgumentParser
-import Detectors
 import DetectorTraining
+import Detectors
 import Foundation
 
 /// Default schedule of classify-localize.
@@ -31,7 +31,9 @@ struct TrainClassifyLocalize: ParsableCommand {
   @Option(help: "Network input width and height in pixels (16 to 4096).")
   var inputSize = 64
 
-  @Option(help: "Box regression loss: l1, mse, smooth-l1 (beta 1) or smooth-l1:BETA (e.g. smooth-l1:1/9).")
+  @Option(
+    help: "Box regression loss: l1, mse, smooth-l1 (beta 1) or smooth-l1:BETA (e.g. smooth-l1:1/9)."
+  )
   var boxLoss = "l1"
 
   @Option(help: "Weight of the cross-entropy in the total loss.")
@@ -40,7 +42,8 @@ struct TrainClassifyLocalize: ParsableCommand {
   @Option(help: "Weight of the box loss in the total loss.")
   var boxWeight: Float = 0.5
 
-  @Flag(help: "Add a background class, trained on images without objects (otherwise they are skipped).")
+  @Flag(
+    help: "Add a background class, trained on images without objects (otherwise they are skipped).")
   var background = false
 
   @Option(help: "Share of training boxes replaced by random boxes (label-noise experiments).")
@@ -56,7 +59,8 @@ struct TrainClassifyLocalize: ParsableCommand {
 
   func configuration(classes: [DetectorClass]) throws -> ClassifyAndLocalizeConfiguration {
     guard let loss = BoxRegressionLoss(parsing: boxLoss) else {
-      throw ValidationError("--box-loss must be l1, mse, smooth-l1 or smooth-l1:BETA, got \(boxLoss)")
+      throw ValidationError(
+        "--box-loss must be l1, mse, smooth-l1 or smooth-l1:BETA, got \(boxLoss)")
     }
     var c = ClassifyAndLocalizeConfiguration(
       classes: classes.isEmpty ? [DetectorClass(name: "-", categoryID: 1)] : classes,
@@ -76,10 +80,12 @@ struct TrainClassifyLocalize: ParsableCommand {
   func validate() throws {
     _ = try configuration(classes: [])
     guard (0...1).contains(studyOutlierFraction) else {
-      throw ValidationError("--study-outlier-fraction must be in [0, 1], got \(studyOutlierFraction)")
+      throw ValidationError(
+        "--study-outlier-fraction must be in [0, 1], got \(studyOutlierFraction)")
     }
     if lossStudy && (output.resume || output.force || outlierFraction != 0) {
-      throw ValidationError("--loss-study writes a report: --resume, --force and --outlier-fraction do not apply")
+      throw ValidationError(
+        "--loss-study writes a report: --resume, --force and --outlier-fraction do not apply")
     }
     if lossStudy && schedule.validationFraction == 0 {
       throw ValidationError("--loss-study needs a --validation-fraction above 0")

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Detectors
 import DetectorTraining
+import Detectors
 import Foundation
 
 /// `regionkit train fast-rcnn`.
@@ -35,7 +35,8 @@ struct TrainFastRCNN: ParsableCommand {
     _ = runOptions.threads()
     let dataset = try data.load()
     var configuration = try network.configuration(
-      .fastRCNN, classes: DetectorClass.of(dataset), training: schedule.settings(seed: runOptions.seed))
+      .fastRCNN, classes: DetectorClass.of(dataset),
+      training: schedule.settings(seed: runOptions.seed))
     configuration.maxProposals = maxProposals
     configuration.proposalMethod = proposals.proposals ?? configuration.proposalMethod
     let result = try FastRCNNTraining.train(

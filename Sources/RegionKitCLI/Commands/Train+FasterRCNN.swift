@@ -1,13 +1,14 @@
 import ArgumentParser
-import Detectors
 import DetectorTraining
+import Detectors
 import Foundation
 
 /// `regionkit train faster-rcnn`.
 struct TrainFasterRCNN: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "faster-rcnn",
-    abstract: "Train Faster R-CNN: a region proposal network and the Fast R-CNN head on one backbone.",
+    abstract:
+      "Train Faster R-CNN: a region proposal network and the Fast R-CNN head on one backbone.",
     discussion: """
       Approximate joint training as torchvision: the sum of the RPN's objectness and box \
       losses and the head's classification and box losses; anchors of --anchor-sizes at \
@@ -42,7 +43,8 @@ struct TrainFasterRCNN: ParsableCommand {
     _ = runOptions.threads()
     let dataset = try data.load()
     var configuration = try network.configuration(
-      .fasterRCNN, classes: DetectorClass.of(dataset), training: schedule.settings(seed: runOptions.seed))
+      .fasterRCNN, classes: DetectorClass.of(dataset),
+      training: schedule.settings(seed: runOptions.seed))
     configuration.anchorSizes = try sizes()
     configuration.rpnScoreThreshold = rpnScoreThreshold
     configuration.proposalMethod = "rpn"

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Detectors
 import DetectorTraining
+import Detectors
 import Foundation
 
 extension RCNNBackend: ExpressibleByArgument {}
@@ -46,7 +46,8 @@ struct TrainRCNN: ParsableCommand {
   func validate() throws {
     if classifier == .hogSVM && (schedule.isSet || !schedule.flip || output.resume) {
       throw ValidationError(
-        "--classifier hog-svm trains in one pass: --epochs, --batch-size, --learning-rate, --weight-decay, --checkpoint-every, --no-flip and --resume do not apply")
+        "--classifier hog-svm trains in one pass: --epochs, --batch-size, --learning-rate, --weight-decay, --checkpoint-every, --no-flip and --resume do not apply"
+      )
     }
     guard (1...100_000).contains(maxProposals) else {
       throw ValidationError("--max-proposals must be between 1 and 100000, got \(maxProposals)")
@@ -84,7 +85,8 @@ struct TrainRCNN: ParsableCommand {
     } catch DetectorsError.existingModel(let folder) where classifier == .hogSVM {
       // The library's message offers --resume, which hog-svm refuses.
       throw CommandError(
-        "\(folder) already holds a model; pass --force to replace it (--classifier hog-svm trains in one pass and cannot resume).")
+        "\(folder) already holds a model; pass --force to replace it (--classifier hog-svm trains in one pass and cannot resume)."
+      )
     }
     printTrainingResult(result, output: output.output)
   }

@@ -141,7 +141,8 @@ struct TrainObjectness: ParsableCommand {
     }
     guard generatorOptions.objectness == nil, !generatorOptions.force else {
       throw ValidationError(
-        "--objectness and --force re-rank proposals with a trained model; train objectness does not take them")
+        "--objectness and --force re-rank proposals with a trained model; train objectness does not take them"
+      )
     }
     try generatorOptions.validateMethods([method])
     guard l2 >= 0, l2.isFinite else { throw ValidationError("--l2 must be >= 0, got \(l2)") }

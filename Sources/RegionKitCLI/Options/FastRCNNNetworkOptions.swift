@@ -9,7 +9,10 @@ struct FastRCNNNetworkOptions: ParsableArguments {
   @Option(help: "Images are resized so that their longer side is this many pixels.")
   var maxSide = fastRCNNDefaults.maxSide
 
-  @Option(help: "Training sizes drawn per image as a factor of --max-side, LOW,HIGH (e.g. 0.75,1.25). Default: none.")
+  @Option(
+    help:
+      "Training sizes drawn per image as a factor of --max-side, LOW,HIGH (e.g. 0.75,1.25). Default: none."
+  )
   var scaleJitter: String?
 
   @Option(help: "RoI pooling: align (RoIAlign) or pool (RoIPool).")
@@ -35,14 +38,16 @@ struct FastRCNNNetworkOptions: ParsableArguments {
     guard let scaleJitter else { return nil }
     let parts = scaleJitter.split(separator: ",").compactMap { Float($0) }
     guard parts.count == 2, parts[0] > 0, parts[0] <= parts[1], parts[1] <= 4 else {
-      throw ValidationError("--scale-jitter must be LOW,HIGH with 0 < LOW <= HIGH <= 4, got \(scaleJitter)")
+      throw ValidationError(
+        "--scale-jitter must be LOW,HIGH with 0 < LOW <= HIGH <= 4, got \(scaleJitter)")
     }
     return parts[0]...parts[1]
   }
 
   func validate() throws {
     guard BoxRegressionLoss(parsing: boxLoss) != nil else {
-      throw ValidationError("--box-loss must be l1, mse, smooth-l1 or smooth-l1:BETA, got \(boxLoss)")
+      throw ValidationError(
+        "--box-loss must be l1, mse, smooth-l1 or smooth-l1:BETA, got \(boxLoss)")
     }
     _ = try configuration(
       .fastRCNN, classes: [DetectorClass(name: "-", categoryID: 1)], training: TrainingSettings())

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import Detectors
+import Foundation
 import Proposals
 
 /// The proposal methods the command line can run.
@@ -35,7 +35,10 @@ struct GeneratorOptions: ParsableArguments {
   @Option(help: "Images processed at once. Default: the number of cores.")
   var jobs: Int?
 
-  @Option(help: "Shrink images whose longer side is above this many pixels before proposing (boxes then refer to the shrunk image). Default: none, full size.")
+  @Option(
+    help:
+      "Shrink images whose longer side is above this many pixels before proposing (boxes then refer to the shrunk image). Default: none, full size."
+  )
   var maxSide: Int?
 
   @Option(help: "EdgeBoxes: IoU between neighbouring windows of the coarse search (step size).")
@@ -47,13 +50,21 @@ struct GeneratorOptions: ParsableArguments {
   @Option(help: "EdgeBoxes: boxes scoring at or below this are dropped.")
   var edgeBoxesMinScore: Float = 0.01
 
-  @Option(help: "EdgeBoxes: refine at most this many boxes of the coarse search, the best-scoring first (the rest keep their coarse position). Default: 3 x the proposals kept.")
+  @Option(
+    help:
+      "EdgeBoxes: refine at most this many boxes of the coarse search, the best-scoring first (the rest keep their coarse position). Default: 3 x the proposals kept."
+  )
   var edgeBoxesMaxRefined: Int?
 
-  @Flag(inversion: .prefixedNo, help: "Segments: also propose the union box of each pair of adjacent segments.")
+  @Flag(
+    inversion: .prefixedNo,
+    help: "Segments: also propose the union box of each pair of adjacent segments.")
   var segmentPairs = true
 
-  @Option(help: "Combined: the methods to combine, comma-separated (any of selective-search, edge-boxes, segments, sliding-window).")
+  @Option(
+    help:
+      "Combined: the methods to combine, comma-separated (any of selective-search, edge-boxes, segments, sliding-window)."
+  )
   var combine = "selective-search,edge-boxes"
 
   @Option(
@@ -77,8 +88,11 @@ struct GeneratorOptions: ParsableArguments {
     get throws {
       let names = combine.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
       let methods = try names.map { name in
-        guard let method = ProposalMethod(rawValue: name), method != .combined, method != .rpn else {
-          throw ValidationError("--combine: \(name) is not a method to combine (\(ProposalMethod.names), except combined and rpn)")
+        guard let method = ProposalMethod(rawValue: name), method != .combined, method != .rpn
+        else {
+          throw ValidationError(
+            "--combine: \(name) is not a method to combine (\(ProposalMethod.names), except combined and rpn)"
+          )
         }
         return method
       }
@@ -98,7 +112,8 @@ struct GeneratorOptions: ParsableArguments {
       throw ValidationError("--edge-boxes-min-score must be finite, got \(edgeBoxesMinScore)")
     }
     if let edgeBoxesMaxRefined, edgeBoxesMaxRefined < 0 {
-      throw ValidationError("--edge-boxes-max-refined must be 0 or more, got \(edgeBoxesMaxRefined)")
+      throw ValidationError(
+        "--edge-boxes-max-refined must be 0 or more, got \(edgeBoxesMaxRefined)")
     }
     guard combineIou > 0 && combineIou <= 1 else {
       throw ValidationError("--combine-iou must be in (0, 1], got \(combineIou)")
@@ -106,11 +121,14 @@ struct GeneratorOptions: ParsableArguments {
     _ = try combinedMethods
     if let top, top < 0 { throw ValidationError("--top must be 0 (all) or more, got \(top)") }
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-    if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
+    if let maxSide, maxSide < 1 {
+      throw ValidationError("--max-side must be at least 1, got \(maxSide)")
+    }
     if let model {
       do {
         guard try ModelFolder.architecture(in: URL(fileURLWithPath: model)) == .fasterRCNN else {
-          throw ValidationError("--model \(model) is not a faster-rcnn model; only Faster R-CNN has an RPN")
+          throw ValidationError(
+            "--model \(model) is not a faster-rcnn model; only Faster R-CNN has an RPN")
         }
         _ = try DetectorModel.loadFasterRCNN(from: URL(fileURLWithPath: model))
       } catch let error as ValidationError {
@@ -189,7 +207,8 @@ struct GeneratorOptions: ParsableArguments {
   {
     let cores = ProcessInfo.processInfo.activeProcessorCount
     return switch method {
-    case .slidingWindow: SlidingWindow(maxProposals: limit(SlidingWindow().maxProposals), seed: seed)
+    case .slidingWindow:
+      SlidingWindow(maxProposals: limit(SlidingWindow().maxProposals), seed: seed)
     case .selectiveSearch:
       // Cores left over by the images running at once go to the strategies of each image.
       SelectiveSearch(
@@ -224,7 +243,8 @@ struct GeneratorOptions: ParsableArguments {
     else { return SlidingWindow(maxProposals: 0) }
     // All anchors before the NMS unless --top asks for fewer boxes after it.
     let kept = limit(Int.max / 8)
-    network.fast.configuration.rpnPreNMSTest = max(network.configuration.rpnPreNMSTest, min(kept, 100_000))
+    network.fast.configuration.rpnPreNMSTest = max(
+      network.configuration.rpnPreNMSTest, min(kept, 100_000))
     network.fast.configuration.rpnPostNMSTest = kept
     return network
   }

@@ -11,12 +11,17 @@ struct ImageInputOptions: ParsableArguments {
   @Option(name: .shortAndLong, help: "The picture to write (.png or .jpg).")
   var output: String
 
-  @Option(help: "Shrink the image so its longer side is at most this many pixels first. Default: none, full size.")
+  @Option(
+    help:
+      "Shrink the image so its longer side is at most this many pixels first. Default: none, full size."
+  )
   var maxSide: Int?
 
   func validate() throws {
     try validateOutputPath(output)
-    if let maxSide, maxSide < 1 { throw ValidationError("--max-side must be at least 1, got \(maxSide)") }
+    if let maxSide, maxSide < 1 {
+      throw ValidationError("--max-side must be at least 1, got \(maxSide)")
+    }
   }
 
   /// The decoded image (RGB in [0, 1]), shrunk when --max-side asks.

@@ -11,7 +11,8 @@ struct ProposalInputOptions: ParsableArguments {
       valueName: "method-or-file"))
   var proposals: String?
 
-  @Flag(help: "Leave out images the --proposals file has nothing for (counted) instead of stopping.")
+  @Flag(
+    help: "Leave out images the --proposals file has nothing for (counted) instead of stopping.")
   var skipMissing = false
 
   func validate() throws {
@@ -24,7 +25,8 @@ struct ProposalInputOptions: ParsableArguments {
     let ext = URL(fileURLWithPath: proposals).pathExtension.lowercased()
     guard ext == "jsonl" || ext == "npz" else {
       throw ValidationError(
-        "--proposals \(proposals) is neither a method (\(ProposalMethodName.known.joined(separator: ", "))) nor a .jsonl or .npz file")
+        "--proposals \(proposals) is neither a method (\(ProposalMethodName.known.joined(separator: ", "))) nor a .jsonl or .npz file"
+      )
     }
     guard FileManager.default.fileExists(atPath: proposals) else {
       throw ValidationError("--proposals: \(proposals) does not exist")

@@ -7,7 +7,10 @@ struct RunOptions: ParsableArguments {
   @Option(help: "Threads to use. Default: the number of cores.")
   var jobs: Int?
 
-  @Option(help: "Seed of every random choice (split, initial weights, shuffles, augmentation, proposal rankings), for identical output on every run.")
+  @Option(
+    help:
+      "Seed of every random choice (split, initial weights, shuffles, augmentation, proposal rankings), for identical output on every run."
+  )
   var seed: UInt64 = 0
 
   @Flag(help: "Do not draw progress bars (results are still printed).")

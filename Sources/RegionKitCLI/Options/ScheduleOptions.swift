@@ -18,7 +18,10 @@ struct ScheduleOptions<Defaults: ScheduleDefaults>: ParsableArguments {
   @Option(help: "\(Defaults.batchMeaning). Default: \(Defaults.settings.batchSize).")
   var batchSize: Int?
 
-  @Option(help: "Peak Adam learning rate of the schedule (warm-up, then cosine decay). Default: \(Defaults.settings.learningRate).")
+  @Option(
+    help:
+      "Peak Adam learning rate of the schedule (warm-up, then cosine decay). Default: \(Defaults.settings.learningRate)."
+  )
   var learningRate: Float?
 
   @Option(help: "L2 weight decay. Default: \(Defaults.settings.weightDecay).")

@@ -7,7 +7,10 @@ struct TrainOutputOptions: ParsableArguments {
   @Option(name: .shortAndLong, help: "The model folder to write.")
   var output: String
 
-  @Flag(help: "Continue the model in -o from its latest checkpoint, with its settings (--epochs may raise the total).")
+  @Flag(
+    help:
+      "Continue the model in -o from its latest checkpoint, with its settings (--epochs may raise the total)."
+  )
   var resume = false
 
   @Flag(help: "Replace the model in -o.")

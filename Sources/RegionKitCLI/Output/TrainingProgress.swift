@@ -40,6 +40,7 @@ final class TrainingProgress: TrainingObserver, @unchecked Sendable {
 
   static func duration(_ seconds: Double) -> String {
     let s = Int(seconds.rounded())
-    return s >= 3600 ? "\(s / 3600) h \(s % 3600 / 60) min" : s >= 60 ? "\(s / 60) min \(s % 60) s" : "\(s) s"
+    return s >= 3600
+      ? "\(s / 3600) h \(s % 3600 / 60) min" : s >= 60 ? "\(s / 60) min \(s % 60) s" : "\(s) s"
   }
 }
