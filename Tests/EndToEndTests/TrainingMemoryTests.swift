@@ -26,15 +26,16 @@ import Testing
       let train = try runRegionKit([
         "train", "classify-localize", data.path, "-o",
         folder.appendingPathComponent("m\(count)").path,
-        "--epochs", "1", "--validation-fraction", "0", "--no-progress",
+        "--epochs", "1", "--validation-fraction", "0", "--input-size", "96", "--no-progress",
       ])
       #expect(train.exitCode == 0, "\(train.stderr)")
       peaks.append(try Self.peakMemory(train.stdout))
     }
-    // Decoded 64x64 inputs of 1,800 more images would take 88 MB; streaming adds only their
-    // annotations (a few MB).
+    // Decoded 96x96 inputs of 1,800 more images would take 199 MB; streaming adds only their
+    // annotations (a few MB), and the allocator's high-water mark moves by some tens of MB
+    // from run to run.
     #expect(
-      peaks[1] - peaks[0] < 30, "peak memory \(peaks[0]) MB for 200 images, \(peaks[1]) MB for 2000"
+      peaks[1] - peaks[0] < 80, "peak memory \(peaks[0]) MB for 200 images, \(peaks[1]) MB for 2000"
     )
   }
 }
