@@ -9,6 +9,7 @@ let package = Package(
   name: "RegionKit",
   products: [
     .library(name: "RegionKit", targets: ["RegionKit"]),
+    .library(name: "Parallel", targets: ["Parallel"]),
     .library(name: "Boxes", targets: ["Boxes"]),
     .library(name: "Imaging", targets: ["Imaging"]),
     .library(name: "Datasets", targets: ["Datasets"]),
@@ -43,6 +44,8 @@ let package = Package(
       providers: [.apt(["libopenblas-dev"])]),
 
     // Library modules, lowest layer first.
+    // One ordered parallel map and one hand-off slot type, for every module that needs threads.
+    .target(name: "Parallel", exclude: moduleNotes),
     .target(name: "Boxes", exclude: moduleNotes),
     .target(name: "Imaging", dependencies: ["CVips", "Boxes"], exclude: moduleNotes),
     .target(name: "Datasets", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
@@ -57,30 +60,31 @@ let package = Package(
     .target(
       name: "Proposals",
       dependencies: [
-        "Boxes", "Imaging", "Datasets", "Edges", "Segmentation",
+        "Boxes", "Imaging", "Datasets", "Edges", "Segmentation", "Parallel",
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         .product(name: "Collections", package: "swift-collections"),
       ],
       exclude: moduleNotes),
     .target(
-      name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging"],
+      name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging", "Parallel"],
       exclude: moduleNotes),
     // Detector models and their parts; DetectorTraining trains them (the only detector module
     // that depends on Evaluation, for validation).
     .target(
-      name: "Detectors", dependencies: ["Boxes", "Imaging", "NeuralNet", "Proposals"],
+      name: "Detectors", dependencies: ["Boxes", "Imaging", "NeuralNet", "Proposals", "Parallel"],
       exclude: moduleNotes),
     .target(
       name: "DetectorTraining",
       dependencies: [
         "Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals", "Evaluation", "Detectors",
+        "Parallel",
       ],
       exclude: moduleNotes),
     .target(
       name: "RegionKit",
       dependencies: [
-        "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "Edges", "Segmentation", "Proposals",
-        "Evaluation", "Detectors", "DetectorTraining",
+        "Parallel", "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "Edges", "Segmentation",
+        "Proposals", "Evaluation", "Detectors", "DetectorTraining",
       ]),
 
     // Command line.
@@ -97,6 +101,7 @@ let package = Package(
 
     // Tests.
     .target(name: "RegionKitTestSupport", path: "Tests/RegionKitTestSupport"),
+    .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
     .testTarget(name: "BoxesTests", dependencies: ["Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Boxes", "RegionKitTestSupport"]),

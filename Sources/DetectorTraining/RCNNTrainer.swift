@@ -4,6 +4,7 @@ import Datasets
 import Foundation
 import Imaging
 import NeuralNet
+import Parallel
 import Proposals
 
 /// Trains the two ``RCNN`` backends from ``RCNNTrainingImage``s, as Girshick et al. (2014):

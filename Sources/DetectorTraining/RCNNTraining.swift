@@ -3,6 +3,7 @@ import Detectors
 import Foundation
 import Imaging
 import NeuralNet
+import Parallel
 import Proposals
 
 /// Trains an R-CNN model into a model folder: the library function behind

@@ -1,6 +1,7 @@
 import Boxes
 import Foundation
 import Imaging
+import Parallel
 import Proposals
 
 /// Runs a detector over many image files on several threads, with the proposals and the

@@ -2,6 +2,7 @@ import Boxes
 import Datasets
 import Foundation
 import Imaging
+import Parallel
 import Proposals
 
 #if canImport(Glibc)

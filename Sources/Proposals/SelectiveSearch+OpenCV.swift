@@ -1,5 +1,6 @@
 import Boxes
 import Imaging
+import Parallel
 import Segmentation
 
 extension SelectiveSearch {

@@ -1,6 +1,7 @@
 import Boxes
 import Foundation
 import Imaging
+import Parallel
 import Segmentation
 
 /// Selective search: object proposals from a hierarchical grouping of an over-segmentation,

@@ -8,5 +8,6 @@
 @_exported import Imaging
 @_exported import NeuralNet
 @_exported import ONNX
+@_exported import Parallel
 @_exported import Proposals
 @_exported import Segmentation

@@ -1,4 +1,4 @@
-@testable import Proposals
+import Parallel
 import Testing
 
 @Suite struct OrderedParallelMapTests {

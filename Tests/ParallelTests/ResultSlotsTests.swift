@@ -1,7 +1,6 @@
 import Dispatch
+import Parallel
 import Testing
-
-@testable import Proposals
 
 @Suite struct ResultSlotsTests {
   struct Failure: Error {}

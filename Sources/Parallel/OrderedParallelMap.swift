@@ -5,7 +5,22 @@ import Synchronization
 /// output does not depend on the thread count or on scheduling.
 ///
 /// Workers take the next unclaimed index (dynamic scheduling), which balances jobs of
-/// unequal cost. The first error thrown stops the jobs not yet started and is rethrown. With `threads == 1` or `count <= 1` everything runs on the calling thread.
+/// unequal cost. The first error thrown stops the jobs not yet started and is rethrown. With
+/// `threads == 1` or `count <= 1` everything runs on the calling thread.
+///
+///     let sizes = try orderedParallelMap(count: files.count, threads: 2) { index in
+///       try Data(contentsOf: files[index]).count
+///     }
+///
+/// - Parameters:
+///   - count: The number of jobs; `body` is called once for each index in `0..<count`.
+///   - threads: Threads to use (values below 1 count as 1); never more than `count`.
+///   - body: The job; it may run on any thread, concurrently with other indices, so it must
+///     only read shared state or write state owned by its index. Jobs are handed out in index
+///     order, so a job may wait (``ResultSlots``) for the result of a lower index.
+/// - Returns: `body`'s results, in index order.
+/// - Throws: The first error a job throws (in time, not in index order); jobs not yet started
+///   are then skipped.
 public func orderedParallelMap<Result: Sendable>(
   count: Int, threads: Int, _ body: (Int) throws -> Result
 ) throws -> [Result] {
