@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "Datasets", targets: ["Datasets"]),
     .library(name: "NeuralNet", targets: ["NeuralNet"]),
     .library(name: "ONNX", targets: ["ONNX"]),
+    .library(name: "ProposalIO", targets: ["ProposalIO"]),
     .library(name: "Proposals", targets: ["Proposals"]),
     .library(name: "Evaluation", targets: ["Evaluation"]),
     .library(name: "Edges", targets: ["Edges"]),
@@ -57,34 +58,39 @@ let package = Package(
     .target(name: "CPrefetch", exclude: moduleNotes),
     .target(
       name: "Segmentation", dependencies: ["Imaging", "Boxes", "CPrefetch"], exclude: moduleNotes),
+    // Proposal records and their files (JSON Lines, NPY/NPZ, file lists), read by Evaluation
+    // and the detectors without the generators.
+    .target(
+      name: "ProposalIO",
+      dependencies: ["Boxes", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      exclude: moduleNotes),
     .target(
       name: "Proposals",
       dependencies: [
-        "Boxes", "Imaging", "Datasets", "Edges", "Segmentation", "Parallel",
-        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        "Boxes", "Imaging", "Edges", "Segmentation", "Parallel", "ProposalIO",
         .product(name: "Collections", package: "swift-collections"),
       ],
       exclude: moduleNotes),
     .target(
-      name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging", "Parallel"],
+      name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "ProposalIO", "Imaging", "Parallel"],
       exclude: moduleNotes),
     // Detector models and their parts; DetectorTraining trains them (the only detector module
     // that depends on Evaluation, for validation).
     .target(
-      name: "Detectors", dependencies: ["Boxes", "Imaging", "NeuralNet", "Proposals", "Parallel"],
+      name: "Detectors",
+      dependencies: ["Boxes", "Imaging", "NeuralNet", "Proposals", "ProposalIO", "Parallel"],
       exclude: moduleNotes),
     .target(
       name: "DetectorTraining",
       dependencies: [
-        "Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals", "Evaluation", "Detectors",
-        "Parallel",
+        "Boxes", "Imaging", "Datasets", "NeuralNet", "Evaluation", "Detectors", "Parallel",
       ],
       exclude: moduleNotes),
     .target(
       name: "RegionKit",
       dependencies: [
         "Parallel", "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "Edges", "Segmentation",
-        "Proposals", "Evaluation", "Detectors", "DetectorTraining",
+        "ProposalIO", "Proposals", "Evaluation", "Detectors", "DetectorTraining",
       ]),
 
     // Command line.
@@ -107,26 +113,30 @@ let package = Package(
     .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Boxes", "RegionKitTestSupport"]),
     .testTarget(
-      name: "ONNXTests", dependencies: ["ONNX", "NeuralNet", "Proposals", "Boxes", "RegionKitTestSupport"]),
+      name: "ONNXTests",
+      dependencies: ["ONNX", "NeuralNet", "ProposalIO", "Boxes", "RegionKitTestSupport"]),
     .testTarget(name: "EdgesTests", dependencies: ["Edges", "RegionKitTestSupport"]),
     .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Boxes", "RegionKitTestSupport"]),
-    .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
-    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "ProposalIOTests", dependencies: ["ProposalIO", "Boxes", "RegionKitTestSupport"]),
+    .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "ProposalIO", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "EvaluationTests", dependencies: ["Evaluation", "ProposalIO", "RegionKitTestSupport"]),
     .testTarget(
       name: "DetectorsTests",
       dependencies: [
-        "Detectors", "NeuralNet", "Boxes", "Imaging", "Datasets", "Proposals",
+        "Detectors", "NeuralNet", "Boxes", "Imaging", "Datasets", "Proposals", "ProposalIO",
         "RegionKitTestSupport",
       ]),
     .testTarget(
       name: "DetectorTrainingTests",
       dependencies: [
-        "DetectorTraining", "Detectors", "NeuralNet", "Boxes", "Imaging", "Datasets", "Proposals",
+        "DetectorTraining", "Detectors", "NeuralNet", "Boxes", "Imaging", "Datasets", "ProposalIO",
         "RegionKitTestSupport",
       ]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["RegionKitTestSupport", "RegionKitCLI", "RegionKit", "Proposals"],
+      dependencies: ["RegionKitTestSupport", "RegionKitCLI", "RegionKit", "ProposalIO"],
       exclude: ["Snapshots"]),
   ]
 )

@@ -5,7 +5,6 @@ import Foundation
 import Imaging
 import NeuralNet
 import Parallel
-import Proposals
 
 /// Trains the two ``RCNN`` backends from ``RCNNTrainingImage``s, as Girshick et al. (2014):
 ///

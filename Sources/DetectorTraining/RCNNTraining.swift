@@ -4,7 +4,6 @@ import Foundation
 import Imaging
 import NeuralNet
 import Parallel
-import Proposals
 
 /// Trains an R-CNN model into a model folder: the library function behind
 /// `regionkit train rcnn`.

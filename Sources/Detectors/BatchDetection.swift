@@ -2,7 +2,6 @@ import Boxes
 import Foundation
 import Imaging
 import Parallel
-import Proposals
 
 /// Runs a detector over many image files on several threads, with the proposals and the
 /// seconds of each image: the library function behind `regionkit detect`.

@@ -3,6 +3,7 @@ import Datasets
 import Foundation
 import Imaging
 import Parallel
+import ProposalIO
 import Proposals
 
 #if canImport(Glibc)

@@ -1,6 +1,6 @@
 import Boxes
 import Datasets
-import Proposals
+import ProposalIO
 
 /// Measures how well ranked proposals cover a dataset's ground truth: recall at IoU
 /// thresholds, recall versus the number of proposals, average recall (AR), ABO and MABO.

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import ProposalIO
 
 /// Runs a ``ProposalGenerator`` over many images with bounded concurrency.
 ///

@@ -1,5 +1,6 @@
 import Boxes
 import Imaging
+import ProposalIO
 
 /// The union of several generators: interleaved ranking, then NMS.
 ///

@@ -2,6 +2,7 @@ import Boxes
 import Edges
 import Foundation
 import Imaging
+import ProposalIO
 
 /// EdgeBoxes (Zitnick & Dollár, ECCV 2014): boxes that wholly enclose many edge groups.
 ///

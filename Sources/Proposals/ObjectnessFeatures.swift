@@ -2,6 +2,7 @@ import Boxes
 import Edges
 import Foundation
 import Imaging
+import ProposalIO
 import Segmentation
 
 /// Cheap per-proposal objectness cues, computed once per image with integral images so each

@@ -1,4 +1,5 @@
 import Foundation
+import ProposalIO
 
 /// A learned objectness scorer for one proposal generator: L2-regularised logistic
 /// regression over standardised ``ObjectnessFeatures`` cues, with the settings of the
@@ -429,7 +430,7 @@ public struct ObjectnessModel: Codable, Equatable, Sendable {
         if !c.codingPath.isEmpty { field = c.codingPath.map(\.stringValue).joined(separator: ".") }
       default: break
       }
-      throw .malformed(file: file, field: field, reason: ProposalsError.describe(error))
+      throw .malformed(file: file, field: field, reason: ProposalIOError.describe(error))
     }
     try model.validate(file: file)
     return model

@@ -1,4 +1,5 @@
 import Imaging
+import ProposalIO
 
 /// Re-ranks any generator's proposals with an ``ObjectnessModel``: each proposal is scored by
 /// the model from its ``ObjectnessFeatures`` cues (which include its rank, level and score in

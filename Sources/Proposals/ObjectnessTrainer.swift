@@ -1,5 +1,6 @@
 import Boxes
 import Foundation
+import ProposalIO
 
 /// Turns a generator's proposals on images with ground truth into weighted examples and fits
 /// an ``ObjectnessModel`` to them.

@@ -1,4 +1,5 @@
 import Boxes
+import ProposalIO
 
 /// Drops proposals by size and shape and keeps the best *N*: a post-processing step for any
 /// generator.

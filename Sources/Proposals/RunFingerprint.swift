@@ -1,4 +1,5 @@
 import Foundation
+import ProposalIO
 
 #if canImport(Glibc)
   import Glibc
@@ -77,19 +78,19 @@ public struct RunFingerprint: Codable, Sendable, Equatable {
 
   /// Reads `run.json` of a run's output folder.
   ///
-  /// - Throws: ``ProposalsError/unreadable(file:reason:)`` when it is missing or not valid.
+  /// - Throws: ``ProposalIOError/unreadable(file:reason:)`` when it is missing or not valid.
   public static func read(directory: URL) throws -> RunFingerprint {
     let url = directory.appendingPathComponent(fileName)
     let data: Data
     do {
       data = try Data(contentsOf: url)
     } catch {
-      throw ProposalsError.unreadable(file: url.path, reason: error.localizedDescription)
+      throw ProposalIOError.unreadable(file: url.path, reason: error.localizedDescription)
     }
     do {
       return try JSONDecoder().decode(RunFingerprint.self, from: data)
     } catch {
-      throw ProposalsError.unreadable(file: url.path, reason: ProposalsError.describe(error))
+      throw ProposalIOError.unreadable(file: url.path, reason: ProposalIOError.describe(error))
     }
   }
 
@@ -99,7 +100,7 @@ public struct RunFingerprint: Codable, Sendable, Equatable {
   /// fails rather than overwrite, and the loser compares with the winner's file.
   ///
   /// - Throws: ``ProposalsError/fingerprintMismatch(file:field:expected:found:)`` naming the
-  ///   first field that differs; ``ProposalsError/unwritable(file:reason:)`` on I/O failure.
+  ///   first field that differs; ``ProposalIOError/unwritable(file:reason:)`` on I/O failure.
   public func claim(directory: URL) throws {
     let url = directory.appendingPathComponent(Self.fileName)
     if !FileManager.default.fileExists(atPath: url.path) {
@@ -113,7 +114,7 @@ public struct RunFingerprint: Codable, Sendable, Equatable {
         return
       }
       guard linkError == EEXIST else {
-        throw ProposalsError.unwritable(
+        throw ProposalIOError.unwritable(
           file: url.path, reason: "link: \(String(cString: strerror(linkError)))")
       }
     }

@@ -1,5 +1,6 @@
 import Boxes
 import Imaging
+import ProposalIO
 import Segmentation
 
 /// Bounding boxes of segments from several segmentations, plus unions of adjacent pairs.

@@ -1,4 +1,5 @@
 import Boxes
+import ProposalIO
 
 extension SelectiveSearch {
   /// The seed of strategy `index`'s random stream: a SplitMix64 output of `seed` advanced

@@ -2,6 +2,7 @@ import Boxes
 import Foundation
 import Imaging
 import Parallel
+import ProposalIO
 import Segmentation
 
 /// Selective search: object proposals from a hierarchical grouping of an over-segmentation,

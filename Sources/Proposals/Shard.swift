@@ -1,4 +1,5 @@
 import Foundation
+import ProposalIO
 
 /// One part of a run split over `count` processes: which images it owns and which file it writes.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import ProposalIO
 
 /// Joins the completed shards of a sharded run into one JSON Lines file and one `.npz`.
 ///
@@ -83,7 +84,7 @@ public struct ShardMerger: Sendable {
     do {
       try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
     } catch {
-      throw ProposalsError.unwritable(file: staging.path, reason: error.localizedDescription)
+      throw ProposalIOError.unwritable(file: staging.path, reason: error.localizedDescription)
     }
     defer { try? FileManager.default.removeItem(at: staging) }
     let lines = try RawArrayFile(staging.appendingPathComponent("proposals.jsonl"))
@@ -120,8 +121,8 @@ public struct ShardMerger: Sendable {
         do {
           record = try decoder.decode(ProposalRecord.self, from: line.bytes)
         } catch {
-          throw ProposalsError.malformedLine(
-            file: file.path, line: lineNumber, reason: ProposalsError.describe(error))
+          throw ProposalIOError.malformedLine(
+            file: file.path, line: lineNumber, reason: ProposalIOError.describe(error))
         }
         written += 1
         guard seen.insert(record.image).inserted else {
@@ -186,7 +187,7 @@ private final class RawArrayFile {
     guard FileManager.default.createFile(atPath: url.path, contents: nil),
       let handle = FileHandle(forWritingAtPath: url.path)
     else {
-      throw ProposalsError.unwritable(file: url.path, reason: "cannot create the file")
+      throw ProposalIOError.unwritable(file: url.path, reason: "cannot create the file")
     }
     self.handle = handle
   }
@@ -195,7 +196,7 @@ private final class RawArrayFile {
     do {
       try handle.write(contentsOf: data)
     } catch {
-      throw ProposalsError.unwritable(file: url.path, reason: error.localizedDescription)
+      throw ProposalIOError.unwritable(file: url.path, reason: error.localizedDescription)
     }
   }
 
@@ -203,7 +204,7 @@ private final class RawArrayFile {
     do {
       try handle.close()
     } catch {
-      throw ProposalsError.unwritable(file: url.path, reason: error.localizedDescription)
+      throw ProposalIOError.unwritable(file: url.path, reason: error.localizedDescription)
     }
   }
 }

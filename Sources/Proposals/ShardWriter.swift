@@ -1,4 +1,5 @@
 import Foundation
+import ProposalIO
 
 #if canImport(Glibc)
   import Glibc
@@ -68,7 +69,7 @@ public final class ShardWriter {
     // Two processes on one shard (a retried pod while the old one still runs) would interleave
     // lines; the second one stops here instead. The lock goes with the descriptor.
     guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-      throw ProposalsError.unwritable(
+      throw ProposalIOError.unwritable(
         file: partialURL.path,
         reason: "another process is writing this shard (it holds the file's lock)")
     }
@@ -117,7 +118,7 @@ public final class ShardWriter {
 
   /// Appends `record` as one line (one `write(2)`), `fsync`ing every ``syncInterval`` records.
   ///
-  /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
   public func append(_ record: ProposalRecord) throws {
     precondition(
       !isComplete && descriptor >= 0, "ShardWriter.append: the shard is complete or closed")
@@ -138,7 +139,7 @@ public final class ShardWriter {
   /// Stops writing without completing the shard: `fsync`s and closes the `.partial` file,
   /// which a later writer resumes. Does nothing when already complete or closed.
   ///
-  /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
   public func close() throws {
     guard descriptor >= 0 else { return }
     let synced = fsync(descriptor) == 0
@@ -151,7 +152,7 @@ public final class ShardWriter {
   ///
   /// Call it once every image of the shard is appended. Does nothing when already complete.
   ///
-  /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
   public func finish() throws {
     guard !isComplete else { return }
     try close()

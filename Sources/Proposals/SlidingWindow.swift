@@ -1,5 +1,6 @@
 import Boxes
 import Imaging
+import ProposalIO
 
 /// The sliding-window baseline: windows of several scales and aspect ratios on a regular grid.
 ///

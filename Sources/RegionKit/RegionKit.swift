@@ -9,5 +9,6 @@
 @_exported import NeuralNet
 @_exported import ONNX
 @_exported import Parallel
+@_exported import ProposalIO
 @_exported import Proposals
 @_exported import Segmentation

@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import ProposalIO
 import Proposals
 import RegionKitTestSupport
 import Testing

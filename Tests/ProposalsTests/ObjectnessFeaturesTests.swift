@@ -1,6 +1,7 @@
 import Boxes
 import Foundation
 import Imaging
+import ProposalIO
 import Segmentation
 import Testing
 

@@ -1,5 +1,6 @@
 import Boxes
 import Foundation
+import ProposalIO
 import Testing
 
 @testable import Proposals

@@ -1,6 +1,7 @@
 import Boxes
 import Imaging
 @testable import Proposals
+import ProposalIO
 import Testing
 
 @Suite struct ProposalFilterTests {

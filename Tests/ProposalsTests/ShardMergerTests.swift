@@ -1,4 +1,5 @@
 import Foundation
+import ProposalIO
 import Proposals
 import RegionKitTestSupport
 import Testing

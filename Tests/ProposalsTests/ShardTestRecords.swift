@@ -1,6 +1,6 @@
 import Boxes
 import Foundation
-import Proposals
+import ProposalIO
 
 /// A small synthetic record for shard tests: `count` boxes derived from `index`.
 func shardTestRecord(_ name: String, index: Int, count: Int = 3, error: String? = nil)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Datasets
 import Foundation
 import Imaging
+import ProposalIO
 import Proposals
 
 /// `regionkit propose`: proposals for an image, a dataset or a file list, as JSON Lines.

@@ -11,7 +11,7 @@ import Foundation
 ///     boxes, scores = data["boxes"][rows], data["scores"][rows]
 public enum ProposalArrays {
   /// Appends the little-endian bytes of one image's proposals to the three array bodies.
-  static func append(
+  package static func append(
     _ record: ProposalRecord, imageID: Int64, boxes: inout Data, scores: inout Data,
     imageIDs: inout Data
   ) {
@@ -23,7 +23,7 @@ public enum ProposalArrays {
   }
 
   /// The `images` array: names as NumPy `<U` strings (UTF-32, padded to the longest).
-  static func names(_ names: [String]) -> (header: NPYHeader, data: Data) {
+  package static func names(_ names: [String]) -> (header: NPYHeader, data: Data) {
     let width = max(1, names.map(\.unicodeScalars.count).max() ?? 1)
     var data = Data(capacity: names.count * width * 4)
     for name in names {
@@ -65,13 +65,13 @@ extension ProposalArrays {
   /// Reads a `.npz` file of this layout back into one record per image (sizes 0, unknown;
   /// images without proposals have an empty record).
   ///
-  /// - Throws: ``ProposalsError/unreadable(file:reason:)`` or
-  ///   ``ProposalsError/malformedNPY(file:reason:)`` naming the array at fault.
+  /// - Throws: ``ProposalIOError/unreadable(file:reason:)`` or
+  ///   ``ProposalIOError/malformedNPY(file:reason:)`` naming the array at fault.
   public static func read(contentsOf url: URL) throws -> [ProposalRecord] {
     let arrays = try NPZReader.read(contentsOf: url)
     func array(_ name: String, _ descr: String) throws -> (header: NPYHeader, data: Data) {
       guard let array = arrays[name], array.header.descr == descr || descr == "<U" && array.header.descr.hasPrefix("<U") else {
-        throw ProposalsError.malformedNPY(file: url.path, reason: "no \(name) array of type \(descr)")
+        throw ProposalIOError.malformedNPY(file: url.path, reason: "no \(name) array of type \(descr)")
       }
       return array
     }
@@ -82,7 +82,7 @@ extension ProposalArrays {
       ids.header.shape == [count],
       images.header.shape.count == 1, let width = images.header.itemSize.map({ $0 / 4 })
     else {
-      throw ProposalsError.malformedNPY(
+      throw ProposalIOError.malformedNPY(
         file: url.path,
         reason: "shapes boxes \(boxes.header.shape), scores \(scores.header.shape), "
           + "image_ids \(ids.header.shape), images \(images.header.shape) do not fit together")
@@ -121,7 +121,7 @@ extension ProposalArrays {
       let id = ids.data.withUnsafeBytes { Int(Int64(littleEndian: $0.loadUnaligned(fromByteOffset: row * 8, as: Int64.self))) }
       return !records.indices.contains(id)
     }) {
-      throw ProposalsError.malformedNPY(file: url.path, reason: "image_ids[\(row)] names no image")
+      throw ProposalIOError.malformedNPY(file: url.path, reason: "image_ids[\(row)] names no image")
     }
     return records
   }

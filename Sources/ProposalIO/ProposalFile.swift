@@ -4,14 +4,14 @@ import Foundation
 public enum ProposalFile {
   /// Reads every record of a JSON Lines file. Blank lines are skipped.
   ///
-  /// - Throws: ``ProposalsError/unreadable(file:reason:)`` when the file cannot be read and
-  ///   ``ProposalsError/malformedLine(file:line:reason:)`` naming the 1-based line otherwise.
+  /// - Throws: ``ProposalIOError/unreadable(file:reason:)`` when the file cannot be read and
+  ///   ``ProposalIOError/malformedLine(file:line:reason:)`` naming the 1-based line otherwise.
   public static func read(contentsOf url: URL) throws -> [ProposalRecord] {
     let data: Data
     do {
       data = try Data(contentsOf: url)
     } catch {
-      throw ProposalsError.unreadable(file: url.path, reason: error.localizedDescription)
+      throw ProposalIOError.unreadable(file: url.path, reason: error.localizedDescription)
     }
     let decoder = JSONDecoder()
     var records: [ProposalRecord] = []
@@ -24,8 +24,8 @@ public enum ProposalFile {
       do {
         records.append(try decoder.decode(ProposalRecord.self, from: Data(line)))
       } catch {
-        throw ProposalsError.malformedLine(
-          file: url.path, line: lineNumber, reason: ProposalsError.describe(error))
+        throw ProposalIOError.malformedLine(
+          file: url.path, line: lineNumber, reason: ProposalIOError.describe(error))
       }
     }
     return records
@@ -41,7 +41,7 @@ public enum ProposalFile {
     do {
       try Data(text.utf8).write(to: url, options: .atomic)
     } catch {
-      throw ProposalsError.unwritable(file: url.path, reason: error.localizedDescription)
+      throw ProposalIOError.unwritable(file: url.path, reason: error.localizedDescription)
     }
   }
 }

@@ -4,15 +4,15 @@ import Foundation
 ///
 ///     var reader = try LineReader(url: shardFile)
 ///     while let line = try reader.next() { use(line.bytes, line.offset, line.isTerminated) }
-struct LineReader {
+package struct LineReader {
   /// One line without its `\n`.
-  struct Line {
+  package struct Line {
     /// The line's bytes, without the newline.
-    var bytes: Data
+    package var bytes: Data
     /// The byte offset of the line's first byte in the file.
-    var offset: Int
+    package var offset: Int
     /// Whether a `\n` ended the line (false only for an unterminated last line).
-    var isTerminated: Bool
+    package var isTerminated: Bool
   }
 
   private let handle: FileHandle
@@ -26,19 +26,19 @@ struct LineReader {
   /// - Parameters:
   ///   - url: The file.
   ///   - chunkSize: Bytes read at a time. Default: 1 MiB.
-  /// - Throws: ``ProposalsError/unreadable(file:reason:)``.
-  init(url: URL, chunkSize: Int = 1 << 20) throws {
+  /// - Throws: ``ProposalIOError/unreadable(file:reason:)``.
+  package init(url: URL, chunkSize: Int = 1 << 20) throws {
     do {
       handle = try FileHandle(forReadingFrom: url)
     } catch {
-      throw ProposalsError.unreadable(file: url.path, reason: error.localizedDescription)
+      throw ProposalIOError.unreadable(file: url.path, reason: error.localizedDescription)
     }
     self.url = url
     self.chunkSize = chunkSize
   }
 
   /// The next line, or `nil` at the end of the file.
-  mutating func next() throws -> Line? {
+  package mutating func next() throws -> Line? {
     while true {
       if let newline = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
         let line = Line(
@@ -58,7 +58,7 @@ struct LineReader {
       do {
         chunk = try handle.read(upToCount: chunkSize) ?? Data()
       } catch {
-        throw ProposalsError.unreadable(file: url.path, reason: error.localizedDescription)
+        throw ProposalIOError.unreadable(file: url.path, reason: error.localizedDescription)
       }
       if chunk.isEmpty {
         isAtEnd = true
@@ -70,7 +70,7 @@ struct LineReader {
     }
   }
 
-  func close() {
+  package func close() {
     try? handle.close()
   }
 }

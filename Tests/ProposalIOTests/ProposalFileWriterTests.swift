@@ -1,5 +1,5 @@
 import Foundation
-import Proposals
+import ProposalIO
 import RegionKitTestSupport
 import Testing
 
@@ -7,8 +7,8 @@ import Testing
   @Test func destinationAppearsOnlyWhenFinished() throws {
     let directory = try Fixtures.temporaryDirectory()
     let url = directory.appendingPathComponent("p.jsonl")
-    try ProposalFile.write([shardTestRecord("old.jpg", index: 9)], to: url)
-    let records = (0..<3).map { shardTestRecord("i\($0).jpg", index: $0) }
+    try ProposalFile.write([testRecord("old.jpg", index: 9)], to: url)
+    let records = (0..<3).map { testRecord("i\($0).jpg", index: $0) }
     let writer = try ProposalFileWriter(url: url)
     for record in records { try writer.append(record) }
     #expect(try ProposalFile.read(contentsOf: url).map(\.image) == ["old.jpg"])
@@ -21,7 +21,7 @@ import Testing
     let directory = try Fixtures.temporaryDirectory()
     do {
       let writer = try ProposalFileWriter(url: directory.appendingPathComponent("p.jsonl"))
-      try writer.append(shardTestRecord("a.jpg", index: 0))
+      try writer.append(testRecord("a.jpg", index: 0))
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
   }

@@ -7,8 +7,8 @@ import ZIPFoundation
 ///     let (header, data) = try #require(arrays["scores"])   // header.shape == [n]
 ///
 /// - Returns: Each array by name (without `.npy`): its header and its raw data bytes.
-/// - Throws: ``ProposalsError/unreadable(file:reason:)`` when the archive cannot be read, and
-///   ``ProposalsError/malformedNPY(file:reason:)`` when an entry is not a valid `.npy` or its
+/// - Throws: ``ProposalIOError/unreadable(file:reason:)`` when the archive cannot be read, and
+///   ``ProposalIOError/malformedNPY(file:reason:)`` when an entry is not a valid `.npy` or its
 ///   data size does not match its header.
 /// - Complexity: O(archive size); every array is read into memory.
 public enum NPZReader {
@@ -17,7 +17,7 @@ public enum NPZReader {
     do {
       archive = try Archive(url: url, accessMode: .read)
     } catch {
-      throw ProposalsError.unreadable(file: url.path, reason: "\(error)")
+      throw ProposalIOError.unreadable(file: url.path, reason: "\(error)")
     }
     var arrays: [String: (header: NPYHeader, data: Data)] = [:]
     for entry in archive where entry.type == .file && entry.path.hasSuffix(".npy") {
@@ -25,7 +25,7 @@ public enum NPZReader {
       do {
         _ = try archive.extract(entry) { bytes.append($0) }
       } catch {
-        throw ProposalsError.unreadable(file: "\(url.path)/\(entry.path)", reason: "\(error)")
+        throw ProposalIOError.unreadable(file: "\(url.path)/\(entry.path)", reason: "\(error)")
       }
       let file = "\(url.path)/\(entry.path)"
       let (header, offset) = try NPYHeader.parse(bytes, file: file)
@@ -33,7 +33,7 @@ public enum NPZReader {
       if let itemSize = header.itemSize {
         let expected = header.shape.reduce(1, *) * itemSize
         guard payload.count == expected else {
-          throw ProposalsError.malformedNPY(
+          throw ProposalIOError.malformedNPY(
             file: file,
             reason: "\(payload.count) data bytes for shape \(header.shape), expected \(expected)")
         }

@@ -23,7 +23,7 @@ public final class ProposalFileWriter {
   private let temporaryURL: URL
   private var descriptor: Int32
 
-  /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
   public init(url: URL) throws {
     self.url = url
     temporaryURL = DurableFile.temporaryURL(for: url)
@@ -40,7 +40,7 @@ public final class ProposalFileWriter {
 
   /// Appends `record` as one line.
   ///
-  /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
   public func append(_ record: ProposalRecord) throws {
     precondition(descriptor >= 0, "ProposalFileWriter.append: the file is already finished")
     var line = Data(try record.jsonLine().utf8)
@@ -50,7 +50,7 @@ public final class ProposalFileWriter {
 
   /// Completes the file: `fsync`, rename into place, `fsync` of the folder.
   ///
-  /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
   public func finish() throws {
     precondition(descriptor >= 0, "ProposalFileWriter.finish: called twice")
     Glibc.close(descriptor)

@@ -1,6 +1,6 @@
 import Boxes
 import Foundation
-import Proposals
+import ProposalIO
 import RegionKitTestSupport
 import Testing
 
@@ -54,7 +54,7 @@ import Testing
       do {
         _ = try ProposalFile.read(contentsOf: url)
         Issue.record("no error for \(line)")
-      } catch let error as ProposalsError {
+      } catch let error as ProposalIOError {
         guard case .malformedLine(let file, let lineNumber, let reason) = error else {
           Issue.record("wrong error \(error)")
           continue
@@ -67,7 +67,7 @@ import Testing
   }
 
   @Test func missingFileIsATypedError() {
-    #expect(throws: ProposalsError.self) {
+    #expect(throws: ProposalIOError.self) {
       try ProposalFile.read(contentsOf: URL(fileURLWithPath: "/nonexistent/p.jsonl"))
     }
   }

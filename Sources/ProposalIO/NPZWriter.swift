@@ -24,14 +24,14 @@ public final class NPZWriter {
   /// The date stored for every entry (ZIP needs one): 2000-01-01, for reproducible bytes.
   static let entryDate = Date(timeIntervalSince1970: 946_684_800)
 
-  /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
   public init(url: URL) throws {
     self.url = url
     temporaryURL = DurableFile.temporaryURL(for: url)
     do {
       archive = try Archive(url: temporaryURL, accessMode: .create)
     } catch {
-      throw ProposalsError.unwritable(file: url.path, reason: "\(error)")
+      throw ProposalIOError.unwritable(file: url.path, reason: "\(error)")
     }
   }
 
@@ -45,7 +45,7 @@ public final class NPZWriter {
   ///   - name: The array's key in `numpy.load(...)`, without `.npy`.
   ///   - header: Its type and shape; the data file's size must match them.
   ///   - dataFile: The raw array data, C order, little-endian.
-  /// - Throws: ``ProposalsError/unreadable(file:reason:)`` or ``ProposalsError/unwritable(file:reason:)``.
+  /// - Throws: ``ProposalIOError/unreadable(file:reason:)`` or ``ProposalIOError/unwritable(file:reason:)``.
   public func add(name: String, header: NPYHeader, dataFile: URL) throws {
     let headerBytes = header.encoded()
     let handle: FileHandle
@@ -54,7 +54,7 @@ public final class NPZWriter {
       handle = try FileHandle(forReadingFrom: dataFile)
       size = Int64(try handle.seekToEnd())
     } catch {
-      throw ProposalsError.unreadable(file: dataFile.path, reason: error.localizedDescription)
+      throw ProposalIOError.unreadable(file: dataFile.path, reason: error.localizedDescription)
     }
     defer { try? handle.close() }
     let headerCount = Int64(headerBytes.count)
@@ -78,7 +78,7 @@ public final class NPZWriter {
         return chunk
       }
     } catch {
-      throw ProposalsError.unwritable(file: url.path, reason: "adding \(name).npy: \(error)")
+      throw ProposalIOError.unwritable(file: url.path, reason: "adding \(name).npy: \(error)")
     }
   }
 
@@ -89,14 +89,14 @@ public final class NPZWriter {
     do {
       try data.write(to: staging)
     } catch {
-      throw ProposalsError.unwritable(file: staging.path, reason: error.localizedDescription)
+      throw ProposalIOError.unwritable(file: staging.path, reason: error.localizedDescription)
     }
     try add(name: name, header: header, dataFile: staging)
   }
 
   /// Closes the archive and moves it to ``url`` atomically (`fsync`, `rename`).
   ///
-  /// - Throws: ``ProposalsError/unwritable(file:reason:)``.
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
   public func finish() throws {
     precondition(!isFinished, "NPZWriter.finish: called twice")
     try DurableFile.commit(temporaryURL, as: url)

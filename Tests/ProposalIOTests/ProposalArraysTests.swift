@@ -1,6 +1,6 @@
 import Boxes
 import Foundation
-import Proposals
+import ProposalIO
 import RegionKitTestSupport
 import Testing
 
@@ -100,7 +100,7 @@ import Testing
     default:
       try Self.writeArrays(to: url, imageIDs: (NPYHeader(descr: "<i8", shape: [2]), [-1, 0]))
     }
-    let error = #expect(throws: ProposalsError.self, "\(fault)") {
+    let error = #expect(throws: ProposalIOError.self, "\(fault)") {
       _ = try ProposalArrays.read(contentsOf: url)
     }
     guard case .malformedNPY(let file, _)? = error else {

@@ -11,18 +11,18 @@ import Foundation
 /// half-written file, because `rename(2)` replaces the name atomically.
 ///
 ///     try DurableFile.write(Data(json.utf8), to: directory.appendingPathComponent("run.json"))
-enum DurableFile {
+package enum DurableFile {
   /// Writes `data` to `url` atomically and durably.
   ///
-  /// - Throws: ``ProposalsError/unwritable(file:reason:)`` naming the failed system call.
-  static func write(_ data: Data, to url: URL) throws {
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)`` naming the failed system call.
+  package static func write(_ data: Data, to url: URL) throws {
     let temporary = temporaryURL(for: url)
     try writeUnlinked(data, to: temporary)
     try commit(temporary, as: url)
   }
 
   /// Writes `data` to a new file at `url` and `fsync`s it (no rename).
-  static func writeUnlinked(_ data: Data, to url: URL) throws {
+  package static func writeUnlinked(_ data: Data, to url: URL) throws {
     let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
     guard descriptor >= 0 else { throw failure(url, "open") }
     defer { close(descriptor) }
@@ -31,7 +31,7 @@ enum DurableFile {
   }
 
   /// `fsync`s the finished file `temporary`, renames it to `url` and `fsync`s the folder.
-  static func commit(_ temporary: URL, as url: URL) throws {
+  package static func commit(_ temporary: URL, as url: URL) throws {
     let descriptor = open(temporary.path, O_RDONLY | O_CLOEXEC)
     guard descriptor >= 0 else { throw failure(temporary, "open") }
     let synced = fsync(descriptor) == 0
@@ -42,7 +42,7 @@ enum DurableFile {
   }
 
   /// `fsync`s the folder holding `url`, so a rename or a new name in it survives a crash.
-  static func syncDirectory(of url: URL) throws {
+  package static func syncDirectory(of url: URL) throws {
     let directory = url.deletingLastPathComponent()
     let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { throw failure(directory, "open") }
@@ -52,7 +52,7 @@ enum DurableFile {
   }
 
   /// Writes all of `data` at the descriptor's position, retrying short writes and `EINTR`.
-  static func writeAll(_ data: Data, to descriptor: Int32, file: URL) throws {
+  package static func writeAll(_ data: Data, to descriptor: Int32, file: URL) throws {
     try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
       guard var pointer = buffer.baseAddress else { return }
       var remaining = buffer.count
@@ -69,12 +69,12 @@ enum DurableFile {
   }
 
   /// A unique name next to `url` for its temporary file (same folder, so `rename` is atomic).
-  static func temporaryURL(for url: URL) -> URL {
+  package static func temporaryURL(for url: URL) -> URL {
     url.deletingLastPathComponent().appendingPathComponent(
       ".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString.prefix(8)).tmp")
   }
 
-  static func failure(_ url: URL, _ call: String) -> ProposalsError {
+  package static func failure(_ url: URL, _ call: String) -> ProposalIOError {
     .unwritable(file: url.path, reason: "\(call): \(String(cString: strerror(errno)))")
   }
 }

@@ -26,26 +26,26 @@ public struct NPYArray: Sendable, Equatable {
 
   /// Reads a `.npy` file.
   ///
-  /// - Throws: ``ProposalsError/unreadable(file:reason:)`` and
-  ///   ``ProposalsError/malformedNPY(file:reason:)`` naming the file and the problem.
+  /// - Throws: ``ProposalIOError/unreadable(file:reason:)`` and
+  ///   ``ProposalIOError/malformedNPY(file:reason:)`` naming the file and the problem.
   public init(contentsOf url: URL) throws {
     let data: Data
     do {
       data = try Data(contentsOf: url)
     } catch {
-      throw ProposalsError.unreadable(
+      throw ProposalIOError.unreadable(
         file: url.path, reason: (error as NSError).localizedDescription)
     }
     let (header, offset) = try NPYHeader.parse(data, file: url.path)
     guard !header.fortranOrder else {
-      throw ProposalsError.malformedNPY(
+      throw ProposalIOError.malformedNPY(
         file: url.path, reason: "Fortran-ordered arrays are not supported")
     }
     var count = 1
     for size in header.shape {
       let (product, overflow) = count.multipliedReportingOverflow(by: size)
       guard !overflow else {
-        throw ProposalsError.malformedNPY(
+        throw ProposalIOError.malformedNPY(
           file: url.path, reason: "shape \(header.shape) is too large")
       }
       count = product
@@ -112,11 +112,11 @@ public struct NPYArray: Sendable, Equatable {
       )
     case "|u1", "<u1", "|b1": (width, convert) = (1, { Float($0[$1]) })
     default:
-      throw ProposalsError.malformedNPY(
+      throw ProposalIOError.malformedNPY(
         file: url.path, reason: "dtype \(header.descr) is not a little-endian number type")
     }
     guard count.multipliedReportingOverflow(by: width).partialValue <= data.count - offset else {
-      throw ProposalsError.malformedNPY(
+      throw ProposalIOError.malformedNPY(
         file: url.path,
         reason:
           "shape \(header.shape) of \(header.descr) needs \(count * width) bytes, \(data.count - offset) present"
@@ -131,7 +131,7 @@ public struct NPYArray: Sendable, Equatable {
 
   /// Writes the array as `<f4` (version 1.0, C order), replacing `url` only once complete.
   ///
-  /// - Throws: ``ProposalsError/unwritable(file:reason:)`` when the file cannot be written.
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)`` when the file cannot be written.
   public func write(to url: URL) throws {
     var data = NPYHeader(descr: "<f4", shape: shape).encoded()
     data.reserveCapacity(data.count + values.count * 4)
@@ -143,7 +143,7 @@ public struct NPYArray: Sendable, Equatable {
     do {
       try data.write(to: url, options: .atomic)
     } catch {
-      throw ProposalsError.unwritable(
+      throw ProposalIOError.unwritable(
         file: url.path, reason: (error as NSError).localizedDescription)
     }
   }

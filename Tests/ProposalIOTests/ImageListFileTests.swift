@@ -1,5 +1,5 @@
 import Foundation
-import Proposals
+import ProposalIO
 import RegionKitTestSupport
 import Testing
 
@@ -19,7 +19,7 @@ import Testing
     let list = directory.appendingPathComponent("list.txt")
     try Data("a.jpg\nb.jpg\na.jpg\n".utf8).write(to: list)
     #expect(
-      throws: ProposalsError.malformedLine(
+      throws: ProposalIOError.malformedLine(
         file: list.path, line: 3, reason: "a.jpg is already listed on line 1")
     ) {
       try ImageListFile.read(contentsOf: list)

@@ -1,6 +1,6 @@
 import Boxes
 import Foundation
-import Proposals
+import ProposalIO
 import RegionKitTestSupport
 import Testing
 
@@ -139,7 +139,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent("bad.npz")
     try ProposalArrays.write(records, to: url)
-    let error = #expect(throws: ProposalsError.self, "\(name)") {
+    let error = #expect(throws: ProposalIOError.self, "\(name)") {
       _ = try PrecomputedProposals(contentsOf: url)
     }
     guard case .malformedNPY(let file, let reason)? = error else {
@@ -157,7 +157,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent("bad.jsonl")
     try ProposalFile.write(records, to: url)
-    let error = #expect(throws: ProposalsError.self, "\(name)") {
+    let error = #expect(throws: ProposalIOError.self, "\(name)") {
       _ = try PrecomputedProposals(contentsOf: url)
     }
     guard case .malformedLine(let file, let line, let reason)? = error else {
@@ -176,7 +176,7 @@ import Testing
     try Data(
       #"{"image": "a.jpg", "width": 10, "height": 10, "boxes": [[1, 1, 1e60, 2]]}"#.utf8
     ).write(to: url)
-    let error = #expect(throws: ProposalsError.self) {
+    let error = #expect(throws: ProposalIOError.self) {
       _ = try PrecomputedProposals(contentsOf: url)
     }
     guard case .malformedLine(let file, let line, _)? = error else {
@@ -192,7 +192,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent(name)
     try ProposalFile.write(Self.records, to: url)
-    let error = #expect(throws: ProposalsError.self) {
+    let error = #expect(throws: ProposalIOError.self) {
       _ = try PrecomputedProposals(contentsOf: url)
     }
     guard case .unreadable(let file, let reason)? = error else {
@@ -207,7 +207,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     for name in ["gone.jsonl", "gone.npz"] {
       let url = folder.appendingPathComponent(name)
-      #expect(throws: ProposalsError.self, "\(name)") {
+      #expect(throws: ProposalIOError.self, "\(name)") {
         _ = try PrecomputedProposals(contentsOf: url)
       }
     }

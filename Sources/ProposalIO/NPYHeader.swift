@@ -59,41 +59,41 @@ public struct NPYHeader: Sendable, Equatable {
   ///   - data: The file's bytes (at least the header).
   ///   - file: The file's name, for errors.
   /// - Returns: The header and the offset of the array data.
-  /// - Throws: ``ProposalsError/malformedNPY(file:reason:)`` naming what is wrong.
+  /// - Throws: ``ProposalIOError/malformedNPY(file:reason:)`` naming what is wrong.
   public static func parse(_ data: Data, file: String) throws -> (
     header: NPYHeader, dataOffset: Int
   ) {
     let bytes = [UInt8](data.prefix(10))
     guard bytes.count == 10, Array(bytes[0..<6]) == magic else {
-      throw ProposalsError.malformedNPY(file: file, reason: "no \\x93NUMPY magic")
+      throw ProposalIOError.malformedNPY(file: file, reason: "no \\x93NUMPY magic")
     }
     guard bytes[6] == 1, bytes[7] == 0 else {
-      throw ProposalsError.malformedNPY(
+      throw ProposalIOError.malformedNPY(
         file: file, reason: "version \(bytes[6]).\(bytes[7]), expected 1.0")
     }
     let length = Int(bytes[8]) | Int(bytes[9]) << 8
     guard data.count >= 10 + length else {
-      throw ProposalsError.malformedNPY(
+      throw ProposalIOError.malformedNPY(
         file: file, reason: "header length \(length) runs past the end")
     }
     guard (10 + length) % 64 == 0 else {
-      throw ProposalsError.malformedNPY(
+      throw ProposalIOError.malformedNPY(
         file: file, reason: "data offset \(10 + length) is not a multiple of 64")
     }
     let text = String(decoding: data.dropFirst(10).prefix(length), as: UTF8.self)
     guard text.hasSuffix("\n"), text.hasPrefix("{") else {
-      throw ProposalsError.malformedNPY(
+      throw ProposalIOError.malformedNPY(
         file: file, reason: "header is not a dict ended by a newline")
     }
     func value(of key: String, until terminator: Character) throws -> String {
       guard let keyRange = text.range(of: "'\(key)': ") else {
-        throw ProposalsError.malformedNPY(file: file, reason: "no '\(key)' in the header")
+        throw ProposalIOError.malformedNPY(file: file, reason: "no '\(key)' in the header")
       }
       let rest = text[keyRange.upperBound...]
       let start = rest.startIndex
       let searchFrom = terminator == "'" ? rest.index(after: start) : start
       guard let end = rest[searchFrom...].firstIndex(of: terminator) else {
-        throw ProposalsError.malformedNPY(file: file, reason: "'\(key)' is not terminated")
+        throw ProposalIOError.malformedNPY(file: file, reason: "'\(key)' is not terminated")
       }
       return String(rest[start...end])
     }
@@ -101,7 +101,7 @@ public struct NPYHeader: Sendable, Equatable {
       in: CharacterSet(charactersIn: "'"))
     let order = try value(of: "fortran_order", until: ",").dropLast()
     guard order == "True" || order == "False" else {
-      throw ProposalsError.malformedNPY(file: file, reason: "fortran_order is \(order)")
+      throw ProposalIOError.malformedNPY(file: file, reason: "fortran_order is \(order)")
     }
     let shapeText = try value(of: "shape", until: ")").dropFirst().dropLast()
     var shape: [Int] = []
@@ -109,7 +109,7 @@ public struct NPYHeader: Sendable, Equatable {
       let trimmed = part.trimmingCharacters(in: .whitespaces)
       guard !trimmed.isEmpty else { continue }
       guard let dimension = Int(trimmed), dimension >= 0 else {
-        throw ProposalsError.malformedNPY(
+        throw ProposalIOError.malformedNPY(
           file: file, reason: "shape entry \(trimmed) is not a size")
       }
       shape.append(dimension)

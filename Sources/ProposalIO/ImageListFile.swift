@@ -9,8 +9,8 @@ import Foundation
 ///
 ///     let images = try ImageListFile.read(contentsOf: URL(fileURLWithPath: "batch-001.txt"))
 ///
-/// - Throws: ``ProposalsError/unreadable(file:reason:)`` when the list cannot be read, and
-///   ``ProposalsError/malformedLine(file:line:reason:)`` for a path listed twice (records are
+/// - Throws: ``ProposalIOError/unreadable(file:reason:)`` when the list cannot be read, and
+///   ``ProposalIOError/malformedLine(file:line:reason:)`` for a path listed twice (records are
 ///   keyed by name, so a repeat would be skipped as done).
 /// - Complexity: O(size of the list).
 public enum ImageListFile {
@@ -19,7 +19,7 @@ public enum ImageListFile {
     do {
       text = try String(contentsOf: url, encoding: .utf8)
     } catch {
-      throw ProposalsError.unreadable(file: url.path, reason: error.localizedDescription)
+      throw ProposalIOError.unreadable(file: url.path, reason: error.localizedDescription)
     }
     let base = url.deletingLastPathComponent()
     var images: [(name: String, url: URL)] = []
@@ -30,7 +30,7 @@ public enum ImageListFile {
       let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
       guard !line.isEmpty, !line.hasPrefix("#") else { continue }
       if let first = firstLine[line] {
-        throw ProposalsError.malformedLine(
+        throw ProposalIOError.malformedLine(
           file: url.path, line: offset + 1, reason: "\(line) is already listed on line \(first)")
       }
       firstLine[line] = offset + 1

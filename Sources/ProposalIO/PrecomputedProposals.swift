@@ -19,9 +19,9 @@ public struct PrecomputedProposals: Sendable {
 
   /// Reads `url` (`.jsonl` or `.npz`, by extension).
   ///
-  /// - Throws: ``ProposalsError/unreadable(file:reason:)`` for another extension or an
-  ///   unreadable file; ``ProposalsError/malformedLine(file:line:reason:)`` or
-  ///   ``ProposalsError/malformedNPY(file:reason:)`` for malformed contents, including
+  /// - Throws: ``ProposalIOError/unreadable(file:reason:)`` for another extension or an
+  ///   unreadable file; ``ProposalIOError/malformedLine(file:line:reason:)`` or
+  ///   ``ProposalIOError/malformedNPY(file:reason:)`` for malformed contents, including
   ///   non-finite or inverted boxes and an image named twice.
   public init(contentsOf url: URL) throws {
     self.url = url
@@ -37,7 +37,7 @@ public struct PrecomputedProposals: Sendable {
         try add(record.image, size: nil, record.proposals, line: nil)
       }
     default:
-      throw ProposalsError.unreadable(
+      throw ProposalIOError.unreadable(
         file: url.path, reason: "proposals must be a .jsonl or .npz file")
     }
   }
@@ -45,9 +45,9 @@ public struct PrecomputedProposals: Sendable {
   private mutating func add(
     _ image: String, size: (width: Int, height: Int)?, _ proposals: [Proposal], line: Int?
   ) throws {
-    func fail(_ reason: String) -> ProposalsError {
-      line.map { ProposalsError.malformedLine(file: url.path, line: $0, reason: reason) }
-        ?? ProposalsError.malformedNPY(file: url.path, reason: reason)
+    func fail(_ reason: String) -> ProposalIOError {
+      line.map { ProposalIOError.malformedLine(file: url.path, line: $0, reason: reason) }
+        ?? ProposalIOError.malformedNPY(file: url.path, reason: reason)
     }
     guard records[image] == nil else { throw fail("image \(image) appears twice") }
     if let bad = proposals.first(where: { !$0.box.isFinite || $0.box.x2 < $0.box.x1 || $0.box.y2 < $0.box.y1 }) {

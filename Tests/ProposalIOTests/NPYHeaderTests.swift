@@ -1,5 +1,5 @@
 import Foundation
-import Proposals
+import ProposalIO
 import Testing
 
 @Suite struct NPYHeaderTests {
@@ -28,7 +28,7 @@ import Testing
   }
 
   @Test func rejectsOtherFilesNamingTheProblem() {
-    #expect(throws: ProposalsError.malformedNPY(file: "a.npy", reason: "no \\x93NUMPY magic")) {
+    #expect(throws: ProposalIOError.malformedNPY(file: "a.npy", reason: "no \\x93NUMPY magic")) {
       try NPYHeader.parse(Data("PK\u{3}\u{4}not numpy".utf8), file: "a.npy")
     }
     var version2 = NPYHeader(descr: "<f4", shape: [1]).encoded()
