@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "ONNX", targets: ["ONNX"]),
     .library(name: "ProposalIO", targets: ["ProposalIO"]),
     .library(name: "Proposals", targets: ["Proposals"]),
+    .library(name: "ProposalRuns", targets: ["ProposalRuns"]),
     .library(name: "Evaluation", targets: ["Evaluation"]),
     .library(name: "Edges", targets: ["Edges"]),
     .library(name: "Segmentation", targets: ["Segmentation"]),
@@ -71,8 +72,14 @@ let package = Package(
         .product(name: "Collections", package: "swift-collections"),
       ],
       exclude: moduleNotes),
+    // Batch runs of a generator: bounded concurrency, shards, resume, merge.
     .target(
-      name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "ProposalIO", "Imaging", "Parallel"],
+      name: "ProposalRuns", dependencies: ["Proposals", "ProposalIO", "Imaging"],
+      exclude: moduleNotes),
+    .target(
+      name: "Evaluation", dependencies: [
+        "Boxes", "Datasets", "Proposals", "ProposalIO", "ProposalRuns", "Imaging", "Parallel",
+      ],
       exclude: moduleNotes),
     // Detector models and their parts; DetectorTraining trains them (the only detector module
     // that depends on Evaluation, for validation).
@@ -90,7 +97,7 @@ let package = Package(
       name: "RegionKit",
       dependencies: [
         "Parallel", "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "Edges", "Segmentation",
-        "ProposalIO", "Proposals", "Evaluation", "Detectors", "DetectorTraining",
+        "ProposalIO", "Proposals", "ProposalRuns", "Evaluation", "Detectors", "DetectorTraining",
       ]),
 
     // Command line.
@@ -119,7 +126,14 @@ let package = Package(
     .testTarget(name: "SegmentationTests", dependencies: ["Segmentation", "Boxes", "RegionKitTestSupport"]),
     .testTarget(
       name: "ProposalIOTests", dependencies: ["ProposalIO", "Boxes", "RegionKitTestSupport"]),
-    .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "ProposalIO", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "ProposalsTests",
+      dependencies: ["Proposals", "ProposalIO", "ProposalRuns", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "ProposalRunsTests",
+      dependencies: [
+        "ProposalRuns", "Proposals", "ProposalIO", "Boxes", "Imaging", "RegionKitTestSupport",
+      ]),
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "ProposalIO", "RegionKitTestSupport"]),
     .testTarget(

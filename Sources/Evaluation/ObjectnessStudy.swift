@@ -4,6 +4,7 @@ import Foundation
 import Imaging
 import Parallel
 import ProposalIO
+import ProposalRuns
 import Proposals
 
 #if canImport(Glibc)

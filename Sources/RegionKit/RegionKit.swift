@@ -10,5 +10,6 @@
 @_exported import ONNX
 @_exported import Parallel
 @_exported import ProposalIO
+@_exported import ProposalRuns
 @_exported import Proposals
 @_exported import Segmentation

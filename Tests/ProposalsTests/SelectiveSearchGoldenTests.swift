@@ -1,6 +1,7 @@
 import Boxes
 import Foundation
 import Imaging
+import ProposalRuns
 import Proposals
 import RegionKitTestSupport
 import Testing

@@ -3,7 +3,7 @@ import Datasets
 import Foundation
 import Imaging
 import ProposalIO
-import Proposals
+import ProposalRuns
 
 /// `regionkit propose`: proposals for an image, a dataset or a file list, as JSON Lines.
 struct Propose: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Detectors
+import ProposalRuns
 import Proposals
 
 /// The proposal methods the command line can run.

@@ -22,14 +22,14 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
   /// The whole run as one shard (`0/1`).
   public static let whole = Shard(validIndex: 0, count: 1)
 
-  /// - Throws: ``ProposalsError/invalidShard(value:reason:)`` unless `0 <= index < count`.
+  /// - Throws: ``ProposalRunsError/invalidShard(value:reason:)`` unless `0 <= index < count`.
   public init(index: Int, count: Int) throws {
     guard count >= 1 else {
-      throw ProposalsError.invalidShard(
+      throw ProposalRunsError.invalidShard(
         value: "\(index)/\(count)", reason: "the count must be at least 1")
     }
     guard index >= 0, index < count else {
-      throw ProposalsError.invalidShard(
+      throw ProposalRunsError.invalidShard(
         value: "\(index)/\(count)",
         reason: "the index must be in 0...\(count - 1) (indices are 0-based)")
     }
@@ -43,11 +43,11 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
 
   /// Parses `"i/n"`, e.g. `"3/8"`.
   ///
-  /// - Throws: ``ProposalsError/invalidShard(value:reason:)`` for anything else.
+  /// - Throws: ``ProposalRunsError/invalidShard(value:reason:)`` for anything else.
   public init(parsing text: String) throws {
     let parts = text.split(separator: "/", omittingEmptySubsequences: false)
     guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]) else {
-      throw ProposalsError.invalidShard(value: text, reason: "expected INDEX/COUNT, e.g. 3/8")
+      throw ProposalRunsError.invalidShard(value: text, reason: "expected INDEX/COUNT, e.g. 3/8")
     }
     try self.init(index: index, count: count)
   }
@@ -89,7 +89,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
   ///   - count: The number of shards when known from elsewhere (`--shard-count`); it overrides
   ///     the scheduler's count. Default: `nil`.
   /// - Returns: The shard, or `nil` when no scheduler variable is set.
-  /// - Throws: ``ProposalsError/invalidShard(value:reason:)`` when a variable is not a number,
+  /// - Throws: ``ProposalRunsError/invalidShard(value:reason:)`` when a variable is not a number,
   ///   the count is missing, or the index is out of range.
   public static func fromScheduler(
     environment: [String: String] = ProcessInfo.processInfo.environment, count: Int? = nil
@@ -97,14 +97,14 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     func number(_ name: String) throws -> Int? {
       guard let text = environment[name] else { return nil }
       guard let value = Int(text.trimmingCharacters(in: .whitespaces)) else {
-        throw ProposalsError.invalidShard(value: "\(name)=\(text)", reason: "not an integer")
+        throw ProposalRunsError.invalidShard(value: "\(name)=\(text)", reason: "not an integer")
       }
       return value
     }
     if let task = try number("SLURM_ARRAY_TASK_ID") {
       let minimum = try number("SLURM_ARRAY_TASK_MIN") ?? 0
       guard let total = try count ?? number("SLURM_ARRAY_TASK_COUNT") else {
-        throw ProposalsError.invalidShard(
+        throw ProposalRunsError.invalidShard(
           value: "SLURM_ARRAY_TASK_ID=\(task)",
           reason: "SLURM_ARRAY_TASK_COUNT is not set; give --shard-count")
       }
@@ -112,7 +112,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     }
     if let index = try number("AWS_BATCH_JOB_ARRAY_INDEX") {
       guard let total = try count ?? number("AWS_BATCH_JOB_ARRAY_SIZE") else {
-        throw ProposalsError.invalidShard(
+        throw ProposalRunsError.invalidShard(
           value: "AWS_BATCH_JOB_ARRAY_INDEX=\(index)",
           reason: "AWS_BATCH_JOB_ARRAY_SIZE is not set; give --shard-count (the array size)")
       }
@@ -120,7 +120,7 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
     }
     if let index = try number("JOB_COMPLETION_INDEX") {
       guard let count else {
-        throw ProposalsError.invalidShard(
+        throw ProposalRunsError.invalidShard(
           value: "JOB_COMPLETION_INDEX=\(index)",
           reason:
             "Kubernetes does not export the completion count; give --shard-count (the Job's completions)"

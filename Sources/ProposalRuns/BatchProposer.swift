@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import ProposalIO
+import Proposals
 
 /// Runs a ``ProposalGenerator`` over many images with bounded concurrency.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import ProposalIO
+import ProposalRuns
 import Proposals
 import RegionKitTestSupport
 import Testing

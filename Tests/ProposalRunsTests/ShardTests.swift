@@ -1,7 +1,7 @@
 import Foundation
+import ProposalRuns
 import Testing
 
-@testable import Proposals
 
 @Suite struct ShardTests {
   @Test func fnv1aMatchesPublishedTestVectors() {
@@ -21,7 +21,7 @@ import Testing
 
   @Test(arguments: ["8/8", "-1/4", "1/0", "3", "a/b", "1/2/3", ""])
   func rejectsInvalidShards(text: String) {
-    #expect(throws: ProposalsError.self) { try Shard(parsing: text) }
+    #expect(throws: ProposalRunsError.self) { try Shard(parsing: text) }
   }
 
   @Test func everyImageBelongsToExactlyOneShardAndAddingImagesMovesNone() throws {
@@ -70,7 +70,7 @@ import Testing
         "SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_COUNT": "2",
       ])
     } throws: { "\($0)".contains("SLURM_ARRAY_TASK_ID=x") }
-    #expect(throws: ProposalsError.self) {
+    #expect(throws: ProposalRunsError.self) {
       try Shard.fromScheduler(environment: [
         "AWS_BATCH_JOB_ARRAY_INDEX": "4", "AWS_BATCH_JOB_ARRAY_SIZE": "4",
       ])

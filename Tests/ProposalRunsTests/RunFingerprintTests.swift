@@ -1,4 +1,5 @@
 import Foundation
+import ProposalRuns
 import Proposals
 import RegionKitTestSupport
 import Testing
@@ -37,7 +38,7 @@ import Testing
     let directory = try Fixtures.temporaryDirectory()
     try fingerprint().claim(directory: directory)
     #expect(
-      throws: ProposalsError.fingerprintMismatch(
+      throws: ProposalRunsError.fingerprintMismatch(
         file: directory.appendingPathComponent("run.json").path, field: "shardCount", expected: "3",
         found: "2")
     ) { try fingerprint(shards: 3).claim(directory: directory) }

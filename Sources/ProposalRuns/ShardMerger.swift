@@ -74,8 +74,8 @@ public struct ShardMerger: Sendable {
   ///   - jsonl: The JSON Lines file to write (replaced atomically).
   ///   - npz: The `.npz` file to write (replaced atomically), or `nil` for none.
   /// - Returns: What was merged and what is missing.
-  /// - Throws: ``ProposalsError`` when `run.json` or a completed shard cannot be read or a line
-  ///   of it is not a valid record, or an output cannot be written.
+  /// - Throws: ``/ProposalIO/ProposalIOError`` when `run.json` or a completed shard cannot be
+  ///   read or a line of it is not a valid record, or an output cannot be written.
   public func merge(jsonl: URL, npz: URL?) throws -> Report {
     let fingerprint = try RunFingerprint.read(directory: directory)
     var report = Report(fingerprint: fingerprint)

@@ -1,5 +1,6 @@
 import Foundation
 import ProposalIO
+import Proposals
 
 #if canImport(Glibc)
   import Glibc
@@ -99,7 +100,7 @@ public struct RunFingerprint: Codable, Sendable, Equatable {
   /// Safe when many shard processes start at once: the file is created with `link(2)`, which
   /// fails rather than overwrite, and the loser compares with the winner's file.
   ///
-  /// - Throws: ``ProposalsError/fingerprintMismatch(file:field:expected:found:)`` naming the
+  /// - Throws: ``ProposalRunsError/fingerprintMismatch(file:field:expected:found:)`` naming the
   ///   first field that differs; ``ProposalIOError/unwritable(file:reason:)`` on I/O failure.
   public func claim(directory: URL) throws {
     let url = directory.appendingPathComponent(Self.fileName)
@@ -134,7 +135,7 @@ public struct RunFingerprint: Codable, Sendable, Equatable {
       ("toolVersion", toolVersion, existing.toolVersion),
     ]
     for (field, expected, found) in fields where expected != found {
-      throw ProposalsError.fingerprintMismatch(
+      throw ProposalRunsError.fingerprintMismatch(
         file: file, field: field, expected: expected, found: found)
     }
   }

@@ -1,6 +1,7 @@
 import Foundation
 import Imaging
 import ProposalIO
+import ProposalRuns
 import Proposals
 import RegionKitTestSupport
 import Testing

@@ -1,6 +1,6 @@
 import Foundation
 import ProposalIO
-import Proposals
+import ProposalRuns
 import RegionKitTestSupport
 import Testing
 
