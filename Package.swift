@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "Proposals", targets: ["Proposals"]),
     .library(name: "ProposalRuns", targets: ["ProposalRuns"]),
     .library(name: "Evaluation", targets: ["Evaluation"]),
+    .library(name: "ProposalStudies", targets: ["ProposalStudies"]),
     .library(name: "Edges", targets: ["Edges"]),
     .library(name: "Segmentation", targets: ["Segmentation"]),
     .library(name: "Detectors", targets: ["Detectors"]),
@@ -76,9 +77,17 @@ let package = Package(
     .target(
       name: "ProposalRuns", dependencies: ["Proposals", "ProposalIO", "Imaging"],
       exclude: moduleNotes),
+    // Metrics and reports; reads proposal files (ProposalIO) without linking the generators.
     .target(
-      name: "Evaluation", dependencies: [
-        "Boxes", "Datasets", "Proposals", "ProposalIO", "ProposalRuns", "Imaging", "Parallel",
+      name: "Evaluation", dependencies: ["Boxes", "Datasets", "ProposalIO", "Imaging"],
+      exclude: moduleNotes),
+    // Studies that run generators and measure them with Evaluation's metrics (learned objectness
+    // on held-out images).
+    .target(
+      name: "ProposalStudies",
+      dependencies: [
+        "Boxes", "Datasets", "Evaluation", "Imaging", "Parallel", "ProposalIO", "ProposalRuns",
+        "Proposals",
       ],
       exclude: moduleNotes),
     // Detector models and their parts; DetectorTraining trains them (the only detector module
@@ -97,7 +106,8 @@ let package = Package(
       name: "RegionKit",
       dependencies: [
         "Parallel", "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "Edges", "Segmentation",
-        "ProposalIO", "Proposals", "ProposalRuns", "Evaluation", "Detectors", "DetectorTraining",
+        "ProposalIO", "Proposals", "ProposalRuns", "Evaluation", "ProposalStudies", "Detectors",
+        "DetectorTraining",
       ]),
 
     // Command line.
@@ -136,6 +146,9 @@ let package = Package(
       ]),
     .testTarget(
       name: "EvaluationTests", dependencies: ["Evaluation", "ProposalIO", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "ProposalStudiesTests",
+      dependencies: ["ProposalStudies", "Proposals", "Boxes", "Datasets", "RegionKitTestSupport"]),
     .testTarget(
       name: "DetectorsTests",
       dependencies: [

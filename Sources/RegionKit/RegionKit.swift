@@ -11,5 +11,6 @@
 @_exported import Parallel
 @_exported import ProposalIO
 @_exported import ProposalRuns
+@_exported import ProposalStudies
 @_exported import Proposals
 @_exported import Segmentation

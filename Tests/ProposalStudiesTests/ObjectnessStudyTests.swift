@@ -5,7 +5,7 @@ import Proposals
 import RegionKitTestSupport
 import Testing
 
-@testable import Evaluation
+@testable import ProposalStudies
 
 @Suite struct ObjectnessStudyTests {
   static func scenes(_ count: Int, seed: UInt64) throws -> (Dataset, URL) {

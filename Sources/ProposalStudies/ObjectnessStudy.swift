@@ -1,5 +1,6 @@
 import Boxes
 import Datasets
+import Evaluation
 import Foundation
 import Imaging
 import Parallel
