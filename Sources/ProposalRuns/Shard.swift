@@ -1,5 +1,4 @@
 import Foundation
-import ProposalIO
 
 /// One part of a run split over `count` processes: which images it owns and which file it writes.
 ///
