@@ -1,7 +1,6 @@
 import Boxes
 import Foundation
 import Imaging
-import Parallel
 import ProposalIO
 import Segmentation
 
@@ -156,220 +155,20 @@ public struct SelectiveSearch: ProposalGenerator {
 
   /// The merge hierarchy of every strategy, in strategy order.
   ///
-  /// The stages share one pool of `threads` workers, with no barrier between them. Per colour
-  /// space (``SpaceStage``): its edge graph in two bands of rows (conversion, blur and edges
-  /// of each band); its per-pixel histogram bins; the sort of the graph; one merge pass per
-  /// segmentation key (each *k* of the space, on the shared sorted graph); and the histogram
-  /// counts of the initial regions, on several threads over the first and the second half of
-  /// the pixels in two jobs (the second adds the first's and builds the initial regions), on
-  /// one thread in one. Then one job per strategy: the grouping, on a copy of its
-  /// segmentation's histograms. Each hand-over is a ``ResultSlots`` slot that knows its
-  /// readers, so bins, label maps and edges are freed as soon as their last reader is done.
-  /// Producers come before their consumers in the job order
-  /// (``spaceStages(keyCounts:parallel:)``; groupings last), so a waiting job always waits
-  /// for one that is running. The pieces are small enough that two threads share even a
-  /// single-strategy preset; results are placed by index, so the output is the same for any
-  /// thread count.
+  /// The work is cut into small jobs that share one pool of `threads` workers, with no
+  /// barrier between them. Per colour space (``SpaceStage``): its edge graph in two bands of
+  /// rows (conversion, blur and edges of each band); its per-pixel histogram bins; the sort of
+  /// the graph; one merge pass per segmentation key (each *k* of the space, on the shared
+  /// sorted graph); and the histogram counts of the initial regions, on several threads over
+  /// the first and the second half of the pixels in two jobs (the second adds the first's and
+  /// builds the initial regions), on one thread in one. Then one job per strategy: the
+  /// grouping, on a copy of its segmentation's histograms. What to compute and each step is
+  /// in `SelectiveSearch+Plan.swift` (``plan()``); the job order and the hand-over between
+  /// jobs in `SelectiveSearch+Stages.swift` (``HierarchyJobs``). The pieces are small enough
+  /// that two threads share even a single-strategy preset; results are placed by index, so
+  /// the output is the same for any thread count.
   func hierarchies(for image: Image) throws -> [MergeHierarchy] {
-    var spaces: [ColorSpace] = []
-    for strategy in strategies where !spaces.contains(strategy.colorSpace) {
-      spaces.append(strategy.colorSpace)
-    }
-    // Three-channel spaces cost about three times a one-channel space: starting them first
-    // keeps an expensive job from running alone at the end (ordering only; the output is
-    // placed by index).
-    spaces = spaces.enumerated().sorted {
-      ($0.element.channelCount, -$0.offset) > ($1.element.channelCount, -$1.offset)
-    }.map(\.element)
-    // The distinct segmentations of each space (its keys), in strategy order; key `i` of
-    // space `s` has the flat index `firstKey[s] + i` in `segmenters`, and strategy `j`
-    // groups the regions of key `strategyKeys[j]` of space `strategySpaces[j]`.
-    let strategySpaces = strategies.map { spaces.firstIndex(of: $0.colorSpace)! }
-    let (keys, strategyKeys) = segmentationKeys(spaces: strategySpaces, spaceCount: spaces.count)
-    let firstKey = keys.reduce(into: [0]) { $0.append($0.last! + $1.count) }
-    let segmenters = keys.flatMap { $0 }
-    // One edge graph per colour space and channel weighting; its memory is taken when its
-    // first band is packed and handed to the sort.
-    let graphs = try spaces.indices.map { space in
-      var graphs: [FelzenszwalbGraph] = []
-      for segmenter in keys[space]
-      where !graphs.contains(where: { segmenter.sharesGraph(with: $0.parameters) }) {
-        graphs.append(
-          try FelzenszwalbGraph(image: image, parameters: segmenter, bands: Self.graphBands))
-      }
-      return graphs
-    }
-    let bands = Self.graphBands
-    let packedBands = ResultSlots<Void>(readers: Array(repeating: 1, count: spaces.count * bands))
-    // On several threads two jobs count the initial regions' histograms (one half of the
-    // pixels each); on one thread one job counts all.
-    let parallel = threads > 1
-    let counters = parallel ? 2 : 1
-    let bins = ResultSlots<PixelBins>(readers: Array(repeating: counters, count: spaces.count))
-    let sortedGraphs = ResultSlots<[FelzenszwalbGraph.Sorted]>(readers: keys.map(\.count))
-    let segmentations = ResultSlots<SegmentationResult>(
-      readers: Array(repeating: counters, count: segmenters.count))
-    let firstHalf = ResultSlots<[RegionHistograms.Counts]>(
-      readers: Array(repeating: 1, count: spaces.count))
-    let initial = ResultSlots<[InitialRegions]>(
-      readers: spaces.indices.map { space in strategySpaces.count { $0 == space } })
-    let pixels = image.width * image.height
-    // Whether any strategy of key `i` of a space reads colour (`.0`) and texture (`.1`).
-    let reads = keys.indices.map { space in
-      keys[space].indices.map { key in
-        let sets = strategies.indices.filter {
-          strategySpaces[$0] == space && strategyKeys[$0] == key
-        }.map { strategies[$0].similarity }
-        return (sets.contains { $0.contains(.colour) }, sets.contains { $0.contains(.texture) })
-      }
-    }
-    /// The bins and the segmentations of `space` (one read of each slot).
-    func inputs(_ space: Int) throws -> (PixelBins, [SegmentationResult]) {
-      (try bins.take(space), try (firstKey[space]..<firstKey[space + 1]).map(segmentations.take))
-    }
-    /// The histogram counts over `range` of the pixels of each segmentation of `space`.
-    func counts(
-      _ space: Int, _ segmented: [SegmentationResult], _ spaceBins: PixelBins,
-      pixels range: Range<Int>
-    ) -> [RegionHistograms.Counts] {
-      zip(reads[space], segmented).map { reads, segmentation in
-        RegionHistograms.Counts(
-          labels: segmentation.labels.labels, pixels: range,
-          regionCount: segmentation.regions.count, bins: spaceBins, colour: reads.0,
-          texture: reads.1)
-      }
-    }
-    let stages = Self.spaceStages(keyCounts: keys.map(\.count), parallel: parallel)
-    let results = try orderedParallelMap(count: stages.count + strategies.count, threads: threads) {
-      job -> MergeHierarchy? in
-      if job < stages.count {
-        let (stage, space) = stages[job]
-        switch stage {
-        case .graphBand(let band):
-          packedBands.put(space * bands + band) {
-            for graph in graphs[space] { graph.pack(band: band) }
-          }
-        case .bins:
-          bins.put(space) { PixelBins(rgb: image, space: spaces[space]) }
-        case .sort:
-          sortedGraphs.put(space) {
-            for band in 0..<bands { try packedBands.take(space * bands + band) }
-            return graphs[space].map { $0.sorted() }
-          }
-        case .merge(let index):
-          let key = firstKey[space] + index
-          segmentations.put(key) {
-            let graph = try sortedGraphs.take(space).first {
-              segmenters[key].sharesGraph(with: $0.parameters)
-            }!
-            return graph.segment(with: segmenters[key])
-          }
-        case .firstHalfCounts:
-          firstHalf.put(space) {
-            let (spaceBins, segmented) = try inputs(space)
-            return counts(space, segmented, spaceBins, pixels: 0..<(pixels / 2))
-          }
-        case .initialRegions:
-          initial.put(space) {
-            // The bins and label maps go once the counting jobs are done with them.
-            let (spaceBins, segmented) = try inputs(space)
-            var total = counts(
-              space, segmented, spaceBins, pixels: parallel ? (pixels / 2)..<pixels : 0..<pixels)
-            if parallel {
-              let first = try firstHalf.take(space)
-              for index in total.indices { total[index].add(first[index]) }
-            }
-            return segmented.indices.map { index in
-              let regions = segmented[index].regions
-              return InitialRegions(
-                regions: regions,
-                histograms: total[index].normalised(
-                  sizes: regions.map(\.size), channels: spaceBins.channels))
-            }
-          }
-        }
-        return nil
-      }
-      let index = job - stages.count
-      let strategy = strategies[index]
-      let start = try initial.take(strategySpaces[index])[strategyKeys[index]]
-      let set = strategy.similarity
-      return HierarchicalGrouping.group(
-        regions: start.regions,
-        histograms: start.histograms.keeping(
-          colour: set.contains(.colour), texture: set.contains(.texture)),
-        similarity: Similarity(set: set, imageSize: Float(pixels)))
-    }
-    return results.dropFirst(stages.count).map { $0! }
-  }
-
-  /// The colour-space jobs of ``hierarchies(for:)``.
-  enum SpaceStage: Equatable {
-    /// Band `band` of the edge graphs (conversion, blur and edges of its rows).
-    case graphBand(Int)
-    /// The per-pixel histogram bins.
-    case bins
-    /// The sort of the packed edge graphs.
-    case sort
-    /// The merge passes of segmentation key `index` of the space, on the sorted graph.
-    case merge(Int)
-    /// The initial regions' histogram counts over the first half of the pixels (on several
-    /// threads).
-    case firstHalfCounts
-    /// The counts over the second half added to the first's (on one thread: over all
-    /// pixels), and the initial regions.
-    case initialRegions
-  }
-
-  /// The colour-space jobs in the order they are handed out, for spaces with `keyCounts[s]`
-  /// segmentation keys. On one thread: per space its bins, graph bands, sort, merges and one
-  /// counting job, so the bins' scratch buffers are gone before the edges are taken and a
-  /// space's bins and label maps are freed before the next space starts (the peak memory of
-  /// one space). With `parallel` (several threads): the bands first, so both threads start
-  /// on them, and two counting jobs per space (one half of the pixels each), placed after
-  /// the next space's bands and bins, so a worker rarely waits for a merge still running.
-  static func spaceStages(keyCounts: [Int], parallel: Bool) -> [(SpaceStage, Int)] {
-    var order: [(SpaceStage, Int)] = []
-    for (space, keyCount) in keyCounts.enumerated() {
-      let bands = (0..<graphBands).map { (SpaceStage.graphBand($0), space) }
-      order += parallel ? bands + [(.bins, space)] : [(.bins, space)] + bands
-      if parallel && space > 0 {
-        order += [(.firstHalfCounts, space - 1), (.initialRegions, space - 1)]
-      }
-      order.append((.sort, space))
-      order += (0..<keyCount).map { (.merge($0), space) }
-      if !parallel { order.append((.initialRegions, space)) }
-    }
-    if parallel, let last = keyCounts.indices.last {
-      order += [(.firstHalfCounts, last), (.initialRegions, last)]
-    }
-    return order
-  }
-
-  /// The edge graphs are built in two bands of rows, packed by two jobs (so two threads
-  /// share a colour space's graph; the result is the same for any band count).
-  static let graphBands = 2
-
-  /// The distinct segmenters of each colour space's strategies, in strategy order, and per
-  /// strategy the index of its segmenter among its space's; `spaces[j]` is the index of
-  /// strategy `j`'s colour space.
-  private func segmentationKeys(
-    spaces: [Int], spaceCount: Int
-  ) -> (keys: [[FelzenszwalbSegmentation]], strategyKeys: [Int]) {
-    var keys = [[FelzenszwalbSegmentation]](repeating: [], count: spaceCount)
-    let strategyKeys = zip(strategies, spaces).map { strategy, space in
-      let segmenter = strategy.segmenter(sigma: sigma)
-      if let key = keys[space].firstIndex(of: segmenter) { return key }
-      keys[space].append(segmenter)
-      return keys[space].count - 1
-    }
-    return (keys, strategyKeys)
-  }
-
-  /// The initial regions of one segmentation with the histograms its strategies read.
-  struct InitialRegions: Sendable {
-    var regions: [Region]
-    var histograms: RegionHistograms
+    try HierarchyJobs(search: self, plan: plan(), image: image).run(threads: threads)
   }
 
   /// The image shrunk to ``maximumSide`` and the factors that map its boxes back.
