@@ -71,24 +71,70 @@ public struct EdgeGroups: Sendable, Equatable {
   ) {
     width = edges.width
     height = edges.height
-    let w = width, h = height, count = w * h
-    // Edge tangent orientation in [0, π).
-    var tangent = [Float](repeating: 0, count: count)
-    for p in 0..<count {
+    let tangent = Self.tangents(of: edges)
+    // 1. Greedy best-first growth along orientation continuity.
+    let grown = Self.grow(
+      Self.edgePixels(of: edges, above: minMagnitude), tangent: tangent, width: width,
+      height: height, mergeThreshold: mergeThreshold)
+    // 2. Weak groups merged into their most similar touching neighbour.
+    let roots = Self.mergeWeakGroups(
+      ids: grown.ids, groupCount: grown.count, strength: edges.strength, tangent: tangent,
+      width: width, height: height, clusterMinMagnitude: clusterMinMagnitude)
+    // 3. Dense labels in raster order of first pixel, and each group's statistics.
+    var ids = grown.ids
+    representative = Self.relabel(&ids, roots: roots, width: width)
+    let statistics = Self.statistics(
+      ids: ids, count: representative.count, strength: edges.strength, tangent: tangent,
+      width: width)
+    // 4. Affinities of touching groups.
+    let links = Self.affinities(
+      ids: ids, width: width, height: height, meanX: statistics.meanX, meanY: statistics.meanY,
+      orientation: statistics.orientation, gamma: gamma)
+    self.ids = ids
+    magnitude = statistics.magnitude
+    meanX = statistics.meanX
+    meanY = statistics.meanY
+    orientation = statistics.orientation
+    neighbourStart = links.start
+    neighbours = links.neighbours
+    affinities = links.affinities
+  }
+
+  /// The edge tangent orientation of each pixel (gradient direction + π/2), in `[0, π)`.
+  static func tangents(of edges: EdgeMap) -> [Float] {
+    var tangent = [Float](repeating: 0, count: edges.width * edges.height)
+    for p in tangent.indices {
       var t = edges.orientation[p] + Float.pi / 2
       t = t.truncatingRemainder(dividingBy: Float.pi)
       if t < 0 { t += Float.pi }
       if t >= Float.pi { t -= Float.pi }
       tangent[p] = t
     }
-    var ids = [Int32](repeating: -1, count: count)
+    return tangent
+  }
+
+  /// Whether each pixel is an edge: magnitude above `minMagnitude` and not on the one-pixel
+  /// image border (as the authors' code).
+  static func edgePixels(of edges: EdgeMap, above minMagnitude: Float) -> [Bool] {
+    let w = edges.width, h = edges.height
     var isEdge = edges.strength.map { $0 > minMagnitude }
-    for p in 0..<count where p % w == 0 || p % w == w - 1 || p / w == 0 || p / w == h - 1 {
+    for p in 0..<(w * h) where p % w == 0 || p % w == w - 1 || p / w == 0 || p / w == h - 1 {
       isEdge[p] = false
     }
-    // 1. Greedy best-first growth along orientation continuity: from the seed, repeatedly add
-    //    the frontier pixel whose orientation is closest to the pixel that reached it, while
-    //    the summed differences stay below the threshold (the authors' code's rule).
+    return isEdge
+  }
+
+  /// Groups edge pixels by greedy best-first growth along orientation continuity: from each
+  /// seed (in raster order), repeatedly add the frontier pixel whose orientation is closest
+  /// to the pixel that reached it, while the summed differences stay below `mergeThreshold`
+  /// (the authors' code's rule; ties by discovery order).
+  ///
+  /// - Returns: The group of each pixel (`-1` for none) and the number of groups.
+  static func grow(
+    _ isEdge: [Bool], tangent: [Float], width w: Int, height h: Int, mergeThreshold: Float
+  ) -> (ids: [Int32], count: Int) {
+    let count = w * h
+    var ids = [Int32](repeating: -1, count: count)
     var groupCount: Int32 = 0
     var frontier = FrontierHeap()
     var seen = [Int32](repeating: -1, count: count)
@@ -111,7 +157,7 @@ public struct EdgeGroups: Sendable, Equatable {
             let q = ny * w + nx
             guard isEdge[q], ids[q] < 0, seen[q] != g else { continue }
             seen[q] = g
-            frontier.push(cost: Self.angleDifference(tangent[p], tangent[q]), pixel: q)
+            frontier.push(cost: angleDifference(tangent[p], tangent[q]), pixel: q)
           }
         }
         guard let next = frontier.pop(), spent + next.cost < mergeThreshold else { break }
@@ -119,18 +165,30 @@ public struct EdgeGroups: Sendable, Equatable {
         p = next.pixel
       }
     }
-    // 2. Merge weak groups into their most similar touching neighbour.
-    var mass = [Float](repeating: 0, count: Int(groupCount))
-    var sin2 = [Float](repeating: 0, count: Int(groupCount))
-    var cos2 = [Float](repeating: 0, count: Int(groupCount))
-    for p in 0..<count where ids[p] >= 0 {
-      let g = Int(ids[p]), m = edges.strength[p]
+    return (ids, Int(groupCount))
+  }
+
+  /// Merges each group whose total magnitude is below `clusterMinMagnitude`, in id order,
+  /// whole into the touching group of closest mean orientation (ties to the lower id), or
+  /// drops it when nothing touches it.
+  ///
+  /// - Returns: For each group of `ids`, the group it ended up in, or `-1` when that was
+  ///   dropped.
+  static func mergeWeakGroups(
+    ids: [Int32], groupCount: Int, strength: [Float], tangent: [Float], width w: Int,
+    height h: Int, clusterMinMagnitude: Float
+  ) -> [Int32] {
+    var mass = [Float](repeating: 0, count: groupCount)
+    var sin2 = [Float](repeating: 0, count: groupCount)
+    var cos2 = [Float](repeating: 0, count: groupCount)
+    for p in ids.indices where ids[p] >= 0 {
+      let g = Int(ids[p]), m = strength[p]
       mass[g] += m
       sin2[g] += m * sin(2 * tangent[p])
       cos2[g] += m * cos(2 * tangent[p])
     }
-    let pairs = Self.adjacentPairs(ids: ids, width: w, height: h)
-    var parent = (0..<Int(groupCount)).map { Int32($0) }
+    let pairs = adjacentPairs(ids: ids, width: w, height: h)
+    var parent = (0..<groupCount).map { Int32($0) }
     func find(_ g: Int32) -> Int32 {
       var g = g
       while parent[Int(g)] != g {
@@ -139,13 +197,13 @@ public struct EdgeGroups: Sendable, Equatable {
       }
       return g
     }
-    var touching = [[Int32]](repeating: [], count: Int(groupCount))
+    var touching = [[Int32]](repeating: [], count: groupCount)
     for (a, b) in pairs {
       touching[Int(a)].append(b)
       touching[Int(b)].append(a)
     }
-    var dropped = [Bool](repeating: false, count: Int(groupCount))
-    for g in 0..<Int(groupCount) where mass[g] < clusterMinMagnitude {
+    var dropped = [Bool](repeating: false, count: groupCount)
+    for g in 0..<groupCount where mass[g] < clusterMinMagnitude {
       let root = find(Int32(g))
       guard root == Int32(g) else { continue }
       let theta = 0.5 * atan2(sin2[g], cos2[g])
@@ -154,7 +212,7 @@ public struct EdgeGroups: Sendable, Equatable {
       for n in touching[g] {
         let r = find(n)
         if r == root || dropped[Int(r)] { continue }
-        let difference = Self.angleDifference(theta, 0.5 * atan2(sin2[Int(r)], cos2[Int(r)]))
+        let difference = angleDifference(theta, 0.5 * atan2(sin2[Int(r)], cos2[Int(r)]))
         if difference < bestDifference || (difference == bestDifference && r < best) {
           bestDifference = difference
           best = r
@@ -170,29 +228,48 @@ public struct EdgeGroups: Sendable, Equatable {
       cos2[Int(best)] += cos2[g]
       touching[Int(best)] += touching[g]
     }
-    // 3. Relabel densely, in raster order of first pixel.
-    var newID = [Int32](repeating: -1, count: Int(groupCount))
+    return (0..<groupCount).map { g in
+      let root = find(Int32(g))
+      return dropped[Int(root)] ? -1 : root
+    }
+  }
+
+  /// Relabels `ids` densely by the groups' `roots` (`-1`: dropped), in raster order of each
+  /// group's first pixel.
+  ///
+  /// - Returns: The first pixel of each new group (its representative).
+  static func relabel(
+    _ ids: inout [Int32], roots: [Int32], width w: Int
+  ) -> [(x: Int32, y: Int32)] {
+    var newID = [Int32](repeating: -1, count: roots.count)
     var next: Int32 = 0
     var representative: [(x: Int32, y: Int32)] = []
-    for p in 0..<count where ids[p] >= 0 {
-      let root = Int(find(ids[p]))
-      if dropped[root] {
+    for p in ids.indices where ids[p] >= 0 {
+      let root = roots[Int(ids[p])]
+      if root < 0 {
         ids[p] = -1
         continue
       }
-      if newID[root] < 0 {
-        newID[root] = next
+      if newID[Int(root)] < 0 {
+        newID[Int(root)] = next
         next += 1
         representative.append((Int32(p % w), Int32(p / w)))
       }
-      ids[p] = newID[root]
+      ids[p] = newID[Int(root)]
     }
-    let n = Int(next)
+    return representative
+  }
+
+  /// Each group's total magnitude, magnitude-weighted mean position (pixel centres at
+  /// `x + 0.5`) and mean tangent orientation in `[0, π)`.
+  static func statistics(
+    ids: [Int32], count n: Int, strength: [Float], tangent: [Float], width w: Int
+  ) -> (magnitude: [Float], meanX: [Float], meanY: [Float], orientation: [Float]) {
     var magnitude = [Float](repeating: 0, count: n)
     var sx = [Float](repeating: 0, count: n), sy = [Float](repeating: 0, count: n)
     var s2 = [Float](repeating: 0, count: n), c2 = [Float](repeating: 0, count: n)
-    for p in 0..<count where ids[p] >= 0 {
-      let g = Int(ids[p]), m = edges.strength[p]
+    for p in ids.indices where ids[p] >= 0 {
+      let g = Int(ids[p]), m = strength[p]
       magnitude[g] += m
       sx[g] += m * (Float(p % w) + 0.5)
       sy[g] += m * (Float(p / w) + 0.5)
@@ -207,9 +284,17 @@ public struct EdgeGroups: Sendable, Equatable {
       if theta < 0 { theta += Float.pi }
       orientation[g] = min(theta, Float.pi.nextDown)
     }
-    // 4. Affinities of touching groups.
-    var adjacency = [[(Int32, Float)]](repeating: [], count: n)
-    for (a, b) in Self.adjacentPairs(ids: ids, width: w, height: h, radius: 2) {
+    return (magnitude, sx, sy, orientation)
+  }
+
+  /// The affinities of groups with pixels at most 2 apart, `|cos(θi − θij) · cos(θj − θij)|^γ`,
+  /// those below 0.05 dropped, as CSR lists sorted by neighbour.
+  static func affinities(
+    ids: [Int32], width w: Int, height h: Int, meanX sx: [Float], meanY sy: [Float],
+    orientation: [Float], gamma: Float
+  ) -> (start: [Int32], neighbours: [Int32], affinities: [Float]) {
+    var adjacency = [[(Int32, Float)]](repeating: [], count: orientation.count)
+    for (a, b) in adjacentPairs(ids: ids, width: w, height: h, radius: 2) {
       let i = Int(a), j = Int(b)
       let thetaIJ = atan2(sy[j] - sy[i], sx[j] - sx[i])
       let affinity = pow(abs(cos(orientation[i] - thetaIJ) * cos(orientation[j] - thetaIJ)), gamma)
@@ -226,15 +311,7 @@ public struct EdgeGroups: Sendable, Equatable {
       }
       start.append(Int32(neighbours.count))
     }
-    self.ids = ids
-    self.magnitude = magnitude
-    self.meanX = sx
-    self.meanY = sy
-    self.orientation = orientation
-    self.representative = representative
-    self.neighbourStart = start
-    self.neighbours = neighbours
-    self.affinities = affinities
+    return (start, neighbours, affinities)
   }
 
   /// The difference of two orientations modulo π, in `[0, π/2]`.
