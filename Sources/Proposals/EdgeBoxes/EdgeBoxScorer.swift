@@ -190,13 +190,10 @@ final class EdgeBoxScorer {
     precondition(
       x0 >= 0 && y0 >= 0 && x1 < width && y1 < height && x0 <= x1 && y0 <= y1,
       "EdgeBoxScorer: box outside the image")
-    let boxWidth = x1 - x0 + 1, boxHeight = y1 - y0 + 1
-    let innerX0 = x0 + boxWidth / 4, innerY0 = y0 + boxHeight / 4
-    let innerX1 = innerX0 + boxWidth / 2 - 1, innerY1 = innerY0 + boxHeight / 2 - 1
-    let inner =
-      innerX1 >= innerX0 && innerY1 >= innerY0
-      ? sum(edgeIntegral, innerX0, innerY0, innerX1, innerY1) : 0
-    let norm = Double(normalisation(boxWidth + boxHeight))
+    let box = InclusiveBox(x0: x0, y0: y0, x1: x1, y1: y1)
+    // 1. The bound with every enclosed group at full weight.
+    let inner = innerMagnitude(box)
+    let norm = Double(normalisation(box.width + box.height))
     var total = sum(massIntegral, x0, y0, x1, y1)
     let bound = Float((total - inner) / norm)
     if bound <= threshold { return bound }
@@ -205,19 +202,76 @@ final class EdgeBoxScorer {
     let stop =
       threshold == -.infinity
       ? -Double.infinity : (Double(threshold) - 1e-6 * abs(Double(threshold)) - 1e-12) * norm
+    let marks = nextMarks()
+    // 2. The straddling groups, whose mass inside the box is removed.
+    let queued = markStraddlingGroups(box, marks: marks, total: &total)
+    // The walk stops once `removed >= limit`, i.e. `total - removed - inner <= stop`.
+    let limit = total - inner - stop
+    if limit <= 0 { return min(threshold, Float((total - inner) / norm)) }
+    // 3. The affinity products propagated into the box's inner groups.
+    var visitedCount = 0
+    if let removed = propagate(
+      box, marks: marks, queued: queued, limit: limit, visitedCount: &visitedCount)
+    {
+      return min(threshold, Float((total - removed - inner) / norm))
+    }
+    // 4. The exact score: each reached group's mass weighted by its product is removed.
+    for i in 0..<visitedCount {
+      let j = Int(visited[i])
+      total -= Double(slots[j].reach * groupInfo[j].magnitude)
+    }
+    return Float((total - inner) / norm)
+  }
+
+  /// A box as inclusive pixel columns `x0...x1` and rows `y0...y1`.
+  struct InclusiveBox {
+    let x0: Int, y0: Int, x1: Int, y1: Int
+    var width: Int { x1 - x0 + 1 }
+    var height: Int { y1 - y0 + 1 }
+  }
+
+  /// The marks of the current box (see ``slots``).
+  struct Marks {
+    /// Marks below this belong to earlier boxes.
+    let base: UInt32
+    var onFrame: UInt32 { base | 1 }
+    var waiting: UInt32 { base | 2 }
+    var expanded: UInt32 { base | 3 }
+  }
+
+  /// The edge magnitude of the centred box of half the width and height (b^in).
+  @inline(__always)
+  private func innerMagnitude(_ box: InclusiveBox) -> Double {
+    let innerX0 = box.x0 + box.width / 4, innerY0 = box.y0 + box.height / 4
+    let innerX1 = innerX0 + box.width / 2 - 1, innerY1 = innerY0 + box.height / 2 - 1
+    return innerX1 >= innerX0 && innerY1 >= innerY0
+      ? sum(edgeIntegral, innerX0, innerY0, innerX1, innerY1) : 0
+  }
+
+  /// Starts a new box: the next stamp's marks (clearing the slots when the stamps run out).
+  @inline(__always)
+  private func nextMarks() -> Marks {
     stamp &+= 1
     if stamp >= 1 << 29 {
       slots.update(repeating: Slot(mark: 0, reach: 0))
       stamp = 1
     }
-    let base = stamp << 2
-    let onFrame = base | 1, waiting = base | 2, expanded = base | 3
+    return Marks(base: stamp << 2)
+  }
+
+  /// Marks every group with a pixel on the box's frame, run by run along each side, queues it
+  /// for the propagation and removes the mass of those whose representative is inside the box
+  /// from `total`, one by one.
+  ///
+  /// - Returns: The number of groups queued (from the start of ``queue``).
+  @inline(__always)
+  private func markStraddlingGroups(_ box: InclusiveBox, marks: Marks, total: inout Double) -> Int {
+    let onFrame = marks.onFrame
+    let (x0, y0, x1, y1) = (box.x0, box.y0, box.x1, box.y1)
     let w = width, h = height
     // Local copies, so the loops keep them in registers.
-    let slots = self.slots, groupInfo = self.groupInfo, links = self.links, visited = self.visited
-    var queue = self.queue
-    var queued = 0, visitedCount = 0
-    // Straddling groups: every group with a pixel on the frame, run by run along each side.
+    let slots = self.slots, groupInfo = self.groupInfo, queue = self.queue
+    var queued = 0
     @inline(__always) func mark(_ g: Int32) {
       let g = Int(g)
       guard g >= 0, slots[g].mark != onFrame else { return }
@@ -240,17 +294,33 @@ final class EdgeBoxScorer {
     walkRow(y1)
     walkColumn(x0)
     walkColumn(x1)
-    // The walk stops once `removed >= limit`, i.e. `total - removed - inner <= stop`.
-    let limit = total - inner - stop
-    if limit <= 0 { return min(threshold, Float((total - inner) / norm)) }
-    // Propagation of the affinity product into the box's inner groups: a FIFO relaxation
-    // (a group is queued again only when its product grows after it was expanded; one
-    // waiting in the queue is expanded with its latest product), with chains below
-    // `minimumReach` cut off, as their weight `1 - product` is then within 5% of 1.
-    // `removed` tracks Σ reach · m of the groups reached so far, for the early exit only.
+    return queued
+  }
+
+  /// Propagates the affinity product from the `queued` frame groups into the box's inner
+  /// groups: a FIFO relaxation (a group is queued again only when its product grows after it
+  /// was expanded; one waiting in the queue is expanded with its latest product), with chains
+  /// below ``minimumReach`` cut off, as their weight `1 - product` is then within 5% of 1.
+  /// Reached groups are listed in ``visited`` (`visitedCount` of them) with their product in
+  /// ``slots``.
+  ///
+  /// - Returns: `nil` when the propagation is complete; otherwise Σ reach · m of the groups
+  ///   reached so far, once it is at least `limit` (the box cannot beat the threshold).
+  @inline(__always)
+  private func propagate(
+    _ box: InclusiveBox, marks: Marks, queued initialCount: Int, limit: Double,
+    visitedCount: inout Int
+  ) -> Double? {
+    let base = marks.base, onFrame = marks.onFrame, waiting = marks.waiting
+    let expanded = marks.expanded
+    // Local copies, so the loops keep them in registers.
+    let slots = self.slots, groupInfo = self.groupInfo, links = self.links, visited = self.visited
+    var queue = self.queue
+    var queued = initialCount
     // A representative strictly inside: `x0 < x < x1`, as one unsigned comparison.
-    let insideX0 = x0 + 1, insideY0 = y0 + 1
-    let spanX = UInt(max(0, x1 - x0 - 1)), spanY = UInt(max(0, y1 - y0 - 1))
+    let insideX0 = box.x0 + 1, insideY0 = box.y0 + 1
+    let spanX = UInt(max(0, box.x1 - box.x0 - 1)), spanY = UInt(max(0, box.y1 - box.y0 - 1))
+    // `removed` tracks Σ reach · m of the groups reached so far, for the early exit only.
     var removed = 0.0
     var head = 0
     while head < queued {
@@ -292,13 +362,9 @@ final class EdgeBoxScorer {
         queue[queued] = Int32(j)
         queued += 1
       }
-      if removed >= limit { return min(threshold, Float((total - removed - inner) / norm)) }
+      if removed >= limit { return removed }
     }
-    for i in 0..<visitedCount {
-      let j = Int(visited[i])
-      total -= Double(slots[j].reach * groupInfo[j].magnitude)
-    }
-    return Float((total - inner) / norm)
+    return nil
   }
 
   private func growQueue() {
