@@ -45,10 +45,11 @@ test: deps
 # an index page listing the modules. DocC warnings fail the target (`make docs DOCC_FLAGS=`
 # only reports them). The pages load their content with JavaScript from the site's root, so
 # serve out/docs over HTTP rather than opening the files.
-DOC_TARGETS := RegionKit Boxes Imaging Datasets Edges Segmentation Proposals Evaluation NeuralNet ONNX Detectors
+DOC_TARGETS := RegionKit Parallel Boxes Imaging Datasets Edges Segmentation ProposalIO Proposals \
+  ProposalRuns Evaluation ProposalStudies NeuralNet ONNX Detectors
 DOCC_FLAGS ?= --warnings-as-errors
 docs: deps
-	rm -rf out/docs
+	rm -rf out/docs && mkdir -p out
 	$(SWIFT) package $(BUILD_FLAGS) --allow-writing-to-directory out/docs generate-documentation \
 	  $(addprefix --target ,$(DOC_TARGETS)) --enable-experimental-combined-documentation \
 	  --output-path out/docs $(DOCC_FLAGS)

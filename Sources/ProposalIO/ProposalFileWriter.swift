@@ -10,7 +10,7 @@ import Foundation
 /// record at a time; ``finish()`` `fsync`s it and renames it into place, so the destination is
 /// either the previous file or the complete new one, never a partial one. A writer dropped
 /// without ``finish()`` removes its temporary file. For runs that must survive a kill and
-/// resume, use ``ShardWriter``.
+/// resume, use `ShardWriter` (ProposalRuns module).
 ///
 ///     let writer = try ProposalFileWriter(url: URL(fileURLWithPath: "proposals.jsonl"))
 ///     try await proposer.stream(images) { _, record in try writer.append(record) }

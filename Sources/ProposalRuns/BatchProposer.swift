@@ -3,7 +3,7 @@ import Imaging
 import ProposalIO
 import Proposals
 
-/// Runs a ``ProposalGenerator`` over many images with bounded concurrency.
+/// Runs a ``/Proposals/ProposalGenerator`` over many images with bounded concurrency.
 ///
 /// Images are decoded one by one inside the worker that proposes for them, so at most
 /// `jobs` images are in memory at once. A failed image (unreadable file, generator error)

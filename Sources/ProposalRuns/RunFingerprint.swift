@@ -30,7 +30,7 @@ import Proposals
 public struct RunFingerprint: Codable, Sendable, Equatable {
   /// The version of the tool that wrote the run.
   public var toolVersion: String
-  /// The generator's ``ProposalGenerator/name``.
+  /// The generator's ``/Proposals/ProposalGenerator/name``.
   public var method: String
   /// All the generator's parameters, as `String(reflecting: generator)`.
   public var parameters: String
@@ -79,7 +79,8 @@ public struct RunFingerprint: Codable, Sendable, Equatable {
 
   /// Reads `run.json` of a run's output folder.
   ///
-  /// - Throws: ``ProposalIOError/unreadable(file:reason:)`` when it is missing or not valid.
+  /// - Throws: ``/ProposalIO/ProposalIOError/unreadable(file:reason:)`` when it is missing or
+  ///   not valid.
   public static func read(directory: URL) throws -> RunFingerprint {
     let url = directory.appendingPathComponent(fileName)
     let data: Data
@@ -101,7 +102,8 @@ public struct RunFingerprint: Codable, Sendable, Equatable {
   /// fails rather than overwrite, and the loser compares with the winner's file.
   ///
   /// - Throws: ``ProposalRunsError/fingerprintMismatch(file:field:expected:found:)`` naming the
-  ///   first field that differs; ``ProposalIOError/unwritable(file:reason:)`` on I/O failure.
+  ///   first field that differs; ``/ProposalIO/ProposalIOError/unwritable(file:reason:)`` on I/O
+  ///   failure.
   public func claim(directory: URL) throws {
     let url = directory.appendingPathComponent(Self.fileName)
     if !FileManager.default.fileExists(atPath: url.path) {

@@ -118,7 +118,7 @@ public final class ShardWriter {
 
   /// Appends `record` as one line (one `write(2)`), `fsync`ing every ``syncInterval`` records.
   ///
-  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
+  /// - Throws: ``/ProposalIO/ProposalIOError/unwritable(file:reason:)``.
   public func append(_ record: ProposalRecord) throws {
     precondition(
       !isComplete && descriptor >= 0, "ShardWriter.append: the shard is complete or closed")
@@ -139,7 +139,7 @@ public final class ShardWriter {
   /// Stops writing without completing the shard: `fsync`s and closes the `.partial` file,
   /// which a later writer resumes. Does nothing when already complete or closed.
   ///
-  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
+  /// - Throws: ``/ProposalIO/ProposalIOError/unwritable(file:reason:)``.
   public func close() throws {
     guard descriptor >= 0 else { return }
     let synced = fsync(descriptor) == 0
@@ -152,7 +152,7 @@ public final class ShardWriter {
   ///
   /// Call it once every image of the shard is appended. Does nothing when already complete.
   ///
-  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
+  /// - Throws: ``/ProposalIO/ProposalIOError/unwritable(file:reason:)``.
   public func finish() throws {
     guard !isComplete else { return }
     try close()

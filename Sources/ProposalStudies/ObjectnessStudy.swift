@@ -20,9 +20,9 @@ import Proposals
 /// once per image and computes the cues of every proposal (timing both); the evaluations
 /// then only fit models and re-rank, so a k-fold run costs one pass of the generator. Every
 /// evaluated image is held out from the model that ranks it. Average recall (AR) is
-/// ``ProposalEvaluation``'s (mean recall over IoU 0.5:0.05:0.95, crowd and difficult
-/// objects left out), and each AR comes with its bootstrap standard error over images
-/// (resampled with replacement, seeded); the ratio's error is from the same paired
+/// ``/Evaluation/ProposalEvaluation``'s (mean recall over IoU 0.5:0.05:0.95, crowd and
+/// difficult objects left out), and each AR comes with its bootstrap standard error over
+/// images (resampled with replacement, seeded); the ratio's error is from the same paired
 /// resamples.
 ///
 ///     let images = try ObjectnessStudy.prepare(dataset: coco, generator: generator)
@@ -59,7 +59,7 @@ public struct ObjectnessStudy: Sendable {
 
   /// AR at each proposal count with its bootstrap standard error.
   public struct Curve: Sendable, Hashable, Codable {
-    /// AR at each of ``Evaluation/proposalCounts``.
+    /// AR at each of ``ObjectnessStudy/Evaluation/proposalCounts``.
     public var averageRecall: [Double]
     /// Its bootstrap standard error.
     public var standardError: [Double]

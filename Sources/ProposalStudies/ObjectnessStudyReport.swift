@@ -163,7 +163,7 @@ public struct ObjectnessStudyReport: Sendable, Hashable, Codable {
 
   /// Writes `summary.json`, `table.md` and the SVG plots into `folder` (created if needed).
   ///
-  /// - Throws: ``EvaluationError/cannotWrite(file:reason:)``.
+  /// - Throws: ``/Evaluation/EvaluationError/cannotWrite(file:reason:)``.
   public func write(to folder: URL) throws {
     func write(_ data: Data, _ name: String) throws {
       let url = folder.appendingPathComponent(name)

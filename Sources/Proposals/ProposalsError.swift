@@ -1,7 +1,7 @@
 /// Errors of the proposal generators; each names the generator, the parameter and the value.
 ///
 /// Reading and writing proposal files fails with ``/ProposalIO/ProposalIOError``, batch runs
-/// with ``/ProposalRuns/ProposalRunsError``.
+/// with `ProposalRunsError` (ProposalRuns module).
 public enum ProposalsError: Error, CustomStringConvertible, Equatable {
   /// A generator's parameter or input is outside what it accepts.
   case invalidParameter(generator: String, field: String, value: String, expected: String)
