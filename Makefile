@@ -54,7 +54,8 @@ test-fast: deps
 # an index page listing the modules. DocC warnings fail the target (`make docs DOCC_FLAGS=`
 # only reports them). The pages load their content with JavaScript from the site's root, so
 # serve out/docs over HTTP rather than opening the files.
-DOC_TARGETS := RegionKit Boxes Imaging Datasets Edges Segmentation Proposals Evaluation NeuralNet ONNX Detectors DetectorTraining
+DOC_TARGETS := RegionKit Parallel Boxes Imaging Datasets Edges Segmentation ProposalIO Proposals \
+  ProposalRuns Evaluation ProposalStudies NeuralNet ONNX Detectors DetectorTraining
 DOCC_FLAGS ?= --warnings-as-errors
 docs: deps
 	rm -rf out/docs && mkdir -p out
@@ -82,16 +83,12 @@ clean:
 
 # Formatting with the toolchain's swift-format (.swift-format: 2-space indent, 100 columns).
 # `make lint` runs in CI (.ci/run) and must report nothing.
-# FORMAT_EXCLUDE is temporary: Sources/Proposals and Tests/ProposalsTests are being moved on
-# another branch and get formatted when that lands; then empty it (nothing else is skipped).
-FORMAT_EXCLUDE := Sources/Proposals Tests/ProposalsTests
-FORMAT_FILES = Package.swift $(filter-out $(addsuffix /%,$(FORMAT_EXCLUDE)), \
-  $(shell find Sources Tests -name '*.swift' | sort))
+FORMAT_FILES = Package.swift $(shell find Sources Tests -name '*.swift' | sort)
 
 format:
-	@echo "swift format --in-place: $(words $(FORMAT_FILES)) files (excluded: $(FORMAT_EXCLUDE))"
+	@echo "swift format --in-place: $(words $(FORMAT_FILES)) files"
 	@$(SWIFT) format --in-place --parallel $(FORMAT_FILES)
 
 lint:
-	@echo "swift format lint --strict: $(words $(FORMAT_FILES)) files (excluded: $(FORMAT_EXCLUDE))"
+	@echo "swift format lint --strict: $(words $(FORMAT_FILES)) files"
 	@$(SWIFT) format lint --strict --parallel $(FORMAT_FILES)

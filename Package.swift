@@ -11,13 +11,17 @@ let package = Package(
   name: "RegionKit",
   products: [
     .library(name: "RegionKit", targets: ["RegionKit"]),
+    .library(name: "Parallel", targets: ["Parallel"]),
     .library(name: "Boxes", targets: ["Boxes"]),
     .library(name: "Imaging", targets: ["Imaging"]),
     .library(name: "Datasets", targets: ["Datasets"]),
     .library(name: "NeuralNet", targets: ["NeuralNet"]),
     .library(name: "ONNX", targets: ["ONNX"]),
+    .library(name: "ProposalIO", targets: ["ProposalIO"]),
     .library(name: "Proposals", targets: ["Proposals"]),
+    .library(name: "ProposalRuns", targets: ["ProposalRuns"]),
     .library(name: "Evaluation", targets: ["Evaluation"]),
+    .library(name: "ProposalStudies", targets: ["ProposalStudies"]),
     .library(name: "Edges", targets: ["Edges"]),
     .library(name: "Segmentation", targets: ["Segmentation"]),
     .library(name: "Detectors", targets: ["Detectors"]),
@@ -44,7 +48,10 @@ let package = Package(
       name: "COpenBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]),
 
-    // Library modules, lowest layer first.
+    // Library modules, lowest layer first. Each target declares exactly the modules its files
+    // import, no more, no less (tests included).
+    // One ordered parallel map and one hand-off slot type, for every module that needs threads.
+    .target(name: "Parallel", exclude: moduleNotes),
     .target(name: "Boxes", exclude: moduleNotes),
     .target(name: "Imaging", dependencies: ["CVips", "Boxes"], exclude: moduleNotes),
     .target(name: "Datasets", dependencies: ["Boxes", "Imaging"], exclude: moduleNotes),
@@ -55,41 +62,66 @@ let package = Package(
     // `__builtin_prefetch` for Swift (header only); only Segmentation imports it.
     .target(name: "CPrefetch", exclude: moduleNotes),
     .target(
-      name: "Segmentation", dependencies: ["Imaging", "Boxes", "CPrefetch"], exclude: moduleNotes),
+      name: "Segmentation", dependencies: ["Boxes", "Imaging", "CPrefetch"], exclude: moduleNotes),
+    // Proposal records and their files (JSON Lines, NPY/NPZ, file lists), read by Evaluation
+    // and the detectors without the generators.
+    .target(
+      name: "ProposalIO",
+      dependencies: ["Boxes", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+      exclude: moduleNotes),
+    // The generators, in folders by algorithm.
     .target(
       name: "Proposals",
       dependencies: [
-        "Boxes", "Imaging", "Datasets", "Edges", "Segmentation",
-        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        .product(name: "Collections", package: "swift-collections"),
+        "Parallel", "Boxes", "Imaging", "Edges", "Segmentation", "ProposalIO",
+        .product(name: "HeapModule", package: "swift-collections"),
       ],
       exclude: moduleNotes),
+    // Batch runs of a generator: bounded concurrency, shards, resume, merge.
     .target(
-      name: "Evaluation", dependencies: ["Boxes", "Datasets", "Proposals", "Imaging"],
+      name: "ProposalRuns", dependencies: ["Imaging", "ProposalIO", "Proposals"],
+      exclude: moduleNotes),
+    // Metrics and reports; reads proposal files (ProposalIO) without linking the generators.
+    .target(
+      name: "Evaluation", dependencies: ["Boxes", "Imaging", "Datasets", "ProposalIO"],
+      exclude: moduleNotes),
+    // Studies that run generators and measure them with Evaluation's metrics (learned objectness
+    // on held-out images).
+    .target(
+      name: "ProposalStudies",
+      dependencies: [
+        "Parallel", "Boxes", "Imaging", "Datasets", "ProposalIO", "Proposals", "ProposalRuns",
+        "Evaluation",
+      ],
       exclude: moduleNotes),
     // Detector models and their parts; DetectorTraining trains them (the only detector module
     // that depends on Evaluation, for validation).
     .target(
-      name: "Detectors", dependencies: ["Boxes", "Imaging", "NeuralNet", "Proposals"],
+      name: "Detectors",
+      dependencies: ["Parallel", "Boxes", "Imaging", "NeuralNet", "ProposalIO", "Proposals"],
       exclude: moduleNotes),
     .target(
       name: "DetectorTraining",
       dependencies: [
-        "Boxes", "Imaging", "Datasets", "NeuralNet", "Proposals", "Evaluation", "Detectors",
+        "Parallel", "Boxes", "Imaging", "Datasets", "NeuralNet", "Evaluation", "Detectors",
       ],
       exclude: moduleNotes),
+    // The umbrella: re-exports every library module (Sources/RegionKit/RegionKit.swift).
     .target(
       name: "RegionKit",
       dependencies: [
-        "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "Edges", "Segmentation", "Proposals",
-        "Evaluation", "Detectors", "DetectorTraining",
+        "Parallel", "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "Edges", "Segmentation",
+        "ProposalIO", "Proposals", "ProposalRuns", "Evaluation", "ProposalStudies", "Detectors",
+        "DetectorTraining",
       ]),
 
     // Command line.
     .executableTarget(
       name: "RegionKitCLI",
       dependencies: [
-        "RegionKit",
+        "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "Edges", "Segmentation", "ProposalIO",
+        "Proposals", "ProposalRuns", "Evaluation", "ProposalStudies", "Detectors",
+        "DetectorTraining",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 
@@ -99,35 +131,59 @@ let package = Package(
 
     // Tests.
     .target(name: "RegionKitTestSupport", path: "Tests/RegionKitTestSupport"),
+    .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
     .testTarget(name: "BoxesTests", dependencies: ["Boxes", "RegionKitTestSupport"]),
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Boxes", "RegionKitTestSupport"]),
     .testTarget(
-      name: "DatasetsTests", dependencies: ["Datasets", "Boxes", "RegionKitTestSupport"]),
+      name: "ImagingTests", dependencies: ["Imaging", "Boxes", "CVips", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "DatasetsTests",
+      dependencies: ["Datasets", "Boxes", "Imaging", "RegionKitTestSupport"]),
     .testTarget(
       name: "NeuralNetTests", dependencies: ["NeuralNet", "Boxes", "RegionKitTestSupport"]),
     .testTarget(
       name: "ONNXTests",
-      dependencies: ["ONNX", "NeuralNet", "Proposals", "Boxes", "RegionKitTestSupport"]),
-    .testTarget(name: "EdgesTests", dependencies: ["Edges", "RegionKitTestSupport"]),
+      dependencies: ["ONNX", "NeuralNet", "Boxes", "ProposalIO", "RegionKitTestSupport"]),
+    .testTarget(name: "EdgesTests", dependencies: ["Edges", "Imaging"]),
     .testTarget(
-      name: "SegmentationTests", dependencies: ["Segmentation", "Boxes", "RegionKitTestSupport"]),
-    .testTarget(name: "ProposalsTests", dependencies: ["Proposals", "RegionKitTestSupport"]),
-    .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "RegionKitTestSupport"]),
+      name: "SegmentationTests",
+      dependencies: ["Segmentation", "Boxes", "Imaging", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "ProposalIOTests", dependencies: ["ProposalIO", "Boxes", "RegionKitTestSupport"]),
+    .testTarget(
+      name: "ProposalsTests",
+      dependencies: [
+        "Proposals", "Boxes", "Imaging", "Datasets", "Edges", "Segmentation", "ProposalIO",
+        "ProposalRuns", "RegionKitTestSupport",
+      ]),
+    .testTarget(
+      name: "ProposalRunsTests",
+      dependencies: [
+        "ProposalRuns", "Boxes", "Imaging", "ProposalIO", "Proposals", "RegionKitTestSupport",
+      ]),
+    .testTarget(
+      name: "EvaluationTests",
+      dependencies: [
+        "Evaluation", "Boxes", "Imaging", "Datasets", "ProposalIO", "RegionKitTestSupport",
+      ]),
+    .testTarget(
+      name: "ProposalStudiesTests",
+      dependencies: ["ProposalStudies", "Boxes", "Datasets", "Proposals", "RegionKitTestSupport"]),
     .testTarget(
       name: "DetectorsTests",
       dependencies: [
-        "Detectors", "NeuralNet", "Boxes", "Imaging", "Datasets", "Proposals",
+        "Detectors", "Boxes", "Imaging", "Datasets", "NeuralNet", "ProposalIO", "Proposals",
         "RegionKitTestSupport",
       ]),
     .testTarget(
       name: "DetectorTrainingTests",
       dependencies: [
-        "DetectorTraining", "Detectors", "NeuralNet", "Boxes", "Imaging", "Datasets", "Proposals",
+        "DetectorTraining", "Boxes", "Imaging", "Datasets", "NeuralNet", "ProposalIO", "Detectors",
         "RegionKitTestSupport",
       ]),
+    // RegionKitCLI: the tests run `regionkit` and parse its options in process.
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["RegionKitTestSupport", "RegionKitCLI", "RegionKit", "Proposals"],
+      dependencies: ["RegionKitTestSupport", "RegionKitCLI", "RegionKit", "Imaging", "ProposalIO"],
       exclude: ["Snapshots"]),
   ]
 )

@@ -53,7 +53,7 @@ let package = Package(
       dependencies: [
         .product(name: "ONNX", package: "RegionKit"),
         .product(name: "NeuralNet", package: "RegionKit"),
-        .product(name: "Proposals", package: "RegionKit"),
+        .product(name: "ProposalIO", package: "RegionKit"),
       ]),
     // Times Segmentation on raw RGB files that Tools/peers/segmentation_peer.py decodes, so the
     // Swift and Python peers see the same pixels in the same run (decoding is not timed).
@@ -69,6 +69,7 @@ let package = Package(
       name: "SelectiveSearchTimer",
       dependencies: [
         .product(name: "Proposals", package: "RegionKit"),
+        .product(name: "ProposalIO", package: "RegionKit"),
         .product(name: "Evaluation", package: "RegionKit"),
         .product(name: "Datasets", package: "RegionKit"),
         .product(name: "Imaging", package: "RegionKit"),
@@ -80,6 +81,7 @@ let package = Package(
       name: "EdgeBoxesPeerBenchmark",
       dependencies: [
         .product(name: "Proposals", package: "RegionKit"),
+        .product(name: "ProposalIO", package: "RegionKit"),
         .product(name: "Datasets", package: "RegionKit"),
         .product(name: "Edges", package: "RegionKit"),
         .product(name: "Evaluation", package: "RegionKit"),

@@ -23,6 +23,7 @@ import Edges
 import Evaluation
 import Foundation
 import Imaging
+import ProposalIO
 import Proposals
 
 #if canImport(Glibc)

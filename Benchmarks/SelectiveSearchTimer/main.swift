@@ -17,6 +17,7 @@ import Datasets
 import Evaluation
 import Foundation
 import Imaging
+import ProposalIO
 import Proposals
 
 #if canImport(Glibc)

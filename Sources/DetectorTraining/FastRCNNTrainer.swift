@@ -4,7 +4,6 @@ import Detectors
 import Foundation
 import Imaging
 import NeuralNet
-import Proposals
 
 /// Trains ``/Detectors/FastRCNN`` and ``/Detectors/FasterRCNN``: minibatches of
 /// `training.batchSize` images (2 as the paper), each image's loss weighted 1/batchSize, Adam

@@ -2,7 +2,6 @@ import Datasets
 import Detectors
 import Foundation
 import NeuralNet
-import Proposals
 
 /// Trains a Fast or Faster R-CNN model into a model folder: the library function behind
 /// `regionkit train fast-rcnn` and `regionkit train faster-rcnn`.

@@ -4,6 +4,7 @@ import Detectors
 import Foundation
 import Imaging
 import NeuralNet
+import Parallel
 
 /// A dataset decoded once into memory for ``/Detectors/ClassifyAndLocalize``: every image resized to the
 /// network input and normalised, with one label and one normalised box.
@@ -83,47 +84,36 @@ public struct LocalizationSet: Sendable {
     inputHeight = configuration.inputHeight
     self.configuration = configuration
     let images = dataset.images
-    let results = ResultSlots<Sample?>(count: images.count)
-    let threads = max(1, min(ComputeThreads.count, images.count))
     let (width, height) = (inputWidth, inputHeight)
-    DispatchQueue.concurrentPerform(iterations: threads) { worker in
-      for index in stride(from: worker, to: images.count, by: threads) {
-        let entry = images[index]
-        let objects = entry.annotations.filter { !$0.isCrowd && !$0.box.isDegenerate }
-        let largest = objects.max { $0.box.area < $1.box.area }
-        if largest == nil && !configuration.includesBackground {
-          results.set(index, .success(nil))
-          progress?()
-          continue
+    // Every image is tried; the first failure in dataset order is thrown.
+    let results = try orderedParallelMap(count: images.count, threads: ComputeThreads.count) {
+      index -> Result<Sample?, any Error> in
+      defer { progress?() }
+      let entry = images[index]
+      let objects = entry.annotations.filter { !$0.isCrowd && !$0.box.isDegenerate }
+      let largest = objects.max { $0.box.area < $1.box.area }
+      if largest == nil && !configuration.includesBackground { return .success(nil) }
+      return Result {
+        let url = dataset.url(of: entry)
+        let pixels =
+          streams
+          ? [] : try Self.load(url, width: width, height: height, configuration: configuration)
+        var box: Box? = nil
+        var label = 0
+        if let largest {
+          let b = largest.box
+          let (w, h) = (Float(entry.width), Float(entry.height))
+          box = Box(x1: b.x1 / w, y1: b.y1 / h, x2: b.x2 / w, y2: b.y2 / h)
+          label = largest.label + (configuration.includesBackground ? 1 : 0)
         }
-        do {
-          let url = dataset.url(of: entry)
-          let pixels =
-            streams
-            ? [] : try Self.load(url, width: width, height: height, configuration: configuration)
-          var box: Box? = nil
-          var label = 0
-          if let largest {
-            let b = largest.box
-            let (w, h) = (Float(entry.width), Float(entry.height))
-            box = Box(x1: b.x1 / w, y1: b.y1 / h, x2: b.x2 / w, y2: b.y2 / h)
-            label = largest.label + (configuration.includesBackground ? 1 : 0)
-          }
-          results.set(
-            index,
-            .success(
-              Sample(
-                imageID: entry.id, width: entry.width, height: entry.height, pixels: pixels,
-                label: label, box: box, url: url)))
-        } catch {
-          results.set(index, .failure(error))
-        }
-        progress?()
+        return Sample(
+          imageID: entry.id, width: entry.width, height: entry.height, pixels: pixels,
+          label: label, box: box, url: url)
       }
     }
     var samples: [Sample] = []
-    for result in results.values {
-      if let result, let sample = try result.get() { samples.append(sample) }
+    for result in results {
+      if let sample = try result.get() { samples.append(sample) }
     }
     guard !samples.isEmpty else {
       throw DetectorsError.noTrainingImages(dataset: dataset.imagesDirectory.path)
@@ -248,18 +238,4 @@ public struct LocalizationSet: Sendable {
     /// Which rows have a box.
     public var hasBox: [Bool]
   }
-}
-
-/// Thread-safe slots for results filled by concurrent workers.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var storage: [Result<Value, any Error>?]
-
-  init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-  func set(_ index: Int, _ value: Result<Value, any Error>) {
-    lock.withLock { storage[index] = value }
-  }
-
-  var values: [Result<Value, any Error>?] { lock.withLock { storage } }
 }

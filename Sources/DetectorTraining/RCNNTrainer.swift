@@ -4,7 +4,7 @@ import Detectors
 import Foundation
 import Imaging
 import NeuralNet
-import Proposals
+import Parallel
 
 /// Trains the two ``/Detectors/RCNN`` backends from ``RCNNTrainingImage``s, as Girshick et al. (2014):
 ///

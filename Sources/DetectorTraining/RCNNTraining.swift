@@ -3,7 +3,7 @@ import Detectors
 import Foundation
 import Imaging
 import NeuralNet
-import Proposals
+import Parallel
 
 /// Trains an R-CNN model into a model folder: the library function behind
 /// `regionkit train rcnn`.

@@ -1,7 +1,7 @@
 import Boxes
 import Foundation
 import Imaging
-import Proposals
+import Parallel
 
 /// Runs a detector over many image files on several threads, with the proposals and the
 /// seconds of each image: the library function behind `regionkit detect`.

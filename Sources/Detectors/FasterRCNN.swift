@@ -2,6 +2,7 @@ import Boxes
 import Foundation
 import Imaging
 import NeuralNet
+import ProposalIO
 import Proposals
 
 /// Faster R-CNN (Ren et al. 2015): a ``RegionProposalNetwork`` and the Fast R-CNN head share

@@ -1,6 +1,7 @@
 import Boxes
 import Foundation
 import Imaging
+import ProposalIO
 import Proposals
 
 /// Where R-CNN and Fast R-CNN get their regions: a proposal method run on each image, or a

@@ -1,6 +1,6 @@
 import Boxes
 import Datasets
-import Proposals
+import ProposalIO
 
 /// Measures how well ranked proposals cover a dataset's ground truth: recall at IoU
 /// thresholds, recall versus the number of proposals, average recall (AR), ABO and MABO.
@@ -16,7 +16,7 @@ import Proposals
 ///     let report = try ProposalEvaluation().evaluate(records: records, dataset: dataset)
 ///     report.summary.averageRecall(proposals: 1000)
 ///
-/// Records are matched to dataset images by file name (``/Proposals/ProposalRecord/image``
+/// Records are matched to dataset images by file name (``/ProposalIO/ProposalRecord/image``
 /// equal to ``/Datasets/DatasetImage/fileName``). Images without a record, or whose record
 /// has an `error`, count as having no proposals and are listed in the summary. When a
 /// record's `width`/`height` differ from the dataset's (proposals made on a downscaled

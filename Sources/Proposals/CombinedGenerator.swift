@@ -1,5 +1,6 @@
 import Boxes
 import Imaging
+import ProposalIO
 
 /// The union of several generators: interleaved ranking, then NMS.
 ///
@@ -25,7 +26,9 @@ public struct CombinedGenerator: ProposalGenerator {
   public var iouThreshold: Float
   public var maxProposals: Int
 
-  public init(_ generators: [any ProposalGenerator], iouThreshold: Float = 0.8, maxProposals: Int = 10000) {
+  public init(
+    _ generators: [any ProposalGenerator], iouThreshold: Float = 0.8, maxProposals: Int = 10000
+  ) {
     precondition(!generators.isEmpty, "CombinedGenerator: needs at least one generator")
     self.generators = generators
     self.iouThreshold = iouThreshold
@@ -37,13 +40,16 @@ public struct CombinedGenerator: ProposalGenerator {
   public func proposals(for image: Image) throws -> [Proposal] {
     guard iouThreshold > 0 && iouThreshold <= 1 else {
       throw ProposalsError.invalidParameter(
-        generator: name, field: "iouThreshold", value: "\(iouThreshold)", expected: "a value in (0, 1]")
+        generator: name, field: "iouThreshold", value: "\(iouThreshold)",
+        expected: "a value in (0, 1]")
     }
     guard maxProposals >= 0 else {
       throw ProposalsError.invalidParameter(
         generator: name, field: "maxProposals", value: "\(maxProposals)", expected: "0 or more")
     }
-    return Self.interleave(try generators.map { try $0.proposals(for: image) }, iouThreshold: iouThreshold, limit: maxProposals)
+    return Self.interleave(
+      try generators.map { try $0.proposals(for: image) }, iouThreshold: iouThreshold,
+      limit: maxProposals)
   }
 
   /// Round-robin merge of ranked lists with reciprocal-rank scores, then greedy NMS.
@@ -60,7 +66,10 @@ public struct CombinedGenerator: ProposalGenerator {
     var kept: [Proposal] = []
     for proposal in merged {
       if kept.count >= limit { break }
-      if kept.contains(where: { $0.box == proposal.box || $0.box.iou(proposal.box) > iouThreshold }) { continue }
+      if kept.contains(where: { $0.box == proposal.box || $0.box.iou(proposal.box) > iouThreshold })
+      {
+        continue
+      }
       kept.append(proposal)
     }
     return kept

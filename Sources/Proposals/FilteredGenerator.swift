@@ -1,4 +1,5 @@
 import Imaging
+import ProposalIO
 
 /// A generator whose output passes through a ``ProposalFilter``.
 ///

@@ -1,4 +1,5 @@
 import Boxes
+import ProposalIO
 
 /// Drops proposals by size and shape and keeps the best *N*: a post-processing step for any
 /// generator.
@@ -22,7 +23,9 @@ public struct ProposalFilter: Sendable, Hashable {
   public var maxAspectRatio: Float
   public var top: Int?
 
-  public init(minSide: Float = 0, minArea: Float = 0, maxAspectRatio: Float = .infinity, top: Int? = nil) {
+  public init(
+    minSide: Float = 0, minArea: Float = 0, maxAspectRatio: Float = .infinity, top: Int? = nil
+  ) {
     self.minSide = minSide
     self.minArea = minArea
     self.maxAspectRatio = maxAspectRatio

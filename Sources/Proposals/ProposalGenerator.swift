@@ -1,4 +1,5 @@
 import Imaging
+import ProposalIO
 
 /// Anything that proposes object regions for an image: the shared protocol of every method.
 ///

@@ -1,5 +1,6 @@
 import Boxes
 import Imaging
+import ProposalIO
 import Segmentation
 
 /// Bounding boxes of segments from several segmentations, plus unions of adjacent pairs.
@@ -58,8 +59,10 @@ public struct SegmentBoxes: ProposalGenerator, Hashable {
 
     func segment(_ image: Image, seed: UInt64) throws -> SegmentationResult {
       switch self {
-      case .felzenszwalb(let threshold): try FelzenszwalbSegmentation(threshold: threshold).segment(image)
-      case .kMeans(let clusters): try KMeansSegmentation(clusters: clusters, seed: seed).segment(image)
+      case .felzenszwalb(let threshold):
+        try FelzenszwalbSegmentation(threshold: threshold).segment(image)
+      case .kMeans(let clusters):
+        try KMeansSegmentation(clusters: clusters, seed: seed).segment(image)
       case .slic(let segments): try SLIC(segments: segments).segment(image)
       }
     }
@@ -93,10 +96,12 @@ public struct SegmentBoxes: ProposalGenerator, Hashable {
 
   public func proposals(for image: Image) throws -> [Proposal] {
     guard minArea >= 0 && minArea.isFinite else {
-      throw ProposalsError.invalidParameter(generator: name, field: "minArea", value: "\(minArea)", expected: "a finite value >= 0")
+      throw ProposalsError.invalidParameter(
+        generator: name, field: "minArea", value: "\(minArea)", expected: "a finite value >= 0")
     }
     guard maxProposals >= 0 else {
-      throw ProposalsError.invalidParameter(generator: name, field: "maxProposals", value: "\(maxProposals)", expected: "0 or more")
+      throw ProposalsError.invalidParameter(
+        generator: name, field: "maxProposals", value: "\(maxProposals)", expected: "0 or more")
     }
     var best: [Box: Int] = [:]
     var proposals: [Proposal] = []
@@ -104,7 +109,9 @@ public struct SegmentBoxes: ProposalGenerator, Hashable {
       guard box.area >= minArea else { return }
       let score = Float(pixels) / box.area
       if let index = best[box] {
-        if score > proposals[index].score { proposals[index] = Proposal(box: box, score: score, provenance: provenance) }
+        if score > proposals[index].score {
+          proposals[index] = Proposal(box: box, score: score, provenance: provenance)
+        }
       } else {
         best[box] = proposals.count
         proposals.append(Proposal(box: box, score: score, provenance: provenance))
@@ -113,8 +120,10 @@ public struct SegmentBoxes: ProposalGenerator, Hashable {
     for segmenter in segmenters {
       let regions = try segmenter.segment(image, seed: seed).regions
       for region in regions {
-        add(region.bounds, pixels: region.size,
-            provenance: Provenance(method: name, k: segmenter.parameter, strategy: segmenter.label, level: 0))
+        add(
+          region.bounds, pixels: region.size,
+          provenance: Provenance(
+            method: name, k: segmenter.parameter, strategy: segmenter.label, level: 0))
       }
       guard includePairs else { continue }
       for (a, region) in regions.enumerated() {
@@ -123,13 +132,16 @@ public struct SegmentBoxes: ProposalGenerator, Hashable {
           let union = Box(
             x1: min(region.bounds.x1, other.bounds.x1), y1: min(region.bounds.y1, other.bounds.y1),
             x2: max(region.bounds.x2, other.bounds.x2), y2: max(region.bounds.y2, other.bounds.y2))
-          add(union, pixels: region.size + other.size,
-              provenance: Provenance(method: name, k: segmenter.parameter, strategy: segmenter.label, level: 1))
+          add(
+            union, pixels: region.size + other.size,
+            provenance: Provenance(
+              method: name, k: segmenter.parameter, strategy: segmenter.label, level: 1))
         }
       }
     }
     let order = proposals.indices.sorted {
-      proposals[$0].score != proposals[$1].score ? proposals[$0].score > proposals[$1].score : $0 < $1
+      proposals[$0].score != proposals[$1].score
+        ? proposals[$0].score > proposals[$1].score : $0 < $1
     }
     return order.prefix(maxProposals).map { proposals[$0] }
   }

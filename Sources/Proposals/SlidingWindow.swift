@@ -1,5 +1,6 @@
 import Boxes
 import Imaging
+import ProposalIO
 
 /// The sliding-window baseline: windows of several scales and aspect ratios on a regular grid.
 ///
@@ -41,7 +42,9 @@ public struct SlidingWindow: ProposalGenerator {
     scorer: (any WindowScorer)? = nil
   ) {
     precondition(scales.allSatisfy { $0 > 0 && $0 <= 1 }, "SlidingWindow: scales must be in (0, 1]")
-    precondition(aspectRatios.allSatisfy { $0 > 0 && $0.isFinite }, "SlidingWindow: aspect ratios must be positive")
+    precondition(
+      aspectRatios.allSatisfy { $0 > 0 && $0.isFinite },
+      "SlidingWindow: aspect ratios must be positive")
     precondition(stride > 0 && stride <= 1, "SlidingWindow: stride must be in (0, 1]")
     precondition(maxProposals >= 0, "SlidingWindow: maxProposals must be >= 0")
     self.scales = scales
@@ -66,9 +69,14 @@ public struct SlidingWindow: ProposalGenerator {
         let windowWidth = min(side / ratio.squareRoot(), imageWidth)
         let windowHeight = min(side * ratio.squareRoot(), imageHeight)
         guard windowWidth >= 1, windowHeight >= 1 else { continue }
-        for y in Self.positions(window: windowHeight, extent: imageHeight, step: stride * windowHeight) {
-          for x in Self.positions(window: windowWidth, extent: imageWidth, step: stride * windowWidth) {
-            windows.append((Box(x1: x, y1: y, x2: x + windowWidth, y2: y + windowHeight), scale, ratio))
+        for y in Self.positions(
+          window: windowHeight, extent: imageHeight, step: stride * windowHeight)
+        {
+          for x in Self.positions(
+            window: windowWidth, extent: imageWidth, step: stride * windowWidth)
+          {
+            windows.append(
+              (Box(x1: x, y1: y, x2: x + windowWidth, y2: y + windowHeight), scale, ratio))
           }
         }
       }
@@ -82,7 +90,8 @@ public struct SlidingWindow: ProposalGenerator {
     var proposals: [Proposal] = []
     proposals.reserveCapacity(windows.count)
     for window in windows {
-      let score = try scorer?.score(window.box, in: image) ?? Float.random(in: 0..<1, using: &generator)
+      let score =
+        try scorer?.score(window.box, in: image) ?? Float.random(in: 0..<1, using: &generator)
       proposals.append(
         Proposal(
           box: window.box, score: score,
@@ -91,7 +100,8 @@ public struct SlidingWindow: ProposalGenerator {
     }
     // Stable: equal scores keep grid order, so the output is deterministic.
     let ranked = proposals.enumerated().sorted {
-      $0.element.score != $1.element.score ? $0.element.score > $1.element.score : $0.offset < $1.offset
+      $0.element.score != $1.element.score
+        ? $0.element.score > $1.element.score : $0.offset < $1.offset
     }
     return ranked.prefix(maxProposals).map(\.element)
   }

@@ -8,5 +8,9 @@
 @_exported import Imaging
 @_exported import NeuralNet
 @_exported import ONNX
+@_exported import Parallel
+@_exported import ProposalIO
+@_exported import ProposalRuns
+@_exported import ProposalStudies
 @_exported import Proposals
 @_exported import Segmentation

@@ -1,7 +1,7 @@
 import Boxes
 import Datasets
 import Foundation
-import Proposals
+import ProposalIO
 
 /// A small synthetic dataset and a proposals file for it, for the R-CNN and Fast R-CNN
 /// training tests.

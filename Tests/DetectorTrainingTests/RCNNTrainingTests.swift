@@ -2,7 +2,7 @@ import Datasets
 import DetectorTraining
 import Detectors
 import Foundation
-import Proposals
+import ProposalIO
 import RegionKitTestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import Boxes
 import Detectors
 import Foundation
 import Imaging
+import ProposalIO
 import Proposals
 import RegionKitTestSupport
 import Testing

@@ -2,6 +2,7 @@ import Boxes
 import Detectors
 import Imaging
 import NeuralNet
+import ProposalIO
 import Proposals
 import Testing
 

@@ -1,5 +1,4 @@
 import Foundation
-import Proposals
 import RegionKitTestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
 import Imaging
-import Proposals
+import ProposalIO
 import RegionKitTestSupport
 import Testing
 

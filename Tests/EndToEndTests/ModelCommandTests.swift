@@ -1,5 +1,5 @@
 import Foundation
-import Proposals
+import ProposalIO
 import RegionKitTestSupport
 import Testing
 

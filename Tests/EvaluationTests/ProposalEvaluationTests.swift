@@ -2,7 +2,7 @@ import Boxes
 import Datasets
 import Evaluation
 import Foundation
-import Proposals
+import ProposalIO
 import Testing
 
 /// Two images, hand-computed numbers (see each test). Image `a.jpg` is 100 x 100 with

@@ -3,7 +3,7 @@ import Datasets
 import Evaluation
 import Foundation
 import Imaging
-import Proposals
+import ProposalIO
 import RegionKitTestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 import Foundation
 import NeuralNet
-import Proposals
+import ProposalIO
 import RegionKitTestSupport
 
 /// One model of `Fixtures/onnx/manifest.json` (written by `Tools/onnx/make_fixtures.py`): the

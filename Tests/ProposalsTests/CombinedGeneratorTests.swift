@@ -1,23 +1,31 @@
 import Boxes
 import Imaging
-@testable import Proposals
+import ProposalIO
 import Testing
+
+@testable import Proposals
 
 /// A generator that returns fixed boxes, best first.
 struct FixedGenerator: ProposalGenerator {
   var name: String
   var boxes: [Box]
   func proposals(for image: Image) throws -> [Proposal] {
-    boxes.enumerated().map { Proposal(box: $1, score: Float(100 - $0), provenance: Provenance(method: name)) }
+    boxes.enumerated().map {
+      Proposal(box: $1, score: Float(100 - $0), provenance: Provenance(method: name))
+    }
   }
 }
 
 @Suite struct CombinedGeneratorTests {
   let image = Image(width: 100, height: 100, channels: 3)
-  let a = FixedGenerator(name: "a", boxes: [Box(x1: 0, y1: 0, x2: 10, y2: 10), Box(x1: 50, y1: 50, x2: 90, y2: 90)])
+  let a = FixedGenerator(
+    name: "a", boxes: [Box(x1: 0, y1: 0, x2: 10, y2: 10), Box(x1: 50, y1: 50, x2: 90, y2: 90)])
   let b = FixedGenerator(
     name: "b",
-    boxes: [Box(x1: 20, y1: 20, x2: 40, y2: 40), Box(x1: 0, y1: 0, x2: 10, y2: 11), Box(x1: 60, y1: 0, x2: 99, y2: 30)])
+    boxes: [
+      Box(x1: 20, y1: 20, x2: 40, y2: 40), Box(x1: 0, y1: 0, x2: 10, y2: 11),
+      Box(x1: 60, y1: 0, x2: 99, y2: 30),
+    ])
 
   @Test func interleavesRanksAndKeepsProvenance() throws {
     let combined = try CombinedGenerator([a, b], iouThreshold: 1).proposals(for: image)
@@ -34,7 +42,11 @@ struct FixedGenerator: ProposalGenerator {
   }
 
   @Test func rejectsBadThresholds() {
-    #expect(throws: ProposalsError.self) { try CombinedGenerator([a], iouThreshold: 0).proposals(for: image) }
-    #expect(throws: ProposalsError.self) { try CombinedGenerator([a], maxProposals: -1).proposals(for: image) }
+    #expect(throws: ProposalsError.self) {
+      try CombinedGenerator([a], iouThreshold: 0).proposals(for: image)
+    }
+    #expect(throws: ProposalsError.self) {
+      try CombinedGenerator([a], maxProposals: -1).proposals(for: image)
+    }
   }
 }

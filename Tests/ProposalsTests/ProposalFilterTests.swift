@@ -1,7 +1,9 @@
 import Boxes
 import Imaging
-@testable import Proposals
+import ProposalIO
 import Testing
+
+@testable import Proposals
 
 @Suite struct ProposalFilterTests {
   let proposals = [
@@ -9,7 +11,9 @@ import Testing
     Box(x1: 0, y1: 0, x2: 30, y2: 30),
     Box(x1: 0, y1: 0, x2: 8, y2: 8),  // small
     Box(x1: 10, y1: 10, x2: 50, y2: 30),
-  ].enumerated().map { Proposal(box: $1, score: Float(10 - $0), provenance: Provenance(method: "t")) }
+  ].enumerated().map {
+    Proposal(box: $1, score: Float(10 - $0), provenance: Provenance(method: "t"))
+  }
 
   @Test func dropsBySizeAndShapeAndKeepsOrder() {
     let kept = ProposalFilter(minSide: 10, maxAspectRatio: 3).apply(proposals)

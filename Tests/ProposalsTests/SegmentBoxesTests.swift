@@ -1,7 +1,8 @@
 import Boxes
 import Imaging
-@testable import Proposals
 import Testing
+
+@testable import Proposals
 
 @Suite struct SegmentBoxesTests {
   /// Two flat rectangles on a flat background.
@@ -10,7 +11,8 @@ import Testing
     for y in 0..<48 {
       for x in 0..<64 {
         let colour: [Float]? =
-          (8..<24).contains(x) && (10..<30).contains(y) ? [0.9, 0.1, 0.1]
+          (8..<24).contains(x) && (10..<30).contains(y)
+          ? [0.9, 0.1, 0.1]
           : (30..<56).contains(x) && (20..<40).contains(y) ? [0.1, 0.9, 0.1] : nil
         if let colour { for c in 0..<3 { image.pixels[(y * 64 + x) * 3 + c] = colour[c] } }
       }
@@ -19,7 +21,8 @@ import Testing
   }
 
   @Test func segmentBoxesAndPairUnionsAreProposedOnce() throws {
-    let generator = SegmentBoxes(segmenters: [.felzenszwalb(threshold: 100), .kMeans(clusters: 3)], minArea: 50)
+    let generator = SegmentBoxes(
+      segmenters: [.felzenszwalb(threshold: 100), .kMeans(clusters: 3)], minArea: 50)
     let proposals = try generator.proposals(for: image)
     let boxes = proposals.map(\.box)
     #expect(boxes.contains(Box(x1: 8, y1: 10, x2: 24, y2: 30)))
@@ -33,7 +36,9 @@ import Testing
   }
 
   @Test func withoutPairsOnlyRegionBoxes() throws {
-    let proposals = try SegmentBoxes(segmenters: [.slic(segments: 12)], includePairs: false, minArea: 0).proposals(for: image)
+    let proposals = try SegmentBoxes(
+      segmenters: [.slic(segments: 12)], includePairs: false, minArea: 0
+    ).proposals(for: image)
     #expect(!proposals.isEmpty)
     #expect(proposals.allSatisfy { $0.provenance.level == 0 && $0.provenance.strategy == "slic" })
   }
@@ -43,6 +48,8 @@ import Testing
     #expect(try generator.proposals(for: image) == generator.proposals(for: image))
     #expect(try generator.proposals(for: image).count <= 7)
     #expect(throws: ProposalsError.self) { try SegmentBoxes(minArea: -1).proposals(for: image) }
-    #expect(throws: (any Error).self) { try SegmentBoxes(segmenters: [.slic(segments: 0)]).proposals(for: image) }
+    #expect(throws: (any Error).self) {
+      try SegmentBoxes(segmenters: [.slic(segments: 0)]).proposals(for: image)
+    }
   }
 }

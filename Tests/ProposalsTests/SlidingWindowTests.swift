@@ -1,7 +1,8 @@
 import Boxes
 import Imaging
-@testable import Proposals
 import Testing
+
+@testable import Proposals
 
 @Suite struct SlidingWindowTests {
   let image = Image(width: 200, height: 100, channels: 3, repeating: 0.5)
@@ -10,7 +11,8 @@ import Testing
     let generator = SlidingWindow(scales: [0.5], aspectRatios: [1, 2], stride: 0.5)
     let windows = generator.windows(width: 200, height: 100)
     for window in windows {
-      #expect(window.box.x1 >= 0 && window.box.y1 >= 0 && window.box.x2 <= 200 && window.box.y2 <= 100)
+      #expect(
+        window.box.x1 >= 0 && window.box.y1 >= 0 && window.box.x2 <= 200 && window.box.y2 <= 100)
     }
     let squares = windows.filter { $0.ratio == 1 }
     // Side 50: x at 0, 25, ..., 150 (7), y at 0, 25, 50 (3).
@@ -40,13 +42,16 @@ import Testing
   struct PreferCentre: WindowScorer {
     func score(_ box: Box, in image: Image) throws -> Float {
       let (x, y) = box.center
-      return -abs(x - Float(image.width) / 2) - abs(y - Float(image.height) / 2) - abs(box.width - 50)
+      return -abs(x - Float(image.width) / 2) - abs(y - Float(image.height) / 2)
+        - abs(box.width - 50)
     }
   }
 
   @Test func scorerRanksWindows() throws {
-    let best = try SlidingWindow(scales: [0.5], aspectRatios: [1], stride: 0.5, scorer: PreferCentre())
-      .proposals(for: image)[0]
+    let best = try SlidingWindow(
+      scales: [0.5], aspectRatios: [1], stride: 0.5, scorer: PreferCentre()
+    )
+    .proposals(for: image)[0]
     #expect(best.box == Box(x1: 75, y1: 25, x2: 125, y2: 75))
   }
 
@@ -55,10 +60,12 @@ import Testing
       let proposals = try SlidingWindow(maxProposals: 100).proposals(
         for: Image(width: width, height: height, channels: 3))
       #expect(!proposals.isEmpty)
-      #expect(proposals.allSatisfy {
-        $0.box.x1 >= 0 && $0.box.y1 >= 0 && $0.box.x2 <= Float(width) && $0.box.y2 <= Float(height)
-          && !$0.box.isDegenerate
-      })
+      #expect(
+        proposals.allSatisfy {
+          $0.box.x1 >= 0 && $0.box.y1 >= 0 && $0.box.x2 <= Float(width)
+            && $0.box.y2 <= Float(height)
+            && !$0.box.isDegenerate
+        })
     }
   }
 }

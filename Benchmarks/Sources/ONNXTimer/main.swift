@@ -6,7 +6,7 @@
 import Foundation
 import NeuralNet
 import ONNX
-import Proposals
+import ProposalIO
 
 func peakResidentMegabytes() -> Double {
   var usage = rusage()

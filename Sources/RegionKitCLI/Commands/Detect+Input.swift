@@ -5,7 +5,7 @@ import Detectors
 import Evaluation
 import Foundation
 import Imaging
-import Proposals
+import ProposalIO
 
 /// The input, pictures, extra files and scores of `regionkit detect`.
 enum DetectInput {

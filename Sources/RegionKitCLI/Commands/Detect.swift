@@ -5,7 +5,6 @@ import Detectors
 import Evaluation
 import Foundation
 import Imaging
-import Proposals
 
 /// How `detect --evaluate` scores detections.
 enum DetectionMetric: String, ExpressibleByArgument, CaseIterable {

@@ -3,7 +3,7 @@ import Boxes
 import Datasets
 import Foundation
 import Imaging
-import Proposals
+import ProposalIO
 
 /// `regionkit draw`: boxes from a file drawn onto an image.
 struct Draw: ParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Datasets
 import Evaluation
 import Foundation
-import Proposals
+import ProposalIO
 
 /// `regionkit evaluate`: proposal recall of several methods on a dataset, as a report.
 struct Evaluate: AsyncParsableCommand {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Proposals
+import ProposalRuns
 
 /// `regionkit merge`: joins the shards of a sharded `propose` run.
 struct Merge: ParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import NeuralNet
 import ONNX
-import Proposals
+import ProposalIO
 
 /// `regionkit model`: networks trained elsewhere (ONNX).
 struct Model: ParsableCommand {

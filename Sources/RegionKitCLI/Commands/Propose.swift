@@ -2,7 +2,8 @@ import ArgumentParser
 import Datasets
 import Foundation
 import Imaging
-import Proposals
+import ProposalIO
+import ProposalRuns
 
 /// `regionkit propose`: proposals for an image, a dataset or a file list, as JSON Lines.
 struct Propose: AsyncParsableCommand {

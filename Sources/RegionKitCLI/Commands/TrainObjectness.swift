@@ -1,8 +1,8 @@
 import ArgumentParser
 import Boxes
 import Datasets
-import Evaluation
 import Foundation
+import ProposalStudies
 import Proposals
 
 extension ObjectnessTrainer.Target: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Detectors
 import Foundation
+import ProposalRuns
 import Proposals
 
 /// The proposal methods the command line can run.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Detectors
 import Foundation
-import Proposals
+import ProposalIO
 
 /// Where R-CNN and Fast R-CNN take their proposals from: a method run on each image or a file.
 struct ProposalInputOptions: ParsableArguments {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Proposals
+import ProposalRuns
 
 /// `--shard i/n` and `--shard-count n`: which part of a run this process does.
 struct ShardOptions: ParsableArguments {
