@@ -88,13 +88,8 @@ public enum ClassifyAndLocalizeTraining {
       try checkpoints.save(weights: model.stateDict(), optimizer: optimizer, state: state)
       try ModelFolder.save(configuration: configuration, tensors: model.stateDict(), to: folder)
     }
-    let last = history.last
     return TrainingResult(
-      folder: folder, history: history, trainImages: train.samples.count,
-      validationImages: validation.samples.count, validationAP50: last?.validationAP50,
-      validationAP: last?.validationAP, seconds: Date().timeIntervalSince(start),
-      summary:
-        "classify-localize trained for \(options.epochs) epoch\(options.epochs == 1 ? "" : "s") on \(train.samples.count) images"
-    )
+      .classifyLocalize, folder: folder, history: history, trainImages: train.samples.count,
+      validationImages: validation.samples.count, since: start)
   }
 }

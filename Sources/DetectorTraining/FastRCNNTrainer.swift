@@ -85,11 +85,9 @@ public struct FastRCNNTrainer: Sendable {
       case .generator?:
         // As at detection: proposals on the image resized as the network sees it.
         let image = try Image(contentsOf: url, maxSide: 4 * configuration.maxSide)
-        let input = FastRCNN.input(image, configuration: configuration)
-        let resized = image.resized(width: input.width, height: input.height)
-        let toDataset = width / Float(input.width)
-        boxes = try proposals!.boxes(
-          for: resized, named: item.fileName, maxProposals: configuration.maxProposals
+        let toDataset = width / Float(image.width)
+        boxes = try FastRCNN.proposalBoxes(
+          for: image, named: item.fileName, source: proposals!, configuration: configuration
         ).map { FastRCNN.scale($0, by: toDataset) }
       }
       samples.append(

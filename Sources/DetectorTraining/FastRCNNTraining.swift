@@ -114,14 +114,10 @@ public enum FastRCNNTraining {
       try checkpoints.save(weights: weights, optimizer: optimizer, state: state)
       try ModelFolder.save(configuration: configuration, tensors: weights, to: folder)
     }
-    let last = history.last
     return TrainingResult(
-      folder: folder, history: history, trainImages: train.samples.count,
-      validationImages: validation.samples.count, validationAP50: last?.validationAP50,
-      validationAP: last?.validationAP, seconds: Date().timeIntervalSince(start),
-      summary:
-        "\(configuration.architecture.rawValue) trained for \(options.epochs) epoch\(options.epochs == 1 ? "" : "s") on "
-        + "\(train.samples.count) images")
+      configuration.architecture, folder: folder, history: history,
+      trainImages: train.samples.count,
+      validationImages: validation.samples.count, since: start)
   }
 
   /// The proposals of a Fast R-CNN run: those given, or the configuration's method.

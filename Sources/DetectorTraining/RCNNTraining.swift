@@ -56,11 +56,7 @@ public enum RCNNTraining {
       seed: options.seed)
     if case .file(let file) = source {
       let missing = Set(
-        dataset.images.indices.filter { index in
-          let image = dataset.images[index]
-          return file.proposals(forImage: image.fileName, width: image.width, height: image.height)
-            == nil
-        })
+        dataset.images.indices.filter { !file.contains(image: dataset.images[$0].fileName) })
       if let first = missing.min(), !skipMissing {
         throw DetectorsError.missingProposals(
           file: file.url.path, image: dataset.images[first].fileName)

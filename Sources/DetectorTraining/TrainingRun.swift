@@ -142,3 +142,20 @@ public struct TrainingResult: Sendable {
   /// One line saying what was trained.
   public var summary: String
 }
+
+extension TrainingResult {
+  /// The result of an epoch-based run: validation AP from the last epoch, a summary naming
+  /// the architecture, the epochs and the training images.
+  init(
+    _ architecture: DetectorArchitecture, folder: URL, history: [EpochRecord], trainImages: Int,
+    validationImages: Int, since start: Date
+  ) {
+    let epochs = history.last?.epoch ?? 0
+    self.init(
+      folder: folder, history: history, trainImages: trainImages,
+      validationImages: validationImages, validationAP50: history.last?.validationAP50,
+      validationAP: history.last?.validationAP, seconds: Date().timeIntervalSince(start),
+      summary: "\(architecture.rawValue) trained for \(epochs) epoch\(epochs == 1 ? "" : "s") on "
+        + "\(trainImages) images")
+  }
+}

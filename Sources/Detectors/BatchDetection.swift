@@ -124,17 +124,12 @@ public enum BatchDetection {
     _ detector: any Detector, image: Image, name: String, source: ProposalSource,
     maxProposals: Int?
   ) throws -> [Box] {
-    switch (detector, source) {
-    case (let fast as FastRCNN, .generator):
-      let input = FastRCNN.input(image, configuration: fast.configuration)
-      let resized = image.resized(width: input.width, height: input.height)
-      return try source.boxes(
-        for: resized, named: name, maxProposals: maxProposals ?? fast.configuration.maxProposals
-      ).map { FastRCNN.scale($0, by: 1 / input.scale) }
-    case (let fast as FastRCNN, .file):
-      return try source.boxes(
-        for: image, named: name, maxProposals: maxProposals ?? fast.configuration.maxProposals)
-    case (let rcnn as RCNN, _):
+    switch detector {
+    case let fast as FastRCNN:
+      return try FastRCNN.proposalBoxes(
+        for: image, named: name, source: source, configuration: fast.configuration,
+        maxProposals: maxProposals)
+    case let rcnn as RCNN:
       return try source.boxes(
         for: image, named: name, maxProposals: maxProposals ?? rcnn.maxProposals)
     default:

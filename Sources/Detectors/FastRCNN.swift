@@ -67,10 +67,8 @@ public struct FastRCNN: Sendable {
   public static func input(
     _ image: Image, configuration: FastRCNNConfiguration, maxSide: Int? = nil
   ) -> Input {
-    let longer = max(image.width, image.height)
-    let scale = Float(maxSide ?? configuration.maxSide) / Float(longer)
-    let width = max(1, Int((Float(image.width) * scale).rounded()))
-    let height = max(1, Int((Float(image.height) * scale).rounded()))
+    let (width, height, scale) = inputSize(
+      of: image, maxSide: maxSide ?? configuration.maxSide)
     let resized =
       (width == image.width && height == image.height)
       ? image : image.resized(width: width, height: height)
@@ -236,13 +234,47 @@ public struct FastRCNN: Sendable {
           "the model was trained on proposals \(configuration.proposalMethod), "
           + "which it cannot compute: give them (--proposals FILE)")
     }
-    let input = Self.input(image, configuration: configuration)
-    let resized =
-      input.width == image.width && input.height == image.height
-      ? image : image.resized(width: input.width, height: input.height)
-    let boxes = try proposalGenerator.proposals(for: resized).prefix(configuration.maxProposals)
-      .map { Self.scale($0.box, by: 1 / input.scale) }
+    let boxes = try Self.proposalBoxes(
+      for: image, named: "", source: .generator(proposalGenerator), configuration: configuration)
     return try detect(in: image, proposals: boxes)
+  }
+
+  /// The size of the network input for `image`: its longer side `maxSide`, and the scale.
+  public static func inputSize(of image: Image, maxSide: Int) -> (
+    width: Int, height: Int, scale: Float
+  ) {
+    let scale = Float(maxSide) / Float(max(image.width, image.height))
+    return (
+      max(1, Int((Float(image.width) * scale).rounded())),
+      max(1, Int((Float(image.height) * scale).rounded())), scale
+    )
+  }
+
+  /// The best proposals of `source` for `image`, boxes in its pixels: a generator runs on the
+  /// image resized as the network sees it (as in training), a file's boxes are rescaled to it.
+  ///
+  /// - Parameters:
+  ///   - image: The image as decoded.
+  ///   - name: Its name in the dataset, to find it in a file.
+  ///   - source: The proposals.
+  ///   - configuration: The input size and the proposals kept.
+  ///   - maxProposals: How many to keep, best first. Default: the configuration's.
+  /// - Throws: The source's errors.
+  public static func proposalBoxes(
+    for image: Image, named name: String, source: ProposalSource,
+    configuration: FastRCNNConfiguration, maxProposals: Int? = nil
+  ) throws -> [Box] {
+    let count = maxProposals ?? configuration.maxProposals
+    guard case .generator = source else {
+      return try source.boxes(for: image, named: name, maxProposals: count)
+    }
+    let (width, height, scale) = inputSize(of: image, maxSide: configuration.maxSide)
+    let resized =
+      width == image.width && height == image.height
+      ? image : image.resized(width: width, height: height)
+    return try source.boxes(for: resized, named: name, maxProposals: count).map {
+      Self.scale($0, by: 1 / scale)
+    }
   }
 
   /// Scales a box's coordinates by `s`.

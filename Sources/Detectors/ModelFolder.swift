@@ -34,6 +34,11 @@ public enum ModelFolder {
   ///   ``DetectorsError/unsupportedArchitecture(file:value:)``.
   public static func architecture(in folder: URL) throws -> DetectorArchitecture {
     let (url, data) = try configurationData(in: folder)
+    return try architecture(of: data, url: url)
+  }
+
+  /// The architecture named by the bytes of a `config.json`, its format checked.
+  private static func architecture(of data: Data, url: URL) throws -> DetectorArchitecture {
     struct Header: Decodable {
       var format: Int?
       var architecture: String?
@@ -72,8 +77,8 @@ public enum ModelFolder {
   public static func configuration<Configuration: ModelConfiguration>(
     _ type: Configuration.Type, in folder: URL
   ) throws -> Configuration {
-    _ = try architecture(in: folder)
     let (url, data) = try configurationData(in: folder)
+    _ = try architecture(of: data, url: url)
     let configuration: Configuration
     do {
       configuration = try JSONDecoder().decode(type, from: data)

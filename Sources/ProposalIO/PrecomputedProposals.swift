@@ -61,6 +61,9 @@ public struct PrecomputedProposals: Sendable {
   /// The image names, sorted.
   public var imageNames: [String] { records.keys.sorted() }
 
+  /// Whether the file has a record for the image called `name`.
+  public func contains(image name: String) -> Bool { records[name] != nil }
+
   /// The proposals of the image called `name` (a dataset `file_name`), boxes rescaled to an
   /// image of `width` x `height` pixels; nil when the file has none for it.
   public func proposals(forImage name: String, width: Int, height: Int) -> [Proposal]? {

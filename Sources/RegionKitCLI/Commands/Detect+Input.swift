@@ -42,11 +42,10 @@ enum DetectInput {
   static func covered(_ items: [BatchDetection.Item], by file: PrecomputedProposals) -> (
     [BatchDetection.Item], [String]
   ) {
-    let found = items.filter {
-      file.proposals(forImage: $0.name, width: $0.width, height: $0.height) != nil
-    }
-    let names = Set(found.map(\.name))
-    return (found, items.map(\.name).filter { !names.contains($0) })
+    (
+      items.filter { file.contains(image: $0.name) },
+      items.map(\.name).filter { !file.contains(image: $0) }
+    )
   }
 
   /// Draws each image's detections scored at least `minScore`; returns how many were drawn.
