@@ -44,13 +44,17 @@ struct Detect: ParsableCommand {
 
   @OptionGroup(title: "Proposals (rcnn, fast-rcnn)") var proposals: ProposalInputOptions
 
-  @Option(help: "fast-rcnn: take proposals from this faster-rcnn model's RPN.")
+  @Option(
+    help:
+      "rcnn, fast-rcnn: take proposals from this faster-rcnn model's RPN instead of --proposals. Default: none."
+  )
   var rpnModel: String?
 
   @Option(help: "Leave out detections scored below this.")
   var minScore: Float = 0
 
-  @Option(help: "Write one picture per image with its detections into this folder (PNG).")
+  @Option(
+    help: "Write one picture per image with its detections into this folder (PNG). Default: none.")
   var draw: String?
 
   @Option(help: "--draw shows the detections scored at least this.")
@@ -66,11 +70,11 @@ struct Detect: ParsableCommand {
 
   @Option(
     help:
-      "rcnn, fast-rcnn: write the proposals classified to this .jsonl (`regionkit propose --method rpn --model MODEL` writes a Faster R-CNN's)."
+      "rcnn, fast-rcnn: write the proposals classified to this .jsonl (`regionkit propose --method rpn --model MODEL` writes a Faster R-CNN's). Default: none."
   )
   var writeProposals: String?
 
-  @Option(help: "Write per-image proposal and network seconds to this JSON file.")
+  @Option(help: "Write per-image proposal and network seconds to this JSON file. Default: none.")
   var timings: String?
 
   @OptionGroup var runOptions: RunOptions
