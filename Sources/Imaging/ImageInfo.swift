@@ -27,7 +27,7 @@ public struct ImageInfo: Sendable, Hashable {
   /// file has no tag.
   public let orientation: Int
 
-  /// Creates a header description (mainly for tests; use ``read(contentsOf:)`` on files).
+  /// Creates a header description (mainly for tests; use ``read(contentsOf:decoding:)`` on files).
   ///
   /// - Parameters:
   ///   - width: stored columns, in pixels.
@@ -53,7 +53,7 @@ public struct ImageInfo: Sendable, Hashable {
   /// Whether displaying the image swaps width and height (orientations 5 to 8).
   public var isTransposed: Bool { (5...8).contains(orientation) }
 
-  /// Width after EXIF orientation: what ``Image/init(contentsOf:maxSide:pixelLimit:)`` returns
+  /// Width after EXIF orientation: what ``Image/init(contentsOf:maxSide:pixelLimit:decoding:)`` returns
   /// without `maxSide`.
   public var uprightWidth: Int { isTransposed ? height : width }
 
@@ -62,19 +62,24 @@ public struct ImageInfo: Sendable, Hashable {
 
   /// Reads an image file's header.
   ///
-  /// - Parameter url: a file URL.
+  /// - Parameters:
+  ///   - url: a file URL.
+  ///   - decoding: the formats accepted (a text file or an SVG is refused by default).
+  ///     Default: ``ImageDecoding/strict``.
   /// - Returns: the header's size, bands, format, sample depth, alpha and orientation.
   /// - Throws: ``ImagingError`` naming the file: `.fileNotFound`, `.emptyFile`,
-  ///   `.unsupported` (not an image format libvips reads), `.undecodable` or `.truncated`
+  ///   `.unsupported` (not an accepted image format), `.undecodable` or `.truncated`
   ///   (the header itself is damaged). A file whose pixels are damaged may read fine here
   ///   and fail to load.
   /// - Complexity: O(header size); the pixels are not decoded.
-  public static func read(contentsOf url: URL) throws(ImagingError) -> ImageInfo {
+  public static func read(contentsOf url: URL, decoding: ImageDecoding = .strict)
+    throws(ImagingError) -> ImageInfo
+  {
     let path = url.path
     try Image.checkReadable(path: path)
     try VipsRuntime.start()
     return try VipsRuntime.run { () throws(ImagingError) in
-      let image = try VipsDecoder.openHeader(.file(path: path), name: path)
+      let image = try VipsDecoder.openHeader(.file(path: path), name: path, decoding: decoding)
       defer { VipsRuntime.release(image) }
       return info(of: image)
     }

@@ -10,8 +10,9 @@ extension Image {
 
   /// Decodes an image file into 3-channel RGB with values in [0, 1].
   ///
-  /// libvips reads JPEG, PNG, WebP, TIFF and GIF (the first frame) and whatever else it was
-  /// built with. The result is always upright, 3-channel, 8- or 16-bit samples scaled to
+  /// By default (``ImageDecoding/strict``) only JPEG, PNG, WebP, TIFF, GIF (the first frame)
+  /// and HEIF/AVIF files are read, and a libvips warning while decoding is an error;
+  /// `decoding` widens both. The result is always upright, 3-channel, 8- or 16-bit samples scaled to
   /// [0, 1]:
   /// - EXIF orientation is applied (`vips_autorot`), so `width` and `height` are the upright
   ///   ones;
@@ -39,33 +40,38 @@ extension Image {
   ///     Default: `nil`.
   ///   - pixelLimit: when `maxSide` is `nil`, the most pixels (width x height) the file may
   ///     hold. Default: ``defaultPixelLimit`` (100 megapixels).
+  ///   - decoding: the formats accepted and whether warnings fail. Default:
+  ///     ``ImageDecoding/strict``.
   /// - Throws: ``ImagingError`` naming the file: `.fileNotFound`, `.emptyFile`,
-  ///   `.unsupported` (not an image format libvips reads), `.truncated`, `.undecodable`
-  ///   (libvips' message), `.tooLarge`.
+  ///   `.unsupported` (not an accepted image format), `.truncated`, `.undecodable`
+  ///   (libvips' message, warnings included when strict), `.tooLarge`, `.invalidArgument`
+  ///   (`maxSide` below 1).
   /// - Complexity: O(pixels of the result) time and memory, plus the decoder's streaming
   ///   buffers.
   ///
   /// Reference: libvips `vips_thumbnail_image`, `vips_autorot`, `vips_icc_transform`,
   /// <https://www.libvips.org/API/current/>.
   public init(
-    contentsOf url: URL, maxSide: Int? = nil, pixelLimit: Int = Image.defaultPixelLimit
+    contentsOf url: URL, maxSide: Int? = nil, pixelLimit: Int = Image.defaultPixelLimit,
+    decoding: ImageDecoding = .strict
   ) throws(ImagingError) {
-    precondition(maxSide.map { $0 >= 1 } ?? true, "Image(contentsOf:): maxSide must be >= 1")
     let path = url.path
+    try Self.checkArguments(maxSide: maxSide, pixelLimit: pixelLimit, name: path)
     try Self.checkReadable(path: path)
     if let mapped = try? Data(contentsOf: url, options: .alwaysMapped) {
       try Self.checkComplete(mapped, name: path)
     }
     self = try VipsRuntime.run { () throws(ImagingError) in
       try VipsDecoder.decode(
-        .file(path: path), name: path, maxSide: maxSide, pixelLimit: pixelLimit)
+        .file(path: path), name: path, maxSide: maxSide, pixelLimit: pixelLimit,
+        decoding: decoding)
     }
   }
 
   /// Decodes an encoded image held in memory (the bytes of a JPEG, PNG, WebP, TIFF or GIF
   /// file) into 3-channel RGB with values in [0, 1].
   ///
-  /// Same conversions and errors as ``init(contentsOf:maxSide:pixelLimit:)``; `name` stands in
+  /// Same conversions and errors as ``init(contentsOf:maxSide:pixelLimit:decoding:)``; `name` stands in
   /// for the file name in errors.
   ///
   ///     let data = try Data(contentsOf: url)
@@ -78,24 +84,40 @@ extension Image {
   ///     Must be at least 1. Default: `nil`.
   ///   - pixelLimit: when `maxSide` is `nil`, the most pixels the image may hold.
   ///     Default: ``defaultPixelLimit``.
+  ///   - decoding: the formats accepted and whether warnings fail. Default:
+  ///     ``ImageDecoding/strict``.
   /// - Throws: ``ImagingError`` naming `name`: `.emptyFile`, `.unsupported`, `.truncated`,
-  ///   `.undecodable`, `.tooLarge`.
+  ///   `.undecodable`, `.tooLarge`, `.invalidArgument`.
   /// - Complexity: O(pixels of the result).
   public init(
-    data: Data, name: String, maxSide: Int? = nil, pixelLimit: Int = Image.defaultPixelLimit
+    data: Data, name: String, maxSide: Int? = nil, pixelLimit: Int = Image.defaultPixelLimit,
+    decoding: ImageDecoding = .strict
   ) throws(ImagingError) {
-    precondition(maxSide.map { $0 >= 1 } ?? true, "Image(data:name:): maxSide must be >= 1")
+    try Self.checkArguments(maxSide: maxSide, pixelLimit: pixelLimit, name: name)
     if data.isEmpty { throw .emptyFile(file: name) }
     try Self.checkComplete(data, name: name)
     let decoded: Result<Image, ImagingError> = data.withUnsafeBytes { bytes in
       Result { () throws(ImagingError) -> Image in
         try VipsRuntime.run { () throws(ImagingError) in
           try VipsDecoder.decode(
-            .memory(bytes), name: name, maxSide: maxSide, pixelLimit: pixelLimit)
+            .memory(bytes), name: name, maxSide: maxSide, pixelLimit: pixelLimit,
+            decoding: decoding)
         }
       }
     }
     self = try decoded.get()
+  }
+
+  /// Throws `.invalidArgument` for a `maxSide` or `pixelLimit` below 1.
+  static func checkArguments(maxSide: Int?, pixelLimit: Int, name: String) throws(ImagingError) {
+    if let maxSide, maxSide < 1 {
+      throw .invalidArgument(
+        file: name, argument: "maxSide", value: "\(maxSide)", allowed: "1 or more")
+    }
+    if pixelLimit < 1 {
+      throw .invalidArgument(
+        file: name, argument: "pixelLimit", value: "\(pixelLimit)", allowed: "1 or more")
+    }
   }
 
   /// Throws `.truncated` for JPEG, PNG or WebP data that ends before its structure does,

@@ -30,6 +30,8 @@ public enum ImagingError: Error, CustomStringConvertible, Equatable, Sendable {
   case cannotRenderText(text: String, reason: String)
   /// libvips could not start (`VIPS_INIT` failed).
   case libraryUnavailable(reason: String)
+  /// A decoding argument for `file` is out of range (`maxSide` of 0, ...).
+  case invalidArgument(file: String, argument: String, value: String, allowed: String)
 
   public var description: String {
     switch self {
@@ -53,6 +55,8 @@ public enum ImagingError: Error, CustomStringConvertible, Equatable, Sendable {
       "the label \"\(text)\" could not be rendered: \(reason)"
     case .libraryUnavailable(let reason):
       "libvips could not start: \(reason)"
+    case .invalidArgument(let file, let argument, let value, let allowed):
+      "\(file): \(argument) is \(value); allowed: \(allowed)."
     }
   }
 }

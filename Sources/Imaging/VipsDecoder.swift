@@ -24,22 +24,24 @@ enum VipsInput {
   }
 }
 
-/// The decode pipeline behind ``Image/init(contentsOf:maxSide:pixelLimit:)`` (internal).
+/// The decode pipeline behind ``Image/init(contentsOf:maxSide:pixelLimit:decoding:)`` (internal).
 ///
 /// header (lazy) → size check → shrink-on-load (JPEG `shrink`, sequential access,
 /// `vips_thumbnail_image`) when over `maxSide` → `vips_autorot` → CMYK through ICC to sRGB, other colour spaces through
 /// `vips_colourspace` → samples to Float in Swift: grey replicated to RGB, alpha flattened
 /// onto white, divided by 255 or 65535.
 enum VipsDecoder {
-  /// Load errors are raised at this level: warnings (e.g. extraneous bytes) still decode,
-  /// truncated or corrupt data fails.
-  static let failOn = VIPS_FAIL_ON_ERROR
+  /// The level at which load problems fail: warnings (e.g. extraneous bytes) too when
+  /// `decoding` is strict, else truncated or corrupt data only.
+  static func failOn(_ decoding: ImageDecoding) -> VipsFailOn {
+    decoding.failsOnWarnings ? VIPS_FAIL_ON_WARNING : VIPS_FAIL_ON_ERROR
+  }
 
   static func decode(
-    _ input: VipsInput, name: String, maxSide: Int?, pixelLimit: Int
+    _ input: VipsInput, name: String, maxSide: Int?, pixelLimit: Int, decoding: ImageDecoding
   ) throws(ImagingError) -> Image {
     try VipsRuntime.start()
-    let header = try openHeader(input, name: name)
+    let header = try openHeader(input, name: name, decoding: decoding)
     let width = Int(vips_image_get_width(header))
     let height = Int(vips_image_get_height(header))
     let swapped = vips_image_get_orientation_swap(header) != 0
@@ -49,7 +51,7 @@ enum VipsDecoder {
     if let maxSide, max(uprightWidth, uprightHeight) > maxSide {
       VipsRuntime.release(header)
       image = try shrinkOnLoad(
-        input, name: name, longerSide: max(width, height), maxSide: maxSide)
+        input, name: name, longerSide: max(width, height), maxSide: maxSide, decoding: decoding)
     } else if width * height > pixelLimit {
       VipsRuntime.release(header)
       throw .tooLarge(file: name, width: uprightWidth, height: uprightHeight, limit: pixelLimit)
@@ -70,16 +72,16 @@ enum VipsDecoder {
   }
 
   /// Opens the image lazily for sequential reading: libvips reads the header, not the pixels.
-  static func openHeader(_ input: VipsInput, name: String) throws(ImagingError) -> VipsImagePointer
+  /// Formats `decoding` does not accept are refused before any decoding.
+  static func openHeader(_ input: VipsInput, name: String, decoding: ImageDecoding)
+    throws(ImagingError) -> VipsImagePointer
   {
-    let source: UnsafeMutablePointer<VipsSource>
-    switch input.openSource() {
-    case .success(let opened): source = opened
-    case .failure(let failure): throw classify(failure.message, file: name)
-    }
+    let source = try openAcceptedSource(input, name: name, decoding: decoding).source
     defer { g_object_unref(UnsafeMutableRawPointer(source)) }
     VipsRuntime.clearError()
-    guard let image = rk_vips_image_new_from_source_sequential_failon(source, failOn) else {
+    guard
+      let image = rk_vips_image_new_from_source_sequential_failon(source, failOn(decoding))
+    else {
       throw classify(VipsRuntime.takeErrorMessage(), file: name)
     }
     return image
@@ -91,27 +93,56 @@ enum VipsDecoder {
   /// the rest while the rows stream through. The loader keeps `fail_on`, so damaged data
   /// still fails.
   private static func shrinkOnLoad(
-    _ input: VipsInput, name: String, longerSide: Int, maxSide: Int
+    _ input: VipsInput, name: String, longerSide: Int, maxSide: Int, decoding: ImageDecoding
   ) throws(ImagingError) -> VipsImagePointer {
-    let source: UnsafeMutablePointer<VipsSource>
-    switch input.openSource() {
-    case .success(let opened): source = opened
-    case .failure(let failure): throw classify(failure.message, file: name)
-    }
+    let (source, format) = try openAcceptedSource(input, name: name, decoding: decoding)
     defer { g_object_unref(UnsafeMutableRawPointer(source)) }
-    VipsRuntime.clearError()
-    let loader = vips_foreign_find_load_source(source).map { String(cString: $0) } ?? ""
+    let failOn = failOn(decoding)
     var shrink = 1
     while shrink < 8 && longerSide / (shrink * 2) >= maxSide { shrink *= 2 }
     VipsRuntime.clearError()
     let loaded =
-      loader.hasPrefix("jpegload")
+      format == .jpeg
       ? rk_vips_image_new_from_source_shrink_failon(source, Int32(shrink), failOn)
       : rk_vips_image_new_from_source_sequential_failon(source, failOn)
     guard let image = loaded else { throw classify(VipsRuntime.takeErrorMessage(), file: name) }
     // vips_thumbnail_image applies the EXIF orientation itself, after shrinking.
     let side = Int32(clamping: maxSide)
     return try step(image, name: name) { rk_vips_thumbnail_image($0, $1, side, side) }
+  }
+
+  /// Opens a source and finds its loader; refuses formats `decoding` does not accept (a text
+  /// file is a libvips "matrix", an SVG renders) with `.unsupported` naming the format.
+  static func openAcceptedSource(_ input: VipsInput, name: String, decoding: ImageDecoding)
+    throws(ImagingError) -> (source: UnsafeMutablePointer<VipsSource>, format: ImageFormat)
+  {
+    let source: UnsafeMutablePointer<VipsSource>
+    switch input.openSource() {
+    case .success(let opened): source = opened
+    case .failure(let failure): throw classify(failure.message, file: name)
+    }
+    VipsRuntime.clearError()
+    guard let found = vips_foreign_find_load_source(source) else {
+      let message = VipsRuntime.takeErrorMessage()
+      g_object_unref(UnsafeMutableRawPointer(source))
+      throw .unsupported(
+        file: name, reason: message.isEmpty ? "not a known image format" : message)
+    }
+    // libvips answers with the loader's type name ("VipsForeignLoadJpegSource"); its
+    // nickname ("jpegload_source") names the format.
+    let typeName = String(cString: found)
+    let loader = vips_nickname_find(g_type_from_name(found)).map { String(cString: $0) } ?? typeName
+    guard let format = ImageFormat(loader: loader), decoding.formats.contains(format) else {
+      g_object_unref(UnsafeMutableRawPointer(source))
+      let accepted = ImageFormat.allCases.filter(decoding.formats.contains)
+      let what = ImageFormat(loader: loader)?.description ?? "libvips \(loader)"
+      throw .unsupported(
+        file: name,
+        reason:
+          "it holds \(what) data; accepted: \(accepted.map(\.description).joined(separator: ", "))"
+      )
+    }
+    return (source, format)
   }
 
   /// Brings CMYK and the non-RGB colour spaces (Lab, XYZ, scRGB, ...) to sRGB.
