@@ -130,12 +130,17 @@ enum COCOInstancesReader {
         throw DatasetsError.invalidValue(
           file: name, field: "images[\(index)].height", value: String(image.height))
       }
+      try ImageFileNameCheck.checkInside(
+        image.fileName, field: "images[\(index)].file_name", file: name)
       positionOfImage[image.id] = images.count
       images.append(
         DatasetImage(
           id: image.id, fileName: image.fileName, width: image.width, height: image.height,
           annotations: []))
     }
+
+    try ImageFileNameCheck.checkDistinct(
+      images.indices.map { ("images[\($0)].file_name", images[$0].fileName) }, file: name)
 
     var warnings: [DatasetWarning] = []
     for (index, record) in (file.annotations ?? []).enumerated() {

@@ -39,6 +39,11 @@ public enum DatasetsError: Error, CustomStringConvertible, Equatable, Sendable {
   case splitRequired(folder: URL, available: [String])
   /// A split lists an image whose annotation file is missing.
   case missingAnnotation(split: String, name: String, file: URL)
+  /// An image file name is absolute, climbs out with `..`, or is empty: it must name a file
+  /// inside the dataset's image folder.
+  case fileNameOutsideImages(file: String, field: String, value: String)
+  /// Two entries (`fields`) name the same image file.
+  case duplicateFileName(file: String, name: String, fields: [String])
   /// A detection's label is not in `0..<categoryCount`.
   case labelOutOfRange(label: Int, categoryCount: Int)
   /// A detection to be written has a NaN or infinite box or score.
@@ -79,6 +84,11 @@ public enum DatasetsError: Error, CustomStringConvertible, Equatable, Sendable {
         + "name the one to read"
     case .missingAnnotation(let split, let name, let file):
       return "\(file.path): image \"\(name)\" of split \"\(split)\" has no annotation file"
+    case .fileNameOutsideImages(let file, let field, let value):
+      return "\(file): \(field) \"\(value)\" must name a file inside the images folder "
+        + "(a relative path without \"..\")"
+    case .duplicateFileName(let file, let name, let fields):
+      return "\(file): \(fields.joined(separator: " and ")) name the same image \"\(name)\""
     case .labelOutOfRange(let label, let categoryCount):
       return "detection label \(label) is outside 0..<\(categoryCount) (the dataset's categories)"
     case .nonFiniteDetection(let index):

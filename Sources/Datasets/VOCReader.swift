@@ -51,12 +51,16 @@ enum VOCReader {
       guard let sizeLine = parsed.sizeLine else {
         throw DatasetsError.missingXMLElement(file: name, element: "size", line: parsed.rootLine)
       }
+      try ImageFileNameCheck.checkInside(fileName, field: "filename", file: name)
       let width = try dimension(parsed.width, field: "width", file: name, line: sizeLine)
       let height = try dimension(parsed.height, field: "height", file: name, line: sizeLine)
       entries.append(
         Entry(xmlName: name, parsed: parsed, fileName: fileName, width: width, height: height))
     }
     entries.sort { ($0.fileName, $0.xmlName) < ($1.fileName, $1.xmlName) }
+    try ImageFileNameCheck.checkDistinct(
+      entries.map { ("\($0.xmlName) <filename>", $0.fileName) },
+      file: annotationsDirectory.lastPathComponent)
 
     // Categories from all object names.
     var names = Set<String>()
@@ -160,7 +164,7 @@ enum VOCReader {
     guard let text else {
       throw DatasetsError.missingXMLElement(file: file, element: field, line: line)
     }
-    guard let value = Double(text), value.isFinite, value > 0, value == value.rounded(),
+    guard let value = DecimalNumber.parse(text), value > 0, value == value.rounded(),
       value <= Double(Int32.max)
     else {
       throw DatasetsError.invalidValue(file: file, field: "size/\(field)", value: text)
@@ -179,11 +183,16 @@ enum VOCReader {
       guard let text else {
         throw DatasetsError.missingXMLElement(file: file, element: name, line: boxLine)
       }
-      guard let value = Double(text) else {
+      if let value = DecimalNumber.parse(text) { return Float(value) }
+      // Spelled-out NaN and infinities become non-finite boxes, dropped with a warning.
+      switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+      case "nan": return .nan
+      case "inf", "+inf", "infinity": return .infinity
+      case "-inf", "-infinity": return -.infinity
+      default:
         throw DatasetsError.invalidValue(
           file: file, field: "object[\(index)]/bndbox/\(name)", value: text)
       }
-      return Float(value)
     }
     return Box(
       vocXMin: try coordinate(object.xMin, "xmin"), yMin: try coordinate(object.yMin, "ymin"),
@@ -197,7 +206,7 @@ enum VOCReader {
     case "0", "false": return false
     case "1", "true": return true
     default:
-      guard let value = Double(text), value.isFinite else {
+      guard let value = DecimalNumber.parse(text) else {
         throw DatasetsError.invalidValue(file: file, field: field, value: text)
       }
       return value != 0
