@@ -88,8 +88,21 @@ public enum SafeTensors {
       guard let width = elementSize(dtype) else {
         throw NeuralNetError.unsupportedDType(file: source, tensor: name, dtype: dtype)
       }
-      let count = shape.reduce(1, *)
-      guard offsets[1] - offsets[0] == count * width else {
+      // Checked arithmetic: a hostile shape must not overflow into a small, matching size.
+      var count = 1
+      var bytesNeeded = width
+      for dimension in shape {
+        let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+        let (size, sizeOverflow) = product.multipliedReportingOverflow(by: width)
+        guard !overflow, !sizeOverflow, size <= bufferLength else {
+          throw NeuralNetError.malformedTensor(
+            file: source, tensor: name,
+            reason: "shape \(shape) needs more than the \(bufferLength) bytes of data")
+        }
+        count = product
+        bytesNeeded = size
+      }
+      guard offsets[1] - offsets[0] == bytesNeeded else {
         throw NeuralNetError.malformedTensor(
           file: source, tensor: name,
           reason: "\(offsets[1] - offsets[0]) bytes for \(count) \(dtype) values of shape \(shape)")

@@ -94,6 +94,23 @@ import Testing
           header: #"{"x":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}}"#,
           data: Array(repeating: 0, count: 8)), source: "f")
     }
+    // 2^32 * 2^32 * 4 bytes wraps to 0 without checked arithmetic.
+    #expect(
+      throws: NeuralNetError.malformedTensor(
+        file: "g", tensor: "x",
+        reason: "shape [4294967296, 4294967296] needs more than the 0 bytes of data")
+    ) {
+      try SafeTensors.decode(
+        Self.file(
+          header: #"{"x":{"dtype":"F32","shape":[4294967296,4294967296],"data_offsets":[0,0]}}"#,
+          data: []), source: "g")
+    }
+    #expect(throws: NeuralNetError.self) {
+      try SafeTensors.decode(
+        Self.file(
+          header: #"{"x":{"dtype":"F32","shape":[1e30],"data_offsets":[0,4]}}"#,
+          data: [0, 0, 0, 0]), source: "h")
+    }
     #expect(throws: NeuralNetError.self) {
       try SafeTensors.load(contentsOf: URL(fileURLWithPath: "/nonexistent/w.safetensors"))
     }
