@@ -55,13 +55,14 @@ public struct CannyEdgeDetector: Sendable, Equatable {
   /// - Returns: An edge map whose strength is 1 on edge pixels and 0 elsewhere; edge pixels
   ///   keep their gradient orientation.
   /// - Throws: ``EdgesError/invalidParameter(detector:field:value:expected:)`` for a
-  ///   negative or non-finite `sigma`, or thresholds outside `0 <= low <= high <= 1`.
+  ///   `sigma` outside `[0, Image.maximumBlurSigma]`, or thresholds outside `0 <= low <= high <= 1`.
   /// - Complexity: O(*n* · (*c* + *r*)) for *n* pixels, *c* channels and blur radius *r*.
   public func edges(in image: Image) throws(EdgesError) -> EdgeMap {
     let name = "CannyEdgeDetector"
-    guard sigma.isFinite && sigma >= 0 else {
+    guard sigma.isFinite && sigma >= 0 && sigma <= Image.maximumBlurSigma else {
       throw .invalidParameter(
-        detector: name, field: "sigma", value: "\(sigma)", expected: "a finite value >= 0")
+        detector: name, field: "sigma", value: "\(sigma)",
+        expected: "a value in [0, \(Image.maximumBlurSigma)]")
     }
     guard lowThreshold >= 0 && lowThreshold <= highThreshold else {
       throw .invalidParameter(

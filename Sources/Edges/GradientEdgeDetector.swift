@@ -42,13 +42,13 @@ public struct GradientEdgeDetector: Sendable, Equatable {
   /// - Parameter image: Any channel count, values nominally in `[0, 1]`.
   /// - Returns: Strength in `[0, 1]` and gradient orientation per pixel.
   /// - Throws: ``EdgesError/invalidParameter(detector:field:value:expected:)`` for a
-  ///   negative or non-finite `sigma`.
+  ///   `sigma` outside `[0, Image.maximumBlurSigma]`.
   /// - Complexity: O(*n* · *c*) for *n* pixels and *c* channels.
   public func edges(in image: Image) throws(EdgesError) -> EdgeMap {
-    guard sigma.isFinite && sigma >= 0 else {
+    guard sigma.isFinite && sigma >= 0 && sigma <= Image.maximumBlurSigma else {
       throw .invalidParameter(
         detector: "GradientEdgeDetector", field: "sigma", value: "\(sigma)",
-        expected: "a finite value >= 0")
+        expected: "a value in [0, \(Image.maximumBlurSigma)]")
     }
     let map = EdgeMap(gradientsOf: image, operator: `operator`, sigma: sigma)
     return thinned ? map.nonMaximumSuppressed() : map

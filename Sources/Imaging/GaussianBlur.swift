@@ -1,6 +1,11 @@
 import Foundation
 
 extension Image {
+  /// The widest Gaussian blur the library's algorithms accept, in pixels: a kernel of 8001
+  /// taps, wider than any image it could usefully smooth. Larger values are refused with a
+  /// typed error by the algorithms that take a `sigma`.
+  public static let maximumBlurSigma: Float = 1000
+
   /// The normalised 1-D Gaussian kernel that ``gaussianBlurred(sigma:border:)`` applies
   /// along each axis, as scipy's `gaussian_filter1d` builds it.
   ///

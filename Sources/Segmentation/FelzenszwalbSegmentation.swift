@@ -244,9 +244,10 @@ public struct FelzenszwalbSegmentation: Sendable, Hashable {
       throw .invalidParameter(
         algorithm: name, field: "threshold", value: "\(threshold)", expected: "a finite value >= 0")
     }
-    guard sigma.isFinite && sigma >= 0 else {
+    guard sigma.isFinite && sigma >= 0 && sigma <= Image.maximumBlurSigma else {
       throw .invalidParameter(
-        algorithm: name, field: "sigma", value: "\(sigma)", expected: "a finite value >= 0")
+        algorithm: name, field: "sigma", value: "\(sigma)",
+        expected: "a value in [0, \(Image.maximumBlurSigma)]")
     }
     guard minimumSize >= 0 else {
       throw .invalidParameter(

@@ -169,21 +169,28 @@ public struct KMeansSegmentation: Sendable, Equatable {
     return centres
   }
 
+  /// The most clusters accepted: colour clusters beyond this are noise, and each costs a pass
+  /// over every pixel per iteration.
+  public static let maximumClusters = 1024
+  /// The most iterations accepted (Lloyd's algorithm converges in tens).
+  public static let maximumIterations = 1000
+
   private func validate(_ image: Image) throws(SegmentationError) {
     let name = "KMeansSegmentation"
-    guard clusters >= 1 else {
+    guard (1...Self.maximumClusters).contains(clusters) else {
       throw .invalidParameter(
-        algorithm: name, field: "clusters", value: "\(clusters)", expected: "a value >= 1")
+        algorithm: name, field: "clusters", value: "\(clusters)",
+        expected: "a value in 1...\(Self.maximumClusters)")
     }
     guard spatialWeight.isFinite && spatialWeight >= 0 else {
       throw .invalidParameter(
         algorithm: name, field: "spatialWeight", value: "\(spatialWeight)",
         expected: "a finite value >= 0")
     }
-    guard maxIterations >= 1 else {
+    guard (1...Self.maximumIterations).contains(maxIterations) else {
       throw .invalidParameter(
-        algorithm: name, field: "maxIterations", value: "\(maxIterations)", expected: "a value >= 1"
-      )
+        algorithm: name, field: "maxIterations", value: "\(maxIterations)",
+        expected: "a value in 1...\(Self.maximumIterations)")
     }
     guard image.channels == 1 || image.channels == 3 else {
       throw .unsupportedChannelCount(algorithm: name, channels: image.channels, expected: "1 or 3")

@@ -294,24 +294,31 @@ public struct SLIC: Sendable, Equatable {
     return LabelMap(uncheckedWidth: w, height: h, labels: labels, count: Int(next))
   }
 
+  /// The most iterations accepted (the paper uses 10).
+  public static let maximumIterations = 1000
+
   private func validate(_ image: Image) throws(SegmentationError) {
     let name = "SLIC"
-    guard segments >= 1 else {
+    let pixels = image.width * image.height
+    guard segments >= 1 && segments <= pixels else {
       throw .invalidParameter(
-        algorithm: name, field: "segments", value: "\(segments)", expected: "a value >= 1")
+        algorithm: name, field: "segments", value: "\(segments)",
+        expected: "a value in 1...\(pixels) (the image's pixel count)")
     }
     guard compactness.isFinite && compactness > 0 else {
       throw .invalidParameter(
         algorithm: name, field: "compactness", value: "\(compactness)",
         expected: "a finite value > 0")
     }
-    guard sigma.isFinite && sigma >= 0 else {
+    guard sigma.isFinite && sigma >= 0 && sigma <= Image.maximumBlurSigma else {
       throw .invalidParameter(
-        algorithm: name, field: "sigma", value: "\(sigma)", expected: "a finite value >= 0")
+        algorithm: name, field: "sigma", value: "\(sigma)",
+        expected: "a value in [0, \(Image.maximumBlurSigma)]")
     }
-    guard iterations >= 1 else {
+    guard (1...Self.maximumIterations).contains(iterations) else {
       throw .invalidParameter(
-        algorithm: name, field: "iterations", value: "\(iterations)", expected: "a value >= 1")
+        algorithm: name, field: "iterations", value: "\(iterations)",
+        expected: "a value in 1...\(Self.maximumIterations)")
     }
     guard image.channels == 1 || image.channels == 3 else {
       throw .unsupportedChannelCount(algorithm: name, channels: image.channels, expected: "1 or 3")

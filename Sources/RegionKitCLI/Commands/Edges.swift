@@ -37,6 +37,12 @@ struct EdgeMapCommand: ParsableCommand {
   @Option(help: "canny: hysteresis high threshold, in [--low, 1].")
   var high: Float = 0.2
 
+  func validate() throws {
+    try OptionRange.check("--sigma", sigma, in: 0...Image.maximumBlurSigma)
+    try OptionRange.check("--high", high, in: 0...1)
+    try OptionRange.check("--low", low, in: 0...high)
+  }
+
   func run() throws {
     let photo = try input.load()
     let edges: EdgeMap

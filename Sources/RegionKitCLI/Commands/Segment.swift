@@ -73,6 +73,16 @@ struct Segment: ParsableCommand {
     guard PixelConnectivity(rawValue: connectivity) != nil else {
       throw ValidationError("--connectivity must be 4 or 8, got \(connectivity).")
     }
+    try OptionRange.check("--threshold", threshold, in: 0...1e9)
+    try OptionRange.check("--sigma", sigma, in: 0...Image.maximumBlurSigma)
+    try OptionRange.check("--min-size", minSize, in: 0...Int(Int32.max))
+    try OptionRange.check("--clusters", clusters, in: 1...KMeansSegmentation.maximumClusters)
+    try OptionRange.check("--spatial-weight", spatialWeight, in: 0...1e6)
+    try OptionRange.check("--segments", segments, in: 1...100_000_000)
+    try OptionRange.check("--compactness", compactness, in: 1e-6...1e6)
+    try OptionRange.check(
+      "--iterations", iterations,
+      in: 1...min(KMeansSegmentation.maximumIterations, SLIC.maximumIterations))
   }
 
   func run() throws {

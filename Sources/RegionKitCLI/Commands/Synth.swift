@@ -26,13 +26,13 @@ struct Synth: ParsableCommand {
   @Option(name: [.customLong("images"), .customLong("count")], help: "Number of images.")
   var count = 200
 
-  @Option(help: "Most objects per image: 1 for single shapes, more for detection scenes.")
+  @Option(help: "Most objects per image (1 to 32): 1 for single shapes, more for detection scenes.")
   var objects = 1
 
   @Option(help: "Seed of the generator.")
   var seed: UInt64 = 0
 
-  @Option(help: "Image size as WIDTHxHEIGHT in pixels, each at least 16.")
+  @Option(help: "Image size as WIDTHxHEIGHT in pixels, each from 16 to 4096.")
   var size = "96x96"
 
   @Option(
@@ -41,21 +41,25 @@ struct Synth: ParsableCommand {
   )
   var classes = SyntheticShapes.Shape.allCases.map(\.rawValue).joined(separator: ",")
 
+  /// The largest side, in pixels (a 4096x4096 scene takes 200 MB while drawn).
+  static let maximumSide = 4096
+  /// The most objects per scene: placement checks every pair of objects over every pixel.
+  static let maximumObjects = 32
+
   func validate() throws {
-    guard count >= 1 else { throw ValidationError("--images must be at least 1, got \(count)") }
-    guard objects >= 1 else {
-      throw ValidationError("--objects must be at least 1, got \(objects)")
-    }
+    try OptionRange.check("--images", count, in: 1...1_000_000)
+    try OptionRange.check("--objects", objects, in: 1...Self.maximumObjects)
     _ = try parsedSize()
     _ = try parsedShapes()
   }
 
   func parsedSize() throws -> (width: Int, height: Int) {
     let parts = size.lowercased().split(separator: "x")
-    guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width >= 16,
-      height >= 16
+    guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]),
+      (16...Self.maximumSide).contains(width), (16...Self.maximumSide).contains(height)
     else {
-      throw ValidationError("--size must be WIDTHxHEIGHT with both at least 16, got \(size)")
+      throw ValidationError(
+        "--size must be WIDTHxHEIGHT with both between 16 and \(Self.maximumSide), got \(size)")
     }
     return (width, height)
   }
