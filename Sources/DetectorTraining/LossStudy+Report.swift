@@ -56,7 +56,8 @@ extension LossStudy {
     for (stem, plot) in Self.plots(runs, title: title) {
       let svg = plot.svg()
       try Data(svg.utf8).write(to: folder.appendingPathComponent("\(stem).svg"), options: .atomic)
-      let picture = try Image(data: Data(svg.utf8), name: "\(stem).svg")
+      let picture = try Image(
+        data: Data(svg.utf8), name: "\(stem).svg", decoding: ImageDecoding(formats: [.svg]))
       try picture.write(to: folder.appendingPathComponent("\(stem).png"))
     }
     return table

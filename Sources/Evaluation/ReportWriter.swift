@@ -20,7 +20,7 @@ import Imaging
 ///     let output = try ReportWriter().write(reports, dataset: dataset, to: folder)
 ///     output.warnings.forEach { print($0) }
 ///
-/// PNG plots are rendered from the SVG by libvips (`svgload`, through `Image(data:name:)`);
+/// PNG plots are rendered from the SVG by libvips (`svgload`, through `Image(data:name:decoding:)` with SVG allowed);
 /// when that fails the SVGs are kept and the failure is returned in ``Output/warnings``.
 /// Each overlay is drawn at the size it is shown at, so boxes and labels stay sharp: the
 /// files at the image's own size (at most ``Configuration/overlayMaxSide`` pixels on the
@@ -151,7 +151,9 @@ public struct ReportWriter: Sendable {
       try save(svg, plotsFolder.appendingPathComponent(name + ".svg"))
       guard configuration.writesPNG, pngFailure == nil else { continue }
       do {
-        let png = try Image(data: svg, name: name + ".svg").encoded(as: .png)
+        let png = try Image(
+          data: svg, name: name + ".svg", decoding: ImageDecoding(formats: [.svg])
+        ).encoded(as: .png)
         try save(png, plotsFolder.appendingPathComponent(name + ".png"))
       } catch let error as ImagingError {
         pngFailure = "PNG plots skipped: libvips could not render \(name).svg: \(error)"
