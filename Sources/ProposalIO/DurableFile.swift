@@ -8,7 +8,9 @@ import Foundation
 ///
 /// After ``write(_:to:)`` returns, `url` holds the complete new contents even if the machine
 /// loses power; before, it holds the old contents (or does not exist). Readers never see a
-/// half-written file, because `rename(2)` replaces the name atomically.
+/// half-written file, because `rename(2)` replaces the name atomically. Temporary files are
+/// ``TemporaryFile``s: recognisable names, locked while in use, removed by the next run when a
+/// killed run leaves them behind.
 ///
 ///     try DurableFile.write(Data(json.utf8), to: directory.appendingPathComponent("run.json"))
 package enum DurableFile {
@@ -16,34 +18,123 @@ package enum DurableFile {
   ///
   /// - Throws: ``ProposalIOError/unwritable(file:reason:)`` naming the failed system call.
   package static func write(_ data: Data, to url: URL) throws {
-    let temporary = temporaryURL(for: url)
-    try writeUnlinked(data, to: temporary)
-    try commit(temporary, as: url)
+    let file = try TemporaryFile(for: url)
+    try file.write(data)
+    try file.commit()
   }
 
-  /// Writes `data` to a new file at `url` and `fsync`s it (no rename).
-  package static func writeUnlinked(_ data: Data, to url: URL) throws {
-    let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard descriptor >= 0 else { throw failure(url, "open") }
-    defer { close(descriptor) }
-    try writeAll(data, to: descriptor, file: url)
-    guard fsync(descriptor) == 0 else { throw failure(url, "fsync") }
-  }
-
-  /// `fsync`s the finished file `temporary`, renames it to `url` and `fsync`s the folder.
-  package static func commit(_ temporary: URL, as url: URL) throws {
-    let descriptor = open(temporary.path, O_RDONLY | O_CLOEXEC)
-    guard descriptor >= 0 else { throw failure(temporary, "open") }
+  /// `fsync`s the finished file `source` (any name), renames it to `url` and `fsync`s the folder.
+  ///
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
+  package static func commit(_ source: URL, as url: URL) throws {
+    let descriptor = open(source.path, O_RDONLY | O_CLOEXEC)
+    guard descriptor >= 0 else { throw failure(source, "open") }
     let synced = fsync(descriptor) == 0
     close(descriptor)
-    guard synced else { throw failure(temporary, "fsync") }
-    guard rename(temporary.path, url.path) == 0 else { throw failure(url, "rename") }
+    guard synced else { throw failure(source, "fsync") }
+    guard Glibc.rename(source.path, url.path) == 0 else { throw failure(url, "rename") }
     try syncDirectory(of: url)
+  }
+
+  /// Renames several temporary files into place as a set: either every destination gets its
+  /// new contents or every destination keeps its old contents (or stays absent).
+  ///
+  /// Every file is `fsync`ed first. Each existing destination is then locked and hard-linked
+  /// to a temporary backup name, the files are renamed one by one, and when a rename fails the
+  /// ones already done are undone (old contents renamed back, new destinations removed). A
+  /// kill between two renames — a window of microseconds — leaves the earlier destinations
+  /// new and the later ones old; the backups it leaves are removed by the next run
+  /// (``TemporaryFile/removeStale(in:)``).
+  ///
+  /// - Parameters:
+  ///   - files: The finished temporary files, destinations all different.
+  ///   - rename: The rename call. Default: `rename(2)`; tests inject failures here.
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)`` naming the destination that could
+  ///   not be replaced (a folder in the way, another process replacing it, a failed call); the
+  ///   destinations are then as they were, and the temporary files are removed.
+  package static func commit(
+    _ files: [TemporaryFile], rename: (String, String) -> Int32 = { Glibc.rename($0, $1) }
+  ) throws {
+    var backups: [(url: URL, descriptor: Int32)?] = []
+    defer {
+      for backup in backups.compactMap({ $0 }) {
+        unlink(backup.url.path)
+        close(backup.descriptor)
+      }
+    }
+    do {
+      for file in files { try file.sync() }
+      for file in files { backups.append(try backup(of: file.destination)) }
+    } catch {
+      for file in files { file.discard() }
+      throw error
+    }
+    for (index, file) in files.enumerated() {
+      guard rename(file.url.path, file.destination.path) == 0 else {
+        let error = failure(file.destination, "rename")
+        for done in files[..<index].indices.reversed() {
+          if let backup = backups[done] {
+            if Glibc.rename(backup.url.path, files[done].destination.path) == 0 {
+              // The backup name is gone now; nothing to unlink for it.
+              close(backup.descriptor)
+              backups[done] = nil
+            }
+          } else {
+            unlink(files[done].destination.path)
+          }
+        }
+        for file in files { file.discard() }
+        throw error
+      }
+    }
+    var folders: [URL] = []
+    for file in files {
+      let folder = file.destination.deletingLastPathComponent().standardizedFileURL
+      if !folders.contains(folder) { folders.append(folder) }
+    }
+    for file in files { file.release() }
+    for folder in folders { try syncFolder(folder) }
+  }
+
+  /// Locks the existing `destination` and gives it a second, temporary name, so a failed set
+  /// of renames can put it back; `nil` when there is nothing to keep.
+  private static func backup(of destination: URL) throws -> (url: URL, descriptor: Int32)? {
+    var status = stat()
+    guard lstat(destination.path, &status) == 0 else {
+      guard errno == ENOENT else { throw failure(destination, "stat") }
+      return nil
+    }
+    guard status.st_mode & S_IFMT != S_IFDIR else {
+      throw ProposalIOError.unwritable(
+        file: destination.path, reason: "a folder has this name; give a file name")
+    }
+    let descriptor = open(destination.path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard descriptor >= 0 else { throw failure(destination, "open") }
+    guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+      close(descriptor)
+      throw ProposalIOError.unwritable(
+        file: destination.path, reason: "another process is replacing it (it holds its lock)")
+    }
+    var generator = SystemRandomNumberGenerator()
+    while true {
+      let token = String(format: "%08x", UInt32.random(in: .min ... .max, using: &generator))
+      let url = destination.deletingLastPathComponent().appendingPathComponent(
+        ".\(destination.lastPathComponent)\(TemporaryFile.marker)\(getpid())-\(token)")
+      if link(destination.path, url.path) == 0 { return (url, descriptor) }
+      if errno == EEXIST { continue }
+      let error = failure(destination, "link")
+      close(descriptor)
+      throw error
+    }
   }
 
   /// `fsync`s the folder holding `url`, so a rename or a new name in it survives a crash.
   package static func syncDirectory(of url: URL) throws {
-    let directory = url.deletingLastPathComponent()
+    try syncFolder(url.deletingLastPathComponent())
+  }
+
+  /// `fsync`s `directory` itself.
+  package static func syncFolder(_ directory: URL) throws {
     let descriptor = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     guard descriptor >= 0 else { throw failure(directory, "open") }
     defer { close(descriptor) }
@@ -66,12 +157,6 @@ package enum DurableFile {
         remaining -= written
       }
     }
-  }
-
-  /// A unique name next to `url` for its temporary file (same folder, so `rename` is atomic).
-  package static func temporaryURL(for url: URL) -> URL {
-    url.deletingLastPathComponent().appendingPathComponent(
-      ".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString.prefix(8)).tmp")
   }
 
   package static func failure(_ url: URL, _ call: String) -> ProposalIOError {

@@ -140,11 +140,6 @@ public struct NPYArray: Sendable, Equatable {
         withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
       }
     }
-    do {
-      try data.write(to: url, options: .atomic)
-    } catch {
-      throw ProposalIOError.unwritable(
-        file: url.path, reason: (error as NSError).localizedDescription)
-    }
+    try DurableFile.write(data, to: url)
   }
 }

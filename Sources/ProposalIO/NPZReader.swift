@@ -31,7 +31,15 @@ public enum NPZReader {
       let (header, offset) = try NPYHeader.parse(bytes, file: file)
       let payload = bytes.dropFirst(offset)
       if let itemSize = header.itemSize {
-        let expected = header.shape.reduce(1, *) * itemSize
+        var expected = itemSize
+        for size in header.shape {
+          let (product, overflow) = expected.multipliedReportingOverflow(by: size)
+          guard !overflow else {
+            throw ProposalIOError.malformedNPY(
+              file: file, reason: "shape \(header.shape) is too large")
+          }
+          expected = product
+        }
         guard payload.count == expected else {
           throw ProposalIOError.malformedNPY(
             file: file,

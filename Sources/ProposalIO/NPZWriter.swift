@@ -6,8 +6,10 @@ import ZIPFoundation
 /// `numpy.load("proposals.npz")` opens it as a dict of arrays. Each array is added from a
 /// header and a file holding its raw little-endian data, which is copied into the archive in
 /// chunks, so arrays larger than memory are fine (ZIP64 is used past 4 GiB). The archive is
-/// built under a temporary name and renamed into place by ``finish()``, and entries carry a
-/// fixed modification date, so the same arrays give the same bytes.
+/// built under a temporary name (`.<name>.tmp-<pid>-<hex>`, locked while in use; those left by
+/// killed runs are removed when a writer starts in the folder) and renamed into place by
+/// ``finish()``, and entries carry a fixed modification date, so the same arrays give the same
+/// bytes.
 ///
 ///     let npz = try NPZWriter(url: out.appendingPathComponent("proposals.npz"))
 ///     try npz.add(name: "scores", header: NPYHeader(descr: "<f4", shape: [n]), dataFile: raw)
@@ -17,26 +19,28 @@ import ZIPFoundation
 public final class NPZWriter {
   /// Where the finished archive goes.
   public let url: URL
-  private let temporaryURL: URL
-  private let archive: Archive
-  private var isFinished = false
+  private var file: TemporaryFile?
+  private var archive: Archive?
 
   /// The date stored for every entry (ZIP needs one): 2000-01-01, for reproducible bytes.
   static let entryDate = Date(timeIntervalSince1970: 946_684_800)
 
+  /// An empty ZIP archive: its end-of-central-directory record alone.
+  static let emptyArchive = Data([0x50, 0x4B, 0x05, 0x06] + [UInt8](repeating: 0, count: 18))
+
   /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
   public init(url: URL) throws {
     self.url = url
-    temporaryURL = DurableFile.temporaryURL(for: url)
+    TemporaryFile.removeStale(in: url.deletingLastPathComponent())
+    let file = try TemporaryFile(for: url)
+    try file.write(Self.emptyArchive)
     do {
-      archive = try Archive(url: temporaryURL, accessMode: .create)
+      let opened: Archive = try Archive(url: file.url, accessMode: .update)
+      archive = opened
     } catch {
       throw ProposalIOError.unwritable(file: url.path, reason: "\(error)")
     }
-  }
-
-  deinit {
-    if !isFinished { try? FileManager.default.removeItem(at: temporaryURL) }
+    self.file = file
   }
 
   /// Adds `<name>.npy` made of `header` followed by the bytes of `dataFile`.
@@ -58,6 +62,9 @@ public final class NPZWriter {
     }
     defer { try? handle.close() }
     let headerCount = Int64(headerBytes.count)
+    guard let archive else {
+      throw ProposalIOError.unwritable(file: url.path, reason: "the archive is already finished")
+    }
     do {
       try archive.addEntry(
         with: name + ".npy", type: .file, uncompressedSize: headerCount + size,
@@ -83,23 +90,31 @@ public final class NPZWriter {
   }
 
   /// Adds `<name>.npy` from bytes in memory.
+  ///
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
   public func add(name: String, header: NPYHeader, data: Data) throws {
-    let staging = DurableFile.temporaryURL(for: url)
-    defer { try? FileManager.default.removeItem(at: staging) }
-    do {
-      try data.write(to: staging)
-    } catch {
-      throw ProposalIOError.unwritable(file: staging.path, reason: error.localizedDescription)
-    }
-    try add(name: name, header: header, dataFile: staging)
+    let staging = try TemporaryFile(for: url.appendingPathExtension(name))
+    defer { staging.discard() }
+    try staging.write(data)
+    try add(name: name, header: header, dataFile: staging.url)
   }
 
   /// Closes the archive and moves it to ``url`` atomically (`fsync`, `rename`).
   ///
-  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``, also when called twice.
   public func finish() throws {
-    precondition(!isFinished, "NPZWriter.finish: called twice")
-    try DurableFile.commit(temporaryURL, as: url)
-    isFinished = true
+    try complete().commit()
+  }
+
+  /// Closes the archive and hands over its finished temporary file without renaming it, for
+  /// a set of files committed together (`DurableFile.commit(_:)`).
+  package func complete() throws -> TemporaryFile {
+    guard let file else {
+      throw ProposalIOError.unwritable(file: url.path, reason: "the archive is already finished")
+    }
+    // Releasing the archive closes its stream, flushing what it buffered.
+    archive = nil
+    self.file = nil
+    return file
   }
 }

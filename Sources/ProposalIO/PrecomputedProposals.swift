@@ -19,18 +19,25 @@ public struct PrecomputedProposals: Sendable {
 
   /// Reads `url` (`.jsonl` or `.npz`, by extension).
   ///
+  /// - Parameters:
+  ///   - url: The file.
+  ///   - maximumLineLength: The longest `.jsonl` line accepted, in bytes. Default:
+  ///     ``ProposalFile/defaultMaximumLineLength`` (64 MiB).
   /// - Throws: ``ProposalIOError/unreadable(file:reason:)`` for another extension or an
-  ///   unreadable file; ``ProposalIOError/malformedLine(file:line:reason:)`` or
+  ///   unreadable file; ``ProposalIOError/malformedLine(file:line:reason:)``,
+  ///   ``ProposalIOError/lineTooLong(file:line:limit:)`` or
   ///   ``ProposalIOError/malformedNPY(file:reason:)`` for malformed contents, including
   ///   non-finite or inverted boxes and an image named twice.
-  public init(contentsOf url: URL) throws {
+  public init(
+    contentsOf url: URL, maximumLineLength: Int = ProposalFile.defaultMaximumLineLength
+  ) throws {
     self.url = url
     records = [:]
     switch url.pathExtension.lowercased() {
     case "jsonl":
-      for (index, record) in try ProposalFile.read(contentsOf: url).enumerated() {
-        try add(
-          record.image, size: (record.width, record.height), record.proposals, line: index + 1)
+      try ProposalFile.forEachRecord(in: url, maximumLineLength: maximumLineLength) {
+        line, record in
+        try add(record.image, size: (record.width, record.height), record.proposals, line: line)
       }
     case "npz":
       for record in try ProposalArrays.read(contentsOf: url) {

@@ -2,48 +2,76 @@ import Foundation
 
 /// Reads and writes proposals JSON Lines files (one ``ProposalRecord`` per line).
 public enum ProposalFile {
+  /// The default cap on one line's length when reading: 64 MiB (about a million boxes).
+  public static let defaultMaximumLineLength = LineReader.defaultMaximumLineLength
+
   /// Reads every record of a JSON Lines file. Blank lines are skipped.
   ///
-  /// - Throws: ``ProposalIOError/unreadable(file:reason:)`` when the file cannot be read and
-  ///   ``ProposalIOError/malformedLine(file:line:reason:)`` naming the 1-based line otherwise.
-  public static func read(contentsOf url: URL) throws -> [ProposalRecord] {
-    let data: Data
-    do {
-      data = try Data(contentsOf: url)
-    } catch {
-      throw ProposalIOError.unreadable(file: url.path, reason: error.localizedDescription)
-    }
-    let decoder = JSONDecoder()
+  /// The file is read in chunks, one line at a time, so memory holds the records plus at most
+  /// one line, and a line longer than `maximumLineLength` stops the read with an error instead
+  /// of being buffered whole.
+  ///
+  /// - Parameters:
+  ///   - url: The file.
+  ///   - maximumLineLength: The longest line accepted, in bytes. Default:
+  ///     ``defaultMaximumLineLength`` (64 MiB).
+  /// - Throws: ``ProposalIOError/unreadable(file:reason:)`` when the file cannot be read,
+  ///   ``ProposalIOError/lineTooLong(file:line:limit:)`` past the cap, and
+  ///   ``ProposalIOError/malformedLine(file:line:reason:)`` naming the 1-based line of a record
+  ///   that is not valid (see ``ProposalRecord`` for what is checked).
+  public static func read(
+    contentsOf url: URL, maximumLineLength: Int = defaultMaximumLineLength
+  ) throws -> [ProposalRecord] {
     var records: [ProposalRecord] = []
-    var lineNumber = 0
-    for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-      lineNumber += 1
-      if line.allSatisfy({
-        $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t")
-      }) {
-        continue
-      }
-      do {
-        records.append(try decoder.decode(ProposalRecord.self, from: Data(line)))
-      } catch {
-        throw ProposalIOError.malformedLine(
-          file: url.path, line: lineNumber, reason: ProposalIOError.describe(error))
-      }
+    try forEachRecord(in: url, maximumLineLength: maximumLineLength) { _, record in
+      records.append(record)
     }
     return records
   }
 
-  /// Writes records as JSON Lines, atomically (a temporary file renamed into place).
+  /// Calls `body` with each record of a JSON Lines file and its 1-based line number, reading
+  /// one line at a time (memory: one line and one record). Blank lines are skipped.
+  ///
+  /// - Parameters:
+  ///   - url: The file.
+  ///   - maximumLineLength: The longest line accepted, in bytes. Default:
+  ///     ``defaultMaximumLineLength`` (64 MiB).
+  ///   - body: Called once per record, in file order; what it throws stops the read.
+  /// - Throws: As ``read(contentsOf:maximumLineLength:)``, and what `body` throws.
+  public static func forEachRecord(
+    in url: URL, maximumLineLength: Int = defaultMaximumLineLength,
+    _ body: (_ line: Int, _ record: ProposalRecord) throws -> Void
+  ) throws {
+    var reader = try LineReader(url: url, maximumLineLength: maximumLineLength)
+    defer { reader.close() }
+    let decoder = JSONDecoder()
+    while let line = try reader.next() {
+      if isBlank(line.bytes) { continue }
+      let record: ProposalRecord
+      do {
+        record = try decoder.decode(ProposalRecord.self, from: line.bytes)
+      } catch {
+        throw ProposalIOError.malformedLine(
+          file: url.path, line: line.number, reason: ProposalIOError.describe(error))
+      }
+      try body(line.number, record)
+    }
+  }
+
+  /// Whether a line holds only spaces, tabs and carriage returns.
+  package static func isBlank(_ bytes: Data) -> Bool {
+    bytes.allSatisfy {
+      $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t")
+    }
+  }
+
+  /// Writes records as JSON Lines, atomically: a temporary file next to `url`, `fsync`ed and
+  /// renamed into place, so `url` is either the old file or the complete new one.
+  ///
+  /// - Throws: ``ProposalIOError/unwritable(file:reason:)``.
   public static func write(_ records: [ProposalRecord], to url: URL) throws {
-    var text = ""
-    for record in records {
-      text += try record.jsonLine()
-      text += "\n"
-    }
-    do {
-      try Data(text.utf8).write(to: url, options: .atomic)
-    } catch {
-      throw ProposalIOError.unwritable(file: url.path, reason: error.localizedDescription)
-    }
+    let writer = try ProposalFileWriter(url: url)
+    for record in records { try writer.append(record) }
+    try writer.finish()
   }
 }

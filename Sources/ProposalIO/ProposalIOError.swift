@@ -10,6 +10,8 @@ public enum ProposalIOError: Error, CustomStringConvertible, Equatable {
   case unwritable(file: String, reason: String)
   /// A `.npy` array header is not NumPy format 1.0 as RegionKit writes it.
   case malformedNPY(file: String, reason: String)
+  /// A line of a JSON Lines file is longer than the reader's cap (`limit` bytes).
+  case lineTooLong(file: String, line: Int, limit: Int)
 
   public var description: String {
     switch self {
@@ -17,6 +19,9 @@ public enum ProposalIOError: Error, CustomStringConvertible, Equatable {
     case .malformedLine(let file, let line, let reason): "\(file):\(line): \(reason)"
     case .unwritable(let file, let reason): "\(file): cannot write: \(reason)"
     case .malformedNPY(let file, let reason): "\(file): not a NumPy 1.0 array: \(reason)"
+    case .lineTooLong(let file, let line, let limit):
+      "\(file):\(line): the line is longer than \(limit) bytes, the most a reader accepts "
+        + "(raise maximumLineLength if such lines are expected)"
     }
   }
 

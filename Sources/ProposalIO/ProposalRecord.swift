@@ -8,6 +8,13 @@ import Foundation
 /// "seconds": <proposal time, decode excluded>, "boxes": [[x1,y1,x2,y2], ...],
 /// "scores": [...], "provenance": [...]}`, best-ranked proposal first. A failed image has
 /// `"error": "..."` and no boxes. Unknown keys are ignored when reading.
+///
+/// Reading checks every value the readers rely on and refuses the line otherwise (a typed
+/// error naming the file and line, from ``ProposalFile`` and the other readers): `image` not
+/// empty; `width` and `height` 0 (unknown) or more; `seconds` finite and 0 or more; each box
+/// four finite numbers with `x1 <= x2` and `y1 <= y2` (an inverted or NaN box is an error, not
+/// dropped: a tool that writes one has a bug worth seeing); scores not NaN; as many scores and
+/// provenance entries as boxes.
 public struct ProposalRecord: Sendable, Equatable {
   /// The image's file name relative to the dataset's images folder (or the path given).
   public var image: String
@@ -43,9 +50,23 @@ extension ProposalRecord: Codable {
   public init(from decoder: any Decoder) throws {
     let container = try decoder.container(keyedBy: CodingKeys.self)
     image = try container.decode(String.self, forKey: .image)
+    guard !image.isEmpty else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .image, in: container, debugDescription: "the image name is empty")
+    }
     width = try container.decodeIfPresent(Int.self, forKey: .width) ?? 0
     height = try container.decodeIfPresent(Int.self, forKey: .height) ?? 0
+    for (key, value) in [(CodingKeys.width, width), (.height, height)] where value < 0 {
+      throw DecodingError.dataCorruptedError(
+        forKey: key, in: container,
+        debugDescription: "\(value) is negative; a size is 0 (unknown) or more pixels")
+    }
     seconds = try container.decodeIfPresent(Double.self, forKey: .seconds)
+    if let seconds, !(seconds.isFinite && seconds >= 0) {
+      throw DecodingError.dataCorruptedError(
+        forKey: .seconds, in: container,
+        debugDescription: "\(seconds) is not a time; finite and 0 or more is required")
+    }
     error = try container.decodeIfPresent(String.self, forKey: .error)
     let corners = try container.decodeIfPresent([[Float]].self, forKey: .boxes) ?? []
     let scores = try container.decodeIfPresent([Float].self, forKey: .scores)
@@ -67,6 +88,17 @@ extension ProposalRecord: Codable {
         throw DecodingError.dataCorruptedError(
           forKey: .boxes, in: container,
           debugDescription: "box \(index) has \(box.count) numbers, expected 4 (x1, y1, x2, y2)")
+      }
+      guard box.allSatisfy(\.isFinite), box[0] <= box[2], box[1] <= box[3] else {
+        throw DecodingError.dataCorruptedError(
+          forKey: .boxes, in: container,
+          debugDescription:
+            "box \(index) \(box) is not a box: four finite numbers with x1 <= x2 and y1 <= y2 "
+            + "are required")
+      }
+      if let score = scores?[index], score.isNaN {
+        throw DecodingError.dataCorruptedError(
+          forKey: .scores, in: container, debugDescription: "score \(index) is NaN")
       }
       proposals.append(
         Proposal(

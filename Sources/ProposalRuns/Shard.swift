@@ -13,7 +13,7 @@ import Foundation
 ///
 /// - Parameters:
 ///   - index: This shard's number, `0 ..< count`.
-///   - count: The number of shards, at least 1.
+///   - count: The number of shards, `1 ... maximumCount`.
 public struct Shard: Sendable, Hashable, CustomStringConvertible {
   public let index: Int
   public let count: Int
@@ -21,11 +21,15 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
   /// The whole run as one shard (`0/1`).
   public static let whole = Shard(validIndex: 0, count: 1)
 
-  /// - Throws: ``ProposalRunsError/invalidShard(value:reason:)`` unless `0 <= index < count`.
+  /// The most shards a run can have: 100 000 (the file names' five digits, plus one).
+  public static let maximumCount = 100_000
+
+  /// - Throws: ``ProposalRunsError/invalidShard(value:reason:)`` unless `0 <= index < count`
+  ///   and `1 <= count <= maximumCount`.
   public init(index: Int, count: Int) throws {
-    guard count >= 1 else {
+    guard count >= 1, count <= Self.maximumCount else {
       throw ProposalRunsError.invalidShard(
-        value: "\(index)/\(count)", reason: "the count must be at least 1")
+        value: "\(index)/\(count)", reason: "the count must be in 1...\(Self.maximumCount)")
     }
     guard index >= 0, index < count else {
       throw ProposalRunsError.invalidShard(
@@ -54,10 +58,10 @@ public struct Shard: Sendable, Hashable, CustomStringConvertible {
   /// `"i/n"`.
   public var description: String { "\(index)/\(count)" }
 
-  /// The shard that owns an image named `name` among `count` shards.
+  /// The shard that owns an image named `name` among `count` shards (a count below 1 counts
+  /// as 1).
   public static func index(of name: String, count: Int) -> Int {
-    precondition(count >= 1, "Shard.index(of:count:): count must be at least 1")
-    return Int(FNV1a64.hash(name) % UInt64(count))
+    Int(FNV1a64.hash(name) % UInt64(max(1, count)))
   }
 
   /// Whether this shard owns the image named `name`.

@@ -3,28 +3,42 @@ import ProposalIO
 
 /// Joins the completed shards of a sharded run into one JSON Lines file and one `.npz`.
 ///
-/// Shards are read in index order and each file line by line; each line is copied unchanged
-/// into the JSON Lines output (so merging never changes a byte of a record) and its boxes,
-/// scores and image index are appended to raw arrays on disk, which become the `.npz`:
-/// `boxes` float32 *N*×4 (x1, y1, x2, y2), `scores` float32 *N*, `image_ids` int64 *N* (an index
-/// into `images`) and `images` (a unicode array of the image names, one per merged record,
-/// failed images included with no boxes). Memory holds one line at a time plus the image
-/// names. Only completed shards (``Shard/fileName``) are merged; shards still running or
-/// killed (`.partial`) and absent shards are listed in the report, as are images that appear
-/// twice (the first is kept).
+/// Shards are read in index order and each file line by line; each line is checked (a valid
+/// ``/ProposalIO/ProposalRecord``, at most ``maximumLineLength`` bytes, an image that belongs
+/// to the shard) and copied unchanged into the JSON Lines output (so merging never changes a
+/// byte of a record), and its boxes, scores, image index and name are appended to raw arrays
+/// on disk, which become the `.npz`: `boxes` float32 *N*×4 (x1, y1, x2, y2), `scores` float32
+/// *N*, `image_ids` int64 *N* (an index into `images`) and `images` (a unicode array of the
+/// image names, one per merged record, failed images included with no boxes).
+///
+/// Memory is independent of the number of images: one line at a time, the failed images'
+/// messages, and a fixed-size buffer of name hashes for the check that no image appears twice
+/// (an external sort, `DuplicateHashFinder`).
+///
+/// Only a complete run is merged unless `allowIncomplete`: when shards are absent, unfinished
+/// (`.partial`) or short, or an image appears twice, ``merge(jsonl:npz:allowIncomplete:)``
+/// throws ``ProposalRunsError/incompleteRun(directory:missing:duplicates:)`` and writes
+/// nothing. The outputs are written to temporary files and renamed into place together at the
+/// end (`DurableFile.commit(_:)`): a failure of any kind leaves both old files as they were.
 ///
 ///     let report = try ShardMerger(directory: out).merge(
 ///       jsonl: out.appendingPathComponent("proposals.jsonl"),
 ///       npz: out.appendingPathComponent("proposals.npz"))
-///     if !report.isComplete { print(report.missingShards) }
 ///
-/// - Parameter directory: The run's output folder, with `run.json` and the shard files.
-/// - Complexity: O(size of the shard files).
+/// - Parameters:
+///   - directory: The run's output folder (with `run.json`).
+///   - maximumLineLength: The longest line accepted, in bytes. Default:
+///     ``/ProposalIO/ProposalFile/defaultMaximumLineLength`` (64 MiB).
+/// - Complexity: O(size of the shard files), read once (twice when an image appears twice).
 public struct ShardMerger: Sendable {
   public var directory: URL
+  public var maximumLineLength: Int
 
-  public init(directory: URL) {
+  public init(
+    directory: URL, maximumLineLength: Int = ProposalFile.defaultMaximumLineLength
+  ) {
     self.directory = directory
+    self.maximumLineLength = maximumLineLength
   }
 
   /// A shard that is not (fully) in the merged output.
@@ -57,9 +71,10 @@ public struct ShardMerger: Sendable {
     public var proposalCount = 0
     /// Failed images: `(image, error)`.
     public var failures: [(image: String, error: String)] = []
-    /// Shards absent, unfinished or short.
+    /// Shards absent, unfinished or short (only with `allowIncomplete`).
     public var missingShards: [MissingShard] = []
-    /// Images found in more than one line (only the first is kept).
+    /// Images found in more than one line, sorted (only the first is kept; only with
+    /// `allowIncomplete`).
     public var duplicates: [String] = []
 
     /// Whether every image of the run is in the outputs exactly once.
@@ -71,144 +86,85 @@ public struct ShardMerger: Sendable {
   /// Merges the completed shards.
   ///
   /// - Parameters:
-  ///   - jsonl: The JSON Lines file to write (replaced atomically).
-  ///   - npz: The `.npz` file to write (replaced atomically), or `nil` for none.
-  /// - Returns: What was merged and what is missing.
-  /// - Throws: ``/ProposalIO/ProposalIOError`` when `run.json` or a completed shard cannot be
-  ///   read or a line of it is not a valid record, or an output cannot be written.
-  public func merge(jsonl: URL, npz: URL?) throws -> Report {
+  ///   - jsonl: The JSON Lines file to write.
+  ///   - npz: The `.npz` file to write, or `nil` for none. Both are replaced together, or
+  ///     neither is.
+  ///   - allowIncomplete: Merge what is there when the run is not complete (the report lists
+  ///     what is missing) instead of refusing. Default: `false`.
+  /// - Returns: What was merged and, with `allowIncomplete`, what is missing.
+  /// - Throws: ``ProposalRunsError/incompleteRun(directory:missing:duplicates:)`` for an
+  ///   incomplete run (unless `allowIncomplete`); the errors of ``RunFingerprint/read(directory:)``;
+  ///   ``/ProposalIO/ProposalIOError/malformedLine(file:line:reason:)`` or
+  ///   ``/ProposalIO/ProposalIOError/lineTooLong(file:line:limit:)`` for a line of a completed
+  ///   shard that is not a valid record of that shard; ``/ProposalIO/ProposalIOError/unwritable(file:reason:)``
+  ///   when an output cannot be written. Nothing is replaced when it throws.
+  public func merge(jsonl: URL, npz: URL?, allowIncomplete: Bool = false) throws -> Report {
     let fingerprint = try RunFingerprint.read(directory: directory)
     var report = Report(fingerprint: fingerprint)
-    let staging = jsonl.deletingLastPathComponent().appendingPathComponent(
-      ".merge-\(getpid())-\(UUID().uuidString.prefix(8))")
-    do {
-      try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
-    } catch {
-      throw ProposalIOError.unwritable(file: staging.path, reason: error.localizedDescription)
-    }
-    defer { try? FileManager.default.removeItem(at: staging) }
-    let lines = try RawArrayFile(staging.appendingPathComponent("proposals.jsonl"))
-    let boxes = try RawArrayFile(staging.appendingPathComponent("boxes"))
-    let scores = try RawArrayFile(staging.appendingPathComponent("scores"))
-    let imageIDs = try RawArrayFile(staging.appendingPathComponent("image_ids"))
-    var names: [String] = []
-    var seen: Set<String> = []
-    let decoder = JSONDecoder()
-
+    var present: [Shard] = []
     for index in 0..<fingerprint.shardCount {
       let shard = try Shard(index: index, count: fingerprint.shardCount)
       let expected = fingerprint.shardImageCounts[index]
-      let file = directory.appendingPathComponent(shard.fileName)
-      guard FileManager.default.fileExists(atPath: file.path) else {
-        let partial = directory.appendingPathComponent(shard.partialFileName)
-        let isPartial = FileManager.default.fileExists(atPath: partial.path)
-        let written = isPartial ? try Self.completeLineCount(partial) : 0
-        if expected > 0 || isPartial {
-          report.missingShards.append(
-            MissingShard(
-              shard: shard, expectedImages: expected, writtenImages: written, isPartial: isPartial))
-        }
+      if FileManager.default.fileExists(atPath: directory.appendingPathComponent(shard.fileName).path) {
+        present.append(shard)
         continue
       }
-      var reader = try LineReader(url: file)
-      defer { reader.close() }
-      var written = 0
-      var lineNumber = 0
-      while let line = try reader.next() {
-        lineNumber += 1
-        if line.bytes.isEmpty { continue }
-        let record: ProposalRecord
-        do {
-          record = try decoder.decode(ProposalRecord.self, from: line.bytes)
-        } catch {
-          throw ProposalIOError.malformedLine(
-            file: file.path, line: lineNumber, reason: ProposalIOError.describe(error))
-        }
-        written += 1
-        guard seen.insert(record.image).inserted else {
-          report.duplicates.append(record.image)
-          continue
-        }
-        try lines.append(line.bytes + Data("\n".utf8))
-        let id = Int64(names.count)
-        names.append(record.image)
-        if let error = record.error { report.failures.append((record.image, error)) }
-        var boxBytes = Data(capacity: record.proposals.count * 16)
-        var scoreBytes = Data(capacity: record.proposals.count * 4)
-        var idBytes = Data(capacity: record.proposals.count * 8)
-        ProposalArrays.append(
-          record, imageID: id, boxes: &boxBytes, scores: &scoreBytes, imageIDs: &idBytes)
-        try boxes.append(boxBytes)
-        try scores.append(scoreBytes)
-        try imageIDs.append(idBytes)
-        report.proposalCount += record.proposals.count
-      }
-      if written != expected {
+      let partial = directory.appendingPathComponent(shard.partialFileName)
+      let isPartial = FileManager.default.fileExists(atPath: partial.path)
+      let written = isPartial ? try Self.completeLineCount(partial) : 0
+      if expected > 0 || isPartial {
         report.missingShards.append(
+          MissingShard(
+            shard: shard, expectedImages: expected, writtenImages: written, isPartial: isPartial))
+      }
+    }
+    if !report.missingShards.isEmpty && !allowIncomplete {
+      throw ProposalRunsError.incompleteRun(
+        directory: directory.path, missing: report.missingShards, duplicates: [])
+    }
+    for folder in Set([jsonl.deletingLastPathComponent()] + (npz.map { [$0.deletingLastPathComponent()] } ?? [])) {
+      TemporaryFile.removeStale(in: folder)
+    }
+
+    var pass = try MergePass(merger: self, jsonl: jsonl, npz: npz, findsDuplicates: true)
+    var short: [MissingShard] = []
+    for shard in present {
+      let written = try pass.add(shard: shard, skipping: [])
+      let expected = fingerprint.shardImageCounts[shard.index]
+      if written != expected {
+        short.append(
           MissingShard(
             shard: shard, expectedImages: expected, writtenImages: written, isPartial: false))
       }
     }
-    report.imageCount = names.count
-    for file in [lines, boxes, scores, imageIDs] { try file.close() }
-
-    try DurableFile.commit(lines.url, as: jsonl)
-    if let npz {
-      let writer = try NPZWriter(url: npz)
-      let count = report.proposalCount
-      try writer.add(
-        name: "boxes", header: NPYHeader(descr: "<f4", shape: [count, 4]), dataFile: boxes.url)
-      try writer.add(
-        name: "scores", header: NPYHeader(descr: "<f4", shape: [count]), dataFile: scores.url)
-      try writer.add(
-        name: "image_ids", header: NPYHeader(descr: "<i8", shape: [count]), dataFile: imageIDs.url)
-      let images = ProposalArrays.names(names)
-      try writer.add(name: "images", header: images.header, data: images.data)
-      try writer.finish()
+    let duplicates = try pass.duplicateNames(in: present)
+    if (!short.isEmpty || !duplicates.isEmpty) && !allowIncomplete {
+      throw ProposalRunsError.incompleteRun(
+        directory: directory.path, missing: short, duplicates: duplicates)
     }
+    report.missingShards += short
+    report.missingShards.sort { $0.shard.index < $1.shard.index }
+    report.duplicates = duplicates
+    if !duplicates.isEmpty {
+      // Rare: write again, keeping the first line of each repeated image.
+      pass = try MergePass(merger: self, jsonl: jsonl, npz: npz, findsDuplicates: false)
+      for shard in present { _ = try pass.add(shard: shard, skipping: Set(duplicates)) }
+    }
+    report.imageCount = pass.imageCount
+    report.proposalCount = pass.proposalCount
+    report.failures = pass.failures
+    try DurableFile.commit(try pass.finish())
     return report
   }
 
   /// The number of newline-terminated lines of a `.partial` file.
   static func completeLineCount(_ url: URL) throws -> Int {
-    var reader = try LineReader(url: url)
+    var reader = try LineReader(url: url, skipsLongLines: true)
     defer { reader.close() }
     var count = 0
     while let line = try reader.next() {
-      if line.isTerminated && !line.bytes.isEmpty { count += 1 }
+      if line.isTerminated && line.length > 0 { count += 1 }
     }
     return count
-  }
-}
-
-/// A file written by appending raw bytes (the body of one merged array).
-private final class RawArrayFile {
-  let url: URL
-  private let handle: FileHandle
-
-  init(_ url: URL) throws {
-    self.url = url
-    guard FileManager.default.createFile(atPath: url.path, contents: nil),
-      let handle = FileHandle(forWritingAtPath: url.path)
-    else {
-      throw ProposalIOError.unwritable(file: url.path, reason: "cannot create the file")
-    }
-    self.handle = handle
-  }
-
-  func append(_ data: Data) throws {
-    do {
-      try handle.write(contentsOf: data)
-    } catch {
-      throw ProposalIOError.unwritable(file: url.path, reason: error.localizedDescription)
-    }
-  }
-
-  func close() throws {
-    do {
-      try handle.close()
-    } catch {
-      throw ProposalIOError.unwritable(file: url.path, reason: error.localizedDescription)
-    }
   }
 }

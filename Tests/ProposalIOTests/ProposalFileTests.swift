@@ -72,6 +72,55 @@ import Testing
     }
   }
 
+  @Test(arguments: [
+    (#"{"image": "x.jpg", "boxes": [[0,0,1,1],[5,0,2,4]]}"#, "box 1 [5.0, 0.0, 2.0, 4.0] is not a box"),
+    (#"{"image": "x.jpg", "boxes": [[0,3,1,1]]}"#, "x1 <= x2 and y1 <= y2"),
+    (#"{"image": "x.jpg", "boxes": [[0,0,1e60,1]]}"#, "not valid JSON"),
+    (#"{"image": "x.jpg", "width": -3, "boxes": []}"#, "width: -3 is negative"),
+    (#"{"image": "x.jpg", "height": -1, "boxes": []}"#, "height: -1 is negative"),
+    (#"{"image": "x.jpg", "seconds": -0.5, "boxes": []}"#, "seconds: -0.5 is not a time"),
+    (#"{"image": "", "boxes": []}"#, "image: the image name is empty"),
+    (#"{"image": "x.jpg", "width": "wide", "boxes": []}"#, "width: expected Int"),
+  ])
+  func invalidValuesAreRefusedNamingFileLineAndValue(line: String, expected: String) throws {
+    let url = try Fixtures.temporaryDirectory().appendingPathComponent("p.jsonl")
+    let good = try record.jsonLine()
+    try Data((good + "\n" + line + "\n").utf8).write(to: url)
+    let error = #expect(throws: ProposalIOError.self) { _ = try ProposalFile.read(contentsOf: url) }
+    guard case .malformedLine(let file, let number, let reason)? = error else {
+      Issue.record("expected malformedLine, got \(String(describing: error))")
+      return
+    }
+    #expect(file == url.path && number == 2)
+    #expect(reason.contains(expected), "\(reason)")
+  }
+
+  @Test func aLineOverTheCapStopsTheReadNamingTheLine() throws {
+    let url = try Fixtures.temporaryDirectory().appendingPathComponent("p.jsonl")
+    let long = #"{"image": "big.jpg", "boxes": ["# + Array(repeating: "[0,0,1,1]", count: 2000)
+      .joined(separator: ",") + "]}"
+    try Data((try record.jsonLine() + "\n" + long + "\n").utf8).write(to: url)
+    #expect(try ProposalFile.read(contentsOf: url).map(\.proposals.count) == [2, 2000])
+    #expect(throws: ProposalIOError.lineTooLong(file: url.path, line: 2, limit: 4096)) {
+      _ = try ProposalFile.read(contentsOf: url, maximumLineLength: 4096)
+    }
+    #expect(throws: ProposalIOError.lineTooLong(file: url.path, line: 2, limit: 4096)) {
+      _ = try PrecomputedProposals(contentsOf: url, maximumLineLength: 4096)
+    }
+  }
+
+  @Test func forEachRecordStreamsWithLineNumbers() throws {
+    let url = try Fixtures.temporaryDirectory().appendingPathComponent("p.jsonl")
+    try Data(("\n" + (try record.jsonLine()) + "\n  \n" + (try record.jsonLine())).utf8).write(
+      to: url)
+    var seen: [Int] = []
+    try ProposalFile.forEachRecord(in: url) { line, read in
+      #expect(read == record)
+      seen.append(line)
+    }
+    #expect(seen == [2, 4])
+  }
+
   @Test func missingFileIsATypedError() {
     #expect(throws: ProposalIOError.self) {
       try ProposalFile.read(contentsOf: URL(fileURLWithPath: "/nonexistent/p.jsonl"))

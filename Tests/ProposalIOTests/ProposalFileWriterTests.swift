@@ -17,6 +17,23 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["p.jsonl"])
   }
 
+  @Test func aStaleTemporaryFileOfAKilledRunIsRemoved() throws {
+    let directory = try Fixtures.temporaryDirectory()
+    let stale = directory.appendingPathComponent(".p.jsonl.tmp-999999-00c0ffee")
+    try Data("{\"image\": \"half".utf8).write(to: stale)
+    let url = directory.appendingPathComponent("p.jsonl")
+    try ProposalFile.write([testRecord("a.jpg", index: 0)], to: url)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["p.jsonl"])
+  }
+
+  @Test func finishingTwiceIsATypedError() throws {
+    let writer = try ProposalFileWriter(
+      url: try Fixtures.temporaryDirectory().appendingPathComponent("p.jsonl"))
+    try writer.finish()
+    #expect(throws: ProposalIOError.self) { try writer.finish() }
+    #expect(throws: ProposalIOError.self) { try writer.append(testRecord("a.jpg", index: 0)) }
+  }
+
   @Test func anUnfinishedWriterLeavesNothingBehind() throws {
     let directory = try Fixtures.temporaryDirectory()
     do {

@@ -50,17 +50,52 @@ import Testing
     #expect(lines[2] == shardTestRecord("c.jpg", index: 2))
   }
 
-  @Test func cutsEverythingFromTheFirstLineThatIsNotARecord() throws {
+  @Test func keepsTheValidRecordsAroundBadLinesAndDropsOnlyThose() throws {
     let directory = try Fixtures.temporaryDirectory()
     let partial = directory.appendingPathComponent(shard.partialFileName)
-    let good = try shardTestRecord("a.jpg", index: 0).jsonLine()
-    // Zero bytes are what a file system may leave after a power loss before fsync.
-    let text = good + "\n" + String(repeating: "\0", count: 40) + "\n" + good + "\n"
-    try Data(text.utf8).write(to: partial)
+    let line = { (name: String, index: Int) in try shardTestRecord(name, index: index).jsonLine() }
+    // Zero bytes are what a file system may leave after a power loss before fsync; an
+    // inverted box, a repeated image and a line over the cap are as bad.
+    let inverted = try line("d.jpg", 3).replacingOccurrences(of: "[0,3,10,8.5]", with: "[10,3,0,8.5]")
+    #expect(inverted != (try line("d.jpg", 3)))
+    let lines = [
+      try line("a.jpg", 0), String(repeating: "\0", count: 40), try line("b.jpg", 1),
+      #"{"image": "c.jpg", "boxes": [[1,2"#, inverted, try line("a.jpg", 0),
+      String(repeating: "x", count: 3000), try line("e.jpg", 4),
+    ]
+    try Data((lines.joined(separator: "\n") + "\n" + #"{"image":"f.j"#).utf8).write(to: partial)
+    let writer = try ShardWriter(directory: directory, shard: shard, maximumLineLength: 2000)
+    #expect(writer.completedImages == ["a.jpg", "b.jpg", "e.jpg"])
+    #expect(writer.droppedLines.map(\.line) == [2, 4, 5, 6, 7])
+    #expect(writer.droppedLines[2].reason.contains("x1 <= x2"), "\(writer.droppedLines[2])")
+    #expect(writer.droppedLines[3].reason.contains("a.jpg is already on line 1"))
+    #expect(writer.droppedLines[4].reason.contains("longer than 2000 bytes"))
+    #expect(writer.truncatedBytes == 13)
+    let kept = [lines[0], lines[2], lines[7]].map { $0 + "\n" }.joined()
+    #expect(try Data(contentsOf: partial) == Data(kept.utf8))
+    // The repaired file is the writer's, locked, and the appends go after the kept lines.
+    #expect { try ShardWriter(directory: directory, shard: shard) } throws: {
+      "\($0)".contains("another process is writing this shard")
+    }
+    for (index, name) in ["c.jpg", "d.jpg", "f.jpg"].enumerated() {
+      try writer.append(shardTestRecord(name, index: 10 + index))
+    }
+    try writer.finish()
+    let records = try ProposalFile.read(contentsOf: writer.url)
+    #expect(records.map(\.image) == ["a.jpg", "b.jpg", "e.jpg", "c.jpg", "d.jpg", "f.jpg"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == [shard.fileName])
+  }
+
+  @Test func appendingAnImageTwiceOrAfterFinishingIsATypedError() throws {
+    let directory = try Fixtures.temporaryDirectory()
     let writer = try ShardWriter(directory: directory, shard: shard)
-    #expect(writer.completedImages == ["a.jpg"])
-    #expect(writer.truncatedBytes == text.utf8.count - good.utf8.count - 1)
-    #expect(try Data(contentsOf: partial) == Data((good + "\n").utf8))
+    try writer.append(shardTestRecord("a.jpg", index: 0))
+    #expect(throws: ProposalRunsError.duplicateImageNames(names: ["a.jpg"])) {
+      try writer.append(shardTestRecord("a.jpg", index: 1))
+    }
+    try writer.finish()
+    #expect(throws: ProposalIOError.self) { try writer.append(shardTestRecord("b.jpg", index: 1)) }
+    #expect(try ProposalFile.read(contentsOf: writer.url).count == 1)
   }
 
   @Test func aSecondWriterOnTheSameShardIsRefused() throws {

@@ -65,6 +65,12 @@ struct Evaluate: AsyncParsableCommand {
   @Flag(help: "Count difficult objects (Pascal VOC) as objects to find.")
   var includeDifficult = false
 
+  @Flag(
+    help:
+      "Refuse a --proposals file with lines for images that are not in the dataset (by default they are listed as a warning and ignored)."
+  )
+  var strict = false
+
   @Flag(help: "Do not draw progress bars.")
   var noProgress = false
 
@@ -87,6 +93,8 @@ struct Evaluate: AsyncParsableCommand {
       throw ValidationError(
         "\(self.dataset) has no ground truth (a plain folder of images cannot be evaluated)")
     }
+    // Proposals files are checked against the whole dataset, not the --limit first images.
+    let known = Set(dataset.images.map(\.fileName))
     if let limit { dataset.images = Array(dataset.images.prefix(limit)) }
     let folder = URL(fileURLWithPath: output)
     let proposalsFolder = folder.appendingPathComponent("proposals")
@@ -114,6 +122,17 @@ struct Evaluate: AsyncParsableCommand {
     for file in proposalFiles {
       let url = URL(fileURLWithPath: file)
       let records = try ProposalFile.read(contentsOf: url)
+      let unknown = records.map(\.image).filter { !known.contains($0) }
+      if !unknown.isEmpty {
+        let listed =
+          unknown.prefix(10).joined(separator: ", ")
+          + (unknown.count > 10 ? " and \(unknown.count - 10) more" : "")
+        let message =
+          "\(file): \(unknown.count) line\(unknown.count == 1 ? " is" : "s are") for images "
+          + "not in the dataset: \(listed)"
+        if strict { throw CommandError(message + " (--strict)") }
+        FileHandle.standardError.write(Data("warning: \(message); ignored\n".utf8))
+      }
       reports.append(
         try evaluation.evaluate(
           records: records, dataset: dataset, method: url.deletingPathExtension().lastPathComponent)

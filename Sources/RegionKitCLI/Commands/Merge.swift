@@ -10,9 +10,14 @@ struct Merge: ParsableCommand {
       OUTDIR is the folder given to `regionkit propose -o OUTDIR`. Completed shards \
       (shard-00003-of-00008.jsonl) are joined, in shard order, into OUTDIR/proposals.jsonl \
       (each line copied unchanged) and OUTDIR/proposals.npz (boxes float32 Nx4, scores float32 N, \
-      image_ids int64 N indexing images, a unicode array of image names). Shards that are \
-      missing or unfinished (.partial), and images found twice, are listed on standard error \
-      and the exit status is 1; the files are still written with what was complete.
+      image_ids int64 N indexing images, a unicode array of image names). Every line is checked \
+      (a valid record of its shard, at most --max-line-length bytes); memory does not grow with \
+      the number of images.
+      When shards are missing or unfinished (.partial), or an image is found twice, nothing is \
+      written: what is missing is listed and the exit status is 1 (--allow-incomplete writes \
+      what is there, still with exit status 1). Both files are written under temporary names \
+      and renamed together once both are complete, so a failure leaves the previous files as \
+      they were.
       """)
 
   @Argument(help: "The output folder of a sharded propose run (with run.json).")
@@ -27,6 +32,22 @@ struct Merge: ParsableCommand {
 
   @Flag(help: "Write no .npz.")
   var noNpz = false
+
+  @Flag(
+    help:
+      "Write the files even when shards are missing or unfinished or images repeat (the first line of each is kept); the exit status is still 1."
+  )
+  var allowIncomplete = false
+
+  @Option(help: "The longest line of a shard accepted, in MiB.")
+  var maxLineLength = 64
+
+  func validate() throws {
+    guard (1...4096).contains(maxLineLength) else {
+      throw ValidationError("--max-line-length must be in 1...4096 MiB, got \(maxLineLength)")
+    }
+    if noNpz && npz != nil { throw ValidationError("give either --npz or --no-npz, not both") }
+  }
 
   func run() throws {
     let directory = URL(fileURLWithPath: outdir)
@@ -44,7 +65,24 @@ struct Merge: ParsableCommand {
       ? nil
       : (npz.map { URL(fileURLWithPath: $0) }
         ?? jsonl.deletingPathExtension().appendingPathExtension("npz"))
-    let report = try ShardMerger(directory: directory).merge(jsonl: jsonl, npz: npzURL)
+    if let npzURL, npzURL.standardizedFileURL == jsonl.standardizedFileURL {
+      throw CommandError("--npz \(npzURL.path) is the JSON Lines output too; give another path")
+    }
+    let merger = ShardMerger(directory: directory, maximumLineLength: maxLineLength << 20)
+    let report: ShardMerger.Report
+    do {
+      report = try merger.merge(jsonl: jsonl, npz: npzURL, allowIncomplete: allowIncomplete)
+    } catch ProposalRunsError.incompleteRun(_, let missing, let duplicates) {
+      for shard in missing {
+        FileHandle.standardError.write(Data("missing: \(shard)\n".utf8))
+      }
+      for image in duplicates {
+        FileHandle.standardError.write(Data("duplicate: \(image)\n".utf8))
+      }
+      throw CommandError(
+        "\(outdir): the run is not complete; nothing was written (rerun the missing shards, or "
+          + "give --allow-incomplete to merge what is there)")
+    }
     let fingerprint = report.fingerprint
     for missing in report.missingShards {
       FileHandle.standardError.write(Data("missing: \(missing)\n".utf8))
@@ -59,7 +97,8 @@ struct Merge: ParsableCommand {
       "\(jsonl.path): \(report.imageCount) of \(fingerprint.imageCount) images from \(fingerprint.shardCount) shards, "
         + "\(report.proposalCount) proposals (\(fingerprint.method))"
         + (report.failures.isEmpty ? "" : ", \(report.failures.count) failed")
-        + (npzURL.map { "; \($0.path)" } ?? ""))
+        + (npzURL.map { "; \($0.path)" } ?? "")
+        + String(format: " (peak memory %.0f MB)", peakMemoryMB()))
     if !report.isComplete {
       print(
         "incomplete: \(fingerprint.imageCount - report.imageCount) images missing (see standard error)"

@@ -21,8 +21,12 @@ struct Propose: AsyncParsableCommand {
       path not ending in .jsonl, .json or .ndjson, or with --shard or --shard-count) the run is sharded and resumable: \
       the shard's records are appended to OUTDIR/shard-III-of-NNN.jsonl.partial as they finish, \
       renamed to shard-III-of-NNN.jsonl when the shard is done, and a rerun skips the images \
-      already written; OUTDIR/run.json records the settings and a rerun with other settings is \
-      refused. The shard comes from --shard, else from a Slurm array, an AWS Batch array or a \
+      already written (a bad line in the .partial file is dropped, reported, and only its image \
+      computed again); OUTDIR/run.json records the settings and a rerun with other settings is \
+      refused (--jobs is not a setting: shards and resumes with other --jobs mix). Image names \
+      must be unique in a sharded run. Files are written under temporary names \
+      (.NAME.tmp-PID-HEX) and renamed when complete; those left by killed runs are removed by \
+      the next run. The shard comes from --shard, else from a Slurm array, an AWS Batch array or a \
       Kubernetes Indexed Job (with --shard-count); image NAME goes to shard \
       FNV-1a-64(NAME) mod COUNT. Join the shards with `regionkit merge OUTDIR`.
       Methods: \(ProposalMethod.names).
@@ -160,7 +164,7 @@ struct Propose: AsyncParsableCommand {
     let directory = URL(fileURLWithPath: output)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let proposer = generatorOptions.proposer(method)
-    let fingerprint = RunFingerprint(
+    let fingerprint = try RunFingerprint(
       generator: proposer.generator, maxSide: proposer.maxSide,
       toolVersion: RegionKitVersion.current,
       imageNames: images.map(\.name), shardCount: shard.count)
@@ -171,6 +175,19 @@ struct Propose: AsyncParsableCommand {
         Data(
           "\(writer.partialURL.path): cut a torn last line of \(writer.truncatedBytes) bytes\n".utf8
         ))
+    }
+    if !writer.droppedLines.isEmpty {
+      var message =
+        "\(writer.partialURL.path): dropped \(writer.droppedLines.count) bad "
+        + "line\(writer.droppedLines.count == 1 ? "" : "s"), kept the valid records around "
+        + "them; their images are proposed again\n"
+      for (line, reason) in writer.droppedLines.prefix(10) {
+        message += "  line \(line): \(reason)\n"
+      }
+      if writer.droppedLines.count > 10 {
+        message += "  and \(writer.droppedLines.count - 10) more\n"
+      }
+      FileHandle.standardError.write(Data(message.utf8))
     }
     let owned = images.filter { shard.contains($0.name) }
     let todo = owned.filter { !writer.completedImages.contains($0.name) }
