@@ -96,12 +96,8 @@ struct MergePass {
       try boxes.append(boxBytes)
       try scores.append(scoreBytes)
       try imageIDs.append(idBytes)
-      let scalars = record.image.unicodeScalars.map(\.value)
-      var nameBytes = Data(capacity: 4 + scalars.count * 4)
-      for value in [UInt32(scalars.count)] + scalars {
-        withUnsafeBytes(of: value.littleEndian) { nameBytes.append(contentsOf: $0) }
-      }
-      try names.append(nameBytes)
+      let scalars = record.image.unicodeScalars.map { $0.value }
+      try names.append(littleEndianBytes([UInt32(scalars.count)] + scalars))
       longestName = max(longestName, scalars.count)
     }
     imageCount += 1
@@ -137,12 +133,11 @@ struct MergePass {
     let namesFile = try names.finish()
     defer { namesFile.discard() }
     var reader = try NameReader(url: namesFile.url)
+    var padding = Data(count: width * 4)
     while let scalars = try reader.next() {
-      var padded = Data(capacity: width * 4)
-      for value in scalars + [UInt32](repeating: 0, count: width - scalars.count) {
-        withUnsafeBytes(of: value.littleEndian) { padded.append(contentsOf: $0) }
-      }
-      try images.append(padded)
+      try images.append(littleEndianBytes(scalars))
+      padding.count = (width - scalars.count) * 4
+      try images.append(padding)
     }
     let bodies = [
       ("boxes", NPYHeader(descr: "<f4", shape: [count, 4]), try boxes.finish()),
@@ -158,6 +153,11 @@ struct MergePass {
     files.append(try writer.complete())
     return files
   }
+}
+
+/// The little-endian bytes of `values`.
+private func littleEndianBytes(_ values: [UInt32]) -> Data {
+  values.map { $0.littleEndian }.withUnsafeBytes { Data($0) }
 }
 
 /// A temporary file written through a 1 MiB buffer.
@@ -237,12 +237,15 @@ private struct NameReader {
       }
       buffer.removeSubrange(0..<position)
       position = 0
-      data.withUnsafeBytes { bytes in
-        for offset in stride(from: 0, to: bytes.count - 3, by: 4) {
-          buffer.append(
-            UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+      // Chunks are multiples of 4 bytes: every value is a whole UInt32.
+      let values = data.withUnsafeBytes { bytes in
+        [UInt32](unsafeUninitializedCapacity: bytes.count / 4) { storage, count in
+          count = bytes.count / 4
+          UnsafeMutableRawBufferPointer(storage).copyMemory(
+            from: UnsafeRawBufferPointer(rebasing: bytes[..<(count * 4)]))
         }
       }
+      buffer.append(contentsOf: values.map { UInt32(littleEndian: $0) })
     }
     guard buffer.count - position >= count else { return nil }
     defer { position += count }

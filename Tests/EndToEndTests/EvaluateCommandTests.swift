@@ -45,6 +45,38 @@ import Testing
     #expect(result.stderr.contains("perfect: 0 failed and 3 missing images"))
   }
 
+  /// Lines for images the dataset does not have: listed as a warning, or refused with
+  /// --strict; an inverted box is an error naming the file and line.
+  @Test func proposalsForUnknownImagesAreReportedAndInvertedBoxesRefused() throws {
+    let directory = try Fixtures.temporaryDirectory()
+    let file = directory.appendingPathComponent("other.jsonl")
+    try Data(
+      """
+      {"image": "chelsea.png", "boxes": [[155, 20, 390, 300]]}
+      {"image": "not-in-the-dataset.png", "boxes": [[0, 0, 10, 10]]}
+
+      """.utf8
+    ).write(to: file)
+    let arguments = [
+      "evaluate", Fixtures.url("dataset").path, "--proposals", file.path, "--overlays", "0",
+      "--no-progress", "-o", directory.appendingPathComponent("report").path,
+    ]
+    let lenient = try runRegionKit(arguments)
+    #expect(lenient.exitCode == 0, "\(lenient.stderr)")
+    #expect(
+      lenient.stderr.contains(
+        "warning: \(file.path): 1 line is for images not in the dataset: not-in-the-dataset.png"),
+      "\(lenient.stderr)")
+    let strict = try runRegionKit(arguments + ["--strict"])
+    #expect(strict.exitCode == 1)
+    #expect(strict.stderr.contains("not-in-the-dataset.png (--strict)"), "\(strict.stderr)")
+
+    try Data(#"{"image": "chelsea.png", "boxes": [[390, 20, 155, 300]]}"#.utf8).write(to: file)
+    let inverted = try runRegionKit(arguments)
+    #expect(inverted.exitCode == 1)
+    #expect(inverted.stderr.contains("\(file.path):1:") && inverted.stderr.contains("x1 <= x2"))
+  }
+
   @Test func aFolderWithoutGroundTruthIsRejected() throws {
     let result = try runRegionKit([
       "evaluate", Fixtures.url("dataset/images").path, "-o", "/tmp/unused-report",

@@ -135,6 +135,89 @@ import Testing
     #expect(other.stderr.contains("refusing to mix"))
   }
 
+  /// A `.partial` shard with a garbage line in the middle: the valid records around it are
+  /// kept byte for byte (their timings too: not recomputed), only the missing images are
+  /// proposed, and the dropped line is reported.
+  @Test func aGarbageLineInAPartialShardCostsOnlyItsOwnImage() throws {
+    let dataset = try shardingTestDataset(count: 6)
+    let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")
+    let arguments = [
+      "propose", dataset.path, "--method", "sliding-window", "--top", "10", "--no-progress",
+      "--shard", "0/1", "-o", outdir.path,
+    ]
+    let first = try runRegionKit(arguments)
+    #expect(first.exitCode == 0, "\(first.stderr)")
+    let shard = outdir.appendingPathComponent("shard-00000-of-00001.jsonl")
+    let lines = try String(contentsOf: shard, encoding: .utf8).split(separator: "\n").map(
+      String.init)
+    #expect(lines.count == 7)
+    // Lines 0, 2, 3, 5 survive; line 1 becomes garbage, lines 4 and 6 are never written.
+    let damaged = [lines[0], "{\"image\": \u{0}garbage", lines[2], lines[3], lines[5]]
+    try Data((damaged.joined(separator: "\n") + "\n").utf8).write(
+      to: outdir.appendingPathComponent("shard-00000-of-00001.jsonl.partial"))
+    try FileManager.default.removeItem(at: shard)
+
+    let resumed = try runRegionKit(arguments)
+    #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+    #expect(resumed.stderr.contains("dropped 1 bad line"), "\(resumed.stderr)")
+    #expect(resumed.stderr.contains("line 2:"))
+    #expect(resumed.stdout.contains("(4 images done by an earlier run"), "\(resumed.stdout)")
+    let after = try String(contentsOf: shard, encoding: .utf8).split(separator: "\n").map(
+      String.init)
+    #expect(Array(after.prefix(4)) == [lines[0], lines[2], lines[3], lines[5]])
+    #expect(after.count == 7 && Set(after).count == 7)
+    let records = try ProposalFile.read(contentsOf: shard)
+    #expect(Set(records.map(\.image)).count == 7)
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: outdir.path).sorted() == [
+        "run.json", "shard-00000-of-00001.jsonl",
+      ])
+  }
+
+  @Test func staleTemporaryFilesOfKilledRunsAreRemoved() throws {
+    let dataset = try shardingTestDataset(count: 2)
+    let work = try Fixtures.temporaryDirectory()
+    let outdir = work.appendingPathComponent("out")
+    try FileManager.default.createDirectory(at: outdir, withIntermediateDirectories: true)
+    try Data("{".utf8).write(to: outdir.appendingPathComponent(".run.json.tmp-999999-0000aaaa"))
+    try Data("{".utf8).write(to: work.appendingPathComponent(".p.jsonl.tmp-999999-0000bbbb"))
+    for output in [outdir, work.appendingPathComponent("p.jsonl")] {
+      let result = try runRegionKit([
+        "propose", dataset.path, "--method", "sliding-window", "--top", "5", "--no-progress",
+        "-o", output.path,
+      ])
+      #expect(result.exitCode == 0, "\(result.stderr)")
+    }
+    for folder in [work, outdir] {
+      let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+      #expect(!names.contains { $0.contains(".tmp-") }, "\(names)")
+    }
+  }
+
+  /// Two images with one name cannot share a sharded run (records and resume are keyed by
+  /// name): refused before any work.
+  @Test func aShardedRunRefusesImagesWithTheSameName() throws {
+    let dataset = try shardingTestDataset(count: 2)
+    let annotations = dataset.appendingPathComponent("annotations.json")
+    try Data(
+      """
+      {"images": [{"id": 1, "file_name": "img000.png", "width": 60, "height": 40},
+                  {"id": 2, "file_name": "img001.png", "width": 61, "height": 41},
+                  {"id": 3, "file_name": "img000.png", "width": 60, "height": 40}],
+       "annotations": [], "categories": [{"id": 1, "name": "thing"}]}
+      """.utf8
+    ).write(to: annotations)
+    let outdir = dataset.appendingPathComponent("out")
+    let result = try runRegionKit([
+      "propose", annotations.path, "--method", "sliding-window", "--no-progress", "--shard", "0/2",
+      "-o", outdir.path,
+    ])
+    #expect(result.exitCode == 1)
+    #expect(result.stderr.contains("img000.png"), "\(result.stderr)")
+    let written = (try? FileManager.default.contentsOfDirectory(atPath: outdir.path)) ?? []
+    #expect(!written.contains { $0.hasPrefix("shard-") }, "\(written)")
+  }
+
   @Test func readsTheShardFromSchedulerVariables() throws {
     let dataset = try shardingTestDataset(count: 4)
     let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")

@@ -11,7 +11,7 @@ struct Merge: ParsableCommand {
       (shard-00003-of-00008.jsonl) are joined, in shard order, into OUTDIR/proposals.jsonl \
       (each line copied unchanged) and OUTDIR/proposals.npz (boxes float32 Nx4, scores float32 N, \
       image_ids int64 N indexing images, a unicode array of image names). Every line is checked \
-      (a valid record of its shard, at most --max-line-length bytes); memory does not grow with \
+      (a valid record of its shard, at most --max-line-length MiB long); memory does not grow with \
       the number of images.
       When shards are missing or unfinished (.partial), or an image is found twice, nothing is \
       written: what is missing is listed and the exit status is 1 (--allow-incomplete writes \
@@ -98,7 +98,7 @@ struct Merge: ParsableCommand {
         + "\(report.proposalCount) proposals (\(fingerprint.method))"
         + (report.failures.isEmpty ? "" : ", \(report.failures.count) failed")
         + (npzURL.map { "; \($0.path)" } ?? "")
-        + String(format: " (peak memory %.0f MB)", peakMemoryMB()))
+        + String(format: " (peak memory %.0f MB)", peakResidentMemoryMB()))
     if !report.isComplete {
       print(
         "incomplete: \(fingerprint.imageCount - report.imageCount) images missing (see standard error)"
