@@ -105,7 +105,9 @@ public struct ShardMerger: Sendable {
     for index in 0..<fingerprint.shardCount {
       let shard = try Shard(index: index, count: fingerprint.shardCount)
       let expected = fingerprint.shardImageCounts[index]
-      if FileManager.default.fileExists(atPath: directory.appendingPathComponent(shard.fileName).path) {
+      if FileManager.default.fileExists(
+        atPath: directory.appendingPathComponent(shard.fileName).path)
+      {
         present.append(shard)
         continue
       }
@@ -122,7 +124,9 @@ public struct ShardMerger: Sendable {
       throw ProposalRunsError.incompleteRun(
         directory: directory.path, missing: report.missingShards, duplicates: [])
     }
-    for folder in Set([jsonl.deletingLastPathComponent()] + (npz.map { [$0.deletingLastPathComponent()] } ?? [])) {
+    for folder in Set(
+      [jsonl.deletingLastPathComponent()] + (npz.map { [$0.deletingLastPathComponent()] } ?? []))
+    {
       TemporaryFile.removeStale(in: folder)
     }
 

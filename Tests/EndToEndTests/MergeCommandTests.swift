@@ -175,13 +175,17 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
     let outdir = try fabricatedRun(count: 3, nameLength: 8)
     let shard = outdir.appendingPathComponent("shard-00000-of-00001.jsonl")
     var text = try String(contentsOf: shard, encoding: .utf8)
-    text += #"{"image":"long.jpg","boxes":["# + Array(repeating: "[0,0,1,1]", count: 150_000)
+    text +=
+      #"{"image":"long.jpg","boxes":["#
+      + Array(repeating: "[0,0,1,1]", count: 150_000)
       .joined(separator: ",") + "]}\n"
     try Data(text.utf8).write(to: shard)
     let merge = try runRegionKit(["merge", outdir.path, "--max-line-length", "1"])
     #expect(merge.exitCode == 1)
     #expect(merge.stderr.contains("\(shard.path):4: the line is longer than 1048576 bytes"))
-    #expect(!FileManager.default.fileExists(atPath: outdir.appendingPathComponent("proposals.jsonl").path))
+    #expect(
+      !FileManager.default.fileExists(atPath: outdir.appendingPathComponent("proposals.jsonl").path)
+    )
   }
 
   /// `merge` streams: ten times the images (with names of 4000 characters, 4 KB each, which
@@ -197,7 +201,8 @@ func linesWithoutTiming(_ url: URL) throws -> [String] {
       peaks.append(try TrainingMemoryTests.peakMemory(merge.stdout))
     }
     // Holding the 3600 extra names would add 14 MB at least.
-    #expect(peaks[1] - peaks[0] < 7, "peak memory \(peaks[0]) MB for 400 images, \(peaks[1]) MB for 4000")
+    #expect(
+      peaks[1] - peaks[0] < 7, "peak memory \(peaks[0]) MB for 400 images, \(peaks[1]) MB for 4000")
   }
 
   /// A one-shard run folder written directly: `count` images named with `nameLength`

@@ -56,7 +56,8 @@ import Testing
 
   @Test func skippingReturnsTheLongLineEmptyAndGoesOn() throws {
     for chunkSize in [10, 1 << 20] {
-      let text = "a\n" + String(repeating: "z", count: 500) + "\nb\n" + String(repeating: "w", count: 300)
+      let text =
+        "a\n" + String(repeating: "z", count: 500) + "\nb\n" + String(repeating: "w", count: 300)
       let read = try lines(text, chunkSize: chunkSize, maximum: 100, skipping: true)
       #expect(read.map(\.number) == [1, 2, 3, 4])
       #expect(read.map(\.isTooLong) == [false, true, false, true])

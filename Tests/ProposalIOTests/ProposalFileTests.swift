@@ -73,7 +73,10 @@ import Testing
   }
 
   @Test(arguments: [
-    (#"{"image": "x.jpg", "boxes": [[0,0,1,1],[5,0,2,4]]}"#, "box 1 [5.0, 0.0, 2.0, 4.0] is not a box"),
+    (
+      #"{"image": "x.jpg", "boxes": [[0,0,1,1],[5,0,2,4]]}"#,
+      "box 1 [5.0, 0.0, 2.0, 4.0] is not a box"
+    ),
     (#"{"image": "x.jpg", "boxes": [[0,3,1,1]]}"#, "x1 <= x2 and y1 <= y2"),
     (#"{"image": "x.jpg", "boxes": [[0,0,1e60,1]]}"#, "not valid JSON"),
     (#"{"image": "x.jpg", "width": -3, "boxes": []}"#, "width: -3 is negative"),
@@ -97,7 +100,9 @@ import Testing
 
   @Test func aLineOverTheCapStopsTheReadNamingTheLine() throws {
     let url = try Fixtures.temporaryDirectory().appendingPathComponent("p.jsonl")
-    let long = #"{"image": "big.jpg", "boxes": ["# + Array(repeating: "[0,0,1,1]", count: 2000)
+    let long =
+      #"{"image": "big.jpg", "boxes": ["#
+      + Array(repeating: "[0,0,1,1]", count: 2000)
       .joined(separator: ",") + "]}"
     try Data((try record.jsonLine() + "\n" + long + "\n").utf8).write(to: url)
     #expect(try ProposalFile.read(contentsOf: url).map(\.proposals.count) == [2, 2000])

@@ -181,13 +181,17 @@ import Testing
       (String(repeating: " ", count: 2000) + "{}", "longer than 1000 bytes"),
     ]
     for (bad, expected) in cases {
-      try Data(([String(lines[0]), bad] + lines.dropFirst().map(String.init)).joined(
-        separator: "\n").utf8).write(to: file)
+      try Data(
+        ([String(lines[0]), bad] + lines.dropFirst().map(String.init)).joined(
+          separator: "\n"
+        ).utf8
+      ).write(to: file)
       let error = #expect(throws: ProposalIOError.self) {
         _ = try ShardMerger(directory: directory, maximumLineLength: 1000).merge(
           jsonl: directory.appendingPathComponent("p.jsonl"), npz: nil)
       }
-      #expect(error?.description.contains("\(file.path):2:") == true, "\(String(describing: error))")
+      #expect(
+        error?.description.contains("\(file.path):2:") == true, "\(String(describing: error))")
       #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
     }
   }

@@ -56,7 +56,8 @@ import Testing
     let line = { (name: String, index: Int) in try shardTestRecord(name, index: index).jsonLine() }
     // Zero bytes are what a file system may leave after a power loss before fsync; an
     // inverted box, a repeated image and a line over the cap are as bad.
-    let inverted = try line("d.jpg", 3).replacingOccurrences(of: "[0,3,10,8.5]", with: "[10,3,0,8.5]")
+    let inverted = try line("d.jpg", 3).replacingOccurrences(
+      of: "[0,3,10,8.5]", with: "[10,3,0,8.5]")
     #expect(inverted != (try line("d.jpg", 3)))
     let lines = [
       try line("a.jpg", 0), String(repeating: "\0", count: 40), try line("b.jpg", 1),
