@@ -60,7 +60,13 @@ extension NPYHeader {
     case "<f4": 4
     case "<f8", "<i8": 8
     case "<i4": 4
-    default: descr.hasPrefix("<U") ? Int(descr.dropFirst(2)).map { $0 * 4 } : nil
+    default:
+      // `<U…` widths too large for a size are refused as unknown types, not trapped on.
+      descr.hasPrefix("<U")
+        ? Int(descr.dropFirst(2)).flatMap { width in
+          let (bytes, overflow) = width.multipliedReportingOverflow(by: 4)
+          return overflow || width < 0 ? nil : bytes
+        } : nil
     }
   }
 }

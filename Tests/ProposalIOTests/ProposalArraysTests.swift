@@ -83,6 +83,23 @@ import Testing
     #expect(records.map { $0.proposals.map(\.score) } == [[0.5], [0.25]])
   }
 
+  /// A name width whose byte size overflows Int is refused, not trapped on.
+  @Test func anOverflowingNameWidthIsATypedError() throws {
+    let folder = try Fixtures.temporaryDirectory("proposal-arrays-width")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let url = folder.appendingPathComponent("p.npz")
+    let writer = try NPZWriter(url: url)
+    for (name, descr, shape, count) in [
+      ("boxes", "<f4", [0, 4], 0), ("scores", "<f4", [0], 0), ("image_ids", "<i8", [0], 0),
+      ("images", "<U4611686018427387904", [1], 8),
+    ] {
+      try writer.add(
+        name: name, header: NPYHeader(descr: descr, shape: shape), data: Data(count: count))
+    }
+    try writer.finish()
+    #expect(throws: ProposalIOError.self) { _ = try ProposalArrays.read(contentsOf: url) }
+  }
+
   /// Arrays that are missing, of another type or of shapes that do not fit together are
   /// malformed; so is an image id that names no image.
   @Test(arguments: [
