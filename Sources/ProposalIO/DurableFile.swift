@@ -39,32 +39,41 @@ package enum DurableFile {
   /// Renames several temporary files into place as a set: either every destination gets its
   /// new contents or every destination keeps its old contents (or stays absent).
   ///
-  /// Every file is `fsync`ed first. Each existing destination is then locked and hard-linked
-  /// to a temporary backup name, the files are renamed one by one, and when a rename fails the
-  /// ones already done are undone (old contents renamed back, new destinations removed). A
-  /// kill between two renames — a window of microseconds — leaves the earlier destinations
-  /// new and the later ones old; the backups it leaves are removed by the next run
-  /// (``TemporaryFile/removeStale(in:)``).
+  /// Every file is `fsync`ed first. With more than one file, each existing destination is then
+  /// locked and hard-linked to a temporary backup name, the files are renamed one by one, and
+  /// when a rename fails the ones already done are undone (old contents renamed back, new
+  /// destinations removed). A kill between two renames — a window of microseconds — leaves the
+  /// earlier destinations new and the later ones old; the backups it leaves are removed by the
+  /// next run (``TemporaryFile/removeStale(in:)``). On a file system without hard links the
+  /// old contents cannot be kept aside, and a failed rename then leaves those destinations new.
   ///
   /// - Parameters:
   ///   - files: The finished temporary files, destinations all different.
   ///   - rename: The rename call. Default: `rename(2)`; tests inject failures here.
   /// - Throws: ``ProposalIOError/unwritable(file:reason:)`` naming the destination that could
-  ///   not be replaced (a folder in the way, another process replacing it, a failed call); the
-  ///   destinations are then as they were, and the temporary files are removed.
+  ///   not be replaced (a folder in the way, another process replacing it, a failed call, a
+  ///   destination given twice); the destinations are then as they were, and the temporary
+  ///   files are removed.
   package static func commit(
     _ files: [TemporaryFile], rename: (String, String) -> Int32 = { Glibc.rename($0, $1) }
   ) throws {
-    var backups: [(url: URL, descriptor: Int32)?] = []
+    var backups: [Backup] = []
     defer {
-      for backup in backups.compactMap({ $0 }) {
-        unlink(backup.url.path)
-        close(backup.descriptor)
+      for case .kept(let url, let descriptor) in backups {
+        unlink(url.path)
+        close(descriptor)
       }
     }
     do {
+      var seen: Set<String> = []
+      for file in files where !seen.insert(file.destination.standardizedFileURL.path).inserted {
+        throw ProposalIOError.unwritable(
+          file: file.destination.path, reason: "the same file is given for two outputs")
+      }
       for file in files { try file.sync() }
-      for file in files { backups.append(try backup(of: file.destination)) }
+      if files.count > 1 {
+        for file in files { backups.append(try backup(of: file.destination)) }
+      }
     } catch {
       for file in files { file.discard() }
       throw error
@@ -73,14 +82,15 @@ package enum DurableFile {
       guard rename(file.url.path, file.destination.path) == 0 else {
         let error = failure(file.destination, "rename")
         for done in files[..<index].indices.reversed() {
-          if let backup = backups[done] {
-            if Glibc.rename(backup.url.path, files[done].destination.path) == 0 {
+          switch backups[done] {
+          case .kept(let url, let descriptor):
+            if Glibc.rename(url.path, files[done].destination.path) == 0 {
               // The backup name is gone now; nothing to unlink for it.
-              close(backup.descriptor)
-              backups[done] = nil
+              close(descriptor)
+              backups[done] = .unrecoverable
             }
-          } else {
-            unlink(files[done].destination.path)
+          case .absent: unlink(files[done].destination.path)
+          case .unrecoverable: break
           }
         }
         for file in files { file.discard() }
@@ -96,13 +106,23 @@ package enum DurableFile {
     for folder in folders { try syncFolder(folder) }
   }
 
+  /// What a set commit keeps of a destination's old contents.
+  private enum Backup {
+    /// There was no destination: undoing removes the new one.
+    case absent
+    /// The old contents, locked, under a temporary name: undoing renames them back.
+    case kept(url: URL, descriptor: Int32)
+    /// The old contents cannot be kept aside (no hard links): undoing leaves the new ones.
+    case unrecoverable
+  }
+
   /// Locks the existing `destination` and gives it a second, temporary name, so a failed set
-  /// of renames can put it back; `nil` when there is nothing to keep.
-  private static func backup(of destination: URL) throws -> (url: URL, descriptor: Int32)? {
+  /// of renames can put it back.
+  private static func backup(of destination: URL) throws -> Backup {
     var status = stat()
     guard lstat(destination.path, &status) == 0 else {
       guard errno == ENOENT else { throw failure(destination, "stat") }
-      return nil
+      return .absent
     }
     guard status.st_mode & S_IFMT != S_IFDIR else {
       throw ProposalIOError.unwritable(
@@ -120,8 +140,12 @@ package enum DurableFile {
       let token = String(format: "%08x", UInt32.random(in: .min ... .max, using: &generator))
       let url = destination.deletingLastPathComponent().appendingPathComponent(
         ".\(destination.lastPathComponent)\(TemporaryFile.marker)\(getpid())-\(token)")
-      if link(destination.path, url.path) == 0 { return (url, descriptor) }
+      if link(destination.path, url.path) == 0 { return .kept(url: url, descriptor: descriptor) }
       if errno == EEXIST { continue }
+      if [EPERM, EOPNOTSUPP, EMLINK, ENOSYS].contains(errno) {
+        close(descriptor)
+        return .unrecoverable
+      }
       let error = failure(destination, "link")
       close(descriptor)
       throw error

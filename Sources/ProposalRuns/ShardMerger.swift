@@ -31,7 +31,9 @@ import ProposalIO
 ///     ``/ProposalIO/ProposalFile/defaultMaximumLineLength`` (64 MiB).
 /// - Complexity: O(size of the shard files), read once (twice when an image appears twice).
 public struct ShardMerger: Sendable {
+  /// The run's output folder (with `run.json`).
   public var directory: URL
+  /// The longest shard line accepted, in bytes.
   public var maximumLineLength: Int
 
   public init(

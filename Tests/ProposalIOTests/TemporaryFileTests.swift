@@ -92,6 +92,15 @@ import Testing
     #expect(try names(directory) == ["a.jsonl", "b.npz"])
   }
 
+  @Test func oneDestinationGivenTwiceIsRefused() throws {
+    let directory = try Fixtures.temporaryDirectory()
+    let a = directory.appendingPathComponent("a.jsonl")
+    #expect(throws: ProposalIOError.self) {
+      try DurableFile.commit([try makeFile(a, "one"), try makeFile(a, "two")])
+    }
+    #expect(try names(directory).isEmpty)
+  }
+
   @Test func aFailedRenameUndoesTheOnesBefore() throws {
     let directory = try Fixtures.temporaryDirectory()
     let a = directory.appendingPathComponent("a.jsonl")
