@@ -195,7 +195,8 @@ import Testing
   }
 
   /// Two images with one name cannot share a sharded run (records and resume are keyed by
-  /// name): refused before any work.
+  /// name): refused before any work, by the dataset reader or by the run's fingerprint
+  /// (`RunFingerprintTests` checks the latter on its own).
   @Test func aShardedRunRefusesImagesWithTheSameName() throws {
     let dataset = try shardingTestDataset(count: 2)
     let annotations = dataset.appendingPathComponent("annotations.json")
