@@ -61,8 +61,8 @@ import Testing
   @Test func tinyHOGSVMTrainingSeparatesTheTrainingObjects() throws {
     let configuration = RCNNConfiguration(backend: .hogSVM, classes: Self.classes, inputSize: 24)
     let images = TinyScenes.images()
-    let (classifier, report) = try RCNNTrainer(configuration: configuration, seed: 1).trainHOGSVM(
-      images)
+    let (classifier, report) = try RCNNTrainer(configuration: configuration, seed: 1).trainSVMs(
+      images, extractor: configuration.hog)
     #expect(report.positives.reduce(0, +) == images.map(\.boxes.count).reduce(0, +))
     let rcnn = RCNN(classifier: classifier, inputSize: 24)
     for item in images {
@@ -80,8 +80,8 @@ import Testing
     let images = TinyScenes.images()
     struct Unreadable: Error, Equatable {}
     #expect(throws: Unreadable()) {
-      _ = try RCNNTrainer(configuration: configuration, seed: 1, threads: 2).trainHOGSVM(
-        count: images.count
+      _ = try RCNNTrainer(configuration: configuration, seed: 1, threads: 2).trainSVMs(
+        count: images.count, extractor: configuration.hog
       ) { index in
         if index == 4 { throw Unreadable() }
         return images[index]
