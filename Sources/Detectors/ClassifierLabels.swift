@@ -103,7 +103,7 @@ public struct ClassifierLabels: Sendable, Hashable {
     guard let text = String(data: data, encoding: .utf8) else {
       throw DetectorsError.invalidLabels(file: url.path, reason: "is not UTF-8 text")
     }
-    var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+    var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
       $0.trimmingCharacters(in: .whitespacesAndNewlines)
     }
     while lines.last?.isEmpty == true { lines.removeLast() }
