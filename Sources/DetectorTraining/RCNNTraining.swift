@@ -81,6 +81,12 @@ public enum RCNNTraining {
       throw DetectorsError.unsupportedInput(
         detector: "rcnn onnx", reason: "no labels file given for the network's outputs")
     }
+    if policy == .replace,
+      let previous = try? ModelFolder.configuration(RCNNConfiguration.self, in: folder)
+    {
+      // The network files of the model replaced, which may have other names than the new ones.
+      previous.network?.removeFiles(in: folder)
+    }
     let (configuration, resumeEpoch) = try TrainingRun.prepare(
       requested, folder: folder, policy: policy)
     if resumeEpoch != nil {

@@ -111,6 +111,21 @@ public struct ONNXNetworkSettings: Sendable, Hashable, Codable {
     return try ClassifierLabels.read(contentsOf: url)
   }
 
+  /// Removes the network, the side files of its external weights and the labels file from a
+  /// model folder (what ``copyFiles(model:labels:into:)`` wrote), as far as they exist.
+  ///
+  /// - Parameter folder: The model folder.
+  public func removeFiles(in folder: URL) {
+    let model = folder.appendingPathComponent(file)
+    var names = [file] + (labelsFile.map { [$0] } ?? [])
+    if let summary = try? ONNXModelSummary(contentsOf: model) {
+      names += summary.externalDataFiles.filter {
+        !Self.reservedNames.contains(String($0.split(separator: "/").first ?? ""))
+      }
+    }
+    for name in names { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+  }
+
   /// Copies a network (and the side files of its external weights) and a labels file into a
   /// model folder, under ``file`` and ``labelsFile``; existing files of those names are
   /// replaced.

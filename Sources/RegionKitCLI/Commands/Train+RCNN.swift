@@ -41,8 +41,8 @@ struct TrainRCNN: ParsableCommand {
   @Option(
     help: """
       The region classifier: hog-svm (HOG + linear SVMs), cnn (a small CNN trained here), \
-      onnx-features (linear SVMs on the features of --model) or onnx (--model with --labels as \
-      it is).
+      onnx-features (linear SVMs on the features of the network --model) or onnx (the \
+      classifier --model as it is, its output columns named by --labels).
       """)
   var classifier: RCNNBackend = .cnn
 
