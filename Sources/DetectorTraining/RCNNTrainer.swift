@@ -181,9 +181,13 @@ public struct RCNNTrainer: Sendable {
       let mean = total / Double(positives.count + negatives.count)
       if mean > 0 { scale = Float(Double(target) / mean) }
       if scale != 1 {
-        for i in positives.indices { positives[i].features = positives[i].features.map { $0 * scale } }
+        for i in positives.indices {
+          positives[i].features = positives[i].features.map { $0 * scale }
+        }
         for i in negatives.indices { negatives[i] = negatives[i].map { $0 * scale } }
-        for i in regression.indices { regression[i].features = regression[i].features.map { $0 * scale } }
+        for i in regression.indices {
+          regression[i].features = regression[i].features.map { $0 * scale }
+        }
       }
     }
     let classCount = c.classes.count

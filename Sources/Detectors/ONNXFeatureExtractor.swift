@@ -40,6 +40,8 @@ public struct ONNXFeatureExtractor: RegionFeatureExtractor {
   public let normalization: InputNormalization
   /// The crop side the extractor was checked for.
   public let cropSize: Int
+  /// The shape of ``tensor`` for one crop (`[1, C]`, `[1, C, H, W]`, …).
+  public let tensorShape: [Int]
   /// The number of features per crop.
   public let featureCount: Int
 
@@ -75,14 +77,15 @@ public struct ONNXFeatureExtractor: RegionFeatureExtractor {
     self.pooling = pooling
     self.normalization = normalization
     self.cropSize = cropSize
+    tensorShape = shape
     featureCount =
       shape.count == 2 || pooling == .flatten ? shape.dropFirst().reduce(1, *) : shape[1]
   }
 
-  /// `"resnet50.onnx at \"fc7\" (average-pooled, 2048 features)"`.
+  /// `"resnet50.onnx at \"layer4\" [1, 2048, 7, 7] (average-pooled, 2048 features)"`.
   public var summary: String {
-    let how = pooling == .average ? "average-pooled" : "flattened"
-    return "\(model.file) at \"\(tensor)\" (\(how), \(featureCount) features)"
+    let how = tensorShape.count == 2 ? "" : pooling == .average ? "average-pooled, " : "flattened, "
+    return "\(model.file) at \"\(tensor)\" \(tensorShape) (\(how)\(featureCount) features)"
   }
 
   /// The features of a batch of crops; see the type's documentation.

@@ -56,7 +56,8 @@ public struct ONNXNetworkSettings: Sendable, Hashable, Codable {
   func validate(_ check: ConfigurationCheck, backend: RCNNBackend) throws {
     try Self.checkName(file, key: "network.file", check)
     if let tensor, tensor.isEmpty {
-      throw check.fail("network.tensor", "\"\"", allowed: "a tensor name, or no key for the first graph output")
+      throw check.fail(
+        "network.tensor", "\"\"", allowed: "a tensor name, or no key for the first graph output")
     }
     switch (backend, labelsFile) {
     case (.onnx, nil):
@@ -64,7 +65,8 @@ public struct ONNXNetworkSettings: Sendable, Hashable, Codable {
     case (.onnx, let name?):
       try Self.checkName(name, key: "network.labelsFile", check)
       guard name != file else {
-        throw check.fail("network.labelsFile", "\"\(name)\"", allowed: "another name than network.file")
+        throw check.fail(
+          "network.labelsFile", "\"\(name)\"", allowed: "another name than network.file")
       }
     case (_, let name?):
       throw check.fail(
@@ -123,7 +125,9 @@ public struct ONNXNetworkSettings: Sendable, Hashable, Codable {
         !Self.reservedNames.contains(String($0.split(separator: "/").first ?? ""))
       }
     }
-    for name in names { try? FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+    for name in names {
+      try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+    }
   }
 
   /// Copies a network (and the side files of its external weights) and a labels file into a
@@ -144,7 +148,8 @@ public struct ONNXNetworkSettings: Sendable, Hashable, Codable {
     let summary = try ONNXModelSummary(contentsOf: model)
     var copies: [(from: URL, to: String)] = [(model, file)]
     for location in summary.externalDataFiles {
-      let clashes = [file, labelsFile].contains(location)
+      let clashes =
+        [file, labelsFile].contains(location)
         || Self.reservedNames.contains(String(location.split(separator: "/").first ?? ""))
       guard !clashes else {
         throw DetectorsError.invalidValue(

@@ -99,7 +99,10 @@ import Testing
       let features = try extractor.features(of: crops)
       for r in 0..<features.shape[0] {
         let row = features.data[(r * 32)..<((r + 1) * 32)]
-        norms.append(row.reduce(0.0) { $0 + Double($1 * report.featureScale) * Double($1 * report.featureScale) }.squareRoot())
+        norms.append(
+          row.reduce(0.0) {
+            $0 + Double($1 * report.featureScale) * Double($1 * report.featureScale)
+          }.squareRoot())
       }
     }
     let mean = norms.reduce(0, +) / Double(norms.count)

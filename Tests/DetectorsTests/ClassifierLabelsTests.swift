@@ -17,7 +17,8 @@ import Testing
     let mapped = labels.map(
       Tensor(shape: [2, 5], data: [0.1, 0.2, 0.3, 0.15, 0.25, 0, 0.5, 0.25, 0.25, 0]))
     #expect(mapped.shape == [2, 3])
-    #expect(closeMismatch(mapped.data, [0.5, 0.3, 0.2, 0.25, 0.25, 0.5], atol: 1e-6, rtol: 0) == nil)
+    #expect(
+      closeMismatch(mapped.data, [0.5, 0.3, 0.2, 0.25, 0.25, 0.5], atol: 1e-6, rtol: 0) == nil)
   }
 
   @Test func withoutBackgroundOrExtraLabelsTheBackgroundIsZero() throws {

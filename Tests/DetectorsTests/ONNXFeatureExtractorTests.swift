@@ -14,7 +14,8 @@ import Testing
     #expect(extractor.featureCount == 32)
     let features = try extractor.features(of: Fixture.array("crops"))
     #expect(features.shape == [4, 32])
-    #expect(closeMismatch(features.data, try Fixture.array("fc7").data, atol: 1e-5, rtol: 1e-4) == nil)
+    #expect(
+      closeMismatch(features.data, try Fixture.array("fc7").data, atol: 1e-5, rtol: 1e-4) == nil)
   }
 
   @Test func spatialTensorsAreAveragedOrFlattened() throws {
@@ -23,11 +24,13 @@ import Testing
     let average = try ONNXFeatureExtractor(model: Fixture.logits(), tensor: "pool5", cropSize: 32)
     #expect(average.featureCount == 32)
     let means = (0..<(4 * 32)).map { row in pool5.data[(row * 4)..<(row * 4 + 4)].reduce(0, +) / 4 }
-    #expect(closeMismatch(try average.features(of: crops).data, means, atol: 1e-5, rtol: 1e-4) == nil)
+    #expect(
+      closeMismatch(try average.features(of: crops).data, means, atol: 1e-5, rtol: 1e-4) == nil)
     let flat = try ONNXFeatureExtractor(
       model: Fixture.logits(), tensor: "pool5", pooling: .flatten, cropSize: 32)
     #expect(flat.featureCount == 128)
-    #expect(closeMismatch(try flat.features(of: crops).data, pool5.data, atol: 1e-5, rtol: 1e-4) == nil)
+    #expect(
+      closeMismatch(try flat.features(of: crops).data, pool5.data, atol: 1e-5, rtol: 1e-4) == nil)
   }
 
   @Test func theGraphOutputIsTheDefaultTensor() throws {
@@ -45,7 +48,9 @@ import Testing
       _ = try ONNXFeatureExtractor(model: model, tensor: "fc7", cropSize: 40)
     }
     let extractor = try ONNXFeatureExtractor(model: model, tensor: "fc7", cropSize: 32)
-    #expect(throws: DetectorsError.self) { _ = try extractor.features(of: Tensor(zeros: [1, 1, 32, 32])) }
+    #expect(throws: DetectorsError.self) {
+      _ = try extractor.features(of: Tensor(zeros: [1, 1, 32, 32]))
+    }
     #expect(try extractor.features(of: Tensor(zeros: [0, 3, 32, 32])).shape == [0, 32])
   }
 }

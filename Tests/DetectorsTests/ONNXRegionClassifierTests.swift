@@ -31,7 +31,8 @@ import Testing
       let answer = try classifier.classify(crops)
       #expect(answer.probabilities.shape == [4, 4] && answer.boxDeltas == nil)
       #expect(
-        closeMismatch(answer.probabilities.data, try expectedProbabilities(), atol: 1e-5, rtol: 1e-4)
+        closeMismatch(
+          answer.probabilities.data, try expectedProbabilities(), atol: 1e-5, rtol: 1e-4)
           == nil, "\(kind)")
     }
   }
@@ -55,7 +56,8 @@ import Testing
     for r in 0..<4 {
       let e = Array(expected.data[(r * 4)..<(r * 4 + 4)])
       let want = [e[0] + e[1], e[2], e[3]]
-      #expect(closeMismatch(Array(p.data[(r * 3)..<(r * 3 + 3)]), want, atol: 1e-5, rtol: 1e-4) == nil)
+      #expect(
+        closeMismatch(Array(p.data[(r * 3)..<(r * 3 + 3)]), want, atol: 1e-5, rtol: 1e-4) == nil)
     }
   }
 
@@ -68,7 +70,9 @@ import Testing
         model: model, labels: labels, classes: ["circle", "star"], cropSize: 32,
         labelsFile: "l.txt")
     } throws: { error in
-      guard case .invalidLabels("l.txt", let reason)? = error as? DetectorsError else { return false }
+      guard case .invalidLabels("l.txt", let reason)? = error as? DetectorsError else {
+        return false
+      }
       return reason.contains("\"star\"")
     }
     // Fewer labels than output columns.
@@ -95,7 +99,9 @@ import Testing
     // Crops of the wrong size.
     let classifier = try ONNXRegionClassifier(
       model: model, labels: labels, classes: Fixture.classes, cropSize: 32)
-    #expect(throws: DetectorsError.self) { _ = try classifier.classify(Tensor(zeros: [2, 3, 16, 16])) }
+    #expect(throws: DetectorsError.self) {
+      _ = try classifier.classify(Tensor(zeros: [2, 3, 16, 16]))
+    }
   }
 
   @Test func detectionsWithLogitsAndWithASoftmaxNodeAgree() throws {

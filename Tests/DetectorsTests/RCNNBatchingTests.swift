@@ -43,8 +43,11 @@ import Testing
     #expect(rcnn.batchRanges(count: 100) == [0..<50, 50..<100])
     #expect(rcnn.batchRanges(count: 40) == [0..<32, 32..<40])
     rcnn.threads = 8
-    #expect(rcnn.batchRanges(count: 600) == [0..<75, 75..<150, 150..<225, 225..<300, 300..<375,
-      375..<450, 450..<525, 525..<600])
+    #expect(
+      rcnn.batchRanges(count: 600) == [
+        0..<75, 75..<150, 150..<225, 225..<300, 300..<375,
+        375..<450, 450..<525, 525..<600,
+      ])
     rcnn.batchSize = 10
     #expect(rcnn.batchRanges(count: 25) == [0..<10, 10..<20, 20..<25])
     #expect(rcnn.batchRanges(count: 0).isEmpty)

@@ -123,15 +123,16 @@ import Testing
   }
 
   /// `"network"` values that `config.json` may not hold, each named by its key.
-  @Test(arguments: [
-    ("onnx", nil, nil, "network"),
-    ("cnn", "n.onnx", nil, "network"),
-    ("onnx", "n.onnx", nil, "network.labelsFile"),
-    ("onnx-features", "n.onnx", "labels.txt", "network.labelsFile"),
-    ("onnx", "sub/n.onnx", "labels.txt", "network.file"),
-    ("onnx", "config.json", "labels.txt", "network.file"),
-    ("onnx", "n.onnx", "n.onnx", "network.labelsFile"),
-  ] as [(String, String?, String?, String)])
+  @Test(
+    arguments: [
+      ("onnx", nil, nil, "network"),
+      ("cnn", "n.onnx", nil, "network"),
+      ("onnx", "n.onnx", nil, "network.labelsFile"),
+      ("onnx-features", "n.onnx", "labels.txt", "network.labelsFile"),
+      ("onnx", "sub/n.onnx", "labels.txt", "network.file"),
+      ("onnx", "config.json", "labels.txt", "network.file"),
+      ("onnx", "n.onnx", "n.onnx", "network.labelsFile"),
+    ] as [(String, String?, String?, String)])
   func badNetworkValuesNameTheirKey(backend: String, file: String?, labels: String?, key: String)
     throws
   {

@@ -130,25 +130,37 @@ import Testing
   }
 
   /// Options that do not fit the classifier, refused while parsing (in process).
-  @Test(arguments: [
-    (["--classifier", "onnx", "--model", "n.onnx"], "--labels"),
-    (["--classifier", "onnx-features"], "--model"),
-    (["--classifier", "cnn", "--model", "n.onnx"], "--model"),
-    (["--classifier", "hog-svm", "--mean", "1,2,3"], "--mean"),
-    (["--classifier", "onnx", "--model", "n.onnx", "--labels", "l", "--feature-pooling", "flatten"],
-      "--feature-pooling"),
-    (["--classifier", "onnx-features", "--model", "n.onnx", "--labels", "l"], "--labels"),
-    (["--classifier", "onnx-features", "--model", "n.onnx", "--mean", "1,2"], "--mean"),
-    (["--classifier", "onnx-features", "--model", "n.onnx", "--std", "0,1,1"], "--std"),
-    (["--classifier", "onnx-features", "--model", "n.onnx", "--pixel-range", "10"],
-      "--pixel-range"),
-    (["--classifier", "onnx-features", "--model", "n.onnx", "--channel-order", "grb"],
-      "--channel-order"),
-    (["--classifier", "onnx", "--model", "n.onnx", "--labels", "l", "--epochs", "3"], "--epochs"),
-    (["--classifier", "onnx", "--model", "n.onnx", "--labels", "l", "--svm-c", "1"], "--svm-c"),
-    (["--classifier", "cnn", "--ridge-lambda", "1"], "--ridge-lambda"),
-    (["--classifier", "hog-svm", "--svm-c", "0"], "--svm-c"),
-  ] as [([String], String)])
+  @Test(
+    arguments: [
+      (["--classifier", "onnx", "--model", "n.onnx"], "--labels"),
+      (["--classifier", "onnx-features"], "--model"),
+      (["--classifier", "cnn", "--model", "n.onnx"], "--model"),
+      (["--classifier", "hog-svm", "--mean", "1,2,3"], "--mean"),
+      (
+        [
+          "--classifier", "onnx", "--model", "n.onnx", "--labels", "l", "--feature-pooling",
+          "flatten",
+        ],
+        "--feature-pooling"
+      ),
+      (["--classifier", "onnx-features", "--model", "n.onnx", "--labels", "l"], "--labels"),
+      (["--classifier", "onnx-features", "--model", "n.onnx", "--mean", "1,2"], "--mean"),
+      (["--classifier", "onnx-features", "--model", "n.onnx", "--std", "0,1,1"], "--std"),
+      (
+        ["--classifier", "onnx-features", "--model", "n.onnx", "--pixel-range", "10"],
+        "--pixel-range"
+      ),
+      (
+        ["--classifier", "onnx-features", "--model", "n.onnx", "--channel-order", "grb"],
+        "--channel-order"
+      ),
+      (
+        ["--classifier", "onnx", "--model", "n.onnx", "--labels", "l", "--epochs", "3"], "--epochs"
+      ),
+      (["--classifier", "onnx", "--model", "n.onnx", "--labels", "l", "--svm-c", "1"], "--svm-c"),
+      (["--classifier", "cnn", "--ridge-lambda", "1"], "--ridge-lambda"),
+      (["--classifier", "hog-svm", "--svm-c", "0"], "--svm-c"),
+    ] as [([String], String)])
   func optionsThatDoNotFitTheClassifierAreRefused(arguments: [String], option: String) throws {
     let failure = try #require(
       usageFailure(["train", "rcnn"] + arguments + ["scenes", "-o", "model", "--no-progress"]))

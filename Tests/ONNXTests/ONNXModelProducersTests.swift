@@ -8,7 +8,8 @@ import Testing
   @Test func producersNameTheOperatorAndItsInputs() throws {
     let model = try ONNXModel(contentsOf: Fixtures.url("onnx/rcnn/shapes_classifier_softmax.onnx"))
     let softmax = try #require(model.producer(of: "probabilities"))
-    #expect(softmax.op == "Softmax" && softmax.inputs == ["logits"] && softmax.node == "\"softmax\"")
+    #expect(
+      softmax.op == "Softmax" && softmax.inputs == ["logits"] && softmax.node == "\"softmax\"")
     #expect(model.producer(of: "logits")?.op == "Gemm")
     #expect(model.producer(of: "fc7")?.op == "Relu")
     #expect(model.producer(of: "input") == nil)

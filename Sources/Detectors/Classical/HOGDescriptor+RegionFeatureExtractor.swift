@@ -17,7 +17,8 @@ extension HOGDescriptor: RegionFeatureExtractor {
   public func features(of regions: Tensor) throws -> Tensor {
     guard regions.rank == 4 else {
       throw DetectorsError.malformedClassification(
-        classifier: "HOGDescriptor", reason: "regions have shape \(regions.shape), expected [R, C, H, W]")
+        classifier: "HOGDescriptor",
+        reason: "regions have shape \(regions.shape), expected [R, C, H, W]")
     }
     let (count, channels, height, width) = (
       regions.shape[0], regions.shape[1], regions.shape[2], regions.shape[3]
@@ -26,7 +27,9 @@ extension HOGDescriptor: RegionFeatureExtractor {
     guard d > 0 else {
       throw DetectorsError.malformedClassification(
         classifier: "HOGDescriptor",
-        reason: "a \(width)x\(height) crop holds no block of \(blockSize)x\(blockSize) cells of \(cellSize) px")
+        reason:
+          "a \(width)x\(height) crop holds no block of \(blockSize)x\(blockSize) cells of \(cellSize) px"
+      )
     }
     var output = [Float](repeating: 0, count: count * d)
     let plane = height * width

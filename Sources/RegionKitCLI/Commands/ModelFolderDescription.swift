@@ -51,10 +51,13 @@ struct ModelFolderDescription {
     case let svm as SVMRegionClassifier:
       guard let extractor = svm.extractor as? ONNXFeatureExtractor else { break }
       lines.append("network: \(network.file), input \(describe(extractor.model.inputs))")
+      let pooling =
+        extractor.tensorShape.count == 2 ? "" : ", \(extractor.pooling.rawValue) pooling"
       lines.append(
-        "features: tensor \"\(extractor.tensor)\", \(extractor.pooling.rawValue) pooling, "
+        "features: tensor \"\(extractor.tensor)\" \(extractor.tensorShape)\(pooling), "
           + "\(extractor.featureCount) per crop, scaled by \(svm.featureScale)")
       networkJSON["tensor"] = extractor.tensor
+      networkJSON["tensor_shape"] = extractor.tensorShape
       networkJSON["pooling"] = extractor.pooling.rawValue
       networkJSON["feature_count"] = extractor.featureCount
       networkJSON["feature_scale"] = svm.featureScale
