@@ -160,6 +160,7 @@ import Testing
       (["--classifier", "onnx", "--model", "n.onnx", "--labels", "l", "--svm-c", "1"], "--svm-c"),
       (["--classifier", "cnn", "--ridge-lambda", "1"], "--ridge-lambda"),
       (["--classifier", "hog-svm", "--svm-c", "0"], "--svm-c"),
+      (["--classifier", "onnx-features", "--model", "config.json"], "--model"),
     ] as [([String], String)])
   func optionsThatDoNotFitTheClassifierAreRefused(arguments: [String], option: String) throws {
     let failure = try #require(

@@ -7,7 +7,7 @@ extension HOGDescriptor: RegionFeatureExtractor {
     "HOG (\(orientations) orientations, \(cellSize) px cells, \(blockSize)x\(blockSize)-cell blocks)"
   }
 
-  /// The HOG descriptor of every crop of a batch (see ``features(of:)-(Image)``).
+  /// The HOG descriptor of every crop of a batch, as the single-image `features(of:)` computes it.
   ///
   /// - Parameter regions: `[R, C, H, W]`, any channel count and value range.
   /// - Returns: `[R, d]` with `d` = ``featureCount(width:height:)``.

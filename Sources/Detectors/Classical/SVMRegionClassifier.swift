@@ -28,7 +28,7 @@ public struct SVMRegionClassifier: RegionClassifier {
   public var extractor: any RegionFeatureExtractor
   /// Every feature vector is multiplied by this before scoring. Default: `1`. R-CNN scales
   /// network features so their mean norm on the training set is 20
-  /// (``RegionFeatureScaling/paperTargetNorm``).
+  /// (``RCNNConfiguration/featureNorm``).
   public var featureScale: Float
   /// One SVM per class.
   public var machines: [LinearSVM]

@@ -115,7 +115,11 @@ struct TrainRCNN: ParsableCommand {
     configuration.training = schedule.settings(seed: runOptions.seed)
     if let svmC { configuration.svmC = svmC }
     if let ridgeLambda { configuration.ridgeLambda = ridgeLambda }
-    try validateOptions(renames: ["inputSize": "--crop-size", "contextPadding": "--crop-size"]) {
+    let renames = [
+      "inputSize": "--crop-size", "contextPadding": "--crop-size", "file": "--model",
+      "tensor": "--model", "labelsFile": "--labels",
+    ]
+    try validateOptions(renames: renames) {
       try configuration.validate(file: "the command line")
     }
     return configuration
