@@ -112,7 +112,7 @@ public struct RCNNConfiguration: Sendable, Hashable, Codable {
     try check.integer("maxProposals", maxProposals, in: 1...100_000)
     try check.number("nmsThreshold", nmsThreshold, in: 0...1)
     try check.number("scoreThreshold", Double(scoreThreshold), in: 0...1)
-    try hog.validate(check, cropSize: inputSize)
+    if backend == .hogSVM { try hog.validate(check, cropSize: inputSize) }
     try check.number("svmC", Double(svmC), in: 1e-9...1e9)
     try check.number("ridgeLambda", ridgeLambda, in: 1e-9...1e12)
     if let featureNorm { try check.number("featureNorm", Double(featureNorm), in: 1e-6...1e6) }
