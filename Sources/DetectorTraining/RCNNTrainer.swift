@@ -6,9 +6,10 @@ import Imaging
 import NeuralNet
 import Parallel
 
-/// Trains the two ``/Detectors/RCNN`` backends from ``RCNNTrainingImage``s, as Girshick et al. (2014):
+/// Trains the ``/Detectors/RCNN`` backends from ``RCNNTrainingImage``s, as Girshick et al. (2014):
 ///
-/// - **hog-svm**: HOG of ground-truth boxes (the SVM positives) and of proposals with IoU <
+/// - **hog-svm** and **onnx-features** (``trainSVMs(count:extractor:image:)``): features (HOG,
+///   or a network's activations) of ground-truth boxes (the SVM positives) and of proposals with IoU <
 ///   ``/Detectors/RCNNConfiguration/negativeIoU`` to every object (the negative pool, at most
 ///   ``/Detectors/RCNNConfiguration/backgroundPerImage`` per image, seeded), plus the other classes'
 ///   ground truth; per class one ``/Detectors/LinearSVM`` by ``/Detectors/HardNegativeMining``, a ``/Detectors/PlattScaling``
@@ -69,31 +70,52 @@ public struct RCNNTrainer: Sendable {
       proposals: try proposals.boxes(for: image, named: entry.fileName, maxProposals: maxProposals))
   }
 
-  // MARK: HOG + SVM
+  // MARK: SVMs (hog-svm, onnx-features)
 
-  /// What ``trainHOGSVM(_:)`` did, per class.
-  public struct HOGSVMReport: Sendable {
+  /// What ``trainSVMs(_:extractor:)`` did, per class.
+  public struct SVMReport: Sendable {
     /// Positives per class.
     public var positives: [Int]
     /// The mining result per class.
     public var mining: [HardNegativeMining.Result]
     /// Regression samples per class.
     public var regressionSamples: [Int]
+    /// The factor applied to every feature vector (1 without ``/Detectors/RCNNConfiguration/featureNorm``).
+    public var featureScale: Float
+    /// The number of features per region.
+    public var featureCount: Int
   }
 
-  /// Trains the HOG + SVM backend on images in memory.
-  public func trainHOGSVM(_ images: [RCNNTrainingImage]) throws -> (
-    classifier: HOGSVMClassifier, report: HOGSVMReport
-  ) {
-    try trainHOGSVM(count: images.count) { images[$0] }
+  /// Trains the SVM pipeline on images in memory, with the features of `extractor`.
+  public func trainSVMs(_ images: [RCNNTrainingImage], extractor: any RegionFeatureExtractor)
+    throws -> (classifier: SVMRegionClassifier, report: SVMReport)
+  {
+    try trainSVMs(count: images.count, extractor: extractor) { images[$0] }
   }
 
-  /// Trains the HOG + SVM backend on `count` images, each loaded by `image` when its
-  /// features are computed (on up to ``threads`` threads) and dropped after: memory holds the
-  /// features, not the images.
-  public func trainHOGSVM(
-    count: Int, image: (Int) throws -> RCNNTrainingImage
-  ) throws -> (classifier: HOGSVMClassifier, report: HOGSVMReport) {
+  /// Crops warped and featurised per call of the extractor during training.
+  static let featureBatchSize = 128
+
+  /// Trains the SVM pipeline of hog-svm and onnx-features on `count` images, each loaded by
+  /// `image` when its features are computed (on up to ``threads`` threads) and dropped after:
+  /// memory holds the features, not the images.
+  ///
+  /// Per image, the crops of its ground-truth boxes, its negatives and its regression samples
+  /// go to `extractor` together, in batches of up to 128 crops. With
+  /// ``/Detectors/RCNNConfiguration/featureNorm`` set, every feature vector is then scaled so
+  /// that their mean L2 norm (over positives and negatives) is that value, as R-CNN does.
+  ///
+  /// - Parameters:
+  ///   - count: The number of training images.
+  ///   - extractor: The features of a crop (``/Detectors/HOGDescriptor``,
+  ///     ``/Detectors/ONNXFeatureExtractor``, …).
+  ///   - image: Loads training image `i`.
+  /// - Throws: Loading and extractor errors, ``/Detectors/DetectorsError/noTrainingImages(dataset:)``
+  ///   without any object, and ``/Detectors/DetectorsError/malformedClassification(classifier:reason:)``
+  ///   when the extractor gives vectors of different lengths.
+  public func trainSVMs(
+    count: Int, extractor: any RegionFeatureExtractor, image: (Int) throws -> RCNNTrainingImage
+  ) throws -> (classifier: SVMRegionClassifier, report: SVMReport) {
     let c = configuration
     let size = c.inputSize, padding = c.contextPadding
     struct PerImage: Sendable {
@@ -110,25 +132,64 @@ public struct RCNNTrainer: Sendable {
       var regression = item.regressionRegions(minimumIoU: c.regressionIoU, coder: coder)
       regression.shuffle(using: &random)
       regression = Array(regression.prefix(16))
-      func hogs(_ boxes: [Box]) -> [[Float]] {
-        HOGSVMClassifier.features(
+      let boxes = item.boxes + negatives + regression.map(\.box)
+      let fill = WarpFill.color(item.image.meanColor())
+      var rows: [[Float]] = []
+      rows.reserveCapacity(boxes.count)
+      for start in stride(from: 0, to: boxes.count, by: Self.featureBatchSize) {
+        let part = Array(boxes[start..<min(start + Self.featureBatchSize, boxes.count)])
+        let features = try extractor.features(
           of: RCNN.crops(
-            of: item.image, boxes: boxes, width: size, height: size, contextPadding: padding),
-          hog: c.hog)
+            of: item.image, boxes: part, width: size, height: size, contextPadding: padding,
+            fill: fill))
+        let d = features.rank == 2 ? features.shape[1] : 0
+        guard features.rank == 2, features.shape[0] == part.count else {
+          throw DetectorsError.malformedClassification(
+            classifier: extractor.summary,
+            reason: "features of shape \(features.shape) for \(part.count) crops")
+        }
+        for r in 0..<part.count { rows.append(Array(features.data[(r * d)..<((r + 1) * d)])) }
       }
-      let positives = hogs(item.boxes)
-      let regressionFeatures = hogs(regression.map(\.box))
+      let positives = rows[..<item.boxes.count]
+      let negativeRows = rows[item.boxes.count..<(item.boxes.count + negatives.count)]
+      let regressionRows = rows[(item.boxes.count + negatives.count)...]
       return PerImage(
-        positives: zip(item.labels, positives).map { ($0, $1) }, negatives: hogs(negatives),
-        regression: regression.indices.map { r in
-          let t = regression[r].target!
-          return (regression[r].label, regressionFeatures[r], [t.dx, t.dy, t.dw, t.dh])
+        positives: zip(item.labels, positives).map { ($0, $1) }, negatives: Array(negativeRows),
+        regression: zip(regression, regressionRows).map { region, features in
+          let t = region.target!
+          return (region.label, features, [t.dx, t.dy, t.dw, t.dh])
         })
     }
-    let positives = perImage.flatMap(\.positives)
-    let negatives = perImage.flatMap(\.negatives)
-    let regression = perImage.flatMap(\.regression)
-    guard !positives.isEmpty else { throw DetectorsError.noTrainingImages(dataset: "R-CNN set") }
+    var positives = perImage.flatMap(\.positives)
+    var negatives = perImage.flatMap(\.negatives)
+    var regression = perImage.flatMap(\.regression)
+    guard let d = positives.first?.features.count else {
+      throw DetectorsError.noTrainingImages(dataset: "R-CNN set")
+    }
+    let lengths = Set(
+      positives.map(\.features.count) + negatives.map(\.count) + regression.map(\.features.count))
+    guard lengths == [d] else {
+      throw DetectorsError.malformedClassification(
+        classifier: extractor.summary, reason: "feature vectors of lengths \(lengths.sorted())")
+    }
+    var scale: Float = 1
+    if let target = c.featureNorm {
+      var total = 0.0
+      for x in positives.map(\.features) + negatives {
+        total += x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+      }
+      let mean = total / Double(positives.count + negatives.count)
+      if mean > 0 { scale = Float(Double(target) / mean) }
+      if scale != 1 {
+        for i in positives.indices {
+          positives[i].features = positives[i].features.map { $0 * scale }
+        }
+        for i in negatives.indices { negatives[i] = negatives[i].map { $0 * scale } }
+        for i in regression.indices {
+          regression[i].features = regression[i].features.map { $0 * scale }
+        }
+      }
+    }
     let classCount = c.classes.count
     let results = try orderedParallelMap(count: classCount, threads: threads) { k in
       let label = k + 1
@@ -140,24 +201,25 @@ public struct RCNNTrainer: Sendable {
       let platt = PlattScaling(
         scores: scores, positive: mine.map { _ in true } + pool.map { _ in false })
       let samples = regression.filter { $0.label == label }
-      let ridge = RidgeRegression(
-        samples: samples.map(\.features), targets: samples.map(\.target), outputCount: 4,
-        lambda: c.ridgeLambda)
-      let fixedRidge =
-        ridge.featureCount == 0
+      let ridge =
+        samples.isEmpty
         ? RidgeRegression(
-          weights: [Float](repeating: 0, count: 4 * (mine.first?.count ?? 0)),
-          biases: [0, 0, 0, 0], featureCount: mine.first?.count ?? 0, outputCount: 4) : ridge
-      return (mined, platt, fixedRidge, mine.count, samples.count)
+          weights: [Float](repeating: 0, count: 4 * d), biases: [0, 0, 0, 0], featureCount: d,
+          outputCount: 4)
+        : RidgeRegression(
+          samples: samples.map(\.features), targets: samples.map(\.target), outputCount: 4,
+          lambda: c.ridgeLambda)
+      return (mined, platt, ridge, mine.count, samples.count)
     }
-    let classifier = HOGSVMClassifier(
-      classes: c.classNames, hog: c.hog, machines: results.map(\.0.machine),
-      calibrations: results.map(\.1), regressors: results.map(\.2))
+    let classifier = SVMRegionClassifier(
+      classes: c.classNames, extractor: extractor, featureScale: scale,
+      machines: results.map(\.0.machine), calibrations: results.map(\.1),
+      regressors: results.map(\.2))
     return (
       classifier,
-      HOGSVMReport(
+      SVMReport(
         positives: results.map(\.3), mining: results.map(\.0),
-        regressionSamples: results.map(\.4))
+        regressionSamples: results.map(\.4), featureScale: scale, featureCount: d)
     )
   }
 

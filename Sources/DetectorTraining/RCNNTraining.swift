@@ -13,17 +13,40 @@ import Parallel
 ///       configuration, on: dataset, into: folder, observer: SilentTrainingObserver())
 ///
 /// Proposals come from selective search (fast mode, the configuration's `maxProposals`) or
-/// from a file. hog-svm trains in one pass (features, hard-negative mining, Platt scaling,
-/// ridge box regression); cnn trains `training.epochs` epochs over a fixed, seeded region pool
-/// with a checkpoint after each. Images are decoded one at a time per thread and dropped once
-/// their features or crops are taken. The held-out images give the COCO AP50 after training
-/// (hog-svm) or after each epoch (cnn).
+/// from a file. hog-svm and onnx-features train in one pass (features — HOG, or a network's
+/// activations at a named tensor — then hard-negative mining, Platt scaling, ridge box
+/// regression); cnn trains `training.epochs` epochs over a fixed, seeded region pool with a
+/// checkpoint after each; onnx trains nothing: the classifier was trained elsewhere, and the
+/// run packages it (network, external weights, labels, `config.json`) and evaluates it.
+/// Images are decoded one at a time per thread and dropped once their features or crops are
+/// taken. The held-out images give the COCO AP50 after training (hog-svm, onnx-features,
+/// onnx) or after each epoch (cnn).
+///
+/// onnx-features and onnx copy ``NetworkFiles`` into the folder under the names of the
+/// configuration's ``/Detectors/RCNNConfiguration/network`` and train and evaluate on those
+/// copies, so the folder holds exactly what was measured.
 public enum RCNNTraining {
+  /// The files of a network trained elsewhere (onnx-features, onnx).
+  public struct NetworkFiles: Sendable, Hashable {
+    /// The `.onnx` file (its external-data side files are copied along).
+    public var model: URL
+    /// The labels file, one label per output column (onnx only).
+    public var labels: URL?
+
+    /// Files to copy; see the properties.
+    public init(model: URL, labels: URL? = nil) {
+      self.model = model
+      self.labels = labels
+    }
+  }
+
   /// Trains (or resumes, cnn only) and writes the model folder.
   ///
   /// - Parameters:
   ///   - configuration: The model and training settings (the folder's own when resuming).
   ///   - dataset: The training dataset.
+  ///   - network: onnx-features and onnx: the network (and labels) to copy into the folder.
+  ///     Default: nil.
   ///   - proposals: The proposal source. Default: nil, selective search fast on one thread
   ///     per image.
   ///   - skipMissing: Leave out images a proposals file has nothing for. Default: `false`.
@@ -32,8 +55,12 @@ public enum RCNNTraining {
   ///   - threads: Images worked on at once. Default: the active processors.
   ///   - observer: Progress and epoch reports.
   /// - Returns: What was trained.
+  /// - Throws: ``/Detectors/DetectorsError/unsupportedInput(detector:reason:)`` when resuming a
+  ///   backend that trains in one pass or when an ONNX backend gets no network files; the
+  ///   errors of the dataset, the proposals, the network and the folder.
   public static func train(
-    _ configuration: RCNNConfiguration, on dataset: Dataset, proposals: ProposalSource? = nil,
+    _ configuration: RCNNConfiguration, on dataset: Dataset, network: NetworkFiles? = nil,
+    proposals: ProposalSource? = nil,
     skipMissing: Bool = false, into folder: URL, policy: ExistingModelPolicy = .refuse,
     threads: Int = ProcessInfo.processInfo.activeProcessorCount, observer: some TrainingObserver
   ) throws -> TrainingResult {
@@ -41,9 +68,24 @@ public enum RCNNTraining {
     let source = proposals ?? .generator(RCNN.defaultProposalGenerator(threads: 1))
     var requested = configuration
     requested.training.proposals = source.name
-    if policy == .resume, configuration.backend == .hogSVM {
+    let backend = configuration.backend
+    if policy == .resume, !backend.trainsInEpochs {
       throw DetectorsError.unsupportedInput(
-        detector: "rcnn hog-svm", reason: "it trains in one pass and cannot resume")
+        detector: "rcnn \(backend.rawValue)", reason: "it trains in one pass and cannot resume")
+    }
+    if backend.usesONNXNetwork, network == nil {
+      throw DetectorsError.unsupportedInput(
+        detector: "rcnn \(backend.rawValue)", reason: "no ONNX network given to train with")
+    }
+    if backend == .onnx, network?.labels == nil {
+      throw DetectorsError.unsupportedInput(
+        detector: "rcnn onnx", reason: "no labels file given for the network's outputs")
+    }
+    if policy == .replace,
+      let previous = try? ModelFolder.configuration(RCNNConfiguration.self, in: folder)
+    {
+      // The network files of the model replaced, which may have other names than the new ones.
+      previous.network?.removeFiles(in: folder)
     }
     let (configuration, resumeEpoch) = try TrainingRun.prepare(
       requested, folder: folder, policy: policy)
@@ -99,18 +141,47 @@ public enum RCNNTraining {
     }
     var history: [EpochRecord] = []
     var final: (ap50: Double, ap: Double)?
-    switch configuration.backend {
-    case .hogSVM:
+    /// Writes the SVM classifier of a one-pass run and validates it.
+    func trainSVMs(extractor: any RegionFeatureExtractor) throws {
       observer.stageStarted(
-        "hog-svm features (\(source.name))", total: trainIndices.count, unit: "images")
-      let (classifier, report) = try trainer.trainHOGSVM(count: trainIndices.count, image: load)
+        "\(configuration.backend.rawValue) features (\(source.name))", total: trainIndices.count,
+        unit: "images")
+      let (classifier, report) = try trainer.trainSVMs(
+        count: trainIndices.count, extractor: extractor, image: load)
       observer.stageFinished()
       observer.note(
-        "positives per class \(report.positives), mined negatives per round "
+        "\(report.featureCount) features per region"
+          + (report.featureScale == 1 ? "" : " scaled by \(report.featureScale)")
+          + "; positives per class \(report.positives), mined negatives per round "
           + "\(report.mining.map(\.added)), regression samples \(report.regressionSamples)")
       try ModelFolder.save(
         configuration: configuration, tensors: DetectorModel.tensors(of: classifier), to: folder)
       final = try validate(classifier)
+    }
+    var summary = "rcnn \(configuration.backend.rawValue) trained on \(trainIndices.count) images"
+    switch configuration.backend {
+    case .hogSVM:
+      try trainSVMs(extractor: configuration.hog)
+    case .onnxFeatures:
+      try copyNetwork(network, configuration: configuration, into: folder)
+      try trainSVMs(
+        extractor: DetectorModel.onnxFeatureExtractor(in: folder, configuration: configuration))
+    case .onnx:
+      try copyNetwork(network, configuration: configuration, into: folder)
+      let classifier = try DetectorModel.loadRegionClassifier(
+        from: folder, configuration: configuration)
+      try ModelFolder.writeJSON(
+        configuration, to: folder.appendingPathComponent(ModelFolder.configurationFile))
+      if let onnx = classifier as? ONNXRegionClassifier {
+        observer.note(
+          "\(configuration.network?.file ?? "network") outputs \(onnx.outputKind.rawValue)"
+            + (onnx.outputKind == .logits ? " (softmax applied)" : "")
+            + "; background from columns \(onnx.labels.backgroundColumns)"
+            + (onnx.labels.extraLabels.isEmpty
+              ? "" : " (extra labels \(onnx.labels.extraLabels))"))
+      }
+      final = try validate(classifier)
+      summary = "rcnn onnx packaged (trained elsewhere)"
     case .cnn:
       observer.stageStarted("regions (\(source.name))", total: trainIndices.count, unit: "images")
       let pool = try trainer.regionPool(count: trainIndices.count, image: load)
@@ -158,6 +229,19 @@ public enum RCNNTraining {
       folder: folder, history: history, trainImages: trainIndices.count,
       validationImages: validationIndices.count, validationAP50: final?.ap50,
       validationAP: final?.ap, seconds: Date().timeIntervalSince(start),
-      summary: "rcnn \(configuration.backend.rawValue) trained on \(trainIndices.count) images")
+      summary: summary)
+  }
+
+  /// Copies the network files into `folder` under the configuration's names.
+  private static func copyNetwork(
+    _ files: NetworkFiles?, configuration: RCNNConfiguration, into folder: URL
+  ) throws {
+    guard let files, let settings = configuration.network else {
+      throw DetectorsError.unsupportedInput(
+        detector: "rcnn \(configuration.backend.rawValue)", reason: "no ONNX network given")
+    }
+    try settings.copyFiles(
+      model: files.model, labels: configuration.backend == .onnx ? files.labels : nil,
+      into: folder)
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import NeuralNet
+import ONNX
 import Proposals
 
 /// Loads the detector of any model folder (see ``ModelFolder``), and writes and reads each
@@ -115,7 +116,8 @@ public enum DetectorModel {
   }
 
   /// The R-CNN pipeline of a configuration around `classifier` (proposals: selective search
-  /// fast on one thread, the configuration's count).
+  /// fast on one thread, the configuration's count; crops classified in batches on
+  /// ``/NeuralNet/ComputeThreads/count`` threads).
   public static func rcnn(_ configuration: RCNNConfiguration, classifier: any RegionClassifier)
     -> RCNN
   {
@@ -123,7 +125,8 @@ public enum DetectorModel {
       classifier: classifier, classes: configuration.classes, inputSize: configuration.inputSize,
       contextPadding: configuration.contextPadding,
       proposalGenerator: RCNN.defaultProposalGenerator(threads: 1),
-      maxProposals: configuration.maxProposals, postprocessor: configuration.postprocessor)
+      maxProposals: configuration.maxProposals, postprocessor: configuration.postprocessor,
+      threads: ComputeThreads.count)
   }
 
   /// A fresh CNN region classifier of `configuration`.
@@ -135,15 +138,16 @@ public enum DetectorModel {
       channels: configuration.channels, hiddenFeatures: configuration.hiddenFeatures, seed: seed)
   }
 
-  /// The tensors of a HOG + SVM classifier: `svm.weight [K, d]`, `svm.bias [K]`,
-  /// `platt [K, 2]` (A, B), and with box regression `bbox_reg.weight [K, d, 4]` and
-  /// `bbox_reg.bias [K, 4]`.
-  public static func tensors(of classifier: HOGSVMClassifier) -> [String: Tensor] {
-    let k = classifier.classes.count, d = classifier.machines.first?.weights.count ?? 0
+  /// The tensors of an SVM classifier (hog-svm, onnx-features): `svm.weight [K, d]`,
+  /// `svm.bias [K]`, `platt [K, 2]` (A, B), `feature_scale [1]`, and with box regression
+  /// `bbox_reg.weight [K, d, 4]` and `bbox_reg.bias [K, 4]`.
+  public static func tensors(of classifier: SVMRegionClassifier) -> [String: Tensor] {
+    let k = classifier.classes.count, d = classifier.featureCount
     var tensors: [String: Tensor] = [
       "svm.weight": Tensor(shape: [k, d], data: classifier.machines.flatMap(\.weights)),
       "svm.bias": Tensor(shape: [k], data: classifier.machines.map(\.bias)),
       "platt": Tensor(shape: [k, 2], data: classifier.calibrations.flatMap { [$0.a, $0.b] }),
+      "feature_scale": Tensor(shape: [1], data: [classifier.featureScale]),
     ]
     if let regressors = classifier.regressors {
       tensors["bbox_reg.weight"] = Tensor(shape: [k, d, 4], data: regressors.flatMap(\.weights))
@@ -152,17 +156,74 @@ public enum DetectorModel {
     return tensors
   }
 
-  /// The region classifier of an R-CNN folder (either backend).
+  /// The region classifier of an R-CNN folder (any backend).
+  ///
+  /// - Throws: ``DetectorsError`` for missing files (weights, the ONNX network, labels) and
+  ///   weights or labels that do not fit the configuration; ``/ONNX/ONNXError`` for a network
+  ///   that does not load.
   public static func loadRegionClassifier(from folder: URL, configuration: RCNNConfiguration)
     throws -> any RegionClassifier
   {
+    let weightsFile = folder.appendingPathComponent(ModelFolder.weightsFile).path
+    let configFile = folder.appendingPathComponent(ModelFolder.configurationFile).path
     switch configuration.backend {
     case .cnn:
       return try loadCNN(from: folder, configuration: configuration)
     case .hogSVM:
-      return try hogSVM(
+      let d = configuration.hog.featureCount(
+        width: configuration.inputSize, height: configuration.inputSize)
+      return try svmClassifier(
         ModelFolder.weights(in: folder), configuration: configuration,
-        source: folder.appendingPathComponent(ModelFolder.weightsFile).path)
+        extractor: configuration.hog, featureCount: d, source: weightsFile)
+    case .onnxFeatures:
+      let extractor = try onnxFeatureExtractor(in: folder, configuration: configuration)
+      return try svmClassifier(
+        ModelFolder.weights(in: folder), configuration: configuration, extractor: extractor,
+        featureCount: extractor.featureCount, source: weightsFile)
+    case .onnx:
+      guard let network = configuration.network else {
+        throw DetectorsError.invalidValue(
+          file: configFile, key: "network", value: "missing", allowed: "the network settings")
+      }
+      let model = try network.loadModel(in: folder)
+      try checkCropSize(model, configuration: configuration, file: configFile)
+      return try ONNXRegionClassifier(
+        model: model, output: network.tensor, labels: network.loadLabels(in: folder),
+        classes: configuration.classNames, normalization: network.normalization,
+        cropSize: configuration.inputSize,
+        labelsFile: folder.appendingPathComponent(
+          network.labelsFile ?? ONNXNetworkSettings.defaultLabelsFile
+        ).path)
+    }
+  }
+
+  /// The feature extractor of an onnx-features folder: its network cut at the configured
+  /// tensor.
+  ///
+  /// - Throws: as ``loadRegionClassifier(from:configuration:)``.
+  public static func onnxFeatureExtractor(in folder: URL, configuration: RCNNConfiguration)
+    throws -> ONNXFeatureExtractor
+  {
+    let configFile = folder.appendingPathComponent(ModelFolder.configurationFile).path
+    guard let network = configuration.network else {
+      throw DetectorsError.invalidValue(
+        file: configFile, key: "network", value: "missing", allowed: "the network settings")
+    }
+    let model = try network.loadModel(in: folder)
+    try checkCropSize(model, configuration: configuration, file: configFile)
+    return try ONNXFeatureExtractor(
+      model: model, tensor: network.tensor, pooling: network.pooling,
+      normalization: network.normalization, cropSize: configuration.inputSize)
+  }
+
+  /// Refuses a configuration whose crop size differs from the network's declared input size.
+  private static func checkCropSize(
+    _ model: ONNXModel, configuration: RCNNConfiguration, file: String
+  ) throws {
+    if let declared = try model.declaredCropSize(), declared != configuration.inputSize {
+      throw DetectorsError.invalidValue(
+        file: file, key: "inputSize", value: "\(configuration.inputSize)",
+        allowed: "\(declared) (\(model.file) declares \(declared)x\(declared) inputs)")
     }
   }
 
@@ -178,18 +239,25 @@ public enum DetectorModel {
     return network
   }
 
-  private static func hogSVM(
-    _ tensors: [String: Tensor], configuration: RCNNConfiguration, source: String
-  ) throws -> HOGSVMClassifier {
+  private static func svmClassifier(
+    _ tensors: [String: Tensor], configuration: RCNNConfiguration,
+    extractor: any RegionFeatureExtractor, featureCount d: Int, source: String
+  ) throws -> SVMRegionClassifier {
     let k = configuration.classes.count
-    let d = configuration.hog.featureCount(
-      width: configuration.inputSize, height: configuration.inputSize)
     guard let weight = tensors["svm.weight"], let bias = tensors["svm.bias"],
       let platt = tensors["platt"], weight.shape == [k, d], bias.shape == [k],
       platt.shape == [k, 2]
     else {
       throw DetectorsError.malformedCheckpoint(
         file: source, reason: "svm.weight [\(k), \(d)], svm.bias [\(k)] and platt [\(k), 2] needed")
+    }
+    var scale: Float = 1
+    if let stored = tensors["feature_scale"] {
+      guard stored.shape == [1], stored.data[0] > 0 else {
+        throw DetectorsError.malformedCheckpoint(
+          file: source, reason: "feature_scale must be [1] and positive, found \(stored.shape)")
+      }
+      scale = stored.data[0]
     }
     var regressors: [RidgeRegression]?
     if let rw = tensors["bbox_reg.weight"], let rb = tensors["bbox_reg.bias"] {
@@ -204,8 +272,8 @@ public enum DetectorModel {
           biases: Array(rb.data[(c * 4)..<(c * 4 + 4)]), featureCount: d, outputCount: 4)
       }
     }
-    return HOGSVMClassifier(
-      classes: configuration.classNames, hog: configuration.hog,
+    return SVMRegionClassifier(
+      classes: configuration.classNames, extractor: extractor, featureScale: scale,
       machines: (0..<k).map {
         LinearSVM(weights: Array(weight.data[($0 * d)..<(($0 + 1) * d)]), bias: bias.data[$0])
       },

@@ -35,6 +35,8 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
   case missingProposals(file: String, image: String)
   /// The detector was given something it does not use (proposals for a model with its own).
   case unsupportedInput(detector: String, reason: String)
+  /// A classifier's labels file does not fit its network or the dataset's classes.
+  case invalidLabels(file: String, reason: String)
 
   /// One sentence naming the file or dataset and the value at fault.
   public var description: String {
@@ -70,6 +72,8 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
       "\(file) has no proposals for image \(image) (--skip-missing leaves such images out)."
     case .unsupportedInput(let detector, let reason):
       "\(detector): \(reason)."
+    case .invalidLabels(let file, let reason):
+      "\(file): \(reason)."
     }
   }
 }

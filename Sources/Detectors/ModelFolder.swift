@@ -11,6 +11,10 @@ import NeuralNet
 ///       checkpoints/N/       after epoch N: model.safetensors, optimizer.safetensors,
 ///                            trainer_state.json (written by the trainers, for --resume)
 ///
+/// R-CNN folders with a network trained elsewhere (backends onnx-features and onnx) also hold
+/// the `.onnx` file, the side files of its external weights and, for onnx, `labels.txt`
+/// (``ONNXNetworkSettings``); an onnx folder has no `model.safetensors`.
+///
 /// `config.json` is validated when read: a value out of range is a
 /// ``DetectorsError/invalidValue(file:key:value:allowed:)`` naming the key, a folder of an
 /// earlier format a ``DetectorsError/outdatedModelFormat(file:found:architecture:)``.

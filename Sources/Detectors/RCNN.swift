@@ -2,6 +2,7 @@ import Boxes
 import Foundation
 import Imaging
 import NeuralNet
+import Parallel
 import Proposals
 
 /// R-CNN (Girshick et al. 2014): region proposals → each warped to a fixed size with
@@ -20,6 +21,12 @@ import Proposals
 /// 227 px input), the outside of the image filled with the image's mean colour. The batch
 /// handed to the classifier is `[R, channels, inputHeight, inputWidth]`, values in `[0, 1]`.
 ///
+/// Batches: the proposals of an image are cut into batches of at most ``batchSize`` crops,
+/// and into at least ``threads`` batches while each keeps ``minimumBatchSize`` crops; each batch
+/// is warped and classified on its own thread (``threads``). Classifiers answer each region
+/// independently of its batch (a ``RegionClassifier`` requirement), so detections are identical
+/// for any thread count and batch size.
+///
 /// Reference: R. Girshick, J. Donahue, T. Darrell, J. Malik, "Rich feature hierarchies for
 /// accurate object detection and semantic segmentation", CVPR 2014.
 /// <https://arxiv.org/abs/1311.2524>
@@ -36,8 +43,10 @@ public struct RCNN: Sendable {
   public var inputHeight: Int
   /// Context pixels around each box in the warped crop.
   public var contextPadding: Int
-  /// Crops per ``RegionClassifier/classify(_:)`` call. Default: 256.
+  /// The most crops per ``RegionClassifier/classify(_:)`` call. Default: 256.
   public var batchSize: Int
+  /// Threads that warp and classify batches of crops at once. Default: 1.
+  public var threads: Int
   /// Decoding, thresholds and NMS.
   public var postprocessor: DetectionPostprocessor
   /// The classifier's classes with their dataset category ids, label order.
@@ -59,14 +68,16 @@ public struct RCNN: Sendable {
   ///     share of context.
   ///   - proposalGenerator: The proposal stage. Default: selective search "fast".
   ///   - maxProposals: Proposals kept per image, best first. Default: 2000.
-  ///   - batchSize: Crops per classifier call. Default: 256.
+  ///   - batchSize: The most crops per classifier call. Default: 256.
   ///   - postprocessor: Decoding, thresholds and NMS. Default: NMS IoU 0.3 (R-CNN).
+  ///   - threads: Threads warping and classifying batches. Default: 1.
   public init(
     classifier: any RegionClassifier, classes: [DetectorClass]? = nil, inputSize: Int,
     contextPadding: Int? = nil,
     proposalGenerator: any ProposalGenerator = RCNN.defaultProposalGenerator(),
     maxProposals: Int = 2000, batchSize: Int = 256,
-    postprocessor: DetectionPostprocessor = DetectionPostprocessor(nmsThreshold: 0.3)
+    postprocessor: DetectionPostprocessor = DetectionPostprocessor(nmsThreshold: 0.3),
+    threads: Int = 1
   ) {
     self.classifier = classifier
     self.classes = classes ?? DetectorClass.numbered(classifier.classes)
@@ -77,6 +88,20 @@ public struct RCNN: Sendable {
     self.maxProposals = maxProposals
     self.batchSize = batchSize
     self.postprocessor = postprocessor
+    self.threads = threads
+  }
+
+  /// Batches are not cut below this many crops to spread them over threads. Default: 32.
+  public static let minimumBatchSize = 32
+
+  /// The ranges of `count` regions classified together: at most ``batchSize`` each, and cut
+  /// into ``threads`` parts (at least ``minimumBatchSize`` regions each) when fewer.
+  public func batchRanges(count: Int) -> [Range<Int>] {
+    guard count > 0 else { return [] }
+    let largest = max(batchSize, 1)
+    let perThread = (count + max(threads, 1) - 1) / max(threads, 1)
+    let size = min(largest, max(perThread, min(RCNN.minimumBatchSize, largest)))
+    return stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
   }
 
   /// The paper's 16 px of context at 227 px, scaled to `inputSize` (at least 1).
@@ -86,11 +111,20 @@ public struct RCNN: Sendable {
 
   /// The warped crops of `boxes`, `[R, channels, height, width]`.
   ///
+  /// - Parameters:
+  ///   - image: The image.
+  ///   - boxes: The regions, in the image's pixels.
+  ///   - width: The crop width.
+  ///   - height: The crop height.
+  ///   - contextPadding: Context pixels around each box in the crop.
+  ///   - fill: What lies outside the image. Default: nil, the image's mean colour (pass it
+  ///     when cropping one image in several calls, to compute it once).
   /// - Complexity: O(R · width · height · channels).
   public static func crops(
-    of image: Image, boxes: [Box], width: Int, height: Int, contextPadding: Int
+    of image: Image, boxes: [Box], width: Int, height: Int, contextPadding: Int,
+    fill: WarpFill? = nil
   ) -> Tensor {
-    let fill = WarpFill.color(image.meanColor())
+    let fill = fill ?? WarpFill.color(image.meanColor())
     let channels = image.channels, plane = width * height
     var data = [Float](repeating: 0, count: boxes.count * channels * plane)
     for (r, box) in boxes.enumerated() {
@@ -113,29 +147,37 @@ public struct RCNN: Sendable {
     return Box(x1: box.x1 - p * sx, y1: box.y1 - p * sy, x2: box.x2 + p * sx, y2: box.y2 + p * sy)
   }
 
-  /// Classifies given regions of an image, in batches, and validates each answer.
+  /// Classifies given regions of an image, in batches on ``threads`` threads, and validates
+  /// each answer.
   ///
   /// - Throws: ``DetectorsError/malformedClassification(classifier:reason:)`` naming the
-  ///   classifier's type when it returns the wrong shapes or a non-finite probability.
+  ///   classifier's type when it returns the wrong shapes or a non-finite probability; the
+  ///   classifier's own errors.
+  /// - Complexity: O(R) crops warped and classified.
   public func classify(_ boxes: [Box], in image: Image) throws -> RegionClassification {
     let k = classifier.classes.count
-    var probabilities: [Float] = [], deltas: [Float]? = nil
-    var sawDeltas: Bool? = nil
-    for start in stride(from: 0, to: boxes.count, by: max(batchSize, 1)) {
-      let part = Array(boxes[start..<min(start + batchSize, boxes.count)])
+    let name = String(describing: type(of: classifier))
+    let ranges = batchRanges(count: boxes.count)
+    let fill = WarpFill.color(image.meanColor())
+    let answers = try orderedParallelMap(count: ranges.count, threads: threads) { index in
+      let part = Array(boxes[ranges[index]])
       let batch = RCNN.crops(
         of: image, boxes: part, width: inputWidth, height: inputHeight,
-        contextPadding: contextPadding)
+        contextPadding: contextPadding, fill: fill)
       let answer = try classifier.classify(batch)
-      let name = String(describing: type(of: classifier))
       try answer.validate(regionCount: part.count, classCount: k, classifier: name)
-      if sawDeltas == nil { sawDeltas = answer.boxDeltas != nil }
-      guard sawDeltas == (answer.boxDeltas != nil) else {
+      return answer
+    }
+    var probabilities: [Float] = []
+    var deltas: [Float]? = answers.first?.boxDeltas == nil ? nil : []
+    probabilities.reserveCapacity(boxes.count * (k + 1))
+    for answer in answers {
+      guard (answer.boxDeltas != nil) == (answers[0].boxDeltas != nil) else {
         throw DetectorsError.malformedClassification(
           classifier: name, reason: "box deltas present in some batches only")
       }
       probabilities += answer.probabilities.data
-      if let more = answer.boxDeltas?.data { deltas = (deltas ?? []) + more }
+      if let more = answer.boxDeltas?.data { deltas?.append(contentsOf: more) }
     }
     return RegionClassification(
       probabilities: Tensor(shape: [boxes.count, k + 1], data: probabilities),

@@ -1,7 +1,22 @@
 /// The region classifier an R-CNN model folder holds.
 public enum RCNNBackend: String, Sendable, Hashable, Codable, CaseIterable {
-  /// ``HOGSVMClassifier``: HOG + one linear SVM per class + ridge box regression.
+  /// ``SVMRegionClassifier`` on ``HOGDescriptor`` features: HOG + one linear SVM per class +
+  /// ridge box regression.
   case hogSVM = "hog-svm"
   /// ``CNNRegionClassifier``: a small CNN with softmax and box-delta heads.
   case cnn
+  /// ``SVMRegionClassifier`` on ``ONNXFeatureExtractor`` features: a network trained
+  /// elsewhere, cut at a named tensor, + one linear SVM per class + ridge box regression (the
+  /// paper's recipe).
+  case onnxFeatures = "onnx-features"
+  /// ``ONNXRegionClassifier``: a classifier trained elsewhere, its outputs mapped to the
+  /// classes by a labels file.
+  case onnx
+
+  /// Whether training runs in epochs with checkpoints (and can resume); the others train, or
+  /// package a network, in one pass.
+  public var trainsInEpochs: Bool { self == .cnn }
+
+  /// Whether the model folder holds an ONNX network (``RCNNConfiguration/network``).
+  public var usesONNXNetwork: Bool { self == .onnxFeatures || self == .onnx }
 }

@@ -142,8 +142,8 @@ import Testing
     configuration.scoreThreshold = 0
     let d = configuration.hog.featureCount(width: 24, height: 24)
     var random = SplitMix64(seed: 11)
-    let classifier = HOGSVMClassifier(
-      classes: configuration.classNames, hog: configuration.hog,
+    let classifier = SVMRegionClassifier(
+      classes: configuration.classNames, extractor: configuration.hog,
       machines: (0..<2).map { _ in
         LinearSVM(weights: (0..<d).map { _ in random.nextNormal() * 0.1 }, bias: 0.1)
       },
@@ -156,7 +156,7 @@ import Testing
     let original = DetectorModel.rcnn(configuration, classifier: classifier)
     let loaded = try saveAndLoad(configuration, tensors: DetectorModel.tensors(of: classifier))
     let typed = try #require(loaded as? RCNN)
-    #expect(typed.classifier is HOGSVMClassifier)
+    #expect(typed.classifier is SVMRegionClassifier)
     let expected = try original.detect(in: Self.image, proposals: Self.proposals)
     #expect(!expected.isEmpty)
     #expect(try loaded.detect(in: Self.image, proposals: Self.proposals) == expected)

@@ -22,6 +22,7 @@ import Testing
     (.nonFiniteWeights(file: "m/model.safetensors", tensor: "head.weight"), "head.weight"),
     (.missingProposals(file: "p.jsonl", image: "000001.jpg"), "000001.jpg"),
     (.unsupportedInput(detector: "faster-rcnn", reason: "give no proposals"), "faster-rcnn"),
+    (.invalidLabels(file: "m/labels.txt", reason: "class \"cat\" has no label"), "m/labels.txt"),
   ])
   func descriptionsNameTheCulprit(error: DetectorsError, fragment: String) {
     #expect(error.description.contains(fragment))

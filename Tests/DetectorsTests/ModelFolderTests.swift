@@ -30,7 +30,17 @@ import Testing
     cnn.training.learningRate = 0.01
     var hog = RCNNConfiguration(backend: .hogSVM, classes: classes, maxProposals: 300)
     hog.svmC = 0.5
-    return [classify, fast, faster, cnn, hog]
+    var features = RCNNConfiguration(
+      backend: .onnxFeatures, classes: classes, inputSize: 32,
+      network: ONNXNetworkSettings(file: "net.onnx", tensor: "pool5", pooling: .flatten))
+    features.featureNorm = 15
+    let onnx = RCNNConfiguration(
+      backend: .onnx, classes: classes, inputSize: 224,
+      network: ONNXNetworkSettings(
+        file: "classifier.onnx", labelsFile: "labels.txt",
+        normalization: InputNormalization(
+          mean: [103.94, 116.78, 123.68], std: [1, 1, 1], channelOrder: .bgr, pixelRange: 255)))
+    return [classify, fast, faster, cnn, hog, features, onnx]
   }
 
   /// Saves `configuration` and reads it back as its own type.
@@ -42,7 +52,7 @@ import Testing
     return try ModelFolder.configuration(Configuration.self, in: folder) == configuration
   }
 
-  @Test(arguments: 0..<5)
+  @Test(arguments: 0..<7)
   func configurationRoundTripsThroughConfigJSON(_ index: Int) throws {
     let folder = try Fixtures.temporaryDirectory("model-folder-config")
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -169,6 +179,8 @@ import Testing
       configuration: 1, path: ["training", "learningRate"], value: 1e30,
       key: "training.learningRate"),
     BadValue(configuration: 4, path: ["maxProposals"], value: 0, key: "maxProposals"),
+    BadValue(configuration: 4, path: ["ridgeLambda"], value: 0, key: "ridgeLambda"),
+    BadValue(configuration: 5, path: ["featureNorm"], value: -1, key: "featureNorm"),
   ]
 
   @Test(arguments: badValues)
@@ -235,6 +247,13 @@ import Testing
       try FastRCNNConfiguration(architecture: .fasterRCNN, classes: classes).validate(file: "c")
       try RCNNConfiguration(backend: .cnn, classes: classes).validate(file: "c")
       try RCNNConfiguration(backend: .hogSVM, classes: classes).validate(file: "c")
+      try RCNNConfiguration(
+        backend: .onnxFeatures, classes: classes, network: ONNXNetworkSettings(file: "n.onnx")
+      ).validate(file: "c")
+      try RCNNConfiguration(
+        backend: .onnx, classes: classes,
+        network: ONNXNetworkSettings(file: "n.onnx", labelsFile: "labels.txt")
+      ).validate(file: "c")
       try TrainingSettings().validate(file: "c")
     }
   }

@@ -21,6 +21,19 @@ $B detect "$work/hog" "$work/test" -o "$work/hog-test.json" --draw "$work/hog-dr
 $B train rcnn --classifier cnn "$work/train" -o "$work/cnn" --force --epochs 8 --batch-size 64 --no-progress
 $B detect "$work/cnn" "$work/test" -o "$work/cnn-test.json" --draw "$work/cnn-draw" --evaluate --no-progress
 
+# R-CNN with networks trained elsewhere: the tiny shape classifier of Fixtures/onnx/rcnn (trained
+# in PyTorch on 96x96 scenes of other seeds, Tools/onnx/make_rcnn_fixtures.py) as it is, and
+# linear SVMs on its fc7 and pool5 (flattened) features. Detection on one thread (--jobs 1).
+N=Fixtures/onnx/rcnn/shapes_classifier.onnx
+$B train rcnn --classifier onnx --model "$N" --labels Fixtures/onnx/rcnn/shapes_classifier.labels.txt \
+  "$work/train" -o "$work/onnx" --force --no-progress
+$B detect "$work/onnx" "$work/test" -o "$work/onnx-test.json" --evaluate --no-progress --jobs 1
+$B train rcnn --classifier onnx-features --model "$N:fc7" "$work/train" -o "$work/onnx-fc7" --force --no-progress
+$B detect "$work/onnx-fc7" "$work/test" -o "$work/onnx-fc7-test.json" --evaluate --no-progress --jobs 1
+$B train rcnn --classifier onnx-features --model "$N:pool5" --feature-pooling flatten "$work/train" \
+  -o "$work/onnx-pool5" --force --no-progress
+$B detect "$work/onnx-pool5" "$work/test" -o "$work/onnx-pool5-test.json" --evaluate --no-progress --jobs 1
+
 # Raccoon (200 photos, one class), seeded 80/20 split.
 if [ -d "$RACCOON" ]; then
   $B train rcnn --classifier hog-svm "$RACCOON" -o "$work/raccoon-hog" --force --crop-size 64 --no-progress

@@ -26,10 +26,13 @@ struct ModelInfo: ParsableCommand {
       Shapes and strides are computed for --input-shape, or for the declared input shape when it is \
       fixed apart from the batch size (batch 1 then). The stride of a tensor is how many input pixels \
       one step along its height and width spans: the number to give when cutting the network there \
-      to use it as a backbone. Exits 1 when the model uses operators RegionKit does not run (listed).
+      to use it as a backbone. Exits 1 when the model uses operators RegionKit does not run (listed). \
+      Given a model folder instead, describes the detector it holds; for R-CNN with an ONNX \
+      network: the network, the tensor read, the normalisation, and whether its outputs are logits \
+      (softmax applied) or probabilities (produced by a Softmax node), with each label's column.
       """)
 
-  @Argument(help: "The .onnx file.")
+  @Argument(help: "The .onnx file, or a model folder (written by `regionkit train`).")
   var model: String
 
   @Option(
@@ -43,6 +46,14 @@ struct ModelInfo: ParsableCommand {
 
   func run() throws {
     let url = URL(fileURLWithPath: model)
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    {
+      let (lines, object) = try ModelFolderDescription(folder: url).describe()
+      print(json ? try JSONOutput.string(object) : lines.joined(separator: "\n"))
+      return
+    }
     let summary = try ONNXModelSummary(contentsOf: url)
     let loaded = summary.unsupportedOperators.isEmpty ? try ONNXModel(summary) : nil
     for warning in loaded?.warnings ?? [] {

@@ -1,0 +1,100 @@
+import Detectors
+import Foundation
+import ONNX
+
+/// `regionkit model info FOLDER`: what a model folder holds; for R-CNN models with an ONNX
+/// network, the network, the tensor read, the normalisation, and how the outputs are read
+/// (logits with a softmax applied, or probabilities) with the labels' columns.
+struct ModelFolderDescription {
+  /// The folder.
+  var folder: URL
+
+  /// The description as text lines and as a JSON object.
+  func describe() throws -> (lines: [String], json: [String: Any]) {
+    let architecture = try ModelFolder.architecture(in: folder)
+    var lines = ["model folder: \(folder.path)", "architecture: \(architecture.rawValue)"]
+    var json: [String: Any] = ["folder": folder.path, "architecture": architecture.rawValue]
+    guard architecture == .rcnn else { return (lines, json) }
+    let configuration = try ModelFolder.configuration(RCNNConfiguration.self, in: folder)
+    let backend = configuration.backend
+    lines[1] += ", classifier \(backend.rawValue)"
+    json["classifier"] = backend.rawValue
+    json["classes"] = configuration.classes.map { ["name": $0.name, "category_id": $0.categoryID] }
+    json["crop_size"] = configuration.inputSize
+    json["context_padding"] = configuration.contextPadding
+    lines.append(
+      "classes: "
+        + configuration.classes.map { "\($0.name) (id \($0.categoryID))" }.joined(separator: ", "))
+    lines.append(
+      "crops: \(configuration.inputSize)x\(configuration.inputSize) px with "
+        + "\(configuration.contextPadding) px of context, at most \(configuration.maxProposals) "
+        + "proposals per image")
+    if backend == .hogSVM || backend == .onnxFeatures {
+      lines.append(
+        "svms: C \(configuration.svmC), ridge lambda \(configuration.ridgeLambda)"
+          + (configuration.featureNorm.map { ", features scaled to a mean norm of \($0)" } ?? ""))
+    }
+    guard let network = configuration.network else { return (lines, json) }
+    let n = network.normalization
+    let normalization =
+      "\(n.channelOrder.rawValue), pixel range \(Int(n.pixelRange)), mean \(n.mean), std \(n.std)"
+    var networkJSON: [String: Any] = [
+      "file": network.file,
+      "normalization": [
+        "channel_order": n.channelOrder.rawValue, "pixel_range": Int(n.pixelRange),
+        "mean": n.mean, "std": n.std,
+      ],
+    ]
+    let classifier = try DetectorModel.loadRegionClassifier(
+      from: folder, configuration: configuration)
+    switch classifier {
+    case let svm as SVMRegionClassifier:
+      guard let extractor = svm.extractor as? ONNXFeatureExtractor else { break }
+      lines.append("network: \(network.file), input \(describe(extractor.model.inputs))")
+      let pooling =
+        extractor.tensorShape.count == 2 ? "" : ", \(extractor.pooling.rawValue) pooling"
+      lines.append(
+        "features: tensor \"\(extractor.tensor)\" \(extractor.tensorShape)\(pooling), "
+          + "\(extractor.featureCount) per crop, scaled by \(svm.featureScale)")
+      networkJSON["tensor"] = extractor.tensor
+      networkJSON["tensor_shape"] = extractor.tensorShape
+      networkJSON["pooling"] = extractor.pooling.rawValue
+      networkJSON["feature_count"] = extractor.featureCount
+      networkJSON["feature_scale"] = svm.featureScale
+    case let onnx as ONNXRegionClassifier:
+      lines.append("network: \(network.file), input \(describe(onnx.model.inputs))")
+      let how =
+        onnx.outputKind == .logits
+        ? "logits (no Softmax node produces it): softmax applied"
+        : "probabilities (produced by a Softmax node): used as they are"
+      lines.append("outputs: \"\(onnx.output)\" holds \(how)")
+      let classes = Set(onnx.labels.columns)
+      let columns = onnx.labels.labels.enumerated().map { column, label in
+        let role =
+          classes.contains(column)
+          ? label
+          : ClassifierLabels.isBackground(label) ? "background" : "background (extra label)"
+        return "\(column) \(label) -> \(role)"
+      }
+      lines.append(
+        "labels (\(network.labelsFile ?? ONNXNetworkSettings.defaultLabelsFile)): "
+          + columns.joined(separator: ", "))
+      networkJSON["output"] = onnx.output
+      networkJSON["outputs"] = onnx.outputKind.rawValue
+      networkJSON["softmax_applied"] = onnx.outputKind == .logits
+      networkJSON["labels"] = onnx.labels.labels
+      networkJSON["class_columns"] = onnx.labels.columns
+      networkJSON["background_columns"] = onnx.labels.backgroundColumns
+    default: break
+    }
+    lines.append("normalization: \(normalization)")
+    json["network"] = networkJSON
+    return (lines, json)
+  }
+
+  private func describe(_ inputs: [ONNXValueInfo]) -> String {
+    inputs.map {
+      "\"\($0.name)\" [\($0.shape?.map(\.description).joined(separator: ", ") ?? "unknown")]"
+    }.joined(separator: ", ")
+  }
+}
