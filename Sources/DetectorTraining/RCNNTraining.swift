@@ -14,7 +14,9 @@ import Parallel
 ///
 /// Proposals come from selective search (fast mode, the configuration's `maxProposals`) or
 /// from a file. hog-svm trains in one pass (features, hard-negative mining, Platt scaling,
-/// ridge box regression); cnn trains `training.epochs` epochs over a fixed, seeded region pool
+/// ridge box regression); command trains nothing: the command is started, its handshake
+/// checked against the dataset's classes (its crop size becomes the model's), and the folder
+/// written; cnn trains `training.epochs` epochs over a fixed, seeded region pool
 /// with a checkpoint after each. Images are decoded one at a time per thread and dropped once
 /// their features or crops are taken. The held-out images give the COCO AP50 after training
 /// (hog-svm) or after each epoch (cnn).
@@ -39,12 +41,14 @@ public enum RCNNTraining {
   ) throws -> TrainingResult {
     let start = Date()
     let source = proposals ?? .generator(RCNN.defaultProposalGenerator(threads: 1))
-    var requested = configuration
-    requested.training.proposals = source.name
-    if policy == .resume, configuration.backend == .hogSVM {
+    if policy == .resume, configuration.backend != .cnn {
       throw DetectorsError.unsupportedInput(
-        detector: "rcnn hog-svm", reason: "it trains in one pass and cannot resume")
+        detector: "rcnn \(configuration.backend.rawValue)",
+        reason: "it trains in one pass and cannot resume")
     }
+    let command = try startCommand(configuration, classes: configuration.classNames)
+    var requested = command.map { configuration.adopting($0.handshake) } ?? configuration
+    requested.training.proposals = source.name
     let (configuration, resumeEpoch) = try TrainingRun.prepare(
       requested, folder: folder, policy: policy)
     if resumeEpoch != nil {
@@ -111,6 +115,11 @@ public enum RCNNTraining {
       try ModelFolder.save(
         configuration: configuration, tensors: DetectorModel.tensors(of: classifier), to: folder)
       final = try validate(classifier)
+    case .command:
+      guard let command else { break }
+      try ModelFolder.save(configuration: configuration, tensors: [:], to: folder)
+      observer.note("classifier command: \(command.handshake.jsonLine)")
+      final = try validate(command)
     case .cnn:
       observer.stageStarted("regions (\(source.name))", total: trainIndices.count, unit: "images")
       let pool = try trainer.regionPool(count: trainIndices.count, image: load)
@@ -158,6 +167,8 @@ public enum RCNNTraining {
       folder: folder, history: history, trainImages: trainIndices.count,
       validationImages: validationIndices.count, validationAP50: final?.ap50,
       validationAP: final?.ap, seconds: Date().timeIntervalSince(start),
-      summary: "rcnn \(configuration.backend.rawValue) trained on \(trainIndices.count) images")
+      summary: configuration.backend == .command
+        ? "rcnn command packaged (nothing to train; \(trainIndices.count) training images unused)"
+        : "rcnn \(configuration.backend.rawValue) trained on \(trainIndices.count) images")
   }
 }

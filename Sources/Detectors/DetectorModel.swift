@@ -152,7 +152,7 @@ public enum DetectorModel {
     return tensors
   }
 
-  /// The region classifier of an R-CNN folder (either backend).
+  /// The region classifier of an R-CNN folder (any backend; command starts the command).
   public static func loadRegionClassifier(from folder: URL, configuration: RCNNConfiguration)
     throws -> any RegionClassifier
   {
@@ -163,6 +163,9 @@ public enum DetectorModel {
       return try hogSVM(
         ModelFolder.weights(in: folder), configuration: configuration,
         source: folder.appendingPathComponent(ModelFolder.weightsFile).path)
+    case .command:
+      return try commandClassifier(
+        configuration, source: folder.appendingPathComponent(ModelFolder.configurationFile).path)
     }
   }
 

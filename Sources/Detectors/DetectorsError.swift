@@ -35,6 +35,10 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
   case missingProposals(file: String, image: String)
   /// The detector was given something it does not use (proposals for a model with its own).
   case unsupportedInput(detector: String, reason: String)
+  /// An out-of-process classifier (``CommandClassifier``) failed: it could not be started, died,
+  /// timed out or broke the protocol. `standardError` is the end of what it wrote there.
+  case classifierCommandFailed(
+    command: String, problem: CommandClassifierProblem, standardError: String)
 
   /// One sentence naming the file or dataset and the value at fault.
   public var description: String {
@@ -70,6 +74,9 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
       "\(file) has no proposals for image \(image) (--skip-missing leaves such images out)."
     case .unsupportedInput(let detector, let reason):
       "\(detector): \(reason)."
+    case .classifierCommandFailed(let command, let problem, let standardError):
+      "Classifier command `\(command)` \(problem)."
+        + (standardError.isEmpty ? "" : " The end of its standard error:\n\(standardError)")
     }
   }
 }

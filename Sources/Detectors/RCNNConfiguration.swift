@@ -46,6 +46,10 @@ public struct RCNNConfiguration: Sendable, Hashable, Codable {
   public var foregroundPerImage: Int
   /// Background regions kept per training image (cnn and SVM pool), seeded. Default: 96.
   public var backgroundPerImage: Int
+  /// How to run the classifier command (command backend only; `nil` otherwise).
+  public var command: CommandClassifier.Settings?
+  /// The handshake the command gave when the model folder was made (command backend only).
+  public var commandHandshake: CommandClassifierHandshake?
 
   /// A configuration with the defaults above.
   public init(
@@ -88,7 +92,7 @@ public struct RCNNConfiguration: Sendable, Hashable, Codable {
     try check.integer("maxProposals", maxProposals, in: 1...100_000)
     try check.number("nmsThreshold", nmsThreshold, in: 0...1)
     try check.number("scoreThreshold", Double(scoreThreshold), in: 0...1)
-    try hog.validate(check, cropSize: inputSize)
+    if backend == .hogSVM { try hog.validate(check, cropSize: inputSize) }
     try check.number("svmC", Double(svmC), in: 1e-9...1e9)
     try check.number("ridgeLambda", ridgeLambda, in: 0...1e12)
     try check.integers("channels", channels, count: 1...6, in: 1...2048)
@@ -100,6 +104,7 @@ public struct RCNNConfiguration: Sendable, Hashable, Codable {
     try check.integer("foregroundPerImage", foregroundPerImage, in: 0...100_000)
     try check.integer("backgroundPerImage", backgroundPerImage, in: 0...100_000)
     try training.validate(file: file)
+    try validateCommand(check)
   }
 
   /// The post-processor these settings describe.

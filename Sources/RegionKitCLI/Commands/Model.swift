@@ -21,15 +21,19 @@ struct ModelInfo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "info",
     abstract:
-      "Describe an ONNX model: inputs, outputs, opset, parameters, operators, every tensor's shape and stride.",
+      "Describe an ONNX model: inputs, outputs, opset, parameters, operators, every tensor's shape and stride; or a model folder.",
     discussion: """
+      Given a model folder (config.json), prints its architecture, classes and classifier; for \
+      an R-CNN with a classifier command, the command, its time limit, the handshake recorded \
+      at training and the one it gives now (the command is started to read it).
+
       Shapes and strides are computed for --input-shape, or for the declared input shape when it is \
       fixed apart from the batch size (batch 1 then). The stride of a tensor is how many input pixels \
       one step along its height and width spans: the number to give when cutting the network there \
       to use it as a backbone. Exits 1 when the model uses operators RegionKit does not run (listed).
       """)
 
-  @Argument(help: "The .onnx file.")
+  @Argument(help: "The .onnx file, or a model folder.")
   var model: String
 
   @Option(
@@ -43,6 +47,13 @@ struct ModelInfo: ParsableCommand {
 
   func run() throws {
     let url = URL(fileURLWithPath: model)
+    var isFolder: ObjCBool = false
+    if FileManager.default.fileExists(atPath: model, isDirectory: &isFolder), isFolder.boolValue {
+      guard inputShape == nil else {
+        throw ValidationError("--input-shape applies to .onnx files, not to model folders")
+      }
+      return try ModelFolderInfo.describe(url, json: json)
+    }
     let summary = try ONNXModelSummary(contentsOf: url)
     let loaded = summary.unsupportedOperators.isEmpty ? try ONNXModel(summary) : nil
     for warning in loaded?.warnings ?? [] {

@@ -23,17 +23,27 @@ struct TrainRCNN: ParsableCommand {
       mining, Platt scaling and ridge box regression, trained in one pass (of the schedule \
       options only --validation-fraction applies). --classifier cnn: a small CNN with softmax and class-specific box deltas \
       trained for --epochs over a fixed, seeded pool of regions per image, with a checkpoint \
-      after each epoch. Images are decoded once and dropped after their crops are taken.
+      after each epoch. Images are decoded once and dropped after their crops are taken. \
+      --classifier command: a program in any language that speaks RegionKit's classifier \
+      protocol on its standard input and output (--command); nothing is trained: its handshake \
+      must list the dataset's classes in order, its crop size becomes the model's, and the \
+      model folder records the command for `regionkit detect`.
       """)
 
   @OptionGroup var data: DatasetOptions
   @OptionGroup var output: TrainOutputOptions
 
-  @Option(help: "The region classifier: hog-svm or cnn.")
+  @Option(help: "The region classifier: hog-svm, cnn or command.")
   var classifier: RCNNBackend = .cnn
 
-  @Option(help: "Side of the warped crops in pixels. Default: 32 (cnn), 48 (hog-svm).")
+  @Option(
+    help:
+      "Side of the warped crops in pixels. Default: 32 (cnn), 48 (hog-svm), the handshake's (command)."
+  )
   var cropSize: Int?
+
+  @OptionGroup(title: "Classifier command (--classifier command)") var commandOptions:
+    CommandClassifierOptions
 
   @OptionGroup(title: "Proposals") var proposals: ProposalInputOptions
 
@@ -44,11 +54,12 @@ struct TrainRCNN: ParsableCommand {
   @OptionGroup var runOptions: RunOptions
 
   func validate() throws {
-    if classifier == .hogSVM && (schedule.isSet || !schedule.flip || output.resume) {
+    if classifier != .cnn && (schedule.isSet || !schedule.flip || output.resume) {
       throw ValidationError(
-        "--classifier hog-svm trains in one pass: --epochs, --batch-size, --learning-rate, --weight-decay, --checkpoint-every, --no-flip and --resume do not apply"
+        "--classifier \(classifier.rawValue) trains in one pass: --epochs, --batch-size, --learning-rate, --weight-decay, --checkpoint-every, --no-flip and --resume do not apply"
       )
     }
+    try commandOptions.validate(classifier: classifier, cropSize: cropSize)
     guard (1...100_000).contains(maxProposals) else {
       throw ValidationError("--max-proposals must be between 1 and 100000, got \(maxProposals)")
     }
@@ -66,7 +77,12 @@ struct TrainRCNN: ParsableCommand {
     var configuration = RCNNConfiguration(
       backend: classifier, classes: classes, inputSize: cropSize, maxProposals: maxProposals)
     configuration.training = schedule.settings(seed: runOptions.seed)
-    try validateOptions(renames: ["inputSize": "--crop-size", "contextPadding": "--crop-size"]) {
+    configuration.command = classifier == .command ? commandOptions.settings : nil
+    try validateOptions(
+      renames: [
+        "inputSize": "--crop-size", "contextPadding": "--crop-size",
+      ].merging(CommandClassifierOptions.renames) { $1 }
+    ) {
       try configuration.validate(file: "the command line")
     }
     return configuration
@@ -82,10 +98,10 @@ struct TrainRCNN: ParsableCommand {
         configuration, on: dataset, proposals: proposals.file().map { .file($0) },
         skipMissing: proposals.skipMissing, into: output.folder, policy: output.policy,
         threads: threads, observer: TrainingProgress(showsBars: !runOptions.noProgress))
-    } catch DetectorsError.existingModel(let folder) where classifier == .hogSVM {
-      // The library's message offers --resume, which hog-svm refuses.
+    } catch DetectorsError.existingModel(let folder) where classifier != .cnn {
+      // The library's message offers --resume, which the one-pass classifiers refuse.
       throw CommandError(
-        "\(folder) already holds a model; pass --force to replace it (--classifier hog-svm trains in one pass and cannot resume)."
+        "\(folder) already holds a model; pass --force to replace it (--classifier \(classifier.rawValue) trains in one pass and cannot resume)."
       )
     }
     printTrainingResult(result, output: output.output)
