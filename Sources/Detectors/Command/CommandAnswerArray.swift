@@ -111,8 +111,12 @@ enum CommandAnswerArray {
   static func shown(_ buffer: [UInt8]) -> String {
     let head = buffer.prefix(40)
     let text = String(decoding: head, as: UTF8.self)
-    let printable = text.unicodeScalars.allSatisfy { $0.value >= 32 && $0.value != 127 }
-    let shown = printable ? "\"\(text)\"" : head.map { String(format: "%02x", $0) }.joined()
+    let printable = text.unicodeScalars.allSatisfy {
+      ($0.value >= 32 && $0.value != 127 && $0 != "\u{FFFD}") || "\n\r\t".unicodeScalars.contains($0)
+    }
+    let shown =
+      printable
+      ? String(reflecting: text) : "bytes " + head.map { String(format: "%02x", $0) }.joined()
     return shown + (buffer.count > head.count ? "…" : "")
   }
 
