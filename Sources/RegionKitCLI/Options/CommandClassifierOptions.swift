@@ -14,13 +14,13 @@ struct CommandClassifierOptions: ParsableArguments {
 
   @Option(
     help:
-      "Seconds the command may take for its handshake and for each batch of crops. Default: \(Int(defaults.timeout))."
+      "Seconds the command may take for its handshake and for each batch of crops."
   )
   var commandTimeout: Double = defaults.timeout
 
   @Option(
     help:
-      "Copies of the command run at once when images are classified on several threads; each serves one batch at a time. Default: \(defaults.processes)."
+      "Copies of the command run at once when images are classified on several threads; each serves one batch at a time."
   )
   var commandProcesses: Int = defaults.processes
 
