@@ -42,13 +42,28 @@ import Testing
   @Test(arguments: [
     ("Loading weights", "is not a JSON object: \"Loading weights\""),
     ("[1, 2]", "is not a JSON object"),
-    (valid.replacingOccurrences(of: "regionkit-classifier", with: "other"), "\"protocol\" is \"other\""),
-    (valid.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2"), "\"version\" is 2; this RegionKit speaks version 1"),
+    (
+      valid.replacingOccurrences(of: "regionkit-classifier", with: "other"),
+      "\"protocol\" is \"other\""
+    ),
+    (
+      valid.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2"),
+      "\"version\" is 2; this RegionKit speaks version 1"
+    ),
     (valid.replacingOccurrences(of: "\"crop_size\": 64, ", with: ""), "missing key \"crop_size\""),
-    (valid.replacingOccurrences(of: "\"crop_size\": 64", with: "\"crop_size\": \"64\""), "crop_size: expected"),
-    (valid.replacingOccurrences(of: "\"crop_size\": 64", with: "\"crop_size\": 4"), "\"crop_size\" is 4; allowed: 8 to 1024"),
+    (
+      valid.replacingOccurrences(of: "\"crop_size\": 64", with: "\"crop_size\": \"64\""),
+      "crop_size: expected"
+    ),
+    (
+      valid.replacingOccurrences(of: "\"crop_size\": 64", with: "\"crop_size\": 4"),
+      "\"crop_size\" is 4; allowed: 8 to 1024"
+    ),
     (valid.replacingOccurrences(of: "\"bgr\"", with: "\"grb\""), "\"channel_order\" is \"grb\""),
-    (valid.replacingOccurrences(of: "\"box_deltas\": true", with: "\"box_deltas\": \"yes\""), "box_deltas: expected"),
+    (
+      valid.replacingOccurrences(of: "\"box_deltas\": true", with: "\"box_deltas\": \"yes\""),
+      "box_deltas: expected"
+    ),
     (valid.replacingOccurrences(of: "[\"cat\", \"dog\"]", with: "[]"), "\"classes\" has 0 names"),
     (valid.replacingOccurrences(of: "\"dog\"", with: "\"cat\""), "repeats a name"),
     (valid.replacingOccurrences(of: "\"dog\"", with: "\"\""), "\"classes\"[1] is an empty name"),
@@ -63,7 +78,8 @@ import Testing
       _ = try CommandClassifierHandshake.parse([0x7B, 0xFF, 0x7D])
       Issue.record("accepted invalid UTF-8")
     } catch {
-      #expect(error == .malformedHandshake(reason: "the first line of standard output is not UTF-8"))
+      #expect(
+        error == .malformedHandshake(reason: "the first line of standard output is not UTF-8"))
     }
   }
 }

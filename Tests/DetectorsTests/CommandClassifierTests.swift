@@ -350,7 +350,8 @@ import Testing
     }
     try brokenAnswer("inf", expecting: "box deltas[0, 3] is inf", deltas: true) {
       try $0.answer("answer.npy", shape: [2, 2], values: [1, 0, 1, 0])
-      try $0.answer("deltas.npy", shape: [2, 8], values: [0, 0, 0, .infinity] + Array(repeating: 0, count: 12))
+      try $0.answer(
+        "deltas.npy", shape: [2, 8], values: [0, 0, 0, .infinity] + Array(repeating: 0, count: 12))
     }
   }
 
@@ -376,15 +377,20 @@ import Testing
   }
 
   @Test func rejectsTextOnStandardOutput() throws {
-    try brokenAnswer("text", expecting: "do not start with the .npy magic \\x93NUMPY but with \"debug:") {
-      try Data("debug: batch received\n".utf8).write(to: $0.folder.appendingPathComponent("answer.npy"))
+    try brokenAnswer(
+      "text", expecting: "do not start with the .npy magic \\x93NUMPY but with \"debug:"
+    ) {
+      try Data("debug: batch received\n".utf8).write(
+        to: $0.folder.appendingPathComponent("answer.npy"))
     }
   }
 
   @Test func rejectsBytesAfterAnAnswer() throws {
     try brokenAnswer("extra", expecting: "after its") {
       var data = NPYHeader(descr: "<f4", shape: [2, 2]).encoded()
-      for value: Float in [1, 0, 1, 0] { withUnsafeBytes(of: value) { data.append(contentsOf: $0) } }
+      for value: Float in [1, 0, 1, 0] {
+        withUnsafeBytes(of: value) { data.append(contentsOf: $0) }
+      }
       data.append(contentsOf: Array("done\n".utf8))
       try data.write(to: $0.folder.appendingPathComponent("answer.npy"))
     }
@@ -411,7 +417,9 @@ import Testing
       done
       """)
     let classifier = try CommandClassifier(.init(command: command, timeout: 20))
-    for _ in 0..<2 { #expect(try classifier.classify(Self.regions).probabilities.data == [1, 0, 1, 0]) }
+    for _ in 0..<2 {
+      #expect(try classifier.classify(Self.regions).probabilities.data == [1, 0, 1, 0])
+    }
     let found = try #require(failure { _ = try classifier.classify(Self.regions) })
     #expect(found.problem == .exited(status: 4, stage: .batch(regions: 2)))
     let lines = found.standardError.split(separator: "\n")

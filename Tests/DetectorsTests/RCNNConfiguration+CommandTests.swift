@@ -51,7 +51,9 @@ import Testing
     #expect(adopted.commandHandshake == handshake)
     var custom = configuration(command: .init(command: "x"))
     custom.contextPadding = 0
-    #expect(custom.adopting(CommandClassifierHandshake(classes: ["thing"], cropSize: 8)).contextPadding == 0)
+    #expect(
+      custom.adopting(CommandClassifierHandshake(classes: ["thing"], cropSize: 8)).contextPadding
+        == 0)
   }
 
   @Test func loadsAModelFolderAndChecksTheHandshakeAgainstIt() throws {

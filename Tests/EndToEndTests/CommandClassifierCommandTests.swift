@@ -106,10 +106,19 @@ import Testing
 
   @Test(arguments: [
     (["--classifier", "command"], "--classifier command needs --command"),
-    (["--classifier", "command", "--command", "x", "--crop-size", "32"], "--crop-size does not apply"),
+    (
+      ["--classifier", "command", "--command", "x", "--crop-size", "32"],
+      "--crop-size does not apply"
+    ),
     (["--classifier", "command", "--command", "x", "--epochs", "2"], "trains in one pass"),
-    (["--classifier", "command", "--command", "x", "--command-timeout", "0"], "--command-timeout is 0.0"),
-    (["--classifier", "command", "--command", "x", "--command-processes", "0"], "--command-processes is 0"),
+    (
+      ["--classifier", "command", "--command", "x", "--command-timeout", "0"],
+      "--command-timeout is 0.0"
+    ),
+    (
+      ["--classifier", "command", "--command", "x", "--command-processes", "0"],
+      "--command-processes is 0"
+    ),
     (["--classifier", "command", "--command", " "], "--command is empty"),
     (["--command", "x"], "apply to --classifier command only"),
     (["--classifier", "hog-svm", "--command-timeout", "5"], "apply to --classifier command only"),

@@ -112,7 +112,8 @@ enum CommandAnswerArray {
     let head = buffer.prefix(40)
     let text = String(decoding: head, as: UTF8.self)
     let printable = text.unicodeScalars.allSatisfy {
-      ($0.value >= 32 && $0.value != 127 && $0 != "\u{FFFD}") || "\n\r\t".unicodeScalars.contains($0)
+      ($0.value >= 32 && $0.value != 127 && $0 != "\u{FFFD}")
+        || "\n\r\t".unicodeScalars.contains($0)
     }
     let shown =
       printable

@@ -81,7 +81,8 @@ public struct CommandClassifier: RegionClassifier {
   ///   range; ``DetectorsError/classifierCommandFailed(command:problem:standardError:)`` when
   ///   the command cannot be started, exits, times out or writes a malformed handshake.
   public init(_ settings: Settings) throws {
-    try settings.validate(ConfigurationCheck(file: "the classifier command settings"), key: "command")
+    try settings.validate(
+      ConfigurationCheck(file: "the classifier command settings"), key: "command")
     self.settings = settings
     pool = try CommandProcessPool(settings: settings)
   }

@@ -92,8 +92,9 @@ public enum CommandClassifierProblem: Error, Sendable, Equatable, CustomStringCo
     switch status {
     case 126: " (the shell could not execute the program)"
     case 127: " (the shell could not find the program)"
-    case 129...192: " (the shell's report of a program killed by signal \(status - 128)"
-      + "\(signalName(status - 128)))"
+    case 129...192:
+      " (the shell's report of a program killed by signal \(status - 128)"
+        + "\(signalName(status - 128)))"
     default: ""
     }
   }

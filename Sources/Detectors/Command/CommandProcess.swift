@@ -258,7 +258,8 @@ final class CommandProcess {
         if fds[0].revents != 0 {
           while segment < request.count {
             let part = request[segment]
-            let written = write(input, part.baseAddress! + offset, min(part.count - offset, 1 << 20))
+            let written = write(
+              input, part.baseAddress! + offset, min(part.count - offset, 1 << 20))
             if written > 0 {
               offset += written
               if offset == part.count {

@@ -64,7 +64,9 @@ enum ModelFolderInfo {
     func dictionary(_ handshake: CommandClassifierHandshake) throws -> Any {
       try JSONSerialization.jsonObject(with: Data(handshake.jsonLine.utf8))
     }
-    if let stored = rcnn.commandHandshake { object["handshake_at_training"] = try dictionary(stored) }
+    if let stored = rcnn.commandHandshake {
+      object["handshake_at_training"] = try dictionary(stored)
+    }
     if let live { object["handshake"] = try dictionary(live) }
     return object
   }

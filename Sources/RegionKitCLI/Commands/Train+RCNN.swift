@@ -42,8 +42,7 @@ struct TrainRCNN: ParsableCommand {
   )
   var cropSize: Int?
 
-  @OptionGroup(title: "Classifier command") var commandOptions:
-    CommandClassifierOptions
+  @OptionGroup(title: "Classifier command") var commandOptions: CommandClassifierOptions
 
   @OptionGroup(title: "Proposals") var proposals: ProposalInputOptions
 

@@ -41,11 +41,13 @@ struct CommandClassifierOptions: ParsableArguments {
   func validate(classifier: RCNNBackend, cropSize: Int?) throws {
     if classifier == .command {
       guard command != nil else {
-        throw ValidationError("--classifier command needs --command, e.g. --command \"python3 my.py\"")
+        throw ValidationError(
+          "--classifier command needs --command, e.g. --command \"python3 my.py\"")
       }
       if cropSize != nil {
         throw ValidationError(
-          "--crop-size does not apply to --classifier command: the command's handshake gives the crop size")
+          "--crop-size does not apply to --classifier command: the command's handshake gives the crop size"
+        )
       }
     } else if command != nil || commandTimeout != Self.defaults.timeout
       || commandProcesses != Self.defaults.processes
