@@ -278,6 +278,28 @@ import Testing
     #expect(try classifier.classify(Self.regions).probabilities.data == [0, 1, 0, 1])
   }
 
+  @Test(.tags(.slow)) func reportsAProcessThatStopsReadingOrClosesItsOutput() throws {
+    let scripts = try Scripts()
+    defer { scripts.remove() }
+    let handshake = "printf '%s\\n' '\(Self.handshakeLine())'"
+    let deaf = try scripts.command("deaf", "\(handshake)\nexec 0<&-\nsleep 30")
+    let big = Tensor(shape: [2000, 3, 8, 8], repeating: 0.5)
+    let stopped = try #require(
+      failure { _ = try CommandClassifier(.init(command: deaf, timeout: 10)).classify(big) })
+    #expect(stopped.command == deaf)
+    #expect(stopped.problem == .stoppedReading(stage: .batch(regions: 2000)))
+    #expect(isReaped(scripts.pid))
+
+    let mute = try scripts.command("mute", "\(handshake)\nexec 1>&-\ncat > /dev/null")
+    let closed = try #require(
+      failure {
+        _ = try CommandClassifier(.init(command: mute, timeout: 10)).classify(Self.regions)
+      })
+    #expect(closed.command == mute)
+    #expect(closed.problem == .closedOutput(stage: .batch(regions: 2)))
+    #expect(isReaped(scripts.pid))
+  }
+
   @Test func rejectsAGarbageHandshake() throws {
     let scripts = try Scripts()
     defer { scripts.remove() }

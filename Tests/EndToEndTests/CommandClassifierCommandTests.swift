@@ -30,9 +30,9 @@ import Testing
     return dataset
   }
 
-  @Test(
-    .tags(.slow),
-    .enabled(if: hasPythonWithNumPy, "python3 with NumPy is not available to run the example"))
+  static let skipReason: Comment = "python3 with NumPy is not available to run the example"
+
+  @Test(.tags(.slow), .enabled(if: hasPythonWithNumPy, skipReason))
   func pythonExampleTrainsDetectsAndDescribesItself() throws {
     let folder = try Fixtures.temporaryDirectory("python-classifier")
     defer { try? FileManager.default.removeItem(at: folder) }
