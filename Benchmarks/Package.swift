@@ -55,6 +55,15 @@ let package = Package(
         .product(name: "NeuralNet", package: "RegionKit"),
         .product(name: "ProposalIO", package: "RegionKit"),
       ]),
+    // Times RegionKit's CNN region classifier in process and as a classifier command (itself in
+    // `serve` mode), for the overhead figure of Docs/detectors.md.
+    .executableTarget(
+      name: "CommandClassifierTimer",
+      dependencies: [
+        .product(name: "Detectors", package: "RegionKit"),
+        .product(name: "NeuralNet", package: "RegionKit"),
+        .product(name: "ProposalIO", package: "RegionKit"),
+      ]),
     // Times Segmentation on raw RGB files that Tools/peers/segmentation_peer.py decodes, so the
     // Swift and Python peers see the same pixels in the same run (decoding is not timed).
     .executableTarget(

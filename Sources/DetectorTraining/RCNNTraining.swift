@@ -17,7 +17,9 @@ import Parallel
 /// activations at a named tensor — then hard-negative mining, Platt scaling, ridge box
 /// regression); cnn trains `training.epochs` epochs over a fixed, seeded region pool with a
 /// checkpoint after each; onnx trains nothing: the classifier was trained elsewhere, and the
-/// run packages it (network, external weights, labels, `config.json`) and evaluates it.
+/// run packages it (network, external weights, labels, `config.json`) and evaluates it;
+/// command trains nothing either: the command is started, its handshake checked against the
+/// dataset's classes (its crop size becomes the model's), and the folder written.
 /// Images are decoded one at a time per thread and dropped once their features or crops are
 /// taken. The held-out images give the COCO AP50 after training (hog-svm, onnx-features,
 /// onnx) or after each epoch (cnn).
@@ -66,8 +68,6 @@ public enum RCNNTraining {
   ) throws -> TrainingResult {
     let start = Date()
     let source = proposals ?? .generator(RCNN.defaultProposalGenerator(threads: 1))
-    var requested = configuration
-    requested.training.proposals = source.name
     let backend = configuration.backend
     if policy == .resume, !backend.trainsInEpochs {
       throw DetectorsError.unsupportedInput(
@@ -87,6 +87,9 @@ public enum RCNNTraining {
       // The network files of the model replaced, which may have other names than the new ones.
       previous.network?.removeFiles(in: folder)
     }
+    let command = try startCommand(configuration, classes: configuration.classNames)
+    var requested = command.map { configuration.adopting($0.handshake) } ?? configuration
+    requested.training.proposals = source.name
     let (configuration, resumeEpoch) = try TrainingRun.prepare(
       requested, folder: folder, policy: policy)
     if resumeEpoch != nil {
@@ -182,6 +185,13 @@ public enum RCNNTraining {
       }
       final = try validate(classifier)
       summary = "rcnn onnx packaged (trained elsewhere)"
+    case .command:
+      guard let command else { break }
+      try ModelFolder.save(configuration: configuration, tensors: [:], to: folder)
+      observer.note("classifier command: \(command.handshake.jsonLine)")
+      final = try validate(command)
+      summary =
+        "rcnn command packaged (nothing to train; \(trainIndices.count) training images unused)"
     case .cnn:
       observer.stageStarted("regions (\(source.name))", total: trainIndices.count, unit: "images")
       let pool = try trainer.regionPool(count: trainIndices.count, image: load)

@@ -156,7 +156,7 @@ public enum DetectorModel {
     return tensors
   }
 
-  /// The region classifier of an R-CNN folder (any backend).
+  /// The region classifier of an R-CNN folder (any backend; command starts the command).
   ///
   /// - Throws: ``DetectorsError`` for missing files (weights, the ONNX network, labels) and
   ///   weights or labels that do not fit the configuration; ``/ONNX/ONNXError`` for a network
@@ -194,6 +194,8 @@ public enum DetectorModel {
         labelsFile: folder.appendingPathComponent(
           network.labelsFile ?? ONNXNetworkSettings.defaultLabelsFile
         ).path)
+    case .command:
+      return try commandClassifier(configuration, source: configFile)
     }
   }
 

@@ -37,6 +37,10 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
   case unsupportedInput(detector: String, reason: String)
   /// A classifier's labels file does not fit its network or the dataset's classes.
   case invalidLabels(file: String, reason: String)
+  /// An out-of-process classifier (``CommandClassifier``) failed: it could not be started, died,
+  /// timed out or broke the protocol. `standardError` is the end of what it wrote there.
+  case classifierCommandFailed(
+    command: String, problem: CommandClassifierProblem, standardError: String)
 
   /// One sentence naming the file or dataset and the value at fault.
   public var description: String {
@@ -74,6 +78,9 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
       "\(detector): \(reason)."
     case .invalidLabels(let file, let reason):
       "\(file): \(reason)."
+    case .classifierCommandFailed(let command, let problem, let standardError):
+      "Classifier command `\(command)` \(problem)."
+        + (standardError.isEmpty ? "" : " The end of its standard error:\n\(standardError)")
     }
   }
 }

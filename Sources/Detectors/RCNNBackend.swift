@@ -12,6 +12,9 @@ public enum RCNNBackend: String, Sendable, Hashable, Codable, CaseIterable {
   /// ``ONNXRegionClassifier``: a classifier trained elsewhere, its outputs mapped to the
   /// classes by a labels file.
   case onnx
+  /// ``CommandClassifier``: a command in any language speaking the classifier protocol on its
+  /// standard input and output; nothing is trained, the crop size is the one it announces.
+  case command
 
   /// Whether training runs in epochs with checkpoints (and can resume); the others train, or
   /// package a network, in one pass.

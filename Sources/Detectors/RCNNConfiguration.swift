@@ -59,6 +59,10 @@ public struct RCNNConfiguration: Sendable, Hashable, Codable {
   public var foregroundPerImage: Int
   /// Background regions kept per training image (cnn and SVM pool), seeded. Default: 96.
   public var backgroundPerImage: Int
+  /// How to run the classifier command (command backend only; `nil` otherwise).
+  public var command: CommandClassifier.Settings?
+  /// The handshake the command gave when the model folder was made (command backend only).
+  public var commandHandshake: CommandClassifierHandshake?
 
   /// A configuration with the defaults above.
   ///
@@ -134,6 +138,7 @@ public struct RCNNConfiguration: Sendable, Hashable, Codable {
     try check.integer("foregroundPerImage", foregroundPerImage, in: 0...100_000)
     try check.integer("backgroundPerImage", backgroundPerImage, in: 0...100_000)
     try training.validate(file: file)
+    try validateCommand(check)
   }
 
   /// The post-processor these settings describe.

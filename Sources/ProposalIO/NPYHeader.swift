@@ -81,6 +81,18 @@ public struct NPYHeader: Sendable, Equatable {
         file: file, reason: "data offset \(10 + length) is not a multiple of 64")
     }
     let text = String(decoding: data.dropFirst(10).prefix(length), as: UTF8.self)
+    return (try parseDictionary(text, file: file), 10 + length)
+  }
+
+  /// Parses the dictionary part of a header: the text between the header length and the array
+  /// data, such as `{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }` padded with
+  /// spaces and ended by `\n` (any padding, any format version).
+  ///
+  /// - Parameters:
+  ///   - text: The dictionary text, newline included.
+  ///   - file: The file's name, for errors.
+  /// - Throws: ``ProposalIOError/malformedNPY(file:reason:)`` naming what is wrong.
+  package static func parseDictionary(_ text: String, file: String) throws -> NPYHeader {
     guard text.hasSuffix("\n"), text.hasPrefix("{") else {
       throw ProposalIOError.malformedNPY(
         file: file, reason: "header is not a dict ended by a newline")
@@ -114,6 +126,6 @@ public struct NPYHeader: Sendable, Equatable {
       }
       shape.append(dimension)
     }
-    return (NPYHeader(descr: descr, shape: shape, fortranOrder: order == "True"), 10 + length)
+    return NPYHeader(descr: descr, shape: shape, fortranOrder: order == "True")
   }
 }

@@ -21,15 +21,18 @@ struct ModelInfo: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "info",
     abstract:
-      "Describe an ONNX model: inputs, outputs, opset, parameters, operators, every tensor's shape and stride.",
+      "Describe an ONNX model: inputs, outputs, opset, parameters, operators, every tensor's shape and stride; or a model folder.",
     discussion: """
       Shapes and strides are computed for --input-shape, or for the declared input shape when it is \
       fixed apart from the batch size (batch 1 then). The stride of a tensor is how many input pixels \
       one step along its height and width spans: the number to give when cutting the network there \
       to use it as a backbone. Exits 1 when the model uses operators RegionKit does not run (listed). \
-      Given a model folder instead, describes the detector it holds; for R-CNN with an ONNX \
-      network: the network, the tensor read, the normalisation, and whether its outputs are logits \
-      (softmax applied) or probabilities (produced by a Softmax node), with each label's column.
+      Given a model folder instead, describes the detector it holds: architecture and classes; \
+      for R-CNN with an ONNX network: the network, the tensor read, the normalisation, and \
+      whether its outputs are logits (softmax applied) or probabilities (produced by a Softmax \
+      node), with each label's column; for an R-CNN with a classifier command: the command, its \
+      time limit, the handshake recorded at training and the one it gives now (the command is \
+      started to read it).
       """)
 
   @Argument(help: "The .onnx file, or a model folder (written by `regionkit train`).")
@@ -50,6 +53,9 @@ struct ModelInfo: ParsableCommand {
     if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory),
       isDirectory.boolValue
     {
+      guard inputShape == nil else {
+        throw ValidationError("--input-shape applies to .onnx files, not to model folders")
+      }
       let (lines, object) = try ModelFolderDescription(folder: url).describe()
       print(json ? try JSONOutput.string(object) : lines.joined(separator: "\n"))
       return

@@ -4,7 +4,9 @@ import ONNX
 
 /// `regionkit model info FOLDER`: what a model folder holds; for R-CNN models with an ONNX
 /// network, the network, the tensor read, the normalisation, and how the outputs are read
-/// (logits with a softmax applied, or probabilities) with the labels' columns.
+/// (logits with a softmax applied, or probabilities) with the labels' columns; for a classifier
+/// command, the command, its settings, the handshake recorded at training and the one it gives
+/// now (the command is started to read it).
 struct ModelFolderDescription {
   /// The folder.
   var folder: URL
@@ -14,17 +16,23 @@ struct ModelFolderDescription {
     let architecture = try ModelFolder.architecture(in: folder)
     var lines = ["model folder: \(folder.path)", "architecture: \(architecture.rawValue)"]
     var json: [String: Any] = ["folder": folder.path, "architecture": architecture.rawValue]
-    guard architecture == .rcnn else { return (lines, json) }
+    guard architecture == .rcnn else {
+      let classes =
+        architecture == .classifyLocalize
+        ? try ModelFolder.configuration(ClassifyAndLocalizeConfiguration.self, in: folder).classes
+        : try ModelFolder.configuration(FastRCNNConfiguration.self, in: folder).classes
+      lines.append(Self.describe(classes))
+      json["classes"] = Self.object(classes)
+      return (lines, json)
+    }
     let configuration = try ModelFolder.configuration(RCNNConfiguration.self, in: folder)
     let backend = configuration.backend
     lines[1] += ", classifier \(backend.rawValue)"
     json["classifier"] = backend.rawValue
-    json["classes"] = configuration.classes.map { ["name": $0.name, "category_id": $0.categoryID] }
+    json["classes"] = Self.object(configuration.classes)
     json["crop_size"] = configuration.inputSize
     json["context_padding"] = configuration.contextPadding
-    lines.append(
-      "classes: "
-        + configuration.classes.map { "\($0.name) (id \($0.categoryID))" }.joined(separator: ", "))
+    lines.append(Self.describe(configuration.classes))
     lines.append(
       "crops: \(configuration.inputSize)x\(configuration.inputSize) px with "
         + "\(configuration.contextPadding) px of context, at most \(configuration.maxProposals) "
@@ -33,6 +41,26 @@ struct ModelFolderDescription {
       lines.append(
         "svms: C \(configuration.svmC), ridge lambda \(configuration.ridgeLambda)"
           + (configuration.featureNorm.map { ", features scaled to a mean norm of \($0)" } ?? ""))
+    }
+    if let command = configuration.command {
+      lines.append("command: \(command.commandLine)")
+      lines.append(
+        "command timeout: \(command.timeout) s per batch; processes: \(command.processes)")
+      json["command"] = [
+        "command_line": command.commandLine, "timeout": command.timeout,
+        "processes": command.processes,
+      ]
+      func dictionary(_ handshake: CommandClassifierHandshake) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(handshake.jsonLine.utf8))
+      }
+      if let stored = configuration.commandHandshake {
+        lines.append("handshake at training: \(stored.jsonLine)")
+        json["handshake_at_training"] = try dictionary(stored)
+      }
+      let source = folder.appendingPathComponent(ModelFolder.configurationFile).path
+      let live = try DetectorModel.commandClassifier(configuration, source: source).handshake
+      lines.append("handshake now: \(live.jsonLine)")
+      json["handshake"] = try dictionary(live)
     }
     guard let network = configuration.network else { return (lines, json) }
     let n = network.normalization
@@ -90,6 +118,14 @@ struct ModelFolderDescription {
     lines.append("normalization: \(normalization)")
     json["network"] = networkJSON
     return (lines, json)
+  }
+
+  private static func describe(_ classes: [DetectorClass]) -> String {
+    "classes: " + classes.map { "\($0.name) (id \($0.categoryID))" }.joined(separator: ", ")
+  }
+
+  private static func object(_ classes: [DetectorClass]) -> [[String: Any]] {
+    classes.map { ["name": $0.name, "category_id": $0.categoryID] }
   }
 
   private func describe(_ inputs: [ONNXValueInfo]) -> String {

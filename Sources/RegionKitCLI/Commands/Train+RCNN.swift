@@ -32,6 +32,10 @@ struct TrainRCNN: ParsableCommand {
       columns); nothing is trained: the network, its external weights and the labels are copied \
       into the model folder and evaluated on the validation split. Crops are normalised for \
       ONNX networks by --mean, --std, --channel-order and --pixel-range (ImageNet's by default). \
+      --classifier command: a program in any language that speaks RegionKit's classifier \
+      protocol on its standard input and output (--command); nothing is trained: its handshake \
+      must list the dataset's classes in order, its crop size becomes the model's, and the \
+      model folder records the command for `regionkit detect`. \
       Images are decoded once and dropped after their crops are taken.
       """)
 
@@ -41,17 +45,21 @@ struct TrainRCNN: ParsableCommand {
   @Option(
     help: """
       The region classifier: hog-svm (HOG + linear SVMs), cnn (a small CNN trained here), \
-      onnx-features (linear SVMs on the features of the network --model) or onnx (the \
-      classifier --model as it is, its output columns named by --labels).
+      onnx-features (linear SVMs on the features of the network --model), onnx (the \
+      classifier --model as it is, its output columns named by --labels) or command (a program \
+      speaking the classifier protocol, --command).
       """)
   var classifier: RCNNBackend = .cnn
 
   @Option(
     help: """
       Side of the warped crops in pixels. Default: 32 (cnn), 48 (hog-svm), the input size \
-      --model declares (onnx-features, onnx; required when it declares none).
+      --model declares (onnx-features, onnx; required when it declares none), the crop size \
+      of the handshake (command).
       """)
   var cropSize: Int?
+
+  @OptionGroup(title: "Classifier command") var commandOptions: CommandClassifierOptions
 
   @OptionGroup(title: "Proposals") var proposals: ProposalInputOptions
 
@@ -89,6 +97,7 @@ struct TrainRCNN: ParsableCommand {
         "--svm-c and --ridge-lambda apply to --classifier hog-svm and onnx-features only")
     }
     try network.validate(for: classifier)
+    try commandOptions.validate(classifier: classifier, cropSize: cropSize)
     guard (1...100_000).contains(maxProposals) else {
       throw ValidationError("--max-proposals must be between 1 and 100000, got \(maxProposals)")
     }
@@ -115,10 +124,11 @@ struct TrainRCNN: ParsableCommand {
     configuration.training = schedule.settings(seed: runOptions.seed)
     if let svmC { configuration.svmC = svmC }
     if let ridgeLambda { configuration.ridgeLambda = ridgeLambda }
+    configuration.command = classifier == .command ? commandOptions.settings : nil
     let renames = [
       "inputSize": "--crop-size", "contextPadding": "--crop-size", "file": "--model",
       "tensor": "--model", "labelsFile": "--labels",
-    ]
+    ].merging(CommandClassifierOptions.renames) { $1 }
     try validateOptions(renames: renames) {
       try configuration.validate(file: "the command line")
     }
