@@ -219,6 +219,16 @@ import Testing
     #expect(!written.contains { $0.hasPrefix("shard-") }, "\(written)")
   }
 
+  @Test func shardCountsOutOfRangeAreUsageErrors() throws {
+    for arguments in [
+      ["--shard-count", "100001"], ["--shard-count", "0"], ["--shard", "0/100001"],
+    ] {
+      let failure = try #require(usageFailure(["propose", "in.png", "-o", "out"] + arguments))
+      #expect(failure.exitCode == 64, "\(arguments)")
+      #expect(failure.message.contains("1...100000"), "\(failure.message)")
+    }
+  }
+
   @Test func readsTheShardFromSchedulerVariables() throws {
     let dataset = try shardingTestDataset(count: 4)
     let outdir = try Fixtures.temporaryDirectory().appendingPathComponent("out")

@@ -27,8 +27,9 @@ struct ShardOptions: ParsableArguments {
         throw ValidationError("give either --shard INDEX/COUNT or --shard-count, not both")
       }
     }
-    if let shardCount, shardCount < 1 {
-      throw ValidationError("--shard-count must be at least 1, got \(shardCount)")
+    if let shardCount, !(1...Shard.maximumCount).contains(shardCount) {
+      throw ValidationError(
+        "--shard-count must be in 1...\(Shard.maximumCount), got \(shardCount)")
     }
   }
 
