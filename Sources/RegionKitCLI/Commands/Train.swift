@@ -27,12 +27,5 @@ func printTrainingResult(_ result: TrainingResult, output: String) {
     line += String(
       format: "; validation AP50 %.3f, AP %.3f on %d images", ap50, ap, result.validationImages)
   }
-  print(line + String(format: " (%.0f s, peak memory %.0f MB)", result.seconds, peakMemoryMB()))
-}
-
-/// The peak resident memory of this process so far, in MB.
-func peakMemoryMB() -> Double {
-  var usage = rusage()
-  getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-  return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+  print(line + String(format: " (%.0f s, peak memory %.0f MB)", result.seconds, peakResidentMemoryMB()))
 }
