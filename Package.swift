@@ -98,7 +98,9 @@ let package = Package(
     // that depends on Evaluation, for validation).
     .target(
       name: "Detectors",
-      dependencies: ["Parallel", "Boxes", "Imaging", "NeuralNet", "ProposalIO", "Proposals"],
+      dependencies: [
+        "Parallel", "Boxes", "Imaging", "NeuralNet", "ONNX", "ProposalIO", "Proposals",
+      ],
       exclude: moduleNotes),
     .target(
       name: "DetectorTraining",
@@ -171,14 +173,14 @@ let package = Package(
     .testTarget(
       name: "DetectorsTests",
       dependencies: [
-        "Detectors", "Boxes", "Imaging", "Datasets", "NeuralNet", "ProposalIO", "Proposals",
-        "RegionKitTestSupport",
+        "Detectors", "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "ProposalIO",
+        "Proposals", "RegionKitTestSupport",
       ]),
     .testTarget(
       name: "DetectorTrainingTests",
       dependencies: [
-        "DetectorTraining", "Boxes", "Imaging", "Datasets", "NeuralNet", "ProposalIO", "Detectors",
-        "RegionKitTestSupport",
+        "DetectorTraining", "Boxes", "Imaging", "Datasets", "NeuralNet", "ONNX", "ProposalIO",
+        "Detectors", "RegionKitTestSupport",
       ]),
     // RegionKitCLI: the tests run `regionkit` and parse its options in process.
     .testTarget(

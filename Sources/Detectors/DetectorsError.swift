@@ -35,6 +35,12 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
   case missingProposals(file: String, image: String)
   /// The detector was given something it does not use (proposals for a model with its own).
   case unsupportedInput(detector: String, reason: String)
+  /// A network cannot serve as a Fast or Faster R-CNN backbone (no such tensor, not a 4-D
+  /// feature map, no stride, a mismatch with the model folder).
+  case invalidBackbone(file: String, reason: String)
+  /// A backbone network is to be fine-tuned, but a node up to its cut tensor has no backward
+  /// pass in RegionKit.
+  case untrainableBackbone(file: String, node: String, op: String, reason: String)
 
   /// One sentence naming the file or dataset and the value at fault.
   public var description: String {
@@ -70,6 +76,12 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
       "\(file) has no proposals for image \(image) (--skip-missing leaves such images out)."
     case .unsupportedInput(let detector, let reason):
       "\(detector): \(reason)."
+    case .invalidBackbone(let file, let reason):
+      "\(file) cannot serve as a backbone: \(reason)."
+    case .untrainableBackbone(let file, let node, let op, let reason):
+      "\(file): node \(node) (\(op)) has no backward pass in RegionKit (\(reason)), so the "
+        + "backbone cannot be fine-tuned; train with --freeze-backbone, or cut the network "
+        + "before that node."
     }
   }
 }

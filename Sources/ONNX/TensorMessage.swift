@@ -16,6 +16,8 @@ struct TensorMessage {
   var elementType = ONNXElementType.undefined
   var dims: [Int] = []
   var value = GraphValue(shape: [], floats: [])
+  /// The side file holding the data, relative to the model's folder (nil: in the model file).
+  var externalLocation: String?
 
   /// Decodes a message and converts its data (raw bytes, typed fields or external data).
   static func decode(_ reader: inout ProtobufReader, context: DecodingContext) throws
@@ -82,6 +84,7 @@ struct TensorMessage {
     message.dims = rawDims.map { Int($0) }
     let width = type.byteWidth!
     if dataLocation == 1 {
+      message.externalLocation = external["location"]
       let bytes = try externalBytes(external, count: count * width, tensor: name, context: context)
       message.value = bytes.withUnsafeBytes { convert($0, type: type, shape: message.dims) }
     } else if let rawData {
