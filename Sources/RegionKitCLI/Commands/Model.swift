@@ -27,9 +27,12 @@ struct ModelInfo: ParsableCommand {
       fixed apart from the batch size (batch 1 then). The stride of a tensor is how many input pixels \
       one step along its height and width spans: the number to give when cutting the network there \
       to use it as a backbone. Exits 1 when the model uses operators RegionKit does not run (listed).
+
+      Given a model folder written by `regionkit train`, describes the detector: its architecture, \
+      classes and, for Fast and Faster R-CNN, its backbone and input normalisation.
       """)
 
-  @Argument(help: "The .onnx file.")
+  @Argument(help: "The .onnx file, or a model folder.")
   var model: String
 
   @Option(
@@ -43,6 +46,7 @@ struct ModelInfo: ParsableCommand {
 
   func run() throws {
     let url = URL(fileURLWithPath: model)
+    if Self.isModelFolder(url) { return try describeFolder(url) }
     let summary = try ONNXModelSummary(contentsOf: url)
     let loaded = summary.unsupportedOperators.isEmpty ? try ONNXModel(summary) : nil
     for warning in loaded?.warnings ?? [] {
