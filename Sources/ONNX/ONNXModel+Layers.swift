@@ -11,15 +11,27 @@ extension ONNXModel {
   ///   - tensor: The tensor whose dependencies to plan.
   /// - Returns: The input, then each tensor computed on the way to `tensor`, in dependency order.
   /// - Throws: ``ONNXError/unknownTensor(file:tensor:)``; ``ONNXError/invalidInput(file:input:reason:)``
-  ///   for a model with several inputs; ``ONNXError/shapeMismatch(file:node:op:reason:)``.
+  ///   for a model with several inputs or a shape that contradicts the declared one;
+  ///   ``ONNXError/shapeMismatch(file:node:op:reason:)``.
   public func shapes(forInputShape shape: [Int], upTo tensor: String) throws -> [ONNXTensorShape] {
     guard inputs.count == 1 else {
       throw ONNXError.invalidInput(
         file: file, input: inputs.map(\.name).joined(separator: ", "),
         reason: "the model has \(inputs.count) inputs; a backbone takes one")
     }
-    let plan = try ExecutionPlan(
-      graph: graph, inputShapes: [inputs[0].name: shape], outputs: [tensor])
+    let input = inputs[0]
+    if let declared = input.shape {
+      let fits =
+        declared.count == shape.count
+        && zip(declared, shape).enumerated().allSatisfy { axis, pair in
+          axis == 0 || pair.0.size == nil || pair.0.size == pair.1
+        }
+      guard fits, shape.allSatisfy({ $0 >= 1 }) else {
+        throw ONNXError.invalidInput(
+          file: file, input: input.name, reason: "has shape \(shape), the model expects \(declared)")
+      }
+    }
+    let plan = try ExecutionPlan(graph: graph, inputShapes: [input.name: shape], outputs: [tensor])
     return plan.tensors.map { name, tensor in
       ONNXTensorShape(
         name: name, shape: tensor.shape, stride: tensor.stride, isConstant: tensor.constant != nil)
