@@ -69,11 +69,20 @@ public struct FastRCNN: Sendable {
   ///   - configuration: The classes and settings; its ``FastRCNNConfiguration/backbone``
   ///     should describe `backbone` (``BackboneConfiguration/describing(_:frozen:)``, or the
   ///     ONNX backbone's ``ONNXBackbone/configuration(frozen:)``), as a model folder records it.
-  ///     Its stride and channels are set from `backbone`.
+  ///     Its stride and channels are set from `backbone`; left at the small CNN's description
+  ///     for another backbone, it becomes `describing(backbone)` (keeping `isFrozen`).
   ///   - backbone: The feature extractor.
   ///   - seed: Seed of the head's initial weights.
   public init(configuration: FastRCNNConfiguration, backbone: any Backbone, seed: UInt64) {
     var configuration = configuration
+    let frozen = configuration.backbone.isFrozen
+    if let small = backbone as? DetectionBackbone {
+      configuration.backbone = .smallCNN(channels: small.channels)
+      configuration.backbone.isFrozen = frozen
+      configuration.backboneChannels = small.channels
+    } else if configuration.backbone.kind == .smallCNN {
+      configuration.backbone = .describing(backbone, frozen: frozen)
+    }
     configuration.backbone.stride = backbone.stride
     configuration.backbone.channels = backbone.outputChannels
     self.configuration = configuration
