@@ -22,6 +22,11 @@ import Testing
     (.nonFiniteWeights(file: "m/model.safetensors", tensor: "head.weight"), "head.weight"),
     (.missingProposals(file: "p.jsonl", image: "000001.jpg"), "000001.jpg"),
     (.unsupportedInput(detector: "faster-rcnn", reason: "give no proposals"), "faster-rcnn"),
+    (.invalidBackbone(file: "net.onnx", reason: "no tensor named \"x\""), "net.onnx"),
+    (
+      .untrainableBackbone(file: "net.onnx", node: "\"n0\"", op: "HardSwish", reason: "none"),
+      "--freeze-backbone"
+    ),
   ])
   func descriptionsNameTheCulprit(error: DetectorsError, fragment: String) {
     #expect(error.description.contains(fragment))

@@ -15,8 +15,8 @@ struct TrainFastRCNN: ParsableCommand {
 
       The backbone is RegionKit's small CNN, or with --backbone a network trained elsewhere \
       (ONNX), cut at a tensor, copied into the model folder and fine-tuned with the head, or \
-      frozen with --freeze-backbone. Inputs are normalised with ImageNet's mean and std unless \
-      --mean, --std, --channel-order and --pixel-range say otherwise.
+      frozen with --freeze-backbone; its inputs are then normalised with ImageNet's mean and std \
+      unless --mean, --std, --channel-order and --pixel-range say otherwise.
       """)
 
   @OptionGroup var data: DatasetOptions

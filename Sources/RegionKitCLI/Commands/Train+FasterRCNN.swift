@@ -17,8 +17,8 @@ struct TrainFasterRCNN: ParsableCommand {
 
       The backbone is RegionKit's small CNN, or with --backbone a network trained elsewhere \
       (ONNX), cut at a tensor, copied into the model folder and fine-tuned with the RPN and the \
-      head, or frozen with --freeze-backbone. Inputs are normalised with ImageNet's mean and std \
-      unless --mean, --std, --channel-order and --pixel-range say otherwise.
+      head, or frozen with --freeze-backbone; its inputs are then normalised with ImageNet's mean \
+      and std unless --mean, --std, --channel-order and --pixel-range say otherwise.
       """)
 
   @OptionGroup var data: DatasetOptions
