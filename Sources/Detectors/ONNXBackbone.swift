@@ -98,12 +98,15 @@ public struct ONNXBackbone: Backbone {
       }
       chosen = found
     } else {
-      let shapes = try model.shapes(forInputShape: probe)
-      guard
-        let last = shapes.last(where: {
+      // The whole graph is planned first, for its errors; a network whose later layers fix
+      // the input size is then searched from its end.
+      let whole = Result { try model.shapes(forInputShape: probe) }
+      let last =
+        (try? whole.get())?.last(where: {
           !$0.isConstant && $0.shape.count == 4 && $0.stride != nil && $0.name != input.name
-        })
-      else {
+        }) ?? model.lastFeatureMap(forInputShape: probe)
+      guard let last else {
+        _ = try whole.get()
         throw fail("no tensor is a 4-D feature map computed from the image")
       }
       chosen = last

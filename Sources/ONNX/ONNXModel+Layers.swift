@@ -38,6 +38,29 @@ extension ONNXModel {
     }
   }
 
+  /// The last tensor computed from the input, in dependency order, that is a 4-D feature map
+  /// with a stride, for a model with one input: where a classification network's last
+  /// convolutional stage ends, before global pooling. Only the part of the graph up to each
+  /// candidate is planned, so later layers that fix the input size do not get in the way.
+  ///
+  /// - Parameter shape: The input's full shape, batch axis included.
+  /// - Returns: The tensor with its shape and stride, or nil when there is none.
+  public func lastFeatureMap(forInputShape shape: [Int]) -> ONNXTensorShape? {
+    guard inputs.count == 1 else { return nil }
+    let input = inputs[0].name
+    for node in graph.nodes.reversed() {
+      for name in node.outputs.reversed() where !name.isEmpty && graph.constants[name] == nil {
+        guard let shapes = try? shapes(forInputShape: shape, upTo: name),
+          let found = shapes.last(where: { $0.name == name })
+        else { continue }
+        if found.shape.count == 4, found.stride != nil, !found.isConstant, name != input {
+          return found
+        }
+      }
+    }
+    return nil
+  }
+
   /// The nodes that compute `tensor` from the graph input, in dependency order, each with the
   /// NeuralNet layer that computes it where there is one.
   ///

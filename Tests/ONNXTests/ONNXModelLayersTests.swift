@@ -113,6 +113,17 @@ import Testing
     }
   }
 
+  /// The last feature map of a classifier whose Flatten into Gemm fixes the input size is
+  /// found at other sizes too.
+  @Test func theLastFeatureMapIsFoundBeforeLayersThatFixTheSize() throws {
+    let model = try ONNXModel(contentsOf: FixtureModel.named("dynamo_fcn").url)
+    let last = try #require(model.lastFeatureMap(forInputShape: [1, 3, 20, 12]))
+    #expect(last.name == "output" && last.shape == [1, 4, 10, 6])
+    let fixed = try ONNXModel(contentsOf: FixtureModel.named("residual_cnn").url)
+    #expect(fixed.lastFeatureMap(forInputShape: [1, 3, 24, 32])?.name == "/avgpool/AveragePool_output_0")
+    #expect(fixed.lastFeatureMap(forInputShape: [1, 3, 48, 64]) == nil)
+  }
+
   @Test func externalDataFilesAreListed() throws {
     let external = try ONNXModelSummary(contentsOf: FixtureModel.named("weights_external").url)
     #expect(external.externalDataFiles == ["weights_external.weights"])
