@@ -215,7 +215,8 @@ public struct FastRCNNConfiguration: Sendable, Hashable, Codable {
   /// The backbone's stride: the small CNN's (2 to the number of pooling layers, 8 with four
   /// convolutions), or the one ``backbone`` records.
   public var stride: Int {
-    backbone.kind == .smallCNN ? DetectionBackbone.stride(channels: backboneChannels.count) : backbone.stride
+    backbone.kind == .smallCNN
+      ? DetectionBackbone.stride(channels: backboneChannels.count) : backbone.stride
   }
 
   /// The channels of the backbone's feature map.

@@ -28,7 +28,8 @@ extension ONNXModel {
         }
       guard fits, shape.allSatisfy({ $0 >= 1 }) else {
         throw ONNXError.invalidInput(
-          file: file, input: input.name, reason: "has shape \(shape), the model expects \(declared)")
+          file: file, input: input.name, reason: "has shape \(shape), the model expects \(declared)"
+        )
       }
     }
     let plan = try ExecutionPlan(graph: graph, inputShapes: [input.name: shape], outputs: [tensor])
@@ -97,7 +98,8 @@ extension ONNXModel {
       let output = node.outputs.first ?? ""
       let layer: ONNXLayer
       do throws(PlanningError) {
-        layer = try Self.layer(of: node, inputs: inputs, shapes: computed, constants: graph.constants)
+        layer = try Self.layer(
+          of: node, inputs: inputs, shapes: computed, constants: graph.constants)
       } catch {
         layer = .unsupported(reason: error.reason)
       }

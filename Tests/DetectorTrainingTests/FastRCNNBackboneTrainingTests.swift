@@ -42,7 +42,8 @@ import Testing
       observer.notes.contains {
         $0.contains("backbone: onnx dynamo_fcn.onnx cut at \"max_pool2d\" (stride 2, 8 channels")
       }, "\(observer.notes)")
-    #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("backbone.onnx").path))
+    #expect(
+      FileManager.default.fileExists(atPath: folder.appendingPathComponent("backbone.onnx").path))
     let stored = try ModelFolder.configuration(FastRCNNConfiguration.self, in: folder)
     #expect(stored.backbone == network.configuration(frozen: frozen))
     #expect(stored.normalization == .imageNet)

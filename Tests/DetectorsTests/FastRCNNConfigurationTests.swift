@@ -41,7 +41,8 @@ import Testing
     json["mean"] = [0.4, 0.5, 0.6]
     try JSONSerialization.data(withJSONObject: json).write(to: config)
     let other = try ModelFolder.configuration(FastRCNNConfiguration.self, in: folder)
-    #expect(other.normalization.mean == [0.4, 0.5, 0.6] && other.normalization.channelOrder == .rgb)
+    #expect(
+      other.normalization.mean == [0.4, 0.5, 0.6] && other.normalization.channelOrder == .rgb)
   }
 
   @Test(arguments: [false, true])
@@ -157,9 +158,11 @@ import Testing
     var c = BackboneTests.configuration()
     c.backbone = onnx.configuration(frozen: true)
     c.maxSide = 64
-    #expect(throws: DetectorsError.invalidValue(
-      file: "x", key: "maxSide", value: "64",
-      allowed: "32, the larger side of the backbone's fixed input size 24x32")) {
+    #expect(
+      throws: DetectorsError.invalidValue(
+        file: "x", key: "maxSide", value: "64",
+        allowed: "32, the larger side of the backbone's fixed input size 24x32")
+    ) {
       try c.validate(file: "x")
     }
     c.maxSide = 32

@@ -22,7 +22,8 @@ import Testing
       train.stderr.contains(
         "backbone: onnx dynamo_fcn.onnx cut at \"max_pool2d\" (stride 2, 8 channels, frozen)"),
       "\(train.stderr)")
-    #expect(FileManager.default.fileExists(atPath: model.appendingPathComponent("backbone.onnx").path))
+    #expect(
+      FileManager.default.fileExists(atPath: model.appendingPathComponent("backbone.onnx").path))
     let config = try #require(
       JSONSerialization.jsonObject(
         with: Data(contentsOf: model.appendingPathComponent("config.json"))) as? [String: Any])

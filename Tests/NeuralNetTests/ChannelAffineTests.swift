@@ -15,6 +15,7 @@ import Testing
 
   @Test func gradientsMatchFiniteDifferences() {
     let layer = ChannelAffine(scale: [1.5, -0.5, 0.25], shift: [0.1, -0.2, 0.3])
-    #expect(GradientCheck.maximumError(layer, input: GradientCheck.random([2, 3, 4, 5], seed: 3)) < 2e-3)
+    #expect(
+      GradientCheck.maximumError(layer, input: GradientCheck.random([2, 3, 4, 5], seed: 3)) < 2e-3)
   }
 }

@@ -120,7 +120,8 @@ import Testing
     let last = try #require(model.lastFeatureMap(forInputShape: [1, 3, 20, 12]))
     #expect(last.name == "output" && last.shape == [1, 4, 10, 6])
     let fixed = try ONNXModel(contentsOf: FixtureModel.named("residual_cnn").url)
-    #expect(fixed.lastFeatureMap(forInputShape: [1, 3, 24, 32])?.name == "/avgpool/AveragePool_output_0")
+    #expect(
+      fixed.lastFeatureMap(forInputShape: [1, 3, 24, 32])?.name == "/avgpool/AveragePool_output_0")
     #expect(fixed.lastFeatureMap(forInputShape: [1, 3, 48, 64]) == nil)
   }
 

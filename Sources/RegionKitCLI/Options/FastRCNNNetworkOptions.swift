@@ -17,7 +17,8 @@ struct FastRCNNNetworkOptions: ParsableArguments {
 
   @Flag(
     help:
-      "Keep the --backbone network's weights: only the RoI head (and the RPN) train, and its features need no backward pass. Default: fine-tune it with the heads, which needs every op up to the tensor to have a backward pass (Conv, BatchNormalization, Relu, LeakyRelu, Clip, MaxPool, AveragePool, residual Add).")
+      "Keep the --backbone network's weights: only the RoI head (and the RPN) train, and its features need no backward pass. Default: fine-tune it with the heads, which needs every op up to the tensor to have a backward pass (Conv, BatchNormalization, Relu, LeakyRelu, Clip, MaxPool, AveragePool, residual Add)."
+  )
   var freezeBackbone = false
 
   @Option(
