@@ -51,7 +51,7 @@ public struct ONNXBackbone: Backbone {
   ///   - probeSide: The side of the square input the shapes are inferred for when the network
   ///     runs on any size (the images' longer side, ``FastRCNNConfiguration/maxSide``).
   ///     Default: `224`.
-  /// - Throws: ``ONNXError`` for files the importer cannot read or run;
+  /// - Throws: ``/ONNX/ONNXError`` for files the importer cannot read or run;
   ///   ``DetectorsError/invalidBackbone(file:reason:)`` when the network does not take one
   ///   3-channel image, has no tensor of that name, or the tensor is not a 4-D feature map
   ///   computed from the image with one stride on both axes.
@@ -174,7 +174,7 @@ public struct ONNXBackbone: Backbone {
   /// fine-tuned with the heads.
   ///
   /// Every node up to ``tensor`` must have a NeuralNet counterpart: `Conv`,
-  /// `BatchNormalization` (folded into the convolution before it, or a ``ChannelAffine``),
+  /// `BatchNormalization` (folded into the convolution before it, or a ``/NeuralNet/ChannelAffine``),
   /// `Relu`, `LeakyRelu`, `Clip`, `MaxPool`, `AveragePool`, `Add` of two tensors of one shape
   /// (residual connections), `Identity` and `Dropout`.
   ///
@@ -240,7 +240,7 @@ public struct ONNXBackbone: Backbone {
   ///   - folder: The model folder.
   ///   - probeSide: As in ``init(contentsOf:tensor:probeSide:)``.
   /// - Throws: ``DetectorsError/missingModelFile(folder:file:)`` without the file;
-  ///   ``DetectorsError/invalidBackbone(file:reason:)`` when it no longer matches; ``ONNXError``.
+  ///   ``DetectorsError/invalidBackbone(file:reason:)`` when it no longer matches; ``/ONNX/ONNXError``.
   public static func load(
     _ description: BackboneConfiguration, in folder: URL, probeSide: Int
   ) throws -> ONNXBackbone {

@@ -42,8 +42,9 @@ public struct RegionProposalNetwork: Sendable {
   ///   - configuration: The anchors, matching, sampling and proposal settings.
   ///   - seed: Seed of the initial weights.
   public init(
-    channels: Int, stride: Int? = nil, configuration c: FastRCNNConfiguration, seed: UInt64
+    channels: Int, stride: Int? = nil, configuration: FastRCNNConfiguration, seed: UInt64
   ) {
+    let c = configuration
     self.stride = stride ?? c.stride
     anchorGenerator = AnchorGenerator(sizes: c.anchorSizes, aspectRatios: c.aspectRatios)
     let count = anchorGenerator.cellAnchors.count

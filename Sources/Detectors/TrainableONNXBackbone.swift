@@ -44,7 +44,7 @@ public struct TrainableONNXBackbone: TrainableBackbone {
   /// Rebuilds `backbone`'s network up to its tensor from NeuralNet layers.
   ///
   /// - Throws: ``DetectorsError/untrainableBackbone(file:node:op:reason:)`` naming the first
-  ///   node without a NeuralNet layer; ``ONNXError`` from planning.
+  ///   node without a NeuralNet layer; ``/ONNX/ONNXError`` from planning.
   init(_ backbone: ONNXBackbone) throws {
     let file = backbone.url.path
     let described = try backbone.model.layers(
