@@ -161,6 +161,9 @@ extension ONNXModel {
           lower = constant(1)?.floats.first ?? -.infinity
           upper = constant(2)?.floats.first ?? .infinity
         }
+        guard lower <= upper else {
+          throw PlanningError("its bounds \(lower) and \(upper) are not in order")
+        }
         return .clip(lower: lower, upper: upper)
       default:
         throw PlanningError("NeuralNet has no layer with a backward pass for \(node.op)")
