@@ -180,7 +180,7 @@ public struct FastRCNNTrainer: Sendable {
         let losses =
           architecture == .fasterRCNN
           ? try model.trainStep(sample.input, objects: sample.objects, seed: seed, weight: weight)
-          : model.fast.trainStep(
+          : try model.fast.trainStep(
             sample.input, proposals: sample.proposals, objects: sample.objects, seed: seed,
             weight: weight)
         sums[0] += Double(losses.classification)

@@ -15,12 +15,30 @@ import NeuralNet
 /// model's COCO AP50 and AP on them are recorded. Fast R-CNN takes its proposals from a
 /// generator (the configuration's `proposalMethod` by default) or a file; the file's name is
 /// recorded as the model's proposal method, and `detect` then needs proposals for each image.
+///
+/// The backbone is the small CNN unless one is given: an ``/Detectors/ONNXBackbone`` (copied
+/// into the model folder as `backbone.onnx`; fine-tuned through NeuralNet layers unless the
+/// configuration's `backbone.isFrozen`) or any ``/Detectors/Backbone``:
+///
+///     let network = try ONNXBackbone(contentsOf: onnxFile, probeSide: 256)
+///     var configuration = FastRCNNConfiguration(architecture: .fastRCNN, classes: classes)
+///     configuration.maxSide = 256
+///     configuration.normalization = .imageNet
+///     configuration.backbone.isFrozen = true
+///     let result = try FastRCNNTraining.train(
+///       configuration, on: dataset, backbone: network, into: folder,
+///       observer: SilentTrainingObserver())
 public enum FastRCNNTraining {
   /// Trains (or resumes) and writes the model folder.
   ///
   /// - Parameters:
-  ///   - configuration: The model and training settings (the folder's own when resuming).
+  ///   - configuration: The model and training settings (the folder's own when resuming);
+  ///     with a `backbone` given, its ``/Detectors/FastRCNNConfiguration/backbone`` is replaced
+  ///     by the backbone's description, keeping `isFrozen`.
   ///   - dataset: The training dataset.
+  ///   - backbone: The backbone of a new model. Default: nil, the small CNN. A resumed model
+  ///     keeps its own (an ONNX network from its folder); one with a custom Swift backbone
+  ///     needs it given again.
   ///   - proposals: Fast R-CNN's proposal source. Default: nil, the generator named by the
   ///     configuration's `proposalMethod` with the library's defaults.
   ///   - skipMissing: Leave out images a proposals file has nothing for (counted in a note)
@@ -30,14 +48,26 @@ public enum FastRCNNTraining {
   ///   - observer: Progress and epoch reports.
   /// - Returns: What was trained.
   /// - Throws: ``/Detectors/DetectorsError`` for an existing model, mismatched classes, missing
-  ///   proposals or unwritable files; decoding and proposal errors.
+  ///   proposals or unwritable files, a backbone that cannot be fine-tuned
+  ///   (``/Detectors/DetectorsError/untrainableBackbone(file:node:op:reason:)``); decoding,
+  ///   proposal and backbone errors.
   public static func train(
     _ configuration: FastRCNNConfiguration, on dataset: Dataset, proposals: ProposalSource? = nil,
-    skipMissing: Bool = false, into folder: URL, policy: ExistingModelPolicy = .refuse,
-    observer: some TrainingObserver
+    skipMissing: Bool = false, backbone: (any Backbone)? = nil, into folder: URL,
+    policy: ExistingModelPolicy = .refuse, observer: some TrainingObserver
   ) throws -> TrainingResult {
     let start = Date()
     var requested = configuration
+    // A backbone given is checked (and rebuilt from layers to fine-tune) before anything is
+    // written.
+    let given = try backbone.map {
+      try trainingBackbone($0, frozen: configuration.backbone.isFrozen)
+    }
+    if let given {
+      requested.backbone = BackboneConfiguration.describing(
+        given, frozen: configuration.backbone.isFrozen)
+      try requested.validate(file: "the configuration")
+    }
     if requested.architecture == .fastRCNN {
       let source = try proposalSource(proposals, configuration: requested)
       if case .file(let file) = source { requested.proposalMethod = file.url.lastPathComponent }
@@ -82,12 +112,34 @@ public enum FastRCNNTraining {
         + configuration.classNames.joined(separator: ", "))
     let trainer = FastRCNNTrainer(configuration: configuration)
     let checkpoints = Checkpoints(folder: folder)
-    var model = FasterRCNN(configuration: configuration, seed: options.seed)
+    var model: FasterRCNN
+    if configuration.backbone.kind == .smallCNN {
+      model = FasterRCNN(configuration: configuration, seed: options.seed)
+    } else {
+      let network: any Backbone
+      if resumeEpoch == nil, let given {
+        network = given
+      } else if configuration.backbone.kind == .custom, let backbone {
+        network = try trainingBackbone(backbone, frozen: configuration.backbone.isFrozen)
+      } else {
+        network = try DetectorModel.backbone(of: configuration, in: folder)
+      }
+      if let onnx = (network as? ONNXBackbone) ?? (network as? TrainableONNXBackbone)?.source {
+        try onnx.copy(into: folder)
+      }
+      model = FasterRCNN(configuration: configuration, backbone: network, seed: options.seed)
+    }
+    if policy == .replace && configuration.backbone.kind != .onnx {
+      try? FileManager.default.removeItem(
+        at: folder.appendingPathComponent(ONNXBackbone.fileName))
+    }
+    observer.note("backbone: \(configuration.backbone.summary)")
     var optimizer = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
     var history: [EpochRecord] = []
     if let resumeEpoch {
       let resumed = try checkpoints.resume(epoch: resumeEpoch, optimizer: &optimizer)
-      model = try DetectorModel.loadFasterRCNN(from: resumed.url, configuration: configuration)
+      model = try DetectorModel.loadFasterRCNN(
+        from: resumed.url, configuration: configuration, backbone: model.fast.backbone)
       history = resumed.history
     }
     try ModelFolder.save(
@@ -118,6 +170,12 @@ public enum FastRCNNTraining {
       configuration.architecture, folder: folder, history: history,
       trainImages: train.samples.count,
       validationImages: validation.samples.count, since: start)
+  }
+
+  /// The backbone to train: an ONNX network rebuilt from layers unless it stays frozen.
+  static func trainingBackbone(_ backbone: any Backbone, frozen: Bool) throws -> any Backbone {
+    if !frozen, let onnx = backbone as? ONNXBackbone { return try onnx.trainable() }
+    return backbone
   }
 
   /// The proposals of a Fast R-CNN run: those given, or the configuration's method.

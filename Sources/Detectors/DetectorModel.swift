@@ -76,12 +76,32 @@ public enum DetectorModel {
 
   /// The Fast or Faster R-CNN model of `folder` (a Fast R-CNN model has an untrained, unused
   /// RPN), or of a checkpoint with `configuration`.
+  ///
+  /// - Parameters:
+  ///   - folder: The model folder, or a checkpoint's.
+  ///   - configuration: The model's configuration. Default: nil, the folder's `config.json`.
+  ///   - backbone: The backbone. Default: nil, the one the configuration records, built from
+  ///     `folder` (``backbone(of:in:)``); a model with a ``BackboneConfiguration/Kind/custom``
+  ///     backbone needs it given, as does a checkpoint of a model with an ONNX backbone (the
+  ///     network's file is in the model folder). Its trained weights are read from `folder`.
+  /// - Throws: ``DetectorsError`` for a missing or invalid `config.json`, a backbone that does
+  ///   not match it, missing or non-finite weights; NeuralNet's errors for mis-shaped tensors;
+  ///   ``/ONNX/ONNXError`` for the backbone's network.
   public static func loadFasterRCNN(
-    from folder: URL, configuration: FastRCNNConfiguration? = nil
+    from folder: URL, configuration: FastRCNNConfiguration? = nil, backbone: (any Backbone)? = nil
   ) throws -> FasterRCNN {
     let configuration =
       try configuration ?? ModelFolder.configuration(FastRCNNConfiguration.self, in: folder)
-    var model = FasterRCNN(configuration: configuration, seed: 0)
+    let network = try backbone ?? Self.backbone(of: configuration, in: folder)
+    let recorded = configuration.backbone
+    guard network.stride == recorded.stride, network.outputChannels == recorded.channels else {
+      throw DetectorsError.invalidBackbone(
+        file: folder.appendingPathComponent(ModelFolder.configurationFile).path,
+        reason: "the backbone given (\(type(of: network))) has stride \(network.stride) and "
+          + "\(network.outputChannels) channels; the model was trained on stride "
+          + "\(recorded.stride) and \(recorded.channels) channels")
+    }
+    var model = FasterRCNN(configuration: configuration, backbone: network, seed: 0)
     let source = folder.appendingPathComponent(ModelFolder.weightsFile).path
     let tensors = try ModelFolder.weights(in: folder)
     var expected = Self.tensors(of: &model)
@@ -100,6 +120,34 @@ public enum DetectorModel {
     }
     visitSaved(&model) { name, parameter in parameter.value = expected[name]! }
     return model
+  }
+
+  /// The backbone `configuration` records, with its initial weights (a trained model's are
+  /// in its `model.safetensors`): the small CNN, or the ONNX network copied into `folder`
+  /// (rebuilt from NeuralNet layers when it was fine-tuned).
+  ///
+  /// - Throws: ``DetectorsError/missingModelFile(folder:file:)`` when the network's file is
+  ///   missing; ``DetectorsError/invalidBackbone(file:reason:)`` when it no longer matches the
+  ///   configuration, or the backbone is a Swift type (``BackboneConfiguration/Kind/custom``),
+  ///   which has to be given; ``DetectorsError/untrainableBackbone(file:node:op:reason:)``;
+  ///   ``/ONNX/ONNXError``.
+  public static func backbone(of configuration: FastRCNNConfiguration, in folder: URL) throws
+    -> any Backbone
+  {
+    let description = configuration.backbone
+    switch description.kind {
+    case .smallCNN:
+      return DetectionBackbone(channels: configuration.backboneChannels, seed: 0)
+    case .onnx:
+      let onnx = try ONNXBackbone.load(description, in: folder, probeSide: configuration.maxSide)
+      return description.isFrozen ? onnx : try onnx.trainable()
+    case .custom:
+      throw DetectorsError.invalidBackbone(
+        file: folder.appendingPathComponent(ModelFolder.configurationFile).path,
+        reason: "the model's backbone is the Swift type \(description.typeName ?? "?"); load "
+          + "it with DetectorModel.loadFasterRCNN(from:configuration:backbone:), giving that "
+          + "backbone")
+    }
   }
 
   // MARK: R-CNN

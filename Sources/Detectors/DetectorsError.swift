@@ -41,6 +41,12 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
   /// timed out or broke the protocol. `standardError` is the end of what it wrote there.
   case classifierCommandFailed(
     command: String, problem: CommandClassifierProblem, standardError: String)
+  /// A network cannot serve as a Fast or Faster R-CNN backbone (no such tensor, not a 4-D
+  /// feature map, no stride, a mismatch with the model folder).
+  case invalidBackbone(file: String, reason: String)
+  /// A backbone network is to be fine-tuned, but a node up to its cut tensor has no backward
+  /// pass in RegionKit.
+  case untrainableBackbone(file: String, node: String, op: String, reason: String)
 
   /// One sentence naming the file or dataset and the value at fault.
   public var description: String {
@@ -81,6 +87,12 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
     case .classifierCommandFailed(let command, let problem, let standardError):
       "Classifier command `\(command)` \(problem)."
         + (standardError.isEmpty ? "" : " The end of its standard error:\n\(standardError)")
+    case .invalidBackbone(let file, let reason):
+      "\(file) cannot serve as a backbone: \(reason)."
+    case .untrainableBackbone(let file, let node, let op, let reason):
+      "\(file): node \(node) (\(op)) has no backward pass in RegionKit (\(reason)), so the "
+        + "backbone cannot be fine-tuned; train with --freeze-backbone, or cut the network "
+        + "before that node."
     }
   }
 }

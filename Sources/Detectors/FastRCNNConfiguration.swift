@@ -2,7 +2,8 @@ import Foundation
 import NeuralNet
 
 /// Everything that defines a Fast or Faster R-CNN model folder (`config.json`): the classes,
-/// the input scale, the network sizes, the sampling and loss settings.
+/// the input scale and normalisation, the backbone, the network sizes, the sampling and loss
+/// settings.
 ///
 /// Defaults suit 128x128 synthetic scenes (objects 19–58 px): the backbone has stride 8
 /// (a 16x16 feature map), anchors of 24, 40 and 64 px at ratios 0.5, 1 and 2. For raccoon
@@ -17,14 +18,27 @@ public struct FastRCNNConfiguration: Sendable, Hashable, Codable {
   public var classes: [DetectorClass]
   /// How the model was trained.
   public var training = TrainingSettings(batchSize: 2)
-  /// Images are resized so that their longer side is this many pixels. Default: 128.
+  /// Images are resized so that their longer side is this many pixels. Default: 128. A
+  /// backbone with a fixed input size needs the larger of its height and width here; images
+  /// are then padded to that size at the bottom and right.
   public var maxSide: Int = 128
-  /// Per-channel normalisation mean and standard deviation of RGB values in [0, 1].
-  public var mean: [Float] = [0.5, 0.5, 0.5]
-  public var std: [Float] = [0.25, 0.25, 0.25]
-  /// Output channels of the four backbone convolutions (3x3, ReLU, the first three followed
-  /// by 2x2 max pooling: stride 8). Default: 16, 32, 64, 64.
-  public var backboneChannels: [Int] = [16, 32, 64, 64]
+  /// How images are normalised for the backbone (`"normalization"`): channel order, pixel
+  /// range, mean and std. Default: ``InputNormalization/regionKit`` (RGB in [0, 1], mean 0.5,
+  /// std 0.25), the small CNN's; ``InputNormalization/imageNet`` suits most networks trained
+  /// elsewhere. Folders written before this key have `"mean"` and `"std"` (RGB in [0, 1]).
+  public var normalization: InputNormalization = .regionKit
+  /// The backbone (`"backbone"`): its kind, stride, channels, whether it was frozen, and for
+  /// an ONNX network its file and tensor. Default: the small CNN of ``backboneChannels``.
+  /// Folders written before this key hold the small CNN.
+  public var backbone: BackboneConfiguration = .smallCNN(channels: [16, 32, 64, 64])
+  /// The small CNN's output channels of its convolutions (3x3, ReLU, the first three followed
+  /// by 2x2 max pooling: stride 8). Default: 16, 32, 64, 64. Setting them while ``backbone``
+  /// is the small CNN updates its stride and channels.
+  public var backboneChannels: [Int] = [16, 32, 64, 64] {
+    didSet {
+      if backbone.kind == .smallCNN { backbone = .smallCNN(channels: backboneChannels) }
+    }
+  }
   /// RoI pooling: `"align"` (RoIAlign, sampling ratio 2) or `"pool"` (RoIPool). Default: align.
   public var pooling: String = "align"
   /// Pooled output side. Default: 7.
@@ -79,6 +93,71 @@ public struct FastRCNNConfiguration: Sendable, Hashable, Codable {
   /// The class names, in label order.
   public var classNames: [String] { classes.map(\.name) }
 
+  enum CodingKeys: String, CodingKey {
+    case format, architecture, classes, training, maxSide, normalization, backbone
+    case backboneChannels, pooling, pooledSize, hiddenSize, boxLoss, classificationWeight
+    case boxWeight, roisPerImage, foregroundFraction, foregroundIoU, backgroundLow, anchorSizes
+    case aspectRatios, rpnPositiveIoU, rpnNegativeIoU, rpnSampleCount, rpnPositiveFraction
+    case rpnPreNMSTrain, rpnPostNMSTrain, rpnPreNMSTest, rpnPostNMSTest, rpnNMSThreshold
+    case rpnScoreThreshold, rpnMinSize, rpnWeight, maxProposals, proposalMethod
+  }
+
+  /// The keys of folders written before normalisations and backbones were options.
+  enum LegacyKeys: String, CodingKey {
+    case mean, std
+  }
+
+  /// Reads a configuration; a folder without `"normalization"` and `"backbone"` (written
+  /// before they were options) has the small CNN and `"mean"` and `"std"` of RGB in [0, 1].
+  public init(from decoder: any Decoder) throws {
+    let values = try decoder.container(keyedBy: CodingKeys.self)
+    format = try values.decode(Int.self, forKey: .format)
+    architecture = try values.decode(DetectorArchitecture.self, forKey: .architecture)
+    classes = try values.decode([DetectorClass].self, forKey: .classes)
+    training = try values.decode(TrainingSettings.self, forKey: .training)
+    maxSide = try values.decode(Int.self, forKey: .maxSide)
+    backboneChannels = try values.decode([Int].self, forKey: .backboneChannels)
+    if let normalization = try values.decodeIfPresent(
+      InputNormalization.self, forKey: .normalization)
+    {
+      self.normalization = normalization
+    } else {
+      let legacy = try decoder.container(keyedBy: LegacyKeys.self)
+      normalization = InputNormalization(
+        mean: try legacy.decode([Float].self, forKey: .mean),
+        std: try legacy.decode([Float].self, forKey: .std))
+    }
+    backbone =
+      try values.decodeIfPresent(BackboneConfiguration.self, forKey: .backbone)
+      ?? .smallCNN(channels: backboneChannels)
+    pooling = try values.decode(String.self, forKey: .pooling)
+    pooledSize = try values.decode(Int.self, forKey: .pooledSize)
+    hiddenSize = try values.decode(Int.self, forKey: .hiddenSize)
+    boxLoss = try values.decode(BoxRegressionLoss.self, forKey: .boxLoss)
+    classificationWeight = try values.decode(Float.self, forKey: .classificationWeight)
+    boxWeight = try values.decode(Float.self, forKey: .boxWeight)
+    roisPerImage = try values.decode(Int.self, forKey: .roisPerImage)
+    foregroundFraction = try values.decode(Float.self, forKey: .foregroundFraction)
+    foregroundIoU = try values.decode(Float.self, forKey: .foregroundIoU)
+    backgroundLow = try values.decode(Float.self, forKey: .backgroundLow)
+    anchorSizes = try values.decode([Float].self, forKey: .anchorSizes)
+    aspectRatios = try values.decode([Float].self, forKey: .aspectRatios)
+    rpnPositiveIoU = try values.decode(Float.self, forKey: .rpnPositiveIoU)
+    rpnNegativeIoU = try values.decode(Float.self, forKey: .rpnNegativeIoU)
+    rpnSampleCount = try values.decode(Int.self, forKey: .rpnSampleCount)
+    rpnPositiveFraction = try values.decode(Float.self, forKey: .rpnPositiveFraction)
+    rpnPreNMSTrain = try values.decode(Int.self, forKey: .rpnPreNMSTrain)
+    rpnPostNMSTrain = try values.decode(Int.self, forKey: .rpnPostNMSTrain)
+    rpnPreNMSTest = try values.decode(Int.self, forKey: .rpnPreNMSTest)
+    rpnPostNMSTest = try values.decode(Int.self, forKey: .rpnPostNMSTest)
+    rpnNMSThreshold = try values.decode(Double.self, forKey: .rpnNMSThreshold)
+    rpnScoreThreshold = try values.decode(Float.self, forKey: .rpnScoreThreshold)
+    rpnMinSize = try values.decode(Float.self, forKey: .rpnMinSize)
+    rpnWeight = try values.decode(Float.self, forKey: .rpnWeight)
+    maxProposals = try values.decode(Int.self, forKey: .maxProposals)
+    proposalMethod = try values.decode(String.self, forKey: .proposalMethod)
+  }
+
   /// Checks every value against what the networks need.
   ///
   /// - Parameter file: The `config.json` the values came from, for the error.
@@ -87,9 +166,22 @@ public struct FastRCNNConfiguration: Sendable, Hashable, Codable {
     let check = ConfigurationCheck(file: file)
     try check.classes(classes)
     try check.integer("maxSide", maxSide, in: 32...4096)
-    try check.numbers("mean", mean, count: 3...3, in: -10...10)
-    try check.numbers("std", std, count: 3...3, in: 1e-6...100)
+    try normalization.validate(check, key: "normalization")
     try check.integers("backboneChannels", backboneChannels, count: 1...8, in: 1...2048)
+    try backbone.validate(check, smallCNNChannels: backboneChannels)
+    if let size = backbone.inputSize, size.count == 2 {
+      guard maxSide == size.max() else {
+        throw check.fail(
+          "maxSide", "\(maxSide)",
+          allowed: "\(size.max()!), the larger side of the backbone's fixed input size "
+            + "\(size[0])x\(size[1])")
+      }
+      guard training.scaleJitter == nil else {
+        throw check.fail(
+          "training.scaleJitter", "\(training.scaleJitter!)",
+          allowed: "none: the backbone takes a fixed input size")
+      }
+    }
     try check.choice("pooling", pooling, in: ["align", "pool"])
     try check.integer("pooledSize", pooledSize, in: 1...32)
     try check.integer("hiddenSize", hiddenSize, in: 1...16_384)
@@ -120,6 +212,15 @@ public struct FastRCNNConfiguration: Sendable, Hashable, Codable {
     try training.validate(file: file)
   }
 
-  /// The backbone's stride (2 to the number of pooling layers, 8 with four convolutions).
-  public var stride: Int { 1 << min(3, max(backboneChannels.count - 1, 0)) }
+  /// The backbone's stride: the small CNN's (2 to the number of pooling layers, 8 with four
+  /// convolutions), or the one ``backbone`` records.
+  public var stride: Int {
+    backbone.kind == .smallCNN
+      ? DetectionBackbone.stride(channels: backboneChannels.count) : backbone.stride
+  }
+
+  /// The channels of the backbone's feature map.
+  public var featureChannels: Int {
+    backbone.kind == .smallCNN ? (backboneChannels.last ?? 3) : backbone.channels
+  }
 }

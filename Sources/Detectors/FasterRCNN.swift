@@ -12,18 +12,43 @@ import Proposals
 ///
 /// It is also a `ProposalGenerator` named `"rpn"` (provenance method `"rpn"`, score =
 /// objectness probability), so its proposals can be evaluated next to selective search.
+///
+/// The backbone is any ``Backbone`` (``FastRCNN/backbone``); the RPN reads its channels and
+/// stride. With a frozen backbone only the RPN and the head train.
 public struct FasterRCNN: Sendable, ProposalGenerator {
   /// The backbone and the RoI head.
   public var fast: FastRCNN
   /// The region proposal network.
   public var rpn: RegionProposalNetwork
 
-  /// Creates an untrained detector.
+  /// Creates an untrained detector on RegionKit's small CNN (see
+  /// ``FastRCNN/init(configuration:seed:)``).
+  ///
+  /// - Parameters:
+  ///   - configuration: The classes and settings.
+  ///   - seed: Seed of the initial weights.
   public init(configuration: FastRCNNConfiguration, seed: UInt64) {
-    fast = FastRCNN(configuration: configuration, seed: seed)
+    let fast = FastRCNN(configuration: configuration, seed: seed)
+    self.init(fast: fast, seed: seed)
+  }
+
+  /// Creates a detector on `backbone` with an untrained RPN and head for its channels and
+  /// stride (see ``FastRCNN/init(configuration:backbone:seed:)``).
+  ///
+  /// - Parameters:
+  ///   - configuration: The classes and settings.
+  ///   - backbone: The feature extractor.
+  ///   - seed: Seed of the RPN's and the head's initial weights.
+  public init(configuration: FastRCNNConfiguration, backbone: any Backbone, seed: UInt64) {
+    self.init(
+      fast: FastRCNN(configuration: configuration, backbone: backbone, seed: seed), seed: seed)
+  }
+
+  private init(fast: FastRCNN, seed: UInt64) {
+    self.fast = fast
     rpn = RegionProposalNetwork(
-      channels: configuration.backboneChannels.last ?? 3, configuration: configuration,
-      seed: seed &+ 202)
+      channels: fast.backbone.outputChannels, stride: fast.backbone.stride,
+      configuration: fast.configuration, seed: seed &+ 202)
   }
 
   public var configuration: FastRCNNConfiguration { fast.configuration }
@@ -34,11 +59,12 @@ public struct FasterRCNN: Sendable, ProposalGenerator {
   public mutating func proposals(_ input: FastRCNN.Input, training: Bool = false) throws -> (
     features: Tensor, proposals: [(box: Box, score: Float)]
   ) {
-    let features = fast.features(input.tensor)
+    // Detection needs no activations kept for a backward pass.
+    let features =
+      training ? try fast.features(input.tensor) : try fast.backbone.features(input.tensor)
     let output = rpn.forward(features)
     let anchors = try rpn.anchors(
-      imageWidth: input.width, imageHeight: input.height, featureHeight: features.shape[2],
-      featureWidth: features.shape[3])
+      featureHeight: features.shape[2], featureWidth: features.shape[3])
     let c = configuration
     let proposals = rpn.proposals(
       objectness: output.objectness, deltas: output.deltas, anchors: anchors,
@@ -74,11 +100,10 @@ public struct FasterRCNN: Sendable, ProposalGenerator {
   public mutating func trainStep(
     _ input: FastRCNN.Input, objects: [(box: Box, label: Int)], seed: UInt64, weight: Float = 1
   ) throws -> FastRCNN.StepLosses {
-    let features = fast.features(input.tensor)
+    let features = try fast.features(input.tensor)
     let output = rpn.forward(features)
     let anchors = try rpn.anchors(
-      imageWidth: input.width, imageHeight: input.height, featureHeight: features.shape[2],
-      featureWidth: features.shape[3])
+      featureHeight: features.shape[2], featureWidth: features.shape[3])
     let targets = rpn.targets(anchors: anchors, objects: objects.map(\.box), seed: seed)
     let rpnLoss = rpn.loss(objectness: output.objectness, deltas: output.deltas, targets: targets)
     let c = configuration

@@ -20,6 +20,9 @@ public struct RegionProposalNetwork: Sendable {
   var boxDeltas: Conv2d
   /// The anchors of each feature-map cell.
   public var anchorGenerator: AnchorGenerator
+  /// The stride of the feature map, in input pixels: cell `(y, x)`'s anchors are centred on
+  /// `(x · stride, y · stride)`.
+  public var stride: Int
   public var matcher: Matcher
   public var sampler: BalancedSampler
   public var boxCoder = BoxCoder(weights: .unit)
@@ -31,7 +34,18 @@ public struct RegionProposalNetwork: Sendable {
 
   /// Creates an RPN over `channels`-channel features with the configuration's anchors,
   /// matching and sampling settings.
-  public init(channels: Int, configuration c: FastRCNNConfiguration, seed: UInt64) {
+  ///
+  /// - Parameters:
+  ///   - channels: The channels of the backbone's feature map.
+  ///   - stride: The stride of the feature map. Default: nil, the configuration's
+  ///     ``FastRCNNConfiguration/stride``.
+  ///   - configuration: The anchors, matching, sampling and proposal settings.
+  ///   - seed: Seed of the initial weights.
+  public init(
+    channels: Int, stride: Int? = nil, configuration: FastRCNNConfiguration, seed: UInt64
+  ) {
+    let c = configuration
+    self.stride = stride ?? c.stride
     anchorGenerator = AnchorGenerator(sizes: c.anchorSizes, aspectRatios: c.aspectRatios)
     let count = anchorGenerator.cellAnchors.count
     conv = Conv2d(
@@ -78,7 +92,18 @@ public struct RegionProposalNetwork: Sendable {
     return ((n % a) * 4 + k) * plane + n / a
   }
 
-  /// The anchors of an image of `imageWidth` x `imageHeight` with an `h` x `w` feature map.
+  /// The anchors of an `h` x `w` feature map at ``stride``, ordered by row, column, cell
+  /// anchor.
+  ///
+  /// - Throws: `BoxesError` for an empty feature map.
+  public func anchors(featureHeight: Int, featureWidth: Int) throws -> [Box] {
+    try anchorGenerator.anchors(
+      imageHeight: featureHeight * stride, imageWidth: featureWidth * stride,
+      featureHeight: featureHeight, featureWidth: featureWidth)
+  }
+
+  /// The anchors of an image of `imageWidth` x `imageHeight` with an `h` x `w` feature map,
+  /// the stride taken as the image's size over the map's (rounded down).
   public func anchors(imageWidth: Int, imageHeight: Int, featureHeight: Int, featureWidth: Int)
     throws -> [Box]
   {

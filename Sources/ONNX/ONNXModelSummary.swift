@@ -24,10 +24,6 @@ public struct ONNXModelSummary: Sendable {
   public let operatorCounts: [String: Int]
   /// The operators used that this importer does not run, sorted.
   public let unsupportedOperators: [String]
-  /// The side files that hold weights kept as external data, as the model names them
-  /// (relative to its folder), sorted and without repeats; empty when every weight is inside
-  /// the `.onnx` file. Copy them along with the model.
-  public let externalDataFiles: [String]
   let message: ModelMessage
   /// The first node with an unsupported operator: its label and operator.
   let firstUnsupported: (label: String, op: String)?
@@ -99,7 +95,6 @@ public struct ONNXModelSummary: Sendable {
     self.parameterCount = graph.initializers.reduce(0) { $0 + $1.value.count }
     self.operatorCounts = counts
     self.unsupportedOperators = unsupported.sorted()
-    self.externalDataFiles = Set(graph.initializers.compactMap(\.externalLocation)).sorted()
     self.message = message
     self.firstUnsupported = firstUnsupported
   }

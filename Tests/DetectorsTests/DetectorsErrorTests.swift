@@ -23,6 +23,11 @@ import Testing
     (.missingProposals(file: "p.jsonl", image: "000001.jpg"), "000001.jpg"),
     (.unsupportedInput(detector: "faster-rcnn", reason: "give no proposals"), "faster-rcnn"),
     (.invalidLabels(file: "m/labels.txt", reason: "class \"cat\" has no label"), "m/labels.txt"),
+    (.invalidBackbone(file: "net.onnx", reason: "no tensor named \"x\""), "net.onnx"),
+    (
+      .untrainableBackbone(file: "net.onnx", node: "\"n0\"", op: "HardSwish", reason: "none"),
+      "--freeze-backbone"
+    ),
   ])
   func descriptionsNameTheCulprit(error: DetectorsError, fragment: String) {
     #expect(error.description.contains(fragment))

@@ -69,11 +69,11 @@ import Testing
     }
   }
 
-  @Test func roiAlignGradientReachesTheFeatures() {
+  @Test func roiAlignGradientReachesTheFeatures() throws {
     let c = configuration(.fastRCNN)
     var model = FastRCNN(configuration: c, seed: 1)
     let (input, objects) = input(c)
-    let features = model.features(input.tensor)
+    let features = try model.features(input.tensor)
     #expect(features.shape == [1, 8, 4, 4])
     let step = model.headStep(
       features: features, proposals: [Box(x1: 3, y1: 3, x2: 15, y2: 15)], objects: objects,
@@ -102,7 +102,8 @@ import Testing
         model.visitParameters { optimizer.update($0, &$1) }
       } else {
         model.fast.zeroGradients()
-        l = model.fast.trainStep(input, proposals: proposals, objects: objects, seed: UInt64(step))
+        l = try model.fast.trainStep(
+          input, proposals: proposals, objects: objects, seed: UInt64(step))
         model.fast.visitParameters { optimizer.update($0, &$1) }
       }
       losses.append(l.total)
@@ -130,7 +131,7 @@ import Testing
     let (input, _) = input(c)
     let l = try model.trainStep(input, objects: [], seed: 0)
     #expect(l.total.isFinite && l.box == 0 && l.rpnBox == 0)
-    let f = model.fast.trainStep(input, proposals: [], objects: [], seed: 0)
+    let f = try model.fast.trainStep(input, proposals: [], objects: [], seed: 0)
     #expect(f.total == 0)
   }
 

@@ -168,7 +168,8 @@ import Testing
     BadValue(configuration: 1, path: ["maxSide"], value: 0, key: "maxSide"),
     BadValue(configuration: 2, path: ["anchorSizes"], list: [], key: "anchorSizes"),
     BadValue(configuration: 0, path: ["std"], list: [0, 0, 0], key: "std"),
-    BadValue(configuration: 1, path: ["std"], list: [0, 0, 0], key: "std"),
+    BadValue(
+      configuration: 1, path: ["normalization", "std"], list: [0, 0, 0], key: "normalization.std"),
     BadValue(configuration: 2, path: ["pooledSize"], value: -1, key: "pooledSize"),
     BadValue(configuration: 3, path: ["inputSize"], value: 100_000, key: "inputSize"),
     BadValue(configuration: 0, path: ["inputWidth"], value: 100_000, key: "inputWidth"),

@@ -28,6 +28,7 @@ struct ModelInfo: ParsableCommand {
       one step along its height and width spans: the number to give when cutting the network there \
       to use it as a backbone. Exits 1 when the model uses operators RegionKit does not run (listed). \
       Given a model folder instead, describes the detector it holds: architecture and classes; \
+      for Fast and Faster R-CNN: the backbone and the input normalisation; \
       for R-CNN with an ONNX network: the network, the tensor read, the normalisation, and \
       whether its outputs are logits (softmax applied) or probabilities (produced by a Softmax \
       node), with each label's column; for an R-CNN with a classifier command: the command, its \

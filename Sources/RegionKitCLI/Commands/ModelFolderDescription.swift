@@ -16,13 +16,38 @@ struct ModelFolderDescription {
     let architecture = try ModelFolder.architecture(in: folder)
     var lines = ["model folder: \(folder.path)", "architecture: \(architecture.rawValue)"]
     var json: [String: Any] = ["folder": folder.path, "architecture": architecture.rawValue]
-    guard architecture == .rcnn else {
-      let classes =
-        architecture == .classifyLocalize
-        ? try ModelFolder.configuration(ClassifyAndLocalizeConfiguration.self, in: folder).classes
-        : try ModelFolder.configuration(FastRCNNConfiguration.self, in: folder).classes
+    switch architecture {
+    case .rcnn: break
+    case .classifyLocalize:
+      let classes = try ModelFolder.configuration(
+        ClassifyAndLocalizeConfiguration.self, in: folder
+      ).classes
       lines.append(Self.describe(classes))
       json["classes"] = Self.object(classes)
+      return (lines, json)
+    case .fastRCNN, .fasterRCNN:
+      let c = try ModelFolder.configuration(FastRCNNConfiguration.self, in: folder)
+      let b = c.backbone
+      lines.append(Self.describe(c.classes))
+      json["classes"] = Self.object(c.classes)
+      lines.append("backbone: \(b.summary)")
+      if let file = b.file { lines.append("backbone file: \(file)") }
+      let input =
+        b.inputSize.map { "fixed \($0.map(String.init).joined(separator: "x")), images padded" }
+        ?? "longer side \(c.maxSide)"
+      lines.append("input: \(input)")
+      lines.append("normalization: \(Self.describe(c.normalization))")
+      var backbone: [String: Any] = [
+        "kind": b.kind.rawValue, "stride": b.stride, "channels": b.channels, "frozen": b.isFrozen,
+      ]
+      backbone["file"] = b.file
+      backbone["source"] = b.source
+      backbone["tensor"] = b.tensor
+      backbone["type"] = b.typeName
+      backbone["input_size"] = b.inputSize
+      json["backbone"] = backbone
+      json["max_side"] = c.maxSide
+      json["normalization"] = Self.object(c.normalization)
       return (lines, json)
     }
     let configuration = try ModelFolder.configuration(RCNNConfiguration.self, in: folder)
@@ -63,15 +88,9 @@ struct ModelFolderDescription {
       json["handshake"] = try dictionary(live)
     }
     guard let network = configuration.network else { return (lines, json) }
-    let n = network.normalization
-    let normalization =
-      "\(n.channelOrder.rawValue), pixel range \(Int(n.pixelRange)), mean \(n.mean), std \(n.std)"
+    let normalization = Self.describe(network.normalization)
     var networkJSON: [String: Any] = [
-      "file": network.file,
-      "normalization": [
-        "channel_order": n.channelOrder.rawValue, "pixel_range": Int(n.pixelRange),
-        "mean": n.mean, "std": n.std,
-      ],
+      "file": network.file, "normalization": Self.object(network.normalization),
     ]
     let classifier = try DetectorModel.loadRegionClassifier(
       from: folder, configuration: configuration)
@@ -122,6 +141,24 @@ struct ModelFolderDescription {
 
   private static func describe(_ classes: [DetectorClass]) -> String {
     "classes: " + classes.map { "\($0.name) (id \($0.categoryID))" }.joined(separator: ", ")
+  }
+
+  private static func describe(_ n: InputNormalization) -> String {
+    "\(n.channelOrder.rawValue), pixel range \(number(n.pixelRange)), "
+      + "mean \(n.mean.map(number).joined(separator: ",")), "
+      + "std \(n.std.map(number).joined(separator: ","))"
+  }
+
+  private static func object(_ n: InputNormalization) -> [String: Any] {
+    [
+      "channel_order": n.channelOrder.rawValue, "pixel_range": n.pixelRange, "mean": n.mean,
+      "std": n.std,
+    ]
+  }
+
+  /// `0.5`, `255`: a number without a trailing `.0`.
+  private static func number(_ value: Float) -> String {
+    value == value.rounded() && abs(value) < 1e6 ? "\(Int(value))" : "\(value)"
   }
 
   private static func object(_ classes: [DetectorClass]) -> [[String: Any]] {

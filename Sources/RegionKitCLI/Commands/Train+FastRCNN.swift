@@ -12,6 +12,11 @@ struct TrainFastRCNN: ParsableCommand {
       Proposals come from a method run on each image resized to --max-side, or from a file \
       (matched by image file name; boxes in the dataset's pixels). A model trained on a file \
       records the file's name as its proposal method, and `detect` then needs --proposals.
+
+      The backbone is RegionKit's small CNN, or with --backbone a network trained elsewhere \
+      (ONNX), cut at a tensor, copied into the model folder and fine-tuned with the head, or \
+      frozen with --freeze-backbone; its inputs are then normalised with ImageNet's mean and std \
+      unless --mean, --std, --channel-order and --pixel-range say otherwise.
       """)
 
   @OptionGroup var data: DatasetOptions
@@ -34,15 +39,15 @@ struct TrainFastRCNN: ParsableCommand {
   func run() throws {
     _ = runOptions.threads()
     let dataset = try data.load()
-    var configuration = try network.configuration(
+    var (configuration, backbone) = try network.prepare(
       .fastRCNN, classes: DetectorClass.of(dataset),
       training: schedule.settings(seed: runOptions.seed))
     configuration.maxProposals = maxProposals
     configuration.proposalMethod = proposals.proposals ?? configuration.proposalMethod
     let result = try FastRCNNTraining.train(
       configuration, on: dataset, proposals: proposals.source(maxProposals: maxProposals),
-      skipMissing: proposals.skipMissing, into: output.folder, policy: output.policy,
-      observer: TrainingProgress(showsBars: !runOptions.noProgress))
+      skipMissing: proposals.skipMissing, backbone: backbone, into: output.folder,
+      policy: output.policy, observer: TrainingProgress(showsBars: !runOptions.noProgress))
     printTrainingResult(result, output: output.output)
   }
 }

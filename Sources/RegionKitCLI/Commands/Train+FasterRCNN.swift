@@ -12,8 +12,13 @@ struct TrainFasterRCNN: ParsableCommand {
     discussion: """
       Approximate joint training as torchvision: the sum of the RPN's objectness and box \
       losses and the head's classification and box losses; anchors of --anchor-sizes at \
-      ratios 0.5, 1, 2 on the stride-8 feature map. Minibatches of --batch-size images \
-      decoded on another thread while the previous one trains.
+      ratios 0.5, 1, 2 on the backbone's feature map (stride 8 for the small CNN). Minibatches \
+      of --batch-size images decoded on another thread while the previous one trains.
+
+      The backbone is RegionKit's small CNN, or with --backbone a network trained elsewhere \
+      (ONNX), cut at a tensor, copied into the model folder and fine-tuned with the RPN and the \
+      head, or frozen with --freeze-backbone; its inputs are then normalised with ImageNet's mean \
+      and std unless --mean, --std, --channel-order and --pixel-range say otherwise.
       """)
 
   @OptionGroup var data: DatasetOptions
@@ -42,14 +47,14 @@ struct TrainFasterRCNN: ParsableCommand {
   func run() throws {
     _ = runOptions.threads()
     let dataset = try data.load()
-    var configuration = try network.configuration(
+    var (configuration, backbone) = try network.prepare(
       .fasterRCNN, classes: DetectorClass.of(dataset),
       training: schedule.settings(seed: runOptions.seed))
     configuration.anchorSizes = try sizes()
     configuration.rpnScoreThreshold = rpnScoreThreshold
     configuration.proposalMethod = "rpn"
     let result = try FastRCNNTraining.train(
-      configuration, on: dataset, into: output.folder, policy: output.policy,
+      configuration, on: dataset, backbone: backbone, into: output.folder, policy: output.policy,
       observer: TrainingProgress(showsBars: !runOptions.noProgress))
     printTrainingResult(result, output: output.output)
   }
