@@ -170,6 +170,27 @@ import Testing
     #expect(isReaped(scripts.pid))
   }
 
+  @Test func inheritsNoOtherDescriptorOfRegionKit() throws {
+    let scripts = try Scripts()
+    defer { scripts.remove() }
+    var pair: [Int32] = [-1, -1]
+    try #require(pipe(&pair) == 0)  // without close-on-exec, as other libraries may open them
+    defer { for fd in pair { close(fd) } }
+    var status = stat()
+    try #require(fstat(pair[1], &status) == 0)
+    let command = try scripts.command(
+      "descriptors",
+      """
+      ls -l /proc/$$/fd | grep -c 'pipe:\\[\(status.st_ino)\\]' > inherited
+      printf '%s\\n' '\(Self.handshakeLine())'
+      cat > /dev/null
+      """)
+    _ = try CommandClassifier(.init(command: command, timeout: 5))
+    let inherited = try String(
+      contentsOf: scripts.folder.appendingPathComponent("inherited"), encoding: .utf8)
+    #expect(inherited.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+  }
+
   @Test func servesConcurrentBatchesFromAPoolOfProcesses() throws {
     let scripts = try Scripts()
     defer { scripts.remove() }

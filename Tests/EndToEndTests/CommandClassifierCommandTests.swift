@@ -104,6 +104,29 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: model.path))
   }
 
+  @Test(.tags(.slow)) func modelInfoDescribesEveryModelFolder() throws {
+    for architecture in Architecture.allCases {
+      let model = try TrainedModels.model(architecture)
+      let info = try runRegionKit(["model", "info", model.path])
+      #expect(info.exitCode == 0, "\(architecture): \(info.stderr)")
+      #expect(info.stdout.contains("classes: circle (1), square (2), triangle (3)"))
+      let json = try runRegionKit(["model", "info", model.path, "--json"])
+      let object = try #require(
+        JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+      #expect(
+        object["architecture"] as? String
+          == architecture.rawValue.replacingOccurrences(
+            of: "rcnn-cnn", with: "rcnn"
+          ).replacingOccurrences(of: "rcnn-hog-svm", with: "rcnn"))
+    }
+    let hog = try runRegionKit(["model", "info", try TrainedModels.model(.rcnnHOGSVM).path])
+    #expect(hog.stdout.contains("classifier: hog-svm\ncrop size: 24 px"), "\(hog.stdout)")
+    let shape = try runRegionKit([
+      "model", "info", try TrainedModels.model(.rcnnCNN).path, "--input-shape", "1,3,8,8",
+    ])
+    #expect(shape.exitCode == 64 && shape.stderr.contains("--input-shape applies to .onnx files"))
+  }
+
   @Test(arguments: [
     (["--classifier", "command"], "--classifier command needs --command"),
     (

@@ -73,6 +73,11 @@ final class CommandProcess {
     posix_spawn_file_actions_adddup2(&actions, pipes[0][0], 0)
     posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 1)
     posix_spawn_file_actions_adddup2(&actions, pipes[2][1], 2)
+    // Nothing else of this process leaks into the child: descriptors opened elsewhere without
+    // close-on-exec (another library's pipes) would otherwise stay open as long as it runs.
+    for fd in Self.openDescriptors() where fd > 2 {
+      posix_spawn_file_actions_addclose(&actions, fd)
+    }
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
@@ -111,6 +116,21 @@ final class CommandProcess {
     // F_SETPIPE_SZ (1031) is Linux-only and not exported to Swift; best effort.
     _ = fcntl(input, 1031, Self.pipeCapacity)
     CommandProcessRegistry.register(pid, input: input)
+  }
+
+  /// The descriptors open in this process (`/proc/self/fd`), without the one used to list them.
+  private static func openDescriptors() -> [Int32] {
+    guard let directory = opendir("/proc/self/fd") else { return [] }
+    defer { closedir(directory) }
+    let own = dirfd(directory)
+    var descriptors: [Int32] = []
+    while let entry = readdir(directory) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { bytes in
+        String(decoding: bytes.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      if let fd = Int32(name), fd != own { descriptors.append(fd) }
+    }
+    return descriptors
   }
 
   deinit {
