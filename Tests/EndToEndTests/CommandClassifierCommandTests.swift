@@ -109,7 +109,9 @@ import Testing
       let model = try TrainedModels.model(architecture)
       let info = try runRegionKit(["model", "info", model.path])
       #expect(info.exitCode == 0, "\(architecture): \(info.stderr)")
-      #expect(info.stdout.contains("classes: circle (1), square (2), triangle (3)"))
+      #expect(
+        info.stdout.contains("classes: circle (id 1), square (id 2), triangle (id 3)"),
+        "\(info.stdout)")
       let json = try runRegionKit(["model", "info", model.path, "--json"])
       let object = try #require(
         JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
@@ -120,7 +122,9 @@ import Testing
           ).replacingOccurrences(of: "rcnn-hog-svm", with: "rcnn"))
     }
     let hog = try runRegionKit(["model", "info", try TrainedModels.model(.rcnnHOGSVM).path])
-    #expect(hog.stdout.contains("classifier: hog-svm\ncrop size: 24 px"), "\(hog.stdout)")
+    #expect(
+      hog.stdout.contains("architecture: rcnn, classifier hog-svm\n")
+        && hog.stdout.contains("crops: 24x24 px"), "\(hog.stdout)")
     let shape = try runRegionKit([
       "model", "info", try TrainedModels.model(.rcnnCNN).path, "--input-shape", "1,3,8,8",
     ])
