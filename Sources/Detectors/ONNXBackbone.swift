@@ -188,48 +188,11 @@ public struct ONNXBackbone: Backbone {
   /// files' own relative paths); nothing to do when it already is the folder's copy.
   ///
   /// - Throws: ``DetectorsError/unwritableFile(file:reason:)``;
-  ///   ``DetectorsError/invalidBackbone(file:reason:)`` when an external-data file would
-  ///   overwrite a file of the model folder.
+  ///   ``DetectorsError/invalidValue(file:key:value:allowed:)`` when an external-data file
+  ///   would overwrite a file of the model folder.
   public func copy(into folder: URL) throws {
-    let target = folder.appendingPathComponent(Self.fileName)
-    let manager = FileManager.default
-    let reserved: Set<String> = [
-      ModelFolder.configurationFile, ModelFolder.weightsFile, "history.json", "checkpoints",
-      Self.fileName,
-    ]
-    for location in externalDataFiles {
-      let first = location.split(separator: "/").first.map(String.init) ?? location
-      if reserved.contains(first) {
-        throw DetectorsError.invalidBackbone(
-          file: url.path,
-          reason: "its weights are kept in \"\(location)\", a name the model folder uses itself")
-      }
-    }
-    guard url.standardizedFileURL.path != target.standardizedFileURL.path else { return }
-    try ModelFolder.createDirectory(folder)
-    let source = url.deletingLastPathComponent()
-    for (from, to) in [(url, target)]
-      + externalDataFiles.map({
-        (source.appendingPathComponent($0), folder.appendingPathComponent($0))
-      })
-    {
-      do {
-        try ModelFolder.createDirectory(to.deletingLastPathComponent())
-        let temporary = to.deletingLastPathComponent().appendingPathComponent(
-          ".\(to.lastPathComponent).partial")
-        try? manager.removeItem(at: temporary)
-        try manager.copyItem(at: from, to: temporary)
-        if manager.fileExists(atPath: to.path) {
-          _ = try manager.replaceItemAt(to, withItemAt: temporary)
-        } else {
-          try manager.moveItem(at: temporary, to: to)
-        }
-      } catch let error as DetectorsError {
-        throw error
-      } catch {
-        throw DetectorsError.unwritableFile(file: to.path, reason: error.localizedDescription)
-      }
-    }
+    try ModelFolder.copyNetwork(
+      url, externalDataFiles: externalDataFiles, as: Self.fileName, into: folder)
   }
 
   /// The backbone a model folder records: its copy of the network, cut at the recorded

@@ -45,9 +45,7 @@ public struct ONNXNetworkSettings: Sendable, Hashable, Codable {
   }
 
   /// The files a model folder keeps for itself, which the network's files may not replace.
-  static let reservedNames: Set<String> = [
-    ModelFolder.configurationFile, ModelFolder.weightsFile, "history.json", "checkpoints",
-  ]
+  static var reservedNames: Set<String> { ModelFolder.ownNames }
 
   /// Checks the values for `backend` (`onnx` needs a labels file, `onnx-features` takes none).
   ///
@@ -146,33 +144,8 @@ public struct ONNXNetworkSettings: Sendable, Hashable, Codable {
   @discardableResult
   public func copyFiles(model: URL, labels: URL?, into folder: URL) throws -> [String] {
     let summary = try ONNXModelSummary(contentsOf: model)
-    var copies: [(from: URL, to: String)] = [(model, file)]
-    for location in summary.externalDataFiles {
-      let clashes =
-        [file, labelsFile].contains(location)
-        || Self.reservedNames.contains(String(location.split(separator: "/").first ?? ""))
-      guard !clashes else {
-        throw DetectorsError.invalidValue(
-          file: model.path, key: "external data location", value: "\"\(location)\"",
-          allowed: "a file name other than the model folder's own files")
-      }
-      copies.append((model.deletingLastPathComponent().appendingPathComponent(location), location))
-    }
-    if let labels { copies.append((labels, labelsFile ?? Self.defaultLabelsFile)) }
-    try ModelFolder.createDirectory(folder)
-    let manager = FileManager.default
-    for (source, name) in copies {
-      let target = folder.appendingPathComponent(name)
-      guard source.standardizedFileURL != target.standardizedFileURL else { continue }
-      do {
-        try manager.createDirectory(
-          at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-        if manager.fileExists(atPath: target.path) { try manager.removeItem(at: target) }
-        try manager.copyItem(at: source, to: target)
-      } catch {
-        throw DetectorsError.unwritableFile(file: target.path, reason: error.localizedDescription)
-      }
-    }
-    return copies.map(\.to)
+    return try ModelFolder.copyNetwork(
+      model, externalDataFiles: summary.externalDataFiles, as: file,
+      with: labels.map { [($0, labelsFile ?? Self.defaultLabelsFile)] } ?? [], into: folder)
   }
 }
