@@ -4,8 +4,9 @@ import NeuralNet
 ///
 /// A detector hands its classifier one tensor per batch of regions, `[R, C, H, W]` (NCHW,
 /// Float32): warped RGB crops in `[0, 1]` for ``DetectorArchitecture`` R-CNN, pooled
-/// feature maps for Fast and Faster R-CNN. The classifier answers with one probability per
-/// class and region, background included, and optionally class-specific box deltas.
+/// feature maps for Fast and Faster R-CNN. The classifier answers with one score per class
+/// and region, background included (rows need not sum to 1: see
+/// ``RegionClassification/probabilities``), and optionally class-specific box deltas.
 ///
 ///     struct RedThings: RegionClassifier {
 ///       var classes: [String] { ["red-thing"] }
@@ -39,7 +40,11 @@ public protocol RegionClassifier: Sendable {
 
 /// What a ``RegionClassifier`` says about a batch of `R` regions and `K` object classes.
 public struct RegionClassification: Sendable, Equatable {
-  /// `[R, K + 1]` class probabilities; column 0 is background, each row sums to 1.
+  /// `[R, K + 1]` class scores; column 0 is background. Each class column is read on its own
+  /// (``DetectionPostprocessor`` thresholds it and reports it as the detection's score), so
+  /// rows need not sum to 1: softmax outputs do, one-vs-rest scores (SVMs with Platt scaling)
+  /// do not. Column 0 is never read; values should lie in `[0, 1]` for scores to be
+  /// comparable with the threshold, and must be finite.
   public var probabilities: Tensor
 
   /// `[R, 4 (K + 1)]` class-specific box deltas `(dx, dy, dw, dh)` per class, column block
