@@ -49,12 +49,11 @@ with open(f"{work}/proposals.jsonl") as source, open(f"{work}/validation.jsonl",
     target.writelines(line for line in source if json.loads(line)["image"] in names)
 EOF
 
-# 1. The Python pipeline, with and without the box deltas.
+# 1. The Python pipeline, with and without the box deltas (one pass of the network).
 "$PY" "$here/evaluate_python.py" "$RACCOON" --proposals "$work/proposals.jsonl" --model "$work/net" \
-  --seed "$SEED" --results "$work/python.json" --summary "$work/python.summary.json"
-"$PY" "$here/evaluate_python.py" "$RACCOON" --proposals "$work/proposals.jsonl" --model "$work/net" \
-  --seed "$SEED" --no-box-deltas --results "$work/python-nodeltas.json" \
-  --summary "$work/python-nodeltas.summary.json"
+  --seed "$SEED" --results "$work/python.json" --summary "$work/python.summary.json" \
+  --no-deltas-results "$work/python-nodeltas.json" --no-deltas-summary "$work/python-nodeltas.summary.json" \
+  | tee "$work/python.log"
 
 # R-CNN in RegionKit: `train` packages the model folder and prints the validation AP50 of the
 # same split; `detect --evaluate` on the validation images writes the detections compared below.

@@ -24,7 +24,7 @@ output column), `net.json` (crop size, padding, normalisation, output and featur
 training settings, seconds, split) and `net.pt` (the PyTorch state dict).
 
 Run with Tools/pluggable/.venv (setup.sh):
-    python train_cnn.py DATASET --proposals proposals.jsonl -o OUT [--epochs 10] [--seed 0]
+    python train_cnn.py DATASET --proposals proposals.jsonl -o OUT [--epochs 8] [--seed 0]
 """
 import argparse
 import json
@@ -161,7 +161,7 @@ def main():
     parser.add_argument("-o", "--output", required=True, help="Output folder.")
     parser.add_argument("--crop-size", type=int, default=64, help="Crop side. Default: 64.")
     parser.add_argument("--max-proposals", type=int, default=2000, help="Proposals per image. Default: 2000.")
-    parser.add_argument("--epochs", type=int, default=10, help="Default: 10.")
+    parser.add_argument("--epochs", type=int, default=8, help="Default: 8.")
     parser.add_argument("--batch-size", type=int, default=128, help="Regions per step. Default: 128.")
     parser.add_argument("--learning-rate", type=float, default=2e-3, help="Peak Adam rate. Default: 2e-3.")
     parser.add_argument("--weight-decay", type=float, default=1e-4, help="Default: 1e-4.")
@@ -184,7 +184,7 @@ def main():
         if not low <= value <= high:
             parser.error(f"{name} must be between {low} and {high}, got {value}")
     if args.crop_size % 16:
-        parser.error(f"--crop-size must be a multiple of 16 (four 2x2 poolings), got {args.crop_size}")
+        parser.error(f"--crop-size must be a multiple of 16 (the stride of the feature map flattened), got {args.crop_size}")
     if not 0 <= args.validation_fraction <= 0.99:
         parser.error(f"--validation-fraction must be in [0, 0.99], got {args.validation_fraction}")
     if not (0 < args.learning_rate <= 10 and 0 <= args.weight_decay <= 10 and 0 <= args.box_weight <= 1000):

@@ -27,10 +27,9 @@ class Timing:
     per_image: list = field(default_factory=list)
 
 
-def detect_image(dataset: VOCDataset, image: VOCImage, proposals: ProposalFile, classify,
-                 crop_size: int, padding: int, max_proposals: int = 2000, batch_size: int = 256,
-                 postprocessor: Postprocessor | None = None, timing: Timing | None = None):
-    """The detections of one dataset image.
+def classify_image(dataset: VOCDataset, image: VOCImage, proposals: ProposalFile, classify, crop_size: int,
+                   padding: int, max_proposals: int = 2000, batch_size: int = 256, timing: Timing | None = None):
+    """Decodes one dataset image and classifies the crops of its proposals.
 
     Args:
         classify: `crops [R, 3, S, S] float32 in [0, 1]` → (probabilities `[R, K + 1]`,
@@ -39,14 +38,12 @@ def detect_image(dataset: VOCDataset, image: VOCImage, proposals: ProposalFile, 
         padding: Context pixels (RegionKit's `contextPadding`).
         max_proposals: Proposals kept, best first. Default: 2000.
         batch_size: Crops per classifier call. Default: 256 (RegionKit's R-CNN default).
-        postprocessor: Default: R-CNN's settings.
         timing: Accumulates seconds per stage when given.
 
     Returns:
-        (box float32 [4], label, score) by decreasing score, in the image's pixels scaled to the
-        dataset's size (as RegionKit reports them).
+        A dict: boxes `[R, 4]`, probabilities, deltas (or None), the decoded width and height,
+        and the scale from decoded to dataset pixels.
     """
-    postprocessor = postprocessor or Postprocessor()
     start = time.perf_counter()
     pixels = imaging.decode(dataset.path(image))
     height, width = pixels.shape[:2]
@@ -65,20 +62,40 @@ def detect_image(dataset: VOCDataset, image: VOCImage, proposals: ProposalFile, 
         probabilities.append(np.asarray(p, dtype=np.float32))
         if d is not None:
             deltas.append(np.asarray(d, dtype=np.float32))
-    t2 = time.perf_counter()
-    if len(boxes) == 0:
-        found = []
-    else:
-        found = postprocessor.detections(
-            boxes, np.concatenate(probabilities), np.concatenate(deltas) if deltas else None, width, height)
-    scale = np.float32(image.width) / np.float32(max(width, 1))
-    if scale != 1:
-        found = [((box * scale).astype(np.float32), label, score) for box, label, score in found]
     if timing is not None:
         timing.decode += decoded - start
         timing.crop += crop_seconds
         timing.classify += classify_seconds
-        timing.post += time.perf_counter() - t2
         timing.crops += len(boxes)
         timing.images += 1
+    return {"boxes": boxes, "probabilities": np.concatenate(probabilities) if probabilities else None,
+            "deltas": np.concatenate(deltas) if deltas else None, "width": width, "height": height,
+            "scale": np.float32(image.width) / np.float32(max(width, 1))}
+
+
+def postprocess(classified: dict, use_deltas: bool = True, postprocessor: Postprocessor | None = None,
+                timing: Timing | None = None):
+    """The detections of a `classify_image` result: (box float32 [4], label, score) by decreasing
+    score, in dataset pixels (as RegionKit reports them)."""
+    postprocessor = postprocessor or Postprocessor()
+    start = time.perf_counter()
+    if len(classified["boxes"]) == 0:
+        return []
+    found = postprocessor.detections(
+        classified["boxes"], classified["probabilities"], classified["deltas"] if use_deltas else None,
+        classified["width"], classified["height"])
+    scale = classified["scale"]
+    if scale != 1:
+        found = [((box * scale).astype(np.float32), label, score) for box, label, score in found]
+    if timing is not None:
+        timing.post += time.perf_counter() - start
     return found
+
+
+def detect_image(dataset: VOCDataset, image: VOCImage, proposals: ProposalFile, classify, crop_size: int,
+                 padding: int, max_proposals: int = 2000, batch_size: int = 256,
+                 postprocessor: Postprocessor | None = None, timing: Timing | None = None):
+    """`classify_image` then `postprocess` (with the box deltas the classifier returns)."""
+    classified = classify_image(dataset, image, proposals, classify, crop_size, padding, max_proposals,
+                                batch_size, timing)
+    return postprocess(classified, True, postprocessor, timing)
