@@ -15,8 +15,9 @@ struct Propose: AsyncParsableCommand {
       FILELIST (.txt, .lst or .list: one image path per line, relative to the list's folder). \
       Each output line holds one image: {"image", "width", "height", "seconds" (proposal time, \
       decoding excluded), "boxes" [[x1,y1,x2,y2], ...] best first, "scores", "provenance"}. \
-      An image that cannot be read gets an "error" line, is listed on standard error, and the \
-      run goes on; with --strict the exit status is then 1.
+      An image that cannot be read (in a plain folder too) gets an "error" line, is listed on \
+      standard error, and the run goes on; with --strict the exit status is then 1. A single \
+      image file that cannot be read always exits 1.
       With -o FILE.jsonl records are written in input order and the file is replaced when all are done. With -o OUTDIR (any \
       path not ending in .jsonl, .json or .ndjson, or with --shard or --shard-count) the run is sharded and resumable: \
       the shard's records are appended to OUTDIR/shard-III-of-NNN.jsonl.partial as they finish, \
@@ -106,7 +107,15 @@ struct Propose: AsyncParsableCommand {
     let fileExtension = inputURL.pathExtension.lowercased()
     if isDirectory.boolValue || fileExtension == "json" {
       let dataset = try Dataset.load(from: inputURL, split: split)
-      return dataset.images.map { ($0.fileName, dataset.url(of: $0)) }
+      // A plain folder leaves out files whose header cannot be read; they go through the
+      // proposer all the same, so each becomes a failed record in the output, is listed on
+      // standard error and makes --strict exit 1.
+      let unreadable = dataset.warnings.compactMap { warning -> (String, URL)? in
+        guard case .unreadableImage = warning.problem else { return nil }
+        return (warning.file, dataset.imagesDirectory.appendingPathComponent(warning.file))
+      }
+      let images = dataset.images.map { ($0.fileName, dataset.url(of: $0)) }
+      return unreadable.isEmpty ? images : (images + unreadable).sorted { $0.0 < $1.0 }
     }
     if ["txt", "lst", "list"].contains(fileExtension) {
       return try ImageListFile.read(contentsOf: inputURL)
@@ -212,7 +221,8 @@ struct Propose: AsyncParsableCommand {
       seconds: seconds, timedImages: timedImages, failed: failed)
   }
 
-  /// Lists failed images on standard error and prints the summary; exits 1 with --strict.
+  /// Lists failed images on standard error and prints the summary; exits 1 with --strict, or
+  /// when INPUT is a single image that failed.
   ///
   /// - Parameters:
   ///   - timedImages: Images proposed for by this process without error (for the mean time).
@@ -230,6 +240,15 @@ struct Propose: AsyncParsableCommand {
         + String(
           format: ", %.3f s per image (decoding excluded)", seconds / Double(max(timedImages, 1)))
         + (failed.isEmpty ? "" : ", \(failed.count) failed"))
-    if strict && !failed.isEmpty { throw ExitCode(1) }
+    if (strict || inputIsOneImage) && !failed.isEmpty { throw ExitCode(1) }
+  }
+
+  /// Whether INPUT names one image file (not a dataset, a folder or a file list).
+  private var inputIsOneImage: Bool {
+    var isDirectory: ObjCBool = false
+    let exists = FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory)
+    let fileExtension = URL(fileURLWithPath: input).pathExtension.lowercased()
+    return exists && !isDirectory.boolValue
+      && !["json", "txt", "lst", "list"].contains(fileExtension)
   }
 }
