@@ -100,7 +100,7 @@ fuzz: deps
 	for t in $(FUZZ_TARGETS); do \
 	  mkdir -p $(FUZZ_WORK)/$$t; \
 	  echo "== $$t: $(FUZZ_SECONDS) s, new inputs in $(FUZZ_WORK)/$$t"; \
-	  SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt \
+	  SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt:print_suppressions=0 \
 	  $$bin/$$t $(FUZZ_WORK)/$$t Fuzz/Corpus/$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ_OPTIONS) \
 	    -artifact_prefix=out/fuzz/$$t- 2>&1 | tee out/fuzz/$$t.log | grep -E '^(#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written|stat::)' ; \
 	  [ $${PIPESTATUS[0]} -eq 0 ] || failed="$$failed $$t"; \
