@@ -25,8 +25,9 @@ import Testing
     #expect(try NPYArray(contentsOf: url) == NPYArray(shape: [3], values: [1, -2, 256]))
   }
 
-  /// Found with the .npy fuzz harness (Fuzz/FuzzNPY): a shape of 2^62 `<f4` values needs 2^64 bytes, which wrapped to 0
-  /// and passed the size check; the values were then read far past the data.
+  /// Found with the .npy fuzz harness (Fuzz/FuzzNPY): a shape of 2^62 `<f4` values needs
+  /// 2^64 bytes, which wrapped to 0 and passed the size check; the values were then read far
+  /// past the data.
   @Test func shapeWhoseByteSizeOverflowsIsRefused() throws {
     let url = try Self.file(
       header: "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904,), }",

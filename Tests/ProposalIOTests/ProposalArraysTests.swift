@@ -100,8 +100,8 @@ import Testing
     #expect(throws: ProposalIOError.self) { _ = try ProposalArrays.read(contentsOf: url) }
   }
 
-  /// Found with the .npz fuzz harness (Fuzz/FuzzNPZ): a `<U0` images array of 10^12 rows has no bytes to check its shape
-  /// against, and reading asked for 16 TB of empty names.
+  /// Found with the .npz fuzz harness (Fuzz/FuzzNPZ): a `<U0` images array of 10^12 rows has
+  /// no bytes to check its shape against, and reading asked for 16 TB of empty names.
   @Test func namesWithoutCharactersAreATypedError() throws {
     let folder = try Fixtures.temporaryDirectory("proposal-arrays-u0")
     defer { try? FileManager.default.removeItem(at: folder) }
