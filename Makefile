@@ -81,8 +81,10 @@ loss-study: deps
 	./Tools/loss_study.sh
 
 # The libFuzzer harnesses of Fuzz/ (a separate package, never built by `make test`), built with
-# Swift's fuzzer and address sanitizers (`--sanitize` rather than `-Xswiftc -sanitize=`, so that
-# SwiftPM links libFuzzer's `main`; Fuzz/README.md). Each harness runs FUZZ_SECONDS with the
+# Swift's fuzzer and address sanitizers: `--sanitize` so that SwiftPM links libFuzzer's `main`,
+# and `-Xswiftc -sanitize=fuzzer,address` last, since swiftc keeps only the last `-sanitize=` and
+# SwiftPM passes its sanitizers in no fixed order (Fuzz/README.md); a harness without coverage
+# counters is refused. Each harness runs FUZZ_SECONDS with the
 # seeds of Fuzz/Corpus/NAME, writes the inputs it finds to FUZZ_WORK (not the repository) and
 # any crashing, leaking, out-of-memory or slow input to out/fuzz/NAME-*; the target fails when
 # one harness found something, after running the others. Swift's own crash backtracer is off
@@ -93,11 +95,12 @@ FUZZ_TARGETS ?= FuzzCOCO FuzzVOC FuzzProposalsJSONL FuzzSafeTensors FuzzNPZ Fuzz
 FUZZ_WORK ?= $(or $(TMPDIR),/tmp)/regionkit-fuzz
 FUZZ_OPTIONS ?= -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
 FUZZ_BUILD := $(SWIFT) build --package-path Fuzz --sanitize fuzzer --sanitize address \
-  -Xswiftc -parse-as-library $(BUILD_FLAGS)
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library $(BUILD_FLAGS)
 fuzz: deps
 	@for t in $(FUZZ_TARGETS); do $(FUZZ_BUILD) --product $$t || exit 1; done
 	@bin=$$($(FUZZ_BUILD) --show-bin-path); mkdir -p out/fuzz; failed=""; \
 	for t in $(FUZZ_TARGETS); do \
+	  nm $$bin/$$t | grep -q __sancov_cntrs || { echo "$$t has no coverage counters"; exit 1; }; \
 	  mkdir -p $(FUZZ_WORK)/$$t; \
 	  echo "== $$t: $(FUZZ_SECONDS) s, new inputs in $(FUZZ_WORK)/$$t"; \
 	  SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt:print_suppressions=0 \
