@@ -115,7 +115,7 @@ clean:
 
 # Formatting with the toolchain's swift-format (.swift-format: 2-space indent, 100 columns).
 # `make lint` runs in CI (.ci/run) and must report nothing.
-FORMAT_FILES = Package.swift $(shell find Sources Tests -name '*.swift' | sort)
+FORMAT_FILES = Package.swift Fuzz/Package.swift $(shell find Sources Tests Fuzz/Sources -name '*.swift' | sort)
 
 format:
 	@echo "swift format --in-place: $(words $(FORMAT_FILES)) files"
