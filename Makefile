@@ -10,6 +10,8 @@
 #   make bench        RegionKit's own benchmarks (the Benchmarks/ package); the comparisons
 #                     with peer libraries are `Tools/peers/compare.sh NAME` (Docs/benchmarks.md)
 #   make loss-study   the box-regression loss study of Docs/losses.md
+#   make fuzz         libFuzzer harnesses of the file readers (Fuzz/), FUZZ_SECONDS (60) each;
+#                     crashing inputs in out/fuzz/ (`make fuzz FUZZ_TARGETS=FuzzCOCO` runs one)
 #   make format, make lint, make clean
 SHELL := /bin/bash
 SYSTEM_PACKAGES := libvips-dev libopenblas-dev pkg-config
@@ -18,7 +20,7 @@ BUILD_FLAGS ?=
 # Invariant checks of fragile data structures are compiled into test builds (STYLE.md).
 TEST_ENV := REGIONKIT_INTERNAL_CHECKS=1
 
-.PHONY: deps build demo test test-fast docs bench format lint clean loss-study
+.PHONY: deps build demo test test-fast docs bench format lint clean loss-study fuzz
 
 # Installs the system libraries with apt-get, only when one is missing (idempotent).
 deps:
@@ -78,12 +80,42 @@ bench: deps
 loss-study: deps
 	./Tools/loss_study.sh
 
+# The libFuzzer harnesses of Fuzz/ (a separate package, never built by `make test`), built with
+# Swift's fuzzer and address sanitizers: `--sanitize` so that SwiftPM links libFuzzer's `main`,
+# and `-Xswiftc -sanitize=fuzzer,address` last, since swiftc keeps only the last `-sanitize=` and
+# SwiftPM passes its sanitizers in no fixed order (Fuzz/README.md); a harness without coverage
+# counters is refused. Each harness runs FUZZ_SECONDS with the
+# seeds of Fuzz/Corpus/NAME, writes the inputs it finds to FUZZ_WORK (not the repository) and
+# any crashing, leaking, out-of-memory or slow input to out/fuzz/NAME-*; the target fails when
+# one harness found something, after running the others. Swift's own crash backtracer is off
+# (ASan flags its memory reads); LeakSanitizer skips the known leaks of Fuzz/lsan-suppressions.txt.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= FuzzCOCO FuzzVOC FuzzProposalsJSONL FuzzSafeTensors FuzzNPZ FuzzNPY FuzzRunJSON \
+  FuzzModelConfig FuzzObjectness FuzzONNX
+FUZZ_WORK ?= $(or $(TMPDIR),/tmp)/regionkit-fuzz
+FUZZ_OPTIONS ?= -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
+FUZZ_BUILD := $(SWIFT) build --package-path Fuzz --sanitize fuzzer --sanitize address \
+  -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library $(BUILD_FLAGS)
+fuzz: deps
+	@for t in $(FUZZ_TARGETS); do $(FUZZ_BUILD) --product $$t || exit 1; done
+	@bin=$$($(FUZZ_BUILD) --show-bin-path); mkdir -p out/fuzz; failed=""; \
+	for t in $(FUZZ_TARGETS); do \
+	  nm $$bin/$$t | grep -q __sancov_cntrs || { echo "$$t has no coverage counters"; exit 1; }; \
+	  mkdir -p $(FUZZ_WORK)/$$t; \
+	  echo "== $$t: $(FUZZ_SECONDS) s, new inputs in $(FUZZ_WORK)/$$t"; \
+	  SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Fuzz/lsan-suppressions.txt:print_suppressions=0 \
+	  $$bin/$$t $(FUZZ_WORK)/$$t Fuzz/Corpus/$$t -max_total_time=$(FUZZ_SECONDS) $(FUZZ_OPTIONS) \
+	    -artifact_prefix=out/fuzz/$$t- 2>&1 | tee out/fuzz/$$t.log | grep -E '^(#[0-9]+ +DONE|==[0-9]+==|SUMMARY|artifact_prefix|Test unit written|stat::)' ; \
+	  [ $${PIPESTATUS[0]} -eq 0 ] || failed="$$failed $$t"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: findings in$$failed (inputs and logs in out/fuzz/)"; exit 1; fi
+
 clean:
-	rm -rf .build out
+	rm -rf .build out Fuzz/.build
 
 # Formatting with the toolchain's swift-format (.swift-format: 2-space indent, 100 columns).
 # `make lint` runs in CI (.ci/run) and must report nothing.
-FORMAT_FILES = Package.swift $(shell find Sources Tests -name '*.swift' | sort)
+FORMAT_FILES = Package.swift Fuzz/Package.swift $(shell find Sources Tests Fuzz/Sources -name '*.swift' | sort)
 
 format:
 	@echo "swift format --in-place: $(words $(FORMAT_FILES)) files"

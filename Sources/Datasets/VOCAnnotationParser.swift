@@ -39,6 +39,7 @@ final class VOCAnnotationParser: NSObject, XMLParserDelegate {
 
   /// Parses `data` read from the file named `name` (used in errors).
   static func parse(_ data: Data, name: String) throws -> VOCAnnotationFile {
+    try checkEncoding(data, name: name)
     let delegate = VOCAnnotationParser()
     let parser = XMLParser(data: data)
     parser.delegate = delegate
@@ -60,6 +61,41 @@ final class VOCAnnotationParser: NSObject, XMLParserDelegate {
   }
 
   private var sawRoot = false
+
+  /// Refuses bytes that are not UTF-8, unless a UTF-16 or UTF-32 byte-order mark says the file
+  /// is in one of those.
+  ///
+  /// libxml2 reports such a byte but, in the recovery mode `XMLParser` uses, goes on and passes
+  /// it inside element and attribute names, on which Linux's FoundationXML traps (it force-unwraps
+  /// their conversion to `String`). Stopping the parser from the error callback is no cure: it
+  /// crashes libxml2 2.9 when the error comes from an encoding conversion. So a file is UTF-8
+  /// (ASCII included, as every VOC tool writes) or starts with a byte-order mark; a legacy
+  /// encoding named only in the XML declaration (`encoding="ISO-8859-1"`) is refused when it
+  /// uses bytes above 127.
+  static func checkEncoding(_ data: Data, name: String) throws {
+    let marks: [[UInt8]] = [[0xFE, 0xFF], [0xFF, 0xFE], [0, 0, 0xFE, 0xFF]]
+    if marks.contains(where: { data.starts(with: $0) }) { return }
+    var iterator = data.makeIterator()
+    var decoder = Unicode.UTF8.ForwardParser()
+    var offset = 0
+    while true {
+      switch decoder.parseScalar(from: &iterator) {
+      case .valid(let scalar):
+        offset += scalar.count
+      case .emptyInput:
+        return
+      case .error(let length):
+        let before = [UInt8](data.prefix(offset))
+        let line = before.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+        let column = offset - (before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0) + 1
+        let bytes = data.dropFirst(offset).prefix(length).map { String(format: "0x%02X", $0) }
+        throw DatasetsError.invalidXML(
+          file: name, line: line, column: column,
+          message: "\(bytes.joined(separator: " ")) is not UTF-8 (annotation files are read as "
+            + "UTF-8, or as UTF-16 or UTF-32 after a byte-order mark)")
+      }
+    }
+  }
 
   func parser(
     _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,

@@ -22,6 +22,20 @@ struct PoolOperator: ONNXOperator {
       throw context.attributeFailure(
         "dilations", "is not 1; dilated average pooling is not supported")
     }
+    // As in onnxruntime, a pad must be smaller than the window (`auto_pad` pads always are).
+    if let kernel = window.kernel {
+      let extent = SpatialPair(
+        height: window.dilation.height * (kernel.height - 1) + 1,
+        width: window.dilation.width * (kernel.width - 1) + 1)
+      let pads = window.padding
+      guard max(pads.top, pads.bottom) < extent.height, max(pads.left, pads.right) < extent.width
+      else {
+        throw context.attributeFailure(
+          "pads",
+          "is [\(pads.top), \(pads.left), \(pads.bottom), \(pads.right)]; each pad must be "
+            + "smaller than the window, \(extent.height)x\(extent.width)")
+      }
+    }
   }
 
   func plan(_ inputs: [PlannedTensor?]) throws(PlanningError) -> NodePlan {

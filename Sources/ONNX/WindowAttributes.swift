@@ -16,12 +16,17 @@ struct WindowAttributes: Sendable {
   var autoPad: AutoPad
   var ceilMode: Bool
 
+  /// The largest kernel size, stride, dilation or pad read from a file, so that the window
+  /// arithmetic (extent `dilation * (kernel - 1) + 1`, padded sizes) cannot overflow.
+  static let maximumSize = 1 << 20
+
   init(_ context: NodeContext, requiresKernel: Bool, allowsCeilMode: Bool) throws {
     func pair(_ name: String) throws -> SpatialPair? {
       guard let values = try context.ints(name) else { return nil }
-      guard values.count == 2, values.allSatisfy({ $0 >= 1 }) else {
+      guard values.count == 2, values.allSatisfy({ (1...Self.maximumSize).contains($0) }) else {
         throw context.attributeFailure(
-          name, "is \(values); only 2-D windows with positive sizes are supported")
+          name,
+          "is \(values); only 2-D windows with sizes from 1 to \(Self.maximumSize) are supported")
       }
       return SpatialPair(height: values[0], width: values[1])
     }
@@ -32,8 +37,9 @@ struct WindowAttributes: Sendable {
     stride = try pair("strides") ?? SpatialPair(1)
     dilation = try pair("dilations") ?? SpatialPair(1)
     if let pads = try context.ints("pads") {
-      guard pads.count == 4, pads.allSatisfy({ $0 >= 0 }) else {
-        throw context.attributeFailure("pads", "is \(pads); expected four non-negative values")
+      guard pads.count == 4, pads.allSatisfy({ (0...Self.maximumSize).contains($0) }) else {
+        throw context.attributeFailure(
+          "pads", "is \(pads); expected four values from 0 to \(Self.maximumSize)")
       }
       padding = SpatialPadding(top: pads[0], left: pads[1], bottom: pads[2], right: pads[3])
     } else {

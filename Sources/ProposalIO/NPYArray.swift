@@ -115,11 +115,13 @@ public struct NPYArray: Sendable, Equatable {
       throw ProposalIOError.malformedNPY(
         file: url.path, reason: "dtype \(header.descr) is not a little-endian number type")
     }
-    guard count.multipliedReportingOverflow(by: width).partialValue <= data.count - offset else {
+    // Checked: a shape whose byte size overflows must not wrap into a small, passing size.
+    let (byteCount, overflow) = count.multipliedReportingOverflow(by: width)
+    guard !overflow, byteCount <= data.count - offset else {
       throw ProposalIOError.malformedNPY(
         file: url.path,
         reason:
-          "shape \(header.shape) of \(header.descr) needs \(count * width) bytes, \(data.count - offset) present"
+          "shape \(header.shape) of \(header.descr) needs \(overflow ? "more than \(Int.max)" : "\(byteCount)") bytes, \(data.count - offset) present"
       )
     }
     shape = header.shape

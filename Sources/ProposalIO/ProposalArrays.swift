@@ -93,6 +93,14 @@ extension ProposalArrays {
         reason: "shapes boxes \(boxes.header.shape), scores \(scores.header.shape), "
           + "image_ids \(ids.header.shape), images \(images.header.shape) do not fit together")
     }
+    // A `<U0` array has no bytes, so its data does not bound its row count: refused rather than
+    // making that many empty names.
+    guard width > 0 || images.header.shape[0] == 0 else {
+      throw ProposalIOError.malformedNPY(
+        file: url.path,
+        reason: "images is a \(images.header.descr) array of \(images.header.shape[0]) names "
+          + "without characters")
+    }
     let names: [String] = (0..<images.header.shape[0]).map { row in
       var scalars = String.UnicodeScalarView()
       for column in 0..<width {

@@ -187,6 +187,40 @@ import Testing
     #expect(throws: ONNXError.self) { _ = try load(builder) }
   }
 
+  /// Found by Fuzz/FuzzONNX: a MaxPool whose pad is not smaller than its window trapped in
+  /// NeuralNet's MaxPool2d when the model was planned at load.
+  @Test(arguments: ["MaxPool", "AveragePool"])
+  func poolPadsAsLargeAsTheWindowAreNamed(_ op: String) throws {
+    var builder = ModelBuilder()
+    builder.nodes = [
+      ModelBuilder.Node(
+        op: op, inputs: ["x"], outputs: ["y"], name: "pool",
+        intsAttributes: ["kernel_shape": [2, 2], "pads": [0, 2, 0, 0]])
+    ]
+    #expect(
+      throws: ONNXError.invalidAttribute(
+        file: folder.appendingPathComponent("model.onnx").path, node: "\"pool\"", op: op,
+        attribute: "pads", reason: "is [0, 2, 0, 0]; each pad must be smaller than the window, 2x2")
+    ) { _ = try load(builder) }
+    builder.nodes[0].intsAttributes["pads"] = [1, 1, 1, 1]
+    #expect(
+      try load(builder).run(Tensor(shape: [1, 1, 4, 4], repeating: 1)).shape == [1, 1, 5, 5])
+  }
+
+  /// Window sizes are bounded, so that their arithmetic cannot overflow.
+  @Test func hugeWindowAttributesAreNamed() throws {
+    var builder = ModelBuilder.conv()
+    builder.nodes[0].intsAttributes["dilations"] = [1 << 40, 1]
+    #expect {
+      _ = try load(builder)
+    } throws: { error in
+      guard case .invalidAttribute(_, _, _, let attribute, _) = error as? ONNXError else {
+        return false
+      }
+      return attribute == "dilations"
+    }
+  }
+
   @Test func nanWeightsWarnWhenLoadingAndFailWhenTheyReachTheOutput() throws {
     var weights = [Float](repeating: 0.1, count: 9)
     weights[4] = .nan

@@ -100,6 +100,26 @@ import Testing
     #expect(throws: ProposalIOError.self) { _ = try ProposalArrays.read(contentsOf: url) }
   }
 
+  /// Found with the .npz fuzz harness (Fuzz/FuzzNPZ): a `<U0` images array of 10^12 rows has
+  /// no bytes to check its shape against, and reading asked for 16 TB of empty names.
+  @Test func namesWithoutCharactersAreATypedError() throws {
+    let folder = try Fixtures.temporaryDirectory("proposal-arrays-u0")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let url = folder.appendingPathComponent("p.npz")
+    let writer = try NPZWriter(url: url)
+    for (name, descr, shape) in [
+      ("boxes", "<f4", [0, 4]), ("scores", "<f4", [0]), ("image_ids", "<i8", [0]),
+      ("images", "<U0", [1_000_000_000_000]),
+    ] {
+      try writer.add(name: name, header: NPYHeader(descr: descr, shape: shape), data: Data())
+    }
+    try writer.finish()
+    #expect(
+      throws: ProposalIOError.malformedNPY(
+        file: url.path, reason: "images is a <U0 array of 1000000000000 names without characters")
+    ) { _ = try ProposalArrays.read(contentsOf: url) }
+  }
+
   /// Arrays that are missing, of another type or of shapes that do not fit together are
   /// malformed; so is an image id that names no image.
   @Test(arguments: [
