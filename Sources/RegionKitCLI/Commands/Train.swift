@@ -27,5 +27,6 @@ func printTrainingResult(_ result: TrainingResult, output: String) {
     line += String(
       format: "; validation AP50 %.3f, AP %.3f on %d images", ap50, ap, result.validationImages)
   }
-  print(line + String(format: " (%.0f s, peak memory %.0f MB)", result.seconds, peakResidentMemoryMB()))
+  print(
+    line + String(format: " (%.0f s, peak memory %.0f MB)", result.seconds, peakResidentMemoryMB()))
 }
