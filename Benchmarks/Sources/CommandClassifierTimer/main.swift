@@ -6,9 +6,14 @@
 //   CommandClassifierTimer serve <crop size> <classes>      (started by the timer)
 //
 // Defaults: 2000 crops of 32x32 (R-CNN's CNN crop size), 5 repetitions, batches of 256 (RCNN's
-// default). The two ways run in turn; the line gives the fastest wall-clock run of each and the
-// median CPU time (user + system, the command's process included), which a busy machine
+// default). The two ways run in turn; the line gives the fastest wall-clock run of each, and the
+// median CPU time and minor page faults of both processes (from /proc), which a busy machine
 // disturbs less. The answers of both ways are compared bit for bit.
+//
+// glibc's malloc returns freed memory to the system depending on the process's heap history, so
+// the same network page-faults more in one process than in another; run with
+//   GLIBC_TUNABLES=glibc.malloc.mmap_threshold=268435456:glibc.malloc.trim_threshold=1073741824
+// to give both processes (the command inherits it) the same allocator behaviour.
 import Detectors
 import Foundation
 import NeuralNet
@@ -60,6 +65,7 @@ func serve(cropSize: Int, classes: Int) -> Never {
     classes: classifier.classes, cropSize: cropSize, boxDeltas: true)
   Array((handshake.jsonLine + "\n").utf8).withUnsafeBytes(writeAll)
   var prefix = [UInt8](repeating: 0, count: 10)
+  var pixels: [Float] = []  // reused from batch to batch
   while prefix.withUnsafeMutableBytes(readExactly) {
     let length = Int(prefix[8]) | Int(prefix[9]) << 8
     var header = [UInt8](repeating: 0, count: length)
@@ -67,7 +73,7 @@ func serve(cropSize: Int, classes: Int) -> Never {
       let shape = try? NPYHeader.parse(Data(prefix + header), file: "stdin").header.shape
     else { exit(2) }
     let count = shape.reduce(1, *)
-    var pixels = [Float](repeating: 0, count: count)
+    if pixels.count != count { pixels = [Float](repeating: 0, count: count) }
     guard pixels.withUnsafeMutableBytes(readExactly) else { exit(2) }
     guard let answer = try? classifier.classify(Tensor(shape: shape, data: pixels)) else { exit(3) }
     writeArray(answer.probabilities)
@@ -98,64 +104,77 @@ let plane = 3 * cropSize * cropSize
 let batches = stride(from: 0, to: crops, by: batchSize).map { start in
   let end = min(start + batchSize, crops)
   return Tensor(
-    shape: [end - start, 3, cropSize, cropSize], data: Array(pixels[(start * plane)..<(end * plane)]))
+    shape: [end - start, 3, cropSize, cropSize],
+    data: Array(pixels[(start * plane)..<(end * plane)]))
 }
 
-/// CPU seconds (user + system) of this process.
-func ownCPUSeconds() -> Double {
-  var usage = rusage()
-  getrusage(RUSAGE_SELF.rawValue, &usage)
-  return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
-    + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-}
-
-/// CPU seconds (user + system) of this process's running children, from /proc.
-func childrenCPUSeconds() -> Double {
-  let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-  var total = 0.0
+/// The pid of this process's first running child (the command's process), from /proc.
+func childPID() -> Int32? {
   for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-    guard Int32(name) != nil,
+    guard let pid = Int32(name),
       let stat = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
       let close = stat.lastIndex(of: ")")
     else { continue }
-    // Fields after the command name: state, ppid, ..., utime (12th), stime (13th).
     let fields = stat[stat.index(after: close)...].split(separator: " ")
-    guard fields.count > 12, Int32(fields[1]) == getpid(),
-      let user = Double(fields[11]), let system = Double(fields[12])
-    else { continue }
-    total += (user + system) / ticks
+    if fields.count > 1, Int32(fields[1]) == getpid() { return pid }
   }
-  return total
+  return nil
 }
 
-/// One run over every batch: wall and CPU milliseconds (children included), and the answers.
-func run(_ classifier: any RegionClassifier) throws -> (
-  wall: Double, cpu: Double, answers: [RegionClassification]
+/// CPU seconds of the process `pid` so far: the sum over its threads of the nanoseconds on a
+/// CPU in /proc/PID/task/TID/schedstat (exact, where /proc/PID/stat counts 10 ms ticks).
+func cpuSeconds(of pid: Int32) -> Double {
+  let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+  return tasks.reduce(0.0) { total, task in
+    let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/schedstat", encoding: .utf8)
+    return total + (text?.split(separator: " ").first.flatMap { Double($0) } ?? 0) / 1e9
+  }
+}
+
+/// Minor page faults of the process `pid` so far (/proc/PID/stat, field 10).
+func pageFaults(of pid: Int32) -> Double {
+  guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+    let close = stat.lastIndex(of: ")")
+  else { return 0 }
+  let fields = stat[stat.index(after: close)...].split(separator: " ")
+  return fields.count > 7 ? Double(fields[7]) ?? 0 : 0
+}
+
+/// One run over every batch: wall and CPU milliseconds and page faults (the command's process
+/// included), and the answers.
+func run(_ classifier: any RegionClassifier, child: Int32?) throws -> (
+  wall: Double, cpu: Double, faults: Double, answers: [RegionClassification]
 ) {
-  let cpuStart = ownCPUSeconds() + childrenCPUSeconds()
+  let childStart = (child.map(cpuSeconds) ?? 0, child.map(pageFaults) ?? 0)
+  let ownStart = (cpuSeconds(of: getpid()), pageFaults(of: getpid()))
   let start = DispatchTime.now().uptimeNanoseconds
   let answers = try batches.map { try classifier.classify($0) }
   let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-  let cpu = (ownCPUSeconds() + childrenCPUSeconds() - cpuStart) * 1000
-  return (wall, cpu, answers)
+  let own = (cpuSeconds(of: getpid()) - ownStart.0, pageFaults(of: getpid()) - ownStart.1)
+  let cpu = own.0 + (child.map(cpuSeconds) ?? 0) - childStart.0
+  let faults = own.1 + (child.map(pageFaults) ?? 0) - childStart.1
+  return (wall, cpu * 1000, faults, answers)
 }
 
 let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
 let inProcess = makeClassifier(cropSize: cropSize, classes: classes)
 let command = try CommandClassifier(
   .init(command: "exec '\(executable)' serve \(cropSize) \(classes)", timeout: 600))
+let child = childPID()
 var wall: [[Double]] = [[], []]
 var cpu: [[Double]] = [[], []]
+var faults: [[Double]] = [[], []]
 var identical = true
 for repetition in 0...repetitions {  // interleaved; the first pair warms up
-  let a = try run(inProcess)
-  let b = try run(command)
+  let a = try run(inProcess, child: nil)
+  let b = try run(command, child: child)
   identical = identical && a.answers == b.answers
   guard repetition > 0 else { continue }
-  wall[0].append(a.wall)
-  wall[1].append(b.wall)
-  cpu[0].append(a.cpu)
-  cpu[1].append(b.cpu)
+  for (index, result) in [(a.wall, a.cpu, a.faults), (b.wall, b.cpu, b.faults)].enumerated() {
+    wall[index].append(result.0)
+    cpu[index].append(result.1)
+    faults[index].append(result.2)
+  }
 }
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 let (wallA, wallB) = (wall[0].min()!, wall[1].min()!)
@@ -163,7 +182,7 @@ let (cpuA, cpuB) = (median(cpu[0]), median(cpu[1]))
 print(
   String(
     format:
-      #"{"crops": %d, "crop_size": %d, "batch_size": %d, "repetitions": %d, "in_process_wall_ms": %.1f, "command_wall_ms": %.1f, "wall_overhead": %.3f, "in_process_cpu_ms": %.1f, "command_cpu_ms": %.1f, "cpu_overhead": %.3f, "identical": %@}"#,
+      #"{"crops": %d, "crop_size": %d, "batch_size": %d, "repetitions": %d, "in_process_wall_ms": %.1f, "command_wall_ms": %.1f, "wall_overhead": %.3f, "in_process_cpu_ms": %.1f, "command_cpu_ms": %.1f, "cpu_overhead": %.3f, "in_process_page_faults": %.0f, "command_page_faults": %.0f, "identical": %@}"#,
     crops, cropSize, batchSize, repetitions, wallA, wallB, wallB / wallA - 1, cpuA, cpuB,
-    cpuB / cpuA - 1, identical ? "true" : "false"))
+    cpuB / cpuA - 1, median(faults[0]), median(faults[1]), identical ? "true" : "false"))
 if !identical { exit(1) }
