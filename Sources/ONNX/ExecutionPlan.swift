@@ -39,6 +39,12 @@ struct ExecutionPlan: Sendable {
     var order: [String] = []
     for input in graph.inputs {
       guard let shape = inputShapes?[input.name] else { continue }
+      // Declared shapes come from the file: their sizes must make a tensor.
+      guard shape.checkedElementCount != nil else {
+        throw ONNXError.invalidInput(
+          file: graph.file, input: input.name,
+          reason: "shape \(shape) has a negative size or more elements than an Int holds")
+      }
       known[input.name] = PlannedTensor(
         shape: shape, stride: shape.count == 4 ? SpatialPair(1) : nil)
       order.append(input.name)

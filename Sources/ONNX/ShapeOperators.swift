@@ -33,7 +33,7 @@ struct ReshapeOperator: ONNXOperator {
   func plan(_ inputs: [PlannedTensor?]) throws(PlanningError) -> NodePlan {
     let input = inputs.required(0)
     let shape = try outputShape(input.shape, inputs)
-    guard shape.reduce(1, *) == input.shape.reduce(1, *) else {
+    guard let count = shape.checkedElementCount, count == input.shape.checkedElementCount else {
       throw PlanningError("cannot reshape \(input.shape) to \(shape)")
     }
     if let constant = input.constant { return .constant([constant.reshaped(shape)]) }
@@ -67,9 +67,10 @@ struct ReshapeOperator: ONNXOperator {
           }
           result[axis] = shape[axis]
         }
-        let known = result.reduce(1, *)
-        let total = shape.reduce(1, *)
-        guard known > 0, total % known == 0 else {
+        // Checked: sizes read from the file must not overflow into a matching product.
+        guard let known = result.checkedElementCount, let total = shape.checkedElementCount,
+          known > 0, total % known == 0
+        else {
           throw PlanningError("cannot reshape \(shape) to \(target.integers)")
         }
         result[wildcard] = total / known
@@ -209,5 +210,20 @@ struct ConcatOperator: ONNXOperator {
       }
     }
     return output
+  }
+}
+
+extension Array<Int> {
+  /// The number of elements of a tensor of this shape, or `nil` when a size is negative or the
+  /// product overflows `Int` (shapes read from a file).
+  var checkedElementCount: Int? {
+    var count = 1
+    for size in self {
+      guard size >= 0 else { return nil }
+      let (product, overflow) = count.multipliedReportingOverflow(by: size)
+      guard !overflow else { return nil }
+      count = product
+    }
+    return count
   }
 }

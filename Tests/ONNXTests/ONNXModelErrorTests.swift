@@ -207,6 +207,41 @@ import Testing
       try load(builder).run(Tensor(shape: [1, 1, 4, 4], repeating: 1)).shape == [1, 1, 5, 5])
   }
 
+  /// Found by Fuzz/FuzzONNX: a Reshape to sizes whose product overflows trapped when the model
+  /// was planned at load.
+  @Test(arguments: [[1 << 40, 1 << 40], [-1, 1 << 40, 1 << 40]])
+  func reshapeToAnOverflowingShapeIsAShapeError(_ target: [Int]) throws {
+    var builder = ModelBuilder()
+    builder.initializers = [
+      ModelBuilder.Initializer(
+        name: "s", dims: [Int64(target.count)], values: target.map(Float.init))
+    ]
+    builder.nodes = [
+      ModelBuilder.Node(op: "Reshape", inputs: ["x", "s"], outputs: ["y"], name: "reshape")
+    ]
+    #expect {
+      _ = try load(builder)
+    } throws: { error in
+      guard case .shapeMismatch(_, let node, _, let reason) = error as? ONNXError else {
+        return false
+      }
+      return node == "\"reshape\"" && reason.hasPrefix("cannot reshape [1, 1, 4, 4] to")
+    }
+  }
+
+  /// Declared input sizes (each at most 2^31 - 1) whose product overflows are refused before
+  /// planning.
+  @Test func anInputShapeTooLargeForAnIntIsRefused() throws {
+    var builder = ModelBuilder.conv()
+    builder.inputs = [("x", [1, 1 << 30, 1 << 30, 1 << 30])]
+    #expect(
+      throws: ONNXError.invalidInput(
+        file: folder.appendingPathComponent("model.onnx").path, input: "x",
+        reason: "shape [1, 1073741824, 1073741824, 1073741824] has a negative size or more "
+          + "elements than an Int holds")
+    ) { _ = try load(builder) }
+  }
+
   /// Window sizes are bounded, so that their arithmetic cannot overflow.
   @Test func hugeWindowAttributesAreNamed() throws {
     var builder = ModelBuilder.conv()
