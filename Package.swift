@@ -134,7 +134,9 @@ let package = Package(
       name: "ONNXClassifier", dependencies: ["RegionKit"], path: "Examples/ONNXClassifier"),
 
     // Tests.
-    .target(name: "RegionKitTestSupport", path: "Tests/RegionKitTestSupport"),
+    .target(
+      name: "RegionKitTestSupport", dependencies: ["Boxes", "ProposalIO"],
+      path: "Tests/RegionKitTestSupport"),
     .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
     .testTarget(name: "BoxesTests", dependencies: ["Boxes", "RegionKitTestSupport"]),
     .testTarget(

@@ -23,8 +23,8 @@ import Testing
       for (position, name) in names.enumerated() where shard.contains(name) {
         let record =
           position == 4
-          ? shardTestRecord(name, index: position, error: "cannot decode")
-          : shardTestRecord(name, index: position, count: position % 3 + 1)
+          ? testRecord(name, index: position, error: "cannot decode")
+          : testRecord(name, index: position, count: position % 3 + 1)
         try writer.append(record)
         all.append(record)
       }
@@ -177,7 +177,7 @@ import Testing
     let stranger = names.first { Shard.index(of: $0, count: 3) != 1 } ?? ""
     let cases = [
       (#"{"image": "x.jpg", "boxes": [[4,0,1,1]]}"#, "x1 <= x2"),
-      (try shardTestRecord(stranger, index: 0).jsonLine(), "belongs to shard"),
+      (try testRecord(stranger, index: 0).jsonLine(), "belongs to shard"),
       (String(repeating: " ", count: 2000) + "{}", "longer than 1000 bytes"),
     ]
     for (bad, expected) in cases {

@@ -11,7 +11,7 @@ import Testing
     let directory = try Fixtures.temporaryDirectory()
     let writer = try ShardWriter(directory: directory, shard: shard, syncInterval: 2)
     #expect(writer.completedImages.isEmpty && !writer.isComplete)
-    let records = (0..<5).map { shardTestRecord("img\($0).jpg", index: $0) }
+    let records = (0..<5).map { testRecord("img\($0).jpg", index: $0) }
     for record in records { try writer.append(record) }
     #expect(FileManager.default.fileExists(atPath: writer.partialURL.path))
     #expect(!FileManager.default.fileExists(atPath: writer.url.path))
@@ -28,10 +28,10 @@ import Testing
   @Test func resumesAfterAKillAndCutsATornLastLine() throws {
     let directory = try Fixtures.temporaryDirectory()
     let first = try ShardWriter(directory: directory, shard: shard)
-    try first.append(shardTestRecord("a.jpg", index: 0))
-    try first.append(shardTestRecord("b.jpg", index: 1, error: "truncated JPEG"))
+    try first.append(testRecord("a.jpg", index: 0))
+    try first.append(testRecord("b.jpg", index: 1, error: "truncated JPEG"))
     // A kill in the middle of writing the third line leaves half of it.
-    let torn = Data(try shardTestRecord("c.jpg", index: 2).jsonLine().utf8.prefix(25))
+    let torn = Data(try testRecord("c.jpg", index: 2).jsonLine().utf8.prefix(25))
     let handle = try FileHandle(forWritingTo: first.partialURL)
     try handle.seekToEnd()
     try handle.write(contentsOf: torn)
@@ -43,17 +43,17 @@ import Testing
     #expect(resumed.truncatedBytes == 25)
     #expect(resumed.resumedFailures.map(\.image) == ["b.jpg"])
     #expect(resumed.resumedFailures.map(\.error) == ["truncated JPEG"])
-    try resumed.append(shardTestRecord("c.jpg", index: 2))
+    try resumed.append(testRecord("c.jpg", index: 2))
     try resumed.finish()
     let lines = try ProposalFile.read(contentsOf: resumed.url)
     #expect(lines.map(\.image) == ["a.jpg", "b.jpg", "c.jpg"])
-    #expect(lines[2] == shardTestRecord("c.jpg", index: 2))
+    #expect(lines[2] == testRecord("c.jpg", index: 2))
   }
 
   @Test func keepsTheValidRecordsAroundBadLinesAndDropsOnlyThose() throws {
     let directory = try Fixtures.temporaryDirectory()
     let partial = directory.appendingPathComponent(shard.partialFileName)
-    let line = { (name: String, index: Int) in try shardTestRecord(name, index: index).jsonLine() }
+    let line = { (name: String, index: Int) in try testRecord(name, index: index).jsonLine() }
     // Zero bytes are what a file system may leave after a power loss before fsync; an
     // inverted box, a repeated image and a line over the cap are as bad.
     let inverted = try line("d.jpg", 3).replacingOccurrences(
@@ -79,7 +79,7 @@ import Testing
       "\($0)".contains("another process is writing this shard")
     }
     for (index, name) in ["c.jpg", "d.jpg", "f.jpg"].enumerated() {
-      try writer.append(shardTestRecord(name, index: 10 + index))
+      try writer.append(testRecord(name, index: 10 + index))
     }
     try writer.finish()
     let records = try ProposalFile.read(contentsOf: writer.url)
@@ -90,12 +90,12 @@ import Testing
   @Test func appendingAnImageTwiceOrAfterFinishingIsATypedError() throws {
     let directory = try Fixtures.temporaryDirectory()
     let writer = try ShardWriter(directory: directory, shard: shard)
-    try writer.append(shardTestRecord("a.jpg", index: 0))
+    try writer.append(testRecord("a.jpg", index: 0))
     #expect(throws: ProposalRunsError.duplicateImageNames(names: ["a.jpg"])) {
-      try writer.append(shardTestRecord("a.jpg", index: 1))
+      try writer.append(testRecord("a.jpg", index: 1))
     }
     try writer.finish()
-    #expect(throws: ProposalIOError.self) { try writer.append(shardTestRecord("b.jpg", index: 1)) }
+    #expect(throws: ProposalIOError.self) { try writer.append(testRecord("b.jpg", index: 1)) }
     #expect(try ProposalFile.read(contentsOf: writer.url).count == 1)
   }
 
@@ -105,7 +105,7 @@ import Testing
     #expect { try ShardWriter(directory: directory, shard: shard) } throws: {
       "\($0)".contains("another process is writing this shard")
     }
-    try first.append(shardTestRecord("a.jpg", index: 0))
+    try first.append(testRecord("a.jpg", index: 0))
     try first.finish()
     #expect(try ShardWriter(directory: directory, shard: shard).isComplete)
   }

@@ -3,7 +3,7 @@ import Foundation
 import ProposalIO
 
 /// A small synthetic record: `count` boxes derived from `index`, or a failed image.
-func testRecord(_ name: String, index: Int, count: Int = 3, error: String? = nil)
+public func testRecord(_ name: String, index: Int, count: Int = 3, error: String? = nil)
   -> ProposalRecord
 {
   guard error == nil else {
