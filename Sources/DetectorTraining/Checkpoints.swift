@@ -71,9 +71,12 @@ public struct Checkpoints: Sendable {
   /// - Throws: ``/Detectors/DetectorsError/malformedCheckpoint(file:reason:)`` naming the file.
   public func state(epoch: Int) throws -> TrainerState {
     let file = url(epoch: epoch).appendingPathComponent("trainer_state.json")
+    guard let data = FileManager.default.contents(atPath: file.path) else {
+      throw DetectorsError.malformedCheckpoint(file: file.path, reason: "the file is missing")
+    }
     let state: TrainerState
     do {
-      state = try JSONDecoder().decode(TrainerState.self, from: Data(contentsOf: file))
+      state = try JSONDecoder().decode(TrainerState.self, from: data)
     } catch {
       throw DetectorsError.malformedCheckpoint(file: file.path, reason: "\(error)")
     }
@@ -93,13 +96,49 @@ public struct Checkpoints: Sendable {
     try optimizer.restoreState(from: SafeTensors.load(contentsOf: file), source: file.path)
   }
 
-  /// Restores `optimizer` from the checkpoint after `epoch` and gives that checkpoint's folder
-  /// (to load the weights from) and its history, validated.
-  public func resume(epoch: Int, optimizer: inout some CheckpointableOptimizer) throws -> (
-    url: URL, history: [EpochRecord]
-  ) {
+  /// Restores `optimizer` from the checkpoint after `epoch`, checked against the parameters
+  /// it will step: every tensor of the state names one of them, with its shape.
+  ///
+  /// - Parameters:
+  ///   - optimizer: The optimizer, unchanged on error.
+  ///   - epoch: The checkpoint's epoch.
+  ///   - parameters: Visits the parameters the optimizer steps, by the names it uses
+  ///     (`{ model.visitParameters($0) }`).
+  /// - Throws: NeuralNet's file and state errors naming `optimizer.safetensors` and the tensor,
+  ///   such as ``/NeuralNet/NeuralNetError/shapeMismatch(file:tensor:expected:found:)``.
+  public func restore(
+    _ optimizer: inout some CheckpointableOptimizer, epoch: Int,
+    parameters: ((String, inout Parameter) -> Void) -> Void
+  ) throws {
+    let file = url(epoch: epoch).appendingPathComponent("optimizer.safetensors")
+    try optimizer.restoreState(
+      from: SafeTensors.load(contentsOf: file), for: NamedParameters(parameters),
+      source: file.path)
+  }
+
+  /// Resumes from the checkpoint after `epoch`: its state (validated), its model (from
+  /// `load`, given the checkpoint's folder) and `optimizer`'s state, checked against the
+  /// parameters of the model it steps.
+  ///
+  /// - Parameters:
+  ///   - epoch: The checkpoint's epoch.
+  ///   - optimizer: The optimizer, restored in place.
+  ///   - load: Loads the model from a folder holding `model.safetensors`.
+  ///   - parameters: Visits the parameters of the loaded model that the optimizer steps.
+  /// - Returns: The model and the history up to `epoch`.
+  /// - Throws: The errors of ``state(epoch:)``, `load`, and ``restore(_:epoch:parameters:)``,
+  ///   each naming the file at fault.
+  public func resume<Model>(
+    epoch: Int, optimizer: inout some CheckpointableOptimizer, load: (URL) throws -> Model,
+    parameters: (inout Model, (String, inout Parameter) -> Void) -> Void
+  ) throws -> (model: Model, history: [EpochRecord]) {
     let history = try state(epoch: epoch).history
-    try restore(&optimizer, epoch: epoch)
-    return (url(epoch: epoch), history)
+    var model = try load(url(epoch: epoch))
+    var named: [(name: String, parameter: Parameter)] = []
+    parameters(&model) { named.append(($0, $1)) }
+    try restore(&optimizer, epoch: epoch) { visit in
+      for index in named.indices { visit(named[index].name, &named[index].parameter) }
+    }
+    return (model, history)
   }
 }

@@ -51,9 +51,11 @@ public enum ClassifyAndLocalizeTraining {
     var optimizer = trainer.makeOptimizer()
     var history: [EpochRecord] = []
     if let resumeEpoch {
-      let resumed = try checkpoints.resume(epoch: resumeEpoch, optimizer: &optimizer)
-      model = try DetectorModel.loadClassifyAndLocalize(
-        from: resumed.url, configuration: configuration)
+      let resumed = try checkpoints.resume(
+        epoch: resumeEpoch, optimizer: &optimizer,
+        load: { try DetectorModel.loadClassifyAndLocalize(from: $0, configuration: configuration) },
+        parameters: { $0.visitParameters($1) })
+      model = resumed.model
       history = resumed.history
     }
     try ModelFolder.save(configuration: configuration, tensors: model.stateDict(), to: folder)

@@ -137,9 +137,22 @@ public enum FastRCNNTraining {
     var optimizer = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
     var history: [EpochRecord] = []
     if let resumeEpoch {
-      let resumed = try checkpoints.resume(epoch: resumeEpoch, optimizer: &optimizer)
-      model = try DetectorModel.loadFasterRCNN(
-        from: resumed.url, configuration: configuration, backbone: model.fast.backbone)
+      let backbone = model.fast.backbone
+      let resumed = try checkpoints.resume(
+        epoch: resumeEpoch, optimizer: &optimizer,
+        load: {
+          try DetectorModel.loadFasterRCNN(
+            from: $0, configuration: configuration, backbone: backbone)
+        },
+        parameters: { model, visit in
+          // The parameters the trainer steps (FastRCNNTrainer.trainEpoch).
+          if configuration.architecture == .fasterRCNN {
+            model.visitParameters(visit)
+          } else {
+            model.fast.visitParameters(visit)
+          }
+        })
+      model = resumed.model
       history = resumed.history
     }
     try ModelFolder.save(

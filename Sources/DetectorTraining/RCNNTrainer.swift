@@ -84,6 +84,26 @@ public struct RCNNTrainer: Sendable {
     public var featureScale: Float
     /// The number of features per region.
     public var featureCount: Int
+
+    /// One sentence per class without positives (its SVM only saw negatives, so it scores
+    /// low everywhere) or without regression samples (its box regressor gives zero deltas:
+    /// its boxes stay as proposed).
+    ///
+    /// - Parameter classes: The class names, in label order.
+    public func warnings(classes: [String]) -> [String] {
+      classes.indices.flatMap { k -> [String] in
+        var lines: [String] = []
+        if positives[k] == 0 {
+          lines.append("class \(classes[k]) has no training object: its SVM saw negatives only")
+        }
+        if regressionSamples[k] == 0 {
+          lines.append(
+            "class \(classes[k]) has no regression sample: its box regressor gives zero deltas "
+              + "(boxes stay as proposed)")
+        }
+        return lines
+      }
+    }
   }
 
   /// Trains the SVM pipeline on images in memory, with the features of `extractor`.
@@ -196,22 +216,18 @@ public struct RCNNTrainer: Sendable {
       let mine = positives.filter { $0.label == label }.map(\.features)
       let pool = negatives + positives.filter { $0.label != label }.map(\.features)
       let miner = HardNegativeMining(c: c.svmC, seed: seed &+ UInt64(k))
-      let mined = miner.train(positives: mine, pool: pool)
+      let mined = miner.train(positives: mine, pool: pool, featureCount: d)
       let scores = (mine + pool).map { mined.machine.score($0) }
       let platt = PlattScaling(
         scores: scores, positive: mine.map { _ in true } + pool.map { _ in false })
       let samples = regression.filter { $0.label == label }
-      let ridge =
-        samples.isEmpty
-        ? RidgeRegression(
-          weights: [Float](repeating: 0, count: 4 * d), biases: [0, 0, 0, 0], featureCount: d,
-          outputCount: 4)
-        : RidgeRegression(
-          samples: samples.map(\.features), targets: samples.map(\.target), outputCount: 4,
-          lambda: c.ridgeLambda)
+      // Without samples: zero deltas of the right size (the class's boxes stay as proposed).
+      let ridge = RidgeRegression(
+        samples: samples.map(\.features), targets: samples.map(\.target), featureCount: d,
+        outputCount: 4, lambda: c.ridgeLambda)
       return (mined, platt, ridge, mine.count, samples.count)
     }
-    let classifier = SVMRegionClassifier(
+    let classifier = try SVMRegionClassifier(
       classes: c.classNames, extractor: extractor, featureScale: scale,
       machines: results.map(\.0.machine), calibrations: results.map(\.1),
       regressors: results.map(\.2))

@@ -157,6 +157,9 @@ public enum RCNNTraining {
           + (report.featureScale == 1 ? "" : " scaled by \(report.featureScale)")
           + "; positives per class \(report.positives), mined negatives per round "
           + "\(report.mining.map(\.added)), regression samples \(report.regressionSamples)")
+      for warning in report.warnings(classes: configuration.classNames) {
+        observer.note("warning: " + warning)
+      }
       try ModelFolder.save(
         configuration: configuration, tensors: DetectorModel.tensors(of: classifier), to: folder)
       final = try validate(classifier)
@@ -203,8 +206,11 @@ public enum RCNNTraining {
       var model = DetectorModel.makeCNN(configuration, seed: options.seed)
       var optimizer = Adam(learningRate: options.learningRate, weightDecay: options.weightDecay)
       if let resumeEpoch {
-        let resumed = try checkpoints.resume(epoch: resumeEpoch, optimizer: &optimizer)
-        model = try DetectorModel.loadCNN(from: resumed.url, configuration: configuration)
+        let resumed = try checkpoints.resume(
+          epoch: resumeEpoch, optimizer: &optimizer,
+          load: { try DetectorModel.loadCNN(from: $0, configuration: configuration) },
+          parameters: { $0.visitParameters($1) })
+        model = resumed.model
         history = resumed.history
       }
       try ModelFolder.save(configuration: configuration, tensors: model.stateDict(), to: folder)

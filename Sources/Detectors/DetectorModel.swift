@@ -189,7 +189,14 @@ public enum DetectorModel {
   /// The tensors of an SVM classifier (hog-svm, onnx-features): `svm.weight [K, d]`,
   /// `svm.bias [K]`, `platt [K, 2]` (A, B), `feature_scale [1]`, and with box regression
   /// `bbox_reg.weight [K, d, 4]` and `bbox_reg.bias [K, 4]`.
-  public static func tensors(of classifier: SVMRegionClassifier) -> [String: Tensor] {
+  ///
+  /// - Throws: ``DetectorsError/malformedClassification(classifier:reason:)`` when the
+  ///   classifier's parts do not fit together (its properties were changed after it was made).
+  public static func tensors(of classifier: SVMRegionClassifier) throws -> [String: Tensor] {
+    if let problem = classifier.inconsistency {
+      throw DetectorsError.malformedClassification(
+        classifier: "SVMRegionClassifier", reason: problem)
+    }
     let k = classifier.classes.count, d = classifier.featureCount
     var tensors: [String: Tensor] = [
       "svm.weight": Tensor(shape: [k, d], data: classifier.machines.flatMap(\.weights)),
@@ -207,8 +214,9 @@ public enum DetectorModel {
   /// The region classifier of an R-CNN folder (any backend; command starts the command).
   ///
   /// - Throws: ``DetectorsError`` for missing files (weights, the ONNX network, labels) and
-  ///   weights or labels that do not fit the configuration; ``/ONNX/ONNXError`` for a network
-  ///   that does not load.
+  ///   labels that do not fit the configuration; ``/NeuralNet/NeuralNetError`` naming
+  ///   `model.safetensors` and the tensor for weights that do not (missing, unexpected or of
+  ///   another shape); ``/ONNX/ONNXError`` for a network that does not load.
   public static func loadRegionClassifier(from folder: URL, configuration: RCNNConfiguration)
     throws -> any RegionClassifier
   {
@@ -294,35 +302,49 @@ public enum DetectorModel {
     extractor: any RegionFeatureExtractor, featureCount d: Int, source: String
   ) throws -> SVMRegionClassifier {
     let k = configuration.classes.count
-    guard let weight = tensors["svm.weight"], let bias = tensors["svm.bias"],
-      let platt = tensors["platt"], weight.shape == [k, d], bias.shape == [k],
-      platt.shape == [k, 2]
-    else {
-      throw DetectorsError.malformedCheckpoint(
-        file: source, reason: "svm.weight [\(k), \(d)], svm.bias [\(k)] and platt [\(k), 2] needed")
+    let expected: [String: [Int]] = [
+      "svm.weight": [k, d], "svm.bias": [k], "platt": [k, 2], "feature_scale": [1],
+      "bbox_reg.weight": [k, d, 4], "bbox_reg.bias": [k, 4],
+    ]
+    for name in tensors.keys.sorted() {
+      guard let shape = expected[name] else {
+        throw NeuralNetError.unexpectedTensor(file: source, tensor: name)
+      }
+      if tensors[name]!.shape != shape {
+        throw NeuralNetError.shapeMismatch(
+          file: source, tensor: name, expected: shape, found: tensors[name]!.shape)
+      }
     }
+    // Required: the SVMs and their calibrations. Optional: the feature scale (folders written
+    // before it existed) and the box regressors, both or neither.
+    let required = ["svm.weight", "svm.bias", "platt"]
+    if let missing = required.first(where: { tensors[$0] == nil }) {
+      throw NeuralNetError.missingTensor(file: source, tensor: missing)
+    }
+    let regression = ["bbox_reg.weight", "bbox_reg.bias"]
+    if let present = regression.first(where: { tensors[$0] != nil }),
+      let missing = regression.first(where: { tensors[$0] == nil })
+    {
+      throw NeuralNetError.missingTensor(file: source, tensor: "\(missing) (\(present) is there)")
+    }
+    let weight = tensors["svm.weight"]!, bias = tensors["svm.bias"]!, platt = tensors["platt"]!
     var scale: Float = 1
     if let stored = tensors["feature_scale"] {
-      guard stored.shape == [1], stored.data[0] > 0 else {
+      guard stored.data[0] > 0 else {
         throw DetectorsError.malformedCheckpoint(
-          file: source, reason: "feature_scale must be [1] and positive, found \(stored.shape)")
+          file: source, reason: "feature_scale must be positive, found \(stored.data[0])")
       }
       scale = stored.data[0]
     }
     var regressors: [RidgeRegression]?
     if let rw = tensors["bbox_reg.weight"], let rb = tensors["bbox_reg.bias"] {
-      guard rw.shape == [k, d, 4], rb.shape == [k, 4] else {
-        throw DetectorsError.malformedCheckpoint(
-          file: source, reason: "bbox_reg.weight [\(k), \(d), 4] and bbox_reg.bias [\(k), 4] needed"
-        )
-      }
       regressors = (0..<k).map { c in
         RidgeRegression(
           weights: Array(rw.data[(c * d * 4)..<((c + 1) * d * 4)]),
           biases: Array(rb.data[(c * 4)..<(c * 4 + 4)]), featureCount: d, outputCount: 4)
       }
     }
-    return SVMRegionClassifier(
+    return try SVMRegionClassifier(
       classes: configuration.classNames, extractor: extractor, featureScale: scale,
       machines: (0..<k).map {
         LinearSVM(weights: Array(weight.data[($0 * d)..<(($0 + 1) * d)]), bias: bias.data[$0])

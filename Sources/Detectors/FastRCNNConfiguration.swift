@@ -123,6 +123,14 @@ public struct FastRCNNConfiguration: Sendable, Hashable, Codable {
       self.normalization = normalization
     } else {
       let legacy = try decoder.container(keyedBy: LegacyKeys.self)
+      guard legacy.contains(.mean) || legacy.contains(.std) else {
+        throw DecodingError.keyNotFound(
+          CodingKeys.normalization,
+          .init(
+            codingPath: decoder.codingPath,
+            debugDescription: "no \"normalization\" (nor the \"mean\" and \"std\" of older folders)"
+          ))
+      }
       normalization = InputNormalization(
         mean: try legacy.decode([Float].self, forKey: .mean),
         std: try legacy.decode([Float].self, forKey: .std))
@@ -190,11 +198,17 @@ public struct FastRCNNConfiguration: Sendable, Hashable, Codable {
     try check.integer("roisPerImage", roisPerImage, in: 1...8192)
     try check.number("foregroundFraction", Double(foregroundFraction), in: 0...1)
     try check.number("foregroundIoU", Double(foregroundIoU), in: 0...1)
-    try check.number("backgroundLow", Double(backgroundLow), in: 0...Double(foregroundIoU))
+    guard backgroundLow.isFinite, (0...foregroundIoU).contains(backgroundLow) else {
+      throw check.fail(
+        "backgroundLow", "\(backgroundLow)", allowed: "0 to foregroundIoU (\(foregroundIoU))")
+    }
     try check.numbers("anchorSizes", anchorSizes, count: 1...16, in: 1...8192)
     try check.numbers("aspectRatios", aspectRatios, count: 1...16, in: 0.01...100)
     try check.number("rpnPositiveIoU", Double(rpnPositiveIoU), in: 0...1)
-    try check.number("rpnNegativeIoU", Double(rpnNegativeIoU), in: 0...Double(rpnPositiveIoU))
+    guard rpnNegativeIoU.isFinite, (0...rpnPositiveIoU).contains(rpnNegativeIoU) else {
+      throw check.fail(
+        "rpnNegativeIoU", "\(rpnNegativeIoU)", allowed: "0 to rpnPositiveIoU (\(rpnPositiveIoU))")
+    }
     try check.integer("rpnSampleCount", rpnSampleCount, in: 1...65_536)
     try check.number("rpnPositiveFraction", Double(rpnPositiveFraction), in: 0...1)
     for (key, value) in [

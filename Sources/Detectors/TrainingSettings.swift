@@ -73,3 +73,36 @@ public struct TrainingSettings: Sendable, Hashable, Codable {
     }
   }
 }
+
+extension TrainingSettings {
+  enum CodingKeys: String, CodingKey {
+    case epochs, batchSize, learningRate, weightDecay, horizontalFlip, scaleJitter, seed
+    case validationFraction, outlierFraction, checkpointEvery, proposals
+  }
+
+  /// Reads the settings as written, with one difference from the synthesized decoder: a
+  /// `"seed"` that is not an integer from 0 to 2⁶⁴ - 1 (such as -1) is a type mismatch naming
+  /// `seed`, where Foundation's decoder reports invalid JSON without a key.
+  public init(from decoder: any Decoder) throws {
+    let values = try decoder.container(keyedBy: CodingKeys.self)
+    self.init()
+    epochs = try values.decode(Int.self, forKey: .epochs)
+    batchSize = try values.decode(Int.self, forKey: .batchSize)
+    learningRate = try values.decode(Float.self, forKey: .learningRate)
+    weightDecay = try values.decode(Float.self, forKey: .weightDecay)
+    horizontalFlip = try values.decode(Bool.self, forKey: .horizontalFlip)
+    scaleJitter = try values.decodeIfPresent(ClosedRange<Float>.self, forKey: .scaleJitter)
+    if (try? values.decode(Double.self, forKey: .seed)).map({ $0 < 0 }) ?? false {
+      throw DecodingError.typeMismatch(
+        UInt64.self,
+        .init(
+          codingPath: values.codingPath + [CodingKeys.seed],
+          debugDescription: "a seed is an integer from 0 to 18446744073709551615"))
+    }
+    seed = try values.decode(UInt64.self, forKey: .seed)
+    validationFraction = try values.decode(Double.self, forKey: .validationFraction)
+    outlierFraction = try values.decode(Double.self, forKey: .outlierFraction)
+    checkpointEvery = try values.decode(Int.self, forKey: .checkpointEvery)
+    proposals = try values.decodeIfPresent(String.self, forKey: .proposals)
+  }
+}

@@ -142,7 +142,7 @@ import Testing
     configuration.scoreThreshold = 0
     let d = configuration.hog.featureCount(width: 24, height: 24)
     var random = SplitMix64(seed: 11)
-    let classifier = SVMRegionClassifier(
+    let classifier = try SVMRegionClassifier(
       classes: configuration.classNames, extractor: configuration.hog,
       machines: (0..<2).map { _ in
         LinearSVM(weights: (0..<d).map { _ in random.nextNormal() * 0.1 }, bias: 0.1)

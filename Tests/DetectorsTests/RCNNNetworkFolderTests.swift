@@ -72,7 +72,7 @@ import Testing
     configuration.scoreThreshold = 0
     var random = SplitMix64(seed: 5)
     let extractor = try ONNXFeatureExtractor(model: Fixture.logits(), tensor: "fc7", cropSize: 32)
-    let classifier = SVMRegionClassifier(
+    let classifier = try SVMRegionClassifier(
       classes: Fixture.classes, extractor: extractor, featureScale: 0.7,
       machines: (0..<3).map { _ in
         LinearSVM(weights: (0..<32).map { _ in random.nextNormal() * 0.2 }, bias: -0.5)

@@ -45,15 +45,21 @@ public struct HardNegativeMining: Sendable, Hashable {
 
   /// Mines hard negatives from `pool` against `positives`.
   ///
+  /// - Parameters:
+  ///   - positives: The positive feature vectors.
+  ///   - pool: The negative feature vectors to mine.
+  ///   - featureCount: `d`, the size of the all-zero machine when there is no sample at all.
+  ///     Default: nil, the length of the first vector.
   /// - Complexity: O(rounds · (SVM training + |pool| · d)).
-  public func train(positives: [[Float]], pool: [[Float]]) -> Result {
+  public func train(positives: [[Float]], pool: [[Float]], featureCount: Int? = nil) -> Result {
     var random = SplitMix64(seed: seed)
     var order = Array(pool.indices)
     order.shuffle(using: &random)
     var chosen = Array(order.prefix(initialNegatives)).sorted()
     var inSet = Set(chosen)
     var added = [chosen.count]
-    var machine = fit(positives: positives, negatives: chosen, pool: pool)
+    var machine = fit(
+      positives: positives, negatives: chosen, pool: pool, featureCount: featureCount)
     for _ in 0..<rounds {
       var hard: [(score: Float, index: Int)] = []
       for index in pool.indices where !inSet.contains(index) {
@@ -66,17 +72,20 @@ public struct HardNegativeMining: Sendable, Hashable {
       chosen = (chosen + new).sorted()
       inSet.formUnion(new)
       added.append(new.count)
-      machine = fit(positives: positives, negatives: chosen, pool: pool)
+      machine = fit(
+        positives: positives, negatives: chosen, pool: pool, featureCount: featureCount)
     }
     return Result(machine: machine, negativeIndices: chosen, added: added)
   }
 
-  private func fit(positives: [[Float]], negatives: [Int], pool: [[Float]]) -> LinearSVM {
+  private func fit(
+    positives: [[Float]], negatives: [Int], pool: [[Float]], featureCount: Int?
+  ) -> LinearSVM {
     let samples = positives + negatives.map { pool[$0] }
     let labels = positives.map { _ in true } + negatives.map { _ in false }
     let weight = Float(max(negatives.count, 1)) / Float(max(positives.count, 1))
     return LinearSVM(
       training: samples, positive: labels, c: c, positiveWeight: min(max(weight, 1), 10),
-      seed: seed &+ 1)
+      seed: seed &+ 1, featureCount: featureCount)
   }
 }

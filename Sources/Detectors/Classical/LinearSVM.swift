@@ -36,12 +36,14 @@ public struct LinearSVM: Sendable, Hashable {
   ///   - maxEpochs: Passes over the samples. Default: 50.
   ///   - tolerance: Stop when the largest violation is below this. Default: 1e-3.
   ///   - seed: The coordinate-order seed. Default: 0.
+  ///   - featureCount: `d`, which gives the size of the all-zero machine trained on no sample.
+  ///     Default: nil, the length of the first sample (0 without samples).
   public init(
     training samples: [[Float]], positive: [Bool], c: Float = 0.1, positiveWeight: Float = 1,
-    maxEpochs: Int = 50, tolerance: Float = 1e-3, seed: UInt64 = 0
+    maxEpochs: Int = 50, tolerance: Float = 1e-3, seed: UInt64 = 0, featureCount: Int? = nil
   ) {
     precondition(samples.count == positive.count, "LinearSVM: samples and labels differ")
-    let d = samples.first?.count ?? 0
+    let d = featureCount ?? samples.first?.count ?? 0
     var w = [Double](repeating: 0, count: d + 1)
     guard !samples.isEmpty else {
       self.init(weights: [Float](repeating: 0, count: d), bias: 0)

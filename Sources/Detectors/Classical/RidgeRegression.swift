@@ -31,17 +31,24 @@ public struct RidgeRegression: Sendable, Hashable {
 
   /// Fits `targets` (each `outputCount` values) from `samples` (each `d` features).
   ///
-  /// With no sample the regression predicts zeros.
+  /// With no sample the regression predicts zeros: `featureCount x outputCount` zero weights
+  /// and zero biases (R-CNN's box regressor of a class without regression samples then leaves
+  /// its boxes as proposed).
   ///
   /// - Parameters:
   ///   - samples: One feature vector per sample, all of the same length `d`.
   ///   - targets: One vector of `outputCount` values per sample.
+  ///   - featureCount: `d`, which gives the size of the all-zero regression fitted on no
+  ///     sample. Default: nil, the length of the first sample (0 without samples).
   ///   - outputCount: The number of outputs.
   ///   - lambda: The L2 penalty λ > 0 on the weights. Default: 1.
-  public init(samples: [[Float]], targets: [[Float]], outputCount: Int, lambda: Double = 1) {
+  public init(
+    samples: [[Float]], targets: [[Float]], featureCount: Int? = nil, outputCount: Int,
+    lambda: Double = 1
+  ) {
     precondition(samples.count == targets.count, "RidgeRegression: samples and targets differ")
     precondition(lambda > 0, "RidgeRegression: lambda must be positive")
-    let d = samples.first?.count ?? 0, n = samples.count, m = outputCount
+    let d = featureCount ?? samples.first?.count ?? 0, n = samples.count, m = outputCount
     guard n > 0, d > 0 else {
       self.init(
         weights: [Float](repeating: 0, count: d * m), biases: [Float](repeating: 0, count: m),

@@ -16,7 +16,7 @@ import NeuralNet
 /// Box deltas: class `k`'s four columns are its ``RidgeRegression`` on the same features; the
 /// background's are zero.
 ///
-///     let classifier = SVMRegionClassifier(
+///     let classifier = try SVMRegionClassifier(
 ///       classes: ["cat"], extractor: HOGDescriptor(), machines: [svm], calibrations: [platt])
 ///     let answer = try classifier.classify(crops)   // [R, 2] probabilities
 ///
@@ -38,7 +38,7 @@ public struct SVMRegionClassifier: RegionClassifier {
   public var regressors: [RidgeRegression]?
 
   /// A classifier from its parts (one machine and calibration per class, and one regression
-  /// per class when given).
+  /// per class when given), all on the same `d` features.
   ///
   /// - Parameters:
   ///   - classes: The `K` class names, without background.
@@ -46,20 +46,48 @@ public struct SVMRegionClassifier: RegionClassifier {
   ///   - featureScale: The factor applied to every feature vector. Default: `1`.
   ///   - machines: `K` linear SVMs on `d` features.
   ///   - calibrations: `K` Platt sigmoids.
-  ///   - regressors: `K` ridge regressions to four box deltas, or nil (default) for none.
-  /// - Precondition: the counts above (a programmer error).
+  ///   - regressors: `K` ridge regressions from `d` features to four box deltas, or nil
+  ///     (default) for none.
+  /// - Throws: ``DetectorsError/malformedClassification(classifier:reason:)`` when a count or
+  ///   a size differs from the above.
   public init(
     classes: [String], extractor: any RegionFeatureExtractor, featureScale: Float = 1,
     machines: [LinearSVM], calibrations: [PlattScaling], regressors: [RidgeRegression]? = nil
-  ) {
-    precondition(machines.count == classes.count && calibrations.count == classes.count)
-    precondition(regressors.map { $0.count == classes.count } ?? true)
+  ) throws {
     self.classes = classes
     self.extractor = extractor
     self.featureScale = featureScale
     self.machines = machines
     self.calibrations = calibrations
     self.regressors = regressors
+    if let problem = inconsistency {
+      throw DetectorsError.malformedClassification(
+        classifier: "SVMRegionClassifier", reason: problem)
+    }
+  }
+
+  /// What does not fit together (counts per class, feature counts), or nil.
+  var inconsistency: String? {
+    let k = classes.count, d = featureCount
+    guard machines.count == k, calibrations.count == k else {
+      return "\(machines.count) SVMs and \(calibrations.count) calibrations for \(k) classes"
+    }
+    if let c = machines.firstIndex(where: { $0.weights.count != d }) {
+      return "the SVM of \(classes[c]) has \(machines[c].weights.count) weights, the first \(d)"
+    }
+    if let regressors {
+      guard regressors.count == k else {
+        return "\(regressors.count) box regressors for \(k) classes"
+      }
+      if let c = regressors.firstIndex(where: {
+        $0.featureCount != d || $0.outputCount != 4 || $0.weights.count != 4 * d
+          || $0.biases.count != 4
+      }) {
+        return "the box regressor of \(classes[c]) maps \(regressors[c].featureCount) features to "
+          + "\(regressors[c].outputCount) values, expected \(d) to 4"
+      }
+    }
+    return nil
   }
 
   /// The number of features the SVMs take.

@@ -74,22 +74,32 @@ public struct ObjectnessFeatures: Sendable {
       self.ringFraction = ringFraction
     }
 
+    /// The largest ``workingSide``: 65536 pixels.
+    public static let maximumWorkingSide = 65_536
+    /// The largest ``superpixels``: one million.
+    public static let maximumSuperpixels = 1_000_000
+    /// The largest ``ringFraction``: 10 box sides on every side.
+    public static let maximumRingFraction: Float = 10
+
     /// Checks the ranges; `file` names the source in errors.
     ///
     /// - Throws: ``ObjectnessError/malformed(file:field:reason:)`` naming the setting.
     public func validate(file: String) throws(ObjectnessError) {
-      if let workingSide, workingSide < 8 {
+      if let workingSide, !(8...Self.maximumWorkingSide).contains(workingSide) {
         throw .malformed(
-          file: file, field: "cues.working_side", reason: "\(workingSide) is not >= 8")
+          file: file, field: "cues.working_side",
+          reason: "\(workingSide) is not between 8 and \(Self.maximumWorkingSide)")
       }
-      guard superpixels >= 1 else {
+      guard (1...Self.maximumSuperpixels).contains(superpixels) else {
         throw .malformed(
-          file: file, field: "cues.superpixels", reason: "\(superpixels) is not >= 1")
+          file: file, field: "cues.superpixels",
+          reason: "\(superpixels) is not between 1 and \(Self.maximumSuperpixels)")
       }
-      guard ringFraction > 0 && ringFraction.isFinite else {
+      // The ring's margin is a pixel count: a huge fraction would overflow it.
+      guard ringFraction > 0 && ringFraction <= Self.maximumRingFraction else {
         throw .malformed(
           file: file, field: "cues.ring_fraction",
-          reason: "\(ringFraction) is not a finite value > 0")
+          reason: "\(ringFraction) is not a finite value in (0, \(Self.maximumRingFraction)]")
       }
     }
   }

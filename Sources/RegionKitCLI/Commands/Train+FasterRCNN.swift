@@ -42,7 +42,14 @@ struct TrainFasterRCNN: ParsableCommand {
     return values
   }
 
-  func validate() throws { _ = try sizes() }
+  func validate() throws {
+    var configuration = try network.configuration(
+      .fasterRCNN, classes: [DetectorClass(name: "-", categoryID: 1)],
+      training: schedule.settings(seed: runOptions.seed))
+    configuration.anchorSizes = try sizes()
+    configuration.rpnScoreThreshold = rpnScoreThreshold
+    try validateOptions { try configuration.validate(file: "the command line") }
+  }
 
   func run() throws {
     _ = runOptions.threads()

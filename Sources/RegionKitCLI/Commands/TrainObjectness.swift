@@ -145,22 +145,22 @@ struct TrainObjectness: ParsableCommand {
       )
     }
     try generatorOptions.validateMethods([method])
-    guard l2 >= 0, l2.isFinite else { throw ValidationError("--l2 must be >= 0, got \(l2)") }
+    try OptionRange.check("--l2", l2, in: 0...1e6)
     guard cueSide == 0 || cueSide >= 8 else {
       throw ValidationError("--cue-side must be 0 (full size) or at least 8, got \(cueSide)")
     }
-    guard superpixels >= 1 else {
-      throw ValidationError("--superpixels must be at least 1, got \(superpixels)")
-    }
-    guard redundancyExponent >= 0, redundancyExponent.isFinite else {
-      throw ValidationError("--redundancy-exponent must be >= 0, got \(redundancyExponent)")
-    }
+    try OptionRange.check(
+      "--cue-side", cueSide, in: 0...ObjectnessFeatures.Settings.maximumWorkingSide)
+    try OptionRange.check(
+      "--superpixels", superpixels, in: 1...ObjectnessFeatures.Settings.maximumSuperpixels)
+    try OptionRange.check("--redundancy-exponent", redundancyExponent, in: 0...1000)
     guard folds == 0 || folds >= 2 else {
       throw ValidationError("--folds must be 0 (none) or at least 2, got \(folds)")
     }
-    guard bootstrap >= 2 else {
-      throw ValidationError("--bootstrap must be at least 2, got \(bootstrap)")
-    }
+    try OptionRange.check("--folds", folds, in: 0...1000)
+    try OptionRange.check("--bootstrap", bootstrap, in: 2...1_000_000)
+    try OptionRange.check("--limit", limit, in: 0...100_000_000)
+    try OptionRange.check("--per-image", perImage, in: 0...1_000_000)
     do { try trainer.validate() } catch { throw ValidationError("--cues: \(error)") }
   }
 
