@@ -91,7 +91,7 @@ loss-study: deps
 # (ASan flags its memory reads); LeakSanitizer skips the known leaks of Fuzz/lsan-suppressions.txt.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?= FuzzCOCO FuzzVOC FuzzProposalsJSONL FuzzSafeTensors FuzzNPZ FuzzNPY FuzzRunJSON \
-  FuzzModelConfig FuzzObjectness FuzzONNX
+  FuzzModelConfig FuzzModelFolder FuzzCheckpoint FuzzObjectness FuzzONNX
 FUZZ_WORK ?= $(or $(TMPDIR),/tmp)/regionkit-fuzz
 FUZZ_OPTIONS ?= -rss_limit_mb=2048 -timeout=10 -print_final_stats=1
 FUZZ_BUILD := $(SWIFT) build --package-path Fuzz --sanitize fuzzer --sanitize address \

@@ -14,6 +14,8 @@ let harnesses: [(name: String, dependencies: [String])] = [
   ("FuzzNPY", ["ProposalIO"]),
   ("FuzzRunJSON", ["ProposalIO", "ProposalRuns"]),
   ("FuzzModelConfig", ["Detectors"]),
+  ("FuzzModelFolder", ["Detectors"]),
+  ("FuzzCheckpoint", ["DetectorTraining", "NeuralNet"]),
   ("FuzzObjectness", ["Proposals"]),
   ("FuzzONNX", ["ONNX"]),
 ]

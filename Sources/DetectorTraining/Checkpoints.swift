@@ -80,11 +80,11 @@ public struct Checkpoints: Sendable {
     } catch {
       throw DetectorsError.malformedCheckpoint(file: file.path, reason: "\(error)")
     }
-    try state.validate(file: file.path)
     guard state.epoch == epoch else {
       throw DetectorsError.malformedCheckpoint(
         file: file.path, reason: "it says epoch \(state.epoch), its folder \(epoch)")
     }
+    try state.validate(file: file.path)
     return state
   }
 

@@ -11,10 +11,12 @@ extension EpochRecord {
   package func validate(_ check: ConfigurationCheck) throws {
     guard Set(lossNames) == Set(losses.keys), lossNames.count == losses.count else {
       throw check.fail(
-        "lossNames", "\(lossNames)", allowed: "the keys of losses, once each: \(losses.keys.sorted())")
+        "lossNames", "\(lossNames)",
+        allowed: "the keys of losses, once each: \(losses.keys.sorted())")
     }
     for name in lossNames {
-      try check.number("losses.\(name)", losses[name] ?? .nan, in: 0...Double.greatestFiniteMagnitude)
+      try check.number(
+        "losses.\(name)", losses[name] ?? .nan, in: 0...Double.greatestFiniteMagnitude)
     }
     try check.number("learningRate", learningRate, in: 0...1e6)
     try check.number("seconds", seconds, in: 0...Double.greatestFiniteMagnitude)

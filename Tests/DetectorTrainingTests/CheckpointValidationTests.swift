@@ -19,8 +19,13 @@ struct CheckpointValidationTests {
 
   /// A record with a value out of range, and the key the error names.
   static let badRecords: [(EpochRecord, String)] = [
-    (record(2, losses: [("classification", -1), ("box", 0.25)]), "history[1].losses.classification"),
-    (record(2, losses: [("classification", .nan), ("box", 0.25)]), "history[1].losses.classification"),
+    (
+      record(2, losses: [("classification", -1), ("box", 0.25)]), "history[1].losses.classification"
+    ),
+    (
+      record(2, losses: [("classification", .nan), ("box", 0.25)]),
+      "history[1].losses.classification"
+    ),
     (record(2, losses: [("classification", 0.5), ("box", .infinity)]), "history[1].losses.box"),
     (record(2, learningRate: -1e-3), "history[1].learningRate"),
     (record(2, learningRate: .nan), "history[1].learningRate"),
@@ -56,7 +61,8 @@ struct CheckpointValidationTests {
   /// COCO's -1 (no object to find) and values in [0, 1] are valid AP values.
   @Test func validRecordsPass() {
     let state = TrainerState(
-      epoch: 3, history: [Self.record(1, ap50: -1), Self.record(2, ap50: 0), Self.record(3, ap50: 1)])
+      epoch: 3,
+      history: [Self.record(1, ap50: -1), Self.record(2, ap50: 0), Self.record(3, ap50: 1)])
     #expect(throws: Never.self) { try state.validate(file: "t.json") }
   }
 

@@ -7,7 +7,7 @@ import Testing
 /// A valid saved model folder of every kind, mutated one `config.json` key or one weight
 /// tensor at a time: loading either succeeds (the value is allowed) or throws a typed error
 /// naming the file and the key or tensor at fault — never a trap.
-@Suite struct ModelFolderMutationTests {
+@Suite(.tags(.slow)) struct ModelFolderMutationTests {
   static let classes = [
     DetectorClass(name: "bright", categoryID: 3), DetectorClass(name: "dark", categoryID: 7),
   ]
@@ -39,7 +39,8 @@ import Testing
       case .fastRCNN, .fasterRCNN:
         let c = fast(self == .fastRCNN ? .fastRCNN : .fasterRCNN)
         var model = FasterRCNN(configuration: c, seed: 1)
-        try ModelFolder.save(configuration: c, tensors: DetectorModel.tensors(of: &model), to: folder)
+        try ModelFolder.save(
+          configuration: c, tensors: DetectorModel.tensors(of: &model), to: folder)
       case .rcnnCNN:
         var c = RCNNConfiguration(backend: .cnn, classes: classes, inputSize: 16)
         c.channels = [4, 8]
@@ -51,7 +52,9 @@ import Testing
         let d = c.hog.featureCount(width: 16, height: 16)
         let classifier = try SVMRegionClassifier(
           classes: c.classNames, extractor: c.hog,
-          machines: (0..<2).map { LinearSVM(weights: .init(repeating: 0.01 * Float($0 + 1), count: d), bias: 0.1) },
+          machines: (0..<2).map {
+            LinearSVM(weights: .init(repeating: 0.01 * Float($0 + 1), count: d), bias: 0.1)
+          },
           calibrations: [PlattScaling(a: -1.5, b: 0.2), PlattScaling(a: -0.7, b: -0.1)],
           regressors: (0..<2).map { _ in
             RidgeRegression(
@@ -173,7 +176,8 @@ import Testing
             named && text.contains(config.path),
             "\(path.joined(separator: ".")) \(mutation): \(text)")
         } catch {
-          Issue.record("\(path.joined(separator: ".")) \(mutation): untyped \(type(of: error)): \(error)")
+          Issue.record(
+            "\(path.joined(separator: ".")) \(mutation): untyped \(type(of: error)): \(error)")
         }
       }
     }

@@ -15,7 +15,8 @@ import Testing
     ["classify-localize", "--checkpoint-every", "0"], ["rcnn", "--jobs", "0"],
     ["fast-rcnn", "--jobs", "100000"],
     // R-CNN.
-    ["rcnn", "--crop-size", "0"], ["rcnn", "--crop-size", "-16"], ["rcnn", "--crop-size", "100000"],
+    ["rcnn", "--crop-size", "0"], ["rcnn", "--crop-size", "-16"],
+    ["rcnn", "--crop-size", "100000"],
     ["rcnn", "--max-proposals", "0"], ["rcnn", "--max-proposals", "1000000000"],
     ["rcnn", "--classifier", "hog-svm", "--crop-size", "0"],
     ["rcnn", "--classifier", "hog-svm", "--svm-c", "0"],
