@@ -9,7 +9,18 @@ import NeuralNet
 ///
 ///     let checkpoints = Checkpoints(folder: modelFolder)
 ///     try checkpoints.save(weights: model.stateDict(), optimizer: adam, state: state)
-///     if let latest = checkpoints.latest { var state = try checkpoints.state(at: latest) }
+///     if let latest = checkpoints.latest {
+///       let resumed = try checkpoints.resume(
+///         epoch: latest, optimizer: &adam,
+///         load: { try DetectorModel.loadClassifyAndLocalize(from: $0, configuration: c) },
+///         parameters: { $0.visitParameters($1) })
+///     }
+///
+/// Everything read back is checked: `trainer_state.json` (``TrainerState/validate(file:)``:
+/// the folder's epoch, one history record per epoch, every loss, rate and metric in range,
+/// errors naming the file and the key) and the optimizer's state (each tensor names a
+/// parameter the optimizer steps, with its shape; errors naming `optimizer.safetensors` and
+/// the tensor).
 ///
 /// Each file is written under a temporary name and renamed, and the checkpoint folder itself
 /// is written under a temporary name first, so a killed run leaves the previous checkpoint
