@@ -53,6 +53,9 @@ import Testing
     Damage(name: "history not a list", file: "trainer_state.json", named: "history") {
       try editState($0) { $0["history"] = 7 }
     },
+    Damage(name: "weights missing", file: "model.safetensors", named: "checkpoints/1") {
+      try FileManager.default.removeItem(at: $0.appendingPathComponent("model.safetensors"))
+    },
     Damage(name: "truncated optimizer", file: "optimizer.safetensors", named: "malformed") {
       let file = $0.appendingPathComponent("optimizer.safetensors")
       let data = try Data(contentsOf: file)
