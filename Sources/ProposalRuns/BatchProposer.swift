@@ -18,19 +18,25 @@ import Proposals
 ///   - jobs: Images processed at once, at least 1. Default: the number of active cores.
 ///   - maxSide: Images whose longer side exceeds this are shrunk on load (boxes then refer to
 ///     the shrunk size, which the record's width and height give). Default: `nil`, full size.
+///   - memoryBudget: An image whose decoded pixels and the generator's estimated peak
+///     (``/Imaging/PeakMemoryEstimating``) exceed this, at the size it loads at, is not
+///     decoded: its record carries the ``/Imaging/MemoryBudgetError`` (read from the file's
+///     header, with the `maxSide` that would fit). Default: ``/Imaging/MemoryBudget/unlimited``.
 public struct BatchProposer: Sendable {
   public var generator: any ProposalGenerator
   public var jobs: Int
   public var maxSide: Int?
+  public var memoryBudget: MemoryBudget
 
   public init(
     generator: any ProposalGenerator, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
-    maxSide: Int? = nil
+    maxSide: Int? = nil, memoryBudget: MemoryBudget = .unlimited
   ) {
     precondition(jobs >= 1, "BatchProposer: jobs must be >= 1")
     self.generator = generator
     self.jobs = jobs
     self.maxSide = maxSide
+    self.memoryBudget = memoryBudget
   }
 
   /// Proposals for one image file; errors are returned in the record, never thrown.
@@ -41,10 +47,11 @@ public struct BatchProposer: Sendable {
   public func record(name: String, url: URL) -> ProposalRecord {
     let image: Image
     do {
+      try checkMemory(url)
       image = try Image(contentsOf: url, maxSide: maxSide)
     } catch {
       return ProposalRecord(
-        image: name, width: 0, height: 0, proposals: [], error: error.description)
+        image: name, width: 0, height: 0, proposals: [], error: "\(error)")
     }
     let clock = ContinuousClock()
     let start = clock.now
@@ -60,6 +67,17 @@ public struct BatchProposer: Sendable {
       return ProposalRecord(
         image: name, width: image.width, height: image.height, proposals: [], error: "\(error)")
     }
+  }
+
+  /// Throws when ``memoryBudget`` refuses the image at `url`, judged from its header; a
+  /// header that cannot be read is left for the decoder to report.
+  func checkMemory(_ url: URL) throws(MemoryBudgetError) {
+    guard memoryBudget.limit != nil, let info = try? ImageInfo.read(contentsOf: url) else {
+      return
+    }
+    try memoryBudget.check(
+      file: url.path, width: info.uprightWidth, height: info.uprightHeight, maxSide: maxSide,
+      method: generator.name, estimator: generator)
   }
 
   /// Proposals for every image, in input order.
