@@ -42,6 +42,9 @@ struct GeneratorOptions: ParsableArguments {
   )
   var maxSide: Int?
 
+  @Option(help: MemoryLimitOption.help)
+  var memoryLimit: String?
+
   @Option(help: "EdgeBoxes: IoU between neighbouring windows of the coarse search (step size).")
   var edgeBoxesAlpha: Float = 0.65
 
@@ -125,6 +128,7 @@ struct GeneratorOptions: ParsableArguments {
     if let maxSide, maxSide < 1 {
       throw ValidationError("--max-side must be at least 1, got \(maxSide)")
     }
+    _ = try MemoryLimitOption.budget(memoryLimit, jobs: 1)
     if let model {
       do {
         guard try ModelFolder.architecture(in: URL(fileURLWithPath: model)) == .fasterRCNN else {
@@ -262,10 +266,11 @@ struct GeneratorOptions: ParsableArguments {
 
   /// The batch runner for `method`.
   func proposer(_ method: ProposalMethod) -> BatchProposer {
-    if let jobs {
-      return BatchProposer(generator: generator(method), jobs: jobs, maxSide: maxSide)
-    }
-    return BatchProposer(generator: generator(method), maxSide: maxSide)
+    let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+    // `validate()` has parsed --memory-limit.
+    let budget = (try? MemoryLimitOption.budget(memoryLimit, jobs: jobs)) ?? .unlimited
+    return BatchProposer(
+      generator: generator(method), jobs: jobs, maxSide: maxSide, memoryBudget: budget)
   }
 }
 
