@@ -144,6 +144,10 @@ struct TrainObjectness: ParsableCommand {
         "--objectness and --force re-rank proposals with a trained model; train objectness does not take them"
       )
     }
+    guard generatorOptions.memoryLimit == nil else {
+      throw ValidationError(
+        "--memory-limit applies to propose and evaluate; train objectness does not check it")
+    }
     try generatorOptions.validateMethods([method])
     guard l2 >= 0, l2.isFinite else { throw ValidationError("--l2 must be >= 0, got \(l2)") }
     guard cueSide == 0 || cueSide >= 8 else {

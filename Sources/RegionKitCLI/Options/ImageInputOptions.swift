@@ -17,7 +17,7 @@ struct ImageInputOptions: ParsableArguments {
   )
   var maxSide: Int?
 
-  @Option(help: MemoryLimitOption.help)
+  @Option(help: MemoryLimitOption.singleImageHelp)
   var memoryLimit: String?
 
   func validate() throws {
