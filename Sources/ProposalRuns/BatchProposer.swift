@@ -18,25 +18,27 @@ import Proposals
 ///   - jobs: Images processed at once, at least 1. Default: the number of active cores.
 ///   - maxSide: Images whose longer side exceeds this are shrunk on load (boxes then refer to
 ///     the shrunk size, which the record's width and height give). Default: `nil`, full size.
-///   - memoryBudget: An image whose decoded pixels and the generator's estimated peak
-///     (``/Imaging/PeakMemoryEstimating``) exceed this, at the size it loads at, is not
-///     decoded: its record carries the ``/Imaging/MemoryBudgetError`` (read from the file's
-///     header, with the `maxSide` that would fit). Default: ``/Imaging/MemoryBudget/unlimited``.
 public struct BatchProposer: Sendable {
   public var generator: any ProposalGenerator
   public var jobs: Int
   public var maxSide: Int?
-  public var memoryBudget: MemoryBudget
+  /// An image whose decoded pixels and the generator's estimated peak
+  /// (``/Imaging/PeakMemoryEstimating``) exceed this budget, at the size it loads at, is not
+  /// decoded: its record carries the ``/Imaging/MemoryBudgetError``, judged from the file's
+  /// header, with the `maxSide` that would fit. Default: ``/Imaging/MemoryBudget/unlimited``.
+  ///
+  ///     var proposer = BatchProposer(generator: SelectiveSearch(), jobs: 2)
+  ///     proposer.memoryBudget = .standard(jobs: 2)
+  public var memoryBudget: MemoryBudget = .unlimited
 
   public init(
     generator: any ProposalGenerator, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
-    maxSide: Int? = nil, memoryBudget: MemoryBudget = .unlimited
+    maxSide: Int? = nil
   ) {
     precondition(jobs >= 1, "BatchProposer: jobs must be >= 1")
     self.generator = generator
     self.jobs = jobs
     self.maxSide = maxSide
-    self.memoryBudget = memoryBudget
   }
 
   /// Proposals for one image file; errors are returned in the record, never thrown.

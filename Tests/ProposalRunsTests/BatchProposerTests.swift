@@ -108,15 +108,16 @@ private final class SlowFirstGenerator: ProposalGenerator, @unchecked Sendable {
     let images = try images()
     // i8.png is 28 x 16 = 448 pixels, 5376 bytes decoded; the others are smaller.
     let budget = MemoryBudget(limit: 448 * 12 - 1)
-    let proposer = BatchProposer(generator: UnevenGenerator(), jobs: 2, memoryBudget: budget)
+    var proposer = BatchProposer(generator: UnevenGenerator(), jobs: 2)
+    proposer.memoryBudget = budget
     let records = await proposer.run(on: images)
     #expect(records.map(\.image) == images.map(\.name))
     let refused = try #require(records.last?.error)
     #expect(refused.contains("i8.png") && refused.contains("--max-side 27"), "\(refused)")
     #expect(records.filter { $0.error == nil }.count == 7)
     // With a load-time shrink the same budget fits.
-    let shrunk = BatchProposer(
-      generator: UnevenGenerator(), jobs: 2, maxSide: 27, memoryBudget: budget)
+    var shrunk = BatchProposer(generator: UnevenGenerator(), jobs: 2, maxSide: 27)
+    shrunk.memoryBudget = budget
     #expect(shrunk.record(name: "i8.png", url: images[8].url).error == nil)
   }
 }

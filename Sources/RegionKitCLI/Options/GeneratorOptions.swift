@@ -128,7 +128,6 @@ struct GeneratorOptions: ParsableArguments {
     if let maxSide, maxSide < 1 {
       throw ValidationError("--max-side must be at least 1, got \(maxSide)")
     }
-    _ = try MemoryLimitOption.budget(memoryLimit, jobs: 1)
     if let model {
       do {
         guard try ModelFolder.architecture(in: URL(fileURLWithPath: model)) == .fasterRCNN else {
@@ -149,6 +148,7 @@ struct GeneratorOptions: ParsableArguments {
         throw ValidationError("--objectness: \(error)")
       }
     }
+    _ = try MemoryLimitOption.budget(memoryLimit, jobs: 1)
   }
 
   /// Refuses an `--objectness` model trained for another method or other settings of it,
@@ -266,11 +266,16 @@ struct GeneratorOptions: ParsableArguments {
 
   /// The batch runner for `method`.
   func proposer(_ method: ProposalMethod) -> BatchProposer {
-    let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+    var proposer =
+      if let jobs {
+        BatchProposer(generator: generator(method), jobs: jobs, maxSide: maxSide)
+      } else {
+        BatchProposer(generator: generator(method), maxSide: maxSide)
+      }
     // `validate()` has parsed --memory-limit.
-    let budget = (try? MemoryLimitOption.budget(memoryLimit, jobs: jobs)) ?? .unlimited
-    return BatchProposer(
-      generator: generator(method), jobs: jobs, maxSide: maxSide, memoryBudget: budget)
+    proposer.memoryBudget =
+      (try? MemoryLimitOption.budget(memoryLimit, jobs: proposer.jobs)) ?? .unlimited
+    return proposer
   }
 }
 

@@ -21,11 +21,16 @@ struct ImageInputOptions: ParsableArguments {
   var memoryLimit: String?
 
   func validate() throws {
+    _ = try MemoryLimitOption.budget(memoryLimit, jobs: 1)
     try validateOutputPath(output)
     if let maxSide, maxSide < 1 {
       throw ValidationError("--max-side must be at least 1, got \(maxSide)")
     }
-    _ = try MemoryLimitOption.budget(memoryLimit, jobs: 1)
+  }
+
+  /// The decoded image (RGB in [0, 1]), shrunk when --max-side asks.
+  func load() throws -> Image {
+    try Image(contentsOf: URL(fileURLWithPath: image), maxSide: maxSide)
   }
 
   /// The decoded image, shrunk when --max-side asks, after checking from its header that it
@@ -41,10 +46,5 @@ struct ImageInputOptions: ParsableArguments {
         method: method, estimator: estimator)
     }
     return try load()
-  }
-
-  /// The decoded image (RGB in [0, 1]), shrunk when --max-side asks.
-  func load() throws -> Image {
-    try Image(contentsOf: URL(fileURLWithPath: image), maxSide: maxSide)
   }
 }
