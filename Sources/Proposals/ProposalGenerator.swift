@@ -18,6 +18,11 @@ import ProposalIO
 /// Requirements: proposals are ranked best first (decreasing score), boxes are in the
 /// image's pixel-edge coordinates and inside it, and the same image gives the same output
 /// on every run (take an explicit seed for any randomness).
+///
+/// A generator also tells how much memory it needs for an image size
+/// (``/Imaging/PeakMemoryEstimating/estimatedPeakMemory(width:height:)``), so that a
+/// ``/Imaging/MemoryBudget`` can refuse an image before decoding it; the default, `0`, counts
+/// only the decoded image.
 public protocol ProposalGenerator: Sendable, PeakMemoryEstimating {
   /// A short, stable, kebab-case name used in reports and provenance, e.g. `"sliding-window"`.
   var name: String { get }
