@@ -22,6 +22,14 @@ public struct BatchProposer: Sendable {
   public var generator: any ProposalGenerator
   public var jobs: Int
   public var maxSide: Int?
+  /// An image whose decoded pixels and the generator's estimated peak
+  /// (``/Imaging/PeakMemoryEstimating``) exceed this budget, at the size it loads at, is not
+  /// decoded: its record carries the ``/Imaging/MemoryBudgetError``, judged from the file's
+  /// header, with the `maxSide` that would fit. Default: ``/Imaging/MemoryBudget/unlimited``.
+  ///
+  ///     var proposer = BatchProposer(generator: SelectiveSearch(), jobs: 2)
+  ///     proposer.memoryBudget = .standard(jobs: 2)
+  public var memoryBudget: MemoryBudget = .unlimited
 
   public init(
     generator: any ProposalGenerator, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -41,10 +49,11 @@ public struct BatchProposer: Sendable {
   public func record(name: String, url: URL) -> ProposalRecord {
     let image: Image
     do {
+      try checkMemory(url)
       image = try Image(contentsOf: url, maxSide: maxSide)
     } catch {
       return ProposalRecord(
-        image: name, width: 0, height: 0, proposals: [], error: error.description)
+        image: name, width: 0, height: 0, proposals: [], error: "\(error)")
     }
     let clock = ContinuousClock()
     let start = clock.now
@@ -60,6 +69,17 @@ public struct BatchProposer: Sendable {
       return ProposalRecord(
         image: name, width: image.width, height: image.height, proposals: [], error: "\(error)")
     }
+  }
+
+  /// Throws when ``memoryBudget`` refuses the image at `url`, judged from its header; a
+  /// header that cannot be read is left for the decoder to report.
+  func checkMemory(_ url: URL) throws(MemoryBudgetError) {
+    guard memoryBudget.limit != nil, let info = try? ImageInfo.read(contentsOf: url) else {
+      return
+    }
+    try memoryBudget.check(
+      file: url.path, width: info.uprightWidth, height: info.uprightHeight, maxSide: maxSide,
+      method: generator.name, estimator: generator)
   }
 
   /// Proposals for every image, in input order.

@@ -18,10 +18,22 @@ import ProposalIO
 /// Requirements: proposals are ranked best first (decreasing score), boxes are in the
 /// image's pixel-edge coordinates and inside it, and the same image gives the same output
 /// on every run (take an explicit seed for any randomness).
-public protocol ProposalGenerator: Sendable {
+///
+/// A generator also tells how much memory it needs for an image size
+/// (``/Imaging/PeakMemoryEstimating/estimatedPeakMemory(width:height:)``), so that a
+/// ``/Imaging/MemoryBudget`` can refuse an image before decoding it; the default, `0`, counts
+/// only the decoded image.
+public protocol ProposalGenerator: Sendable, PeakMemoryEstimating {
   /// A short, stable, kebab-case name used in reports and provenance, e.g. `"sliding-window"`.
   var name: String { get }
 
   /// Proposals for `image` (RGB, values in `[0, 1]`), best first.
   func proposals(for image: Image) throws -> [Proposal]
+}
+
+extension ProposalGenerator {
+  /// `0`: a generator that does not estimate its peak memory counts for nothing in a
+  /// ``/Imaging/MemoryBudget`` check, which then weighs only the decoded image. RegionKit's
+  /// generators each give a measured estimate.
+  public func estimatedPeakMemory(width: Int, height: Int) -> Int { 0 }
 }

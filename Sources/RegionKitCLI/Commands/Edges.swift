@@ -44,17 +44,16 @@ struct EdgeMapCommand: ParsableCommand {
   }
 
   func run() throws {
-    let photo = try input.load()
-    let edges: EdgeMap
-    switch method {
-    case .sobel, .scharr:
-      edges = try GradientEdgeDetector(
-        operator: method == .sobel ? .sobel : .scharr, sigma: sigma ?? 0, thinned: thin
-      ).edges(in: photo)
-    case .canny:
-      edges = try CannyEdgeDetector(sigma: sigma ?? 1, lowThreshold: low, highThreshold: high)
-        .edges(in: photo)
-    }
+    let gradient = GradientEdgeDetector(
+      operator: method == .sobel ? .sobel : .scharr, sigma: sigma ?? 0, thinned: thin)
+    let canny = CannyEdgeDetector(sigma: sigma ?? 1, lowThreshold: low, highThreshold: high)
+    let estimator: any PeakMemoryEstimating = if method == .canny { canny } else { gradient }
+    let photo = try input.load(method: method.rawValue, estimator: estimator)
+    let edges: EdgeMap =
+      switch method {
+      case .sobel, .scharr: try gradient.edges(in: photo)
+      case .canny: try canny.edges(in: photo)
+      }
     try writePicture(Image(edges), to: input.output)
     let edgePixels = edges.strength.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
     print(

@@ -86,29 +86,32 @@ struct Segment: ParsableCommand {
   }
 
   func run() throws {
-    let photo = try input.load()
+    let fh = FelzenszwalbSegmentation(
+      threshold: threshold, sigma: sigma ?? 0.8, minimumSize: minSize,
+      colorSpace: colorSpace ?? .rgb,
+      connectivity: PixelConnectivity(rawValue: connectivity) ?? .eight,
+      quantizesToEightBits: eightBit)
+    let kmeans = KMeansSegmentation(
+      clusters: clusters, spatialWeight: spatialWeight, seed: seed,
+      maxIterations: iterations ?? 20, colorSpace: colorSpace ?? .lab)
+    let slic = SLIC(
+      segments: segments, compactness: compactness, sigma: sigma ?? 0,
+      iterations: iterations ?? 10)
+    let estimator: any PeakMemoryEstimating =
+      switch method {
+      case .fh: fh
+      case .kmeans: kmeans
+      case .slic: slic
+      }
+    let photo = try input.load(method: method.rawValue, estimator: estimator)
     let clock = ContinuousClock()
     let start = clock.now
-    let result: SegmentationResult
-    switch method {
-    case .fh:
-      result = try FelzenszwalbSegmentation(
-        threshold: threshold, sigma: sigma ?? 0.8, minimumSize: minSize,
-        colorSpace: colorSpace ?? .rgb,
-        connectivity: PixelConnectivity(rawValue: connectivity) ?? .eight,
-        quantizesToEightBits: eightBit
-      ).segment(photo)
-    case .kmeans:
-      result = try KMeansSegmentation(
-        clusters: clusters, spatialWeight: spatialWeight, seed: seed,
-        maxIterations: iterations ?? 20, colorSpace: colorSpace ?? .lab
-      ).segment(photo)
-    case .slic:
-      result = try SLIC(
-        segments: segments, compactness: compactness, sigma: sigma ?? 0,
-        iterations: iterations ?? 10
-      ).segment(photo)
-    }
+    let result: SegmentationResult =
+      switch method {
+      case .fh: try fh.segment(photo)
+      case .kmeans: try kmeans.segment(photo)
+      case .slic: try slic.segment(photo)
+      }
     let elapsed = start.duration(to: clock.now)
     let colored = result.labels.coloredImage(seed: seed)
     let overlay = try photo.overlayingBoundaries(of: result.labels)

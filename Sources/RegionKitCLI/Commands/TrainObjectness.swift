@@ -144,6 +144,10 @@ struct TrainObjectness: ParsableCommand {
         "--objectness and --force re-rank proposals with a trained model; train objectness does not take them"
       )
     }
+    guard generatorOptions.memoryLimit == nil else {
+      throw ValidationError(
+        "--memory-limit applies to propose and evaluate; train objectness does not check it")
+    }
     try generatorOptions.validateMethods([method])
     try OptionRange.check("--l2", l2, in: 0...1e6)
     guard cueSide == 0 || cueSide >= 8 else {

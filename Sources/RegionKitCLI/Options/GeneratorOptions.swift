@@ -42,6 +42,9 @@ struct GeneratorOptions: ParsableArguments {
   )
   var maxSide: Int?
 
+  @Option(help: MemoryLimitOption.help)
+  var memoryLimit: String?
+
   @Option(help: "EdgeBoxes: IoU between neighbouring windows of the coarse search (step size).")
   var edgeBoxesAlpha: Float = 0.65
 
@@ -145,6 +148,7 @@ struct GeneratorOptions: ParsableArguments {
         throw ValidationError("--objectness: \(error)")
       }
     }
+    _ = try MemoryLimitOption.budget(memoryLimit, jobs: 1)
   }
 
   /// Refuses an `--objectness` model trained for another method or other settings of it,
@@ -262,10 +266,16 @@ struct GeneratorOptions: ParsableArguments {
 
   /// The batch runner for `method`.
   func proposer(_ method: ProposalMethod) -> BatchProposer {
-    if let jobs {
-      return BatchProposer(generator: generator(method), jobs: jobs, maxSide: maxSide)
-    }
-    return BatchProposer(generator: generator(method), maxSide: maxSide)
+    var proposer =
+      if let jobs {
+        BatchProposer(generator: generator(method), jobs: jobs, maxSide: maxSide)
+      } else {
+        BatchProposer(generator: generator(method), maxSide: maxSide)
+      }
+    // `validate()` has parsed --memory-limit.
+    proposer.memoryBudget =
+      (try? MemoryLimitOption.budget(memoryLimit, jobs: proposer.jobs)) ?? .unlimited
+    return proposer
   }
 }
 

@@ -17,7 +17,11 @@ struct ImageInputOptions: ParsableArguments {
   )
   var maxSide: Int?
 
+  @Option(help: MemoryLimitOption.singleImageHelp)
+  var memoryLimit: String?
+
   func validate() throws {
+    _ = try MemoryLimitOption.budget(memoryLimit, jobs: 1)
     try validateOutputPath(output)
     if let maxSide, maxSide < 1 {
       throw ValidationError("--max-side must be at least 1, got \(maxSide)")
@@ -27,5 +31,20 @@ struct ImageInputOptions: ParsableArguments {
   /// The decoded image (RGB in [0, 1]), shrunk when --max-side asks.
   func load() throws -> Image {
     try Image(contentsOf: URL(fileURLWithPath: image), maxSide: maxSide)
+  }
+
+  /// The decoded image, shrunk when --max-side asks, after checking from its header that it
+  /// and `estimator`'s peak fit `--memory-limit`.
+  ///
+  /// - Throws: `MemoryBudgetError.overBudget` naming the --max-side that fits; the
+  ///   decoder's errors.
+  func load(method: String, estimator: any PeakMemoryEstimating) throws -> Image {
+    let url = URL(fileURLWithPath: image)
+    if let info = try? ImageInfo.read(contentsOf: url) {
+      try MemoryLimitOption.budget(memoryLimit, jobs: 1).check(
+        file: image, width: info.uprightWidth, height: info.uprightHeight, maxSide: maxSide,
+        method: method, estimator: estimator)
+    }
+    return try load()
   }
 }
