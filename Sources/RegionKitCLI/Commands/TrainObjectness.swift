@@ -184,6 +184,7 @@ struct TrainObjectness: ParsableCommand {
       }
       data.images = chosen.prefix(limit).sorted().map { data.images[$0] }
     }
+    DatasetWarnings.printSizeMismatches(of: data)
     let bar = ProgressBar(
       total: data.images.count, label: "\(Self.name(of: path)) \(method.rawValue)",
       isEnabled: !noProgress)
