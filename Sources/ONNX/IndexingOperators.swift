@@ -162,7 +162,8 @@ struct PadOperator: ONNXOperator {
     for (position, axis) in axes.enumerated() {
       begin[axis] = pads[position]
       shape[axis] = try CheckedShapeArithmetic.add(
-        shape[axis], pads[position] + pads[position + axes.count], "the padded size of axis \(axis)")
+        shape[axis], pads[position] + pads[position + axes.count], "the padded size of axis \(axis)"
+      )
       guard shape[axis] >= 0 else {
         throw PlanningError("pads \(pads) crop axis \(axis) below zero")
       }

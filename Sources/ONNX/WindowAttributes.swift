@@ -117,7 +117,8 @@ extension PlannedTensor {
   func stride(times step: SpatialPair) throws(PlanningError) -> SpatialPair? {
     guard let stride else { return nil }
     return SpatialPair(
-      height: try CheckedShapeArithmetic.multiply(stride.height, step.height, "the vertical stride"),
+      height: try CheckedShapeArithmetic.multiply(
+        stride.height, step.height, "the vertical stride"),
       width: try CheckedShapeArithmetic.multiply(stride.width, step.width, "the horizontal stride"))
   }
 }

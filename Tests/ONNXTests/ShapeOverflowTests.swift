@@ -62,10 +62,12 @@ import Testing
 
   @Test func aMatrixProductTooLargeForAnIntIsNamed() {
     var builder = Self.columnAndRow()
-    builder.nodes.append(.init(op: "MatMul", inputs: ["column", "row"], outputs: ["y"], name: "mm"))
+    builder.nodes.append(
+      .init(op: "MatMul", inputs: ["column", "row"], outputs: ["y"], name: "mm"))
     expectShapeError(builder, node: "mm", "more elements than an Int holds")
     builder = Self.columnAndRow()
-    builder.nodes.append(.init(op: "Gemm", inputs: ["column", "row"], outputs: ["y"], name: "gemm"))
+    builder.nodes.append(
+      .init(op: "Gemm", inputs: ["column", "row"], outputs: ["y"], name: "gemm"))
     expectShapeError(builder, node: "gemm", "more elements than an Int holds")
   }
 
@@ -100,7 +102,8 @@ import Testing
         op: "Constant", inputs: [], outputs: ["pads"], name: "pads",
         intsAttributes: ["value_ints": [0, Int64(Int32.max), 0, Int64(Int32.max)]]),
       .init(op: "Pad", inputs: ["x", "pads"], outputs: ["p"], name: "pad"),
-      .init(op: "Concat", inputs: ["p", "p"], outputs: ["y"], name: "cat", intAttributes: ["axis": 0]),
+      .init(
+        op: "Concat", inputs: ["p", "p"], outputs: ["y"], name: "cat", intAttributes: ["axis": 0]),
     ]
     #expect(throws: Never.self) { _ = try self.load(builder) }  // [2, 4294967298] fits
     builder.nodes = [
