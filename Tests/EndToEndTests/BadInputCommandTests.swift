@@ -169,5 +169,14 @@ import Testing
         $0.contains(second) && $0.contains("48x32 but its annotation says 50x32")
           && !$0.contains("swapped")
       }, "\(propose.stderr)")
+    // draw warns once too, and draws the boxes as annotated.
+    let draw = try runRegionKit([
+      "draw", scenes.appendingPathComponent("images/\(first)").path, "--boxes", annotations.path,
+      "-o", scenes.appendingPathComponent("drawn.png").path,
+    ])
+    #expect(draw.exitCode == 0, "\(draw.stderr)")
+    #expect(
+      draw.stderr.split(separator: "\n").filter { $0.contains("swapped: EXIF orientation?") }
+        .count == 1, "\(draw.stderr)")
   }
 }

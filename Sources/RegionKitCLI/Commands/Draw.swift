@@ -163,13 +163,15 @@ struct BoxSource {
     else {
       throw ValidationError("--boxes \(url.path) has no image named \(image.lastPathComponent)")
     }
-    if let info = try? ImageInfo.read(contentsOf: image),
-      let warning = entry.sizeWarning(width: info.uprightWidth, height: info.uprightHeight)
-    {
-      DatasetWarnings.print([warning])
+    // A file whose size differs from the annotation's is warned about, and its boxes are
+    // drawn as annotated (in the file's pixels), not stretched to fit.
+    let warning = (try? ImageInfo.read(contentsOf: image)).flatMap {
+      entry.sizeWarning(width: $0.uprightWidth, height: $0.uprightHeight)
     }
+    if let warning { DatasetWarnings.print([warning]) }
     return BoxSource(
-      kind: "ground-truth boxes", width: entry.width, height: entry.height,
+      kind: "ground-truth boxes", width: warning == nil ? entry.width : nil,
+      height: warning == nil ? entry.height : nil,
       boxes: entry.annotations.map {
         let name =
           dataset.categories.indices.contains($0.label)
