@@ -5,7 +5,7 @@ import Foundation
 import RegionKit
 
 let floor = CommandLine.arguments.dropFirst().first.flatMap(Double.init) ?? 0.2
-let scenes = SyntheticScenes(width: 96, height: 96, maxObjects: 3)
+let scenes = try SyntheticScenes(width: 96, height: 96, maxObjects: 3)
 let classes = scenes.shapes.map(\.rawValue)
 // The dataset's categories, label order. Their ids need not be 1...K (COCO's are not):
 // detections carry them as `object.category.categoryID`, so no label is converted by hand.

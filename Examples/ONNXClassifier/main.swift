@@ -27,7 +27,7 @@ let labelsURL =
 do {
   // 1. The network and its labels. Column order and spelling come from the labels file;
   //    the dataset's classes only need to be among them.
-  let scenes = SyntheticScenes(width: 96, height: 96, maxObjects: 3)
+  let scenes = try SyntheticScenes(width: 96, height: 96, maxObjects: 3)
   let categories = scenes.shapes.enumerated().map {
     Category(id: $0.offset + 1, label: $0.offset, name: $0.element.rawValue)
   }

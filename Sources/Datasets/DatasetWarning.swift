@@ -28,9 +28,15 @@ public struct DatasetWarning: Hashable, Sendable, CustomStringConvertible {
     case unknownCategory(id: Int)
     /// An image of a plain folder whose header libvips cannot read; the image is left out.
     case unreadableImage(reason: String)
+    /// The image file's size (upright, after EXIF orientation) differs from the size its
+    /// annotation declares; the boxes are kept as annotated, not rescaled.
+    case sizeMismatch(annotatedWidth: Int, annotatedHeight: Int, width: Int, height: Int)
   }
 
-  /// The annotation file, as its last path component (`annotations.json`, `raccoon-1.xml`).
+  /// The annotation file, as its last path component (`annotations.json`, `raccoon-1.xml`);
+  /// for ``Problem/unreadableImage(reason:)`` and
+  /// ``Problem/sizeMismatch(annotatedWidth:annotatedHeight:width:height:)`` the image file,
+  /// relative to the images folder.
   public var file: String
   /// The image's id, when known.
   public var imageID: Int?
@@ -61,10 +67,12 @@ public struct DatasetWarning: Hashable, Sendable, CustomStringConvertible {
     self.problem = problem
   }
 
-  /// True when the annotation was dropped (every problem but clipping).
+  /// True when the annotation was dropped (every problem but clipping and a size mismatch).
   public var isDropped: Bool {
-    if case .clippedToImage = problem { return false }
-    return true
+    switch problem {
+    case .clippedToImage, .sizeMismatch: false
+    default: true
+    }
   }
 
   public var description: String {
@@ -98,7 +106,15 @@ public struct DatasetWarning: Hashable, Sendable, CustomStringConvertible {
       what = "category_id \(id) is not in categories; dropped"
     case .unreadableImage(let reason):
       what = "cannot read the image (\(reason)); left out"
+    case .sizeMismatch(let annotatedWidth, let annotatedHeight, let width, let height):
+      let swapped = width == annotatedHeight && height == annotatedWidth
+      what =
+        "the image is \(width)x\(height) but its annotation says "
+        + "\(annotatedWidth)x\(annotatedHeight)\(swapped ? " (swapped: EXIF orientation?)" : "")"
+        + "; boxes not rescaled"
     }
-    return subject.isEmpty ? "\(file): \(what)" : "\(file): \(subject): \(what)"
+    if subject.isEmpty { return "\(file): \(what)" }
+    // Without an annotation, the details qualify the file: `photo.jpg (image 3): ...`.
+    return annotationIndex == nil ? "\(file) \(subject): \(what)" : "\(file): \(subject): \(what)"
   }
 }

@@ -48,6 +48,8 @@ public enum DatasetsError: Error, CustomStringConvertible, Equatable, Sendable {
   case labelOutOfRange(label: Int, categoryCount: Int)
   /// A detection to be written has a NaN or infinite box or score.
   case nonFiniteDetection(index: Int)
+  /// A parameter given to an initialiser or a writer is out of its range.
+  case invalidArgument(name: String, value: String, allowed: String)
 
   public var description: String {
     switch self {
@@ -93,6 +95,8 @@ public enum DatasetsError: Error, CustomStringConvertible, Equatable, Sendable {
       return "detection label \(label) is outside 0..<\(categoryCount) (the dataset's categories)"
     case .nonFiniteDetection(let index):
       return "detection \(index) has a NaN or infinite box or score"
+    case .invalidArgument(let name, let value, let allowed):
+      return "\(name) is \(value); allowed: \(allowed)"
     }
   }
 }

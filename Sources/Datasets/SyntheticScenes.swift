@@ -17,7 +17,7 @@ import Imaging
 /// every annotated object stays clearly visible. Boxes are the extents of each object's visible
 /// pixels, in pixel-edge coordinates.
 ///
-///     let scenes = SyntheticScenes(width: 128, height: 128, maxObjects: 4)
+///     let scenes = try SyntheticScenes(width: 128, height: 128, maxObjects: 4)
 ///     let train = try scenes.writeCOCO(count: 400, seed: 1, to: URL(fileURLWithPath: "shapes-train"))
 ///     let test = try scenes.writeCOCO(count: 100, seed: 2, to: URL(fileURLWithPath: "shapes-test"))
 ///
@@ -71,25 +71,33 @@ public struct SyntheticScenes: Sendable, Hashable {
   ///     Default: `0.15...0.45`.
   ///   - aspectRange: Width / height of objects, positive. Default: `0.6...1.6`.
   ///   - maxOcclusion: Largest hidden share of an object, in `[0, 1)`. Default: `0.4`.
-  /// - Precondition: the ranges above (programmer errors).
+  /// - Throws: ``DatasetsError/invalidArgument(name:value:allowed:)`` naming the first
+  ///   parameter out of the ranges above.
   public init(
     width: Int = 128, height: Int = 128,
     shapes: [SyntheticShapes.Shape] = SyntheticShapes.Shape.allCases,
     minObjects: Int = 1, maxObjects: Int = 4, sizeRange: ClosedRange<Float> = 0.15...0.45,
     aspectRange: ClosedRange<Float> = 0.6...1.6, maxOcclusion: Float = 0.4
-  ) {
-    precondition(
-      width >= 16 && height >= 16, "SyntheticScenes: size \(width)x\(height) below 16x16")
-    precondition(
-      !shapes.isEmpty && Set(shapes).count == shapes.count, "SyntheticScenes: shapes \(shapes)")
-    precondition(
-      minObjects >= 1 && maxObjects >= minObjects,
-      "SyntheticScenes: objects \(minObjects)...\(maxObjects)")
-    precondition(
-      sizeRange.lowerBound > 0 && sizeRange.upperBound <= 1, "SyntheticScenes: size \(sizeRange)")
-    precondition(aspectRange.lowerBound > 0, "SyntheticScenes: aspect \(aspectRange)")
-    precondition(
-      maxOcclusion >= 0 && maxOcclusion < 1, "SyntheticScenes: occlusion \(maxOcclusion)")
+  ) throws(DatasetsError) {
+    try SyntheticShapes.checkSize(width: width, height: height)
+    try SyntheticShapes.checkShapes(shapes)
+    guard minObjects >= 1 && minObjects <= 1000 else {
+      throw .invalidArgument(name: "minObjects", value: "\(minObjects)", allowed: "1...1000")
+    }
+    guard maxObjects >= minObjects && maxObjects <= 1000 else {
+      throw .invalidArgument(
+        name: "maxObjects", value: "\(maxObjects)", allowed: "minObjects (\(minObjects))...1000")
+    }
+    guard sizeRange.lowerBound > 0 && sizeRange.upperBound <= 1 else {
+      throw .invalidArgument(name: "sizeRange", value: "\(sizeRange)", allowed: "within (0, 1]")
+    }
+    guard aspectRange.lowerBound > 0 && aspectRange.upperBound.isFinite else {
+      throw .invalidArgument(
+        name: "aspectRange", value: "\(aspectRange)", allowed: "positive and finite")
+    }
+    guard maxOcclusion >= 0 && maxOcclusion < 1 else {
+      throw .invalidArgument(name: "maxOcclusion", value: "\(maxOcclusion)", allowed: "[0, 1)")
+    }
     self.width = width
     self.height = height
     self.shapes = shapes
@@ -201,10 +209,11 @@ public struct SyntheticScenes: Sendable, Hashable {
   ///   - seed: The sequence's seed; use different seeds for training and test sets.
   ///   - directory: The dataset folder, created when missing; existing files are overwritten.
   /// - Returns: The dataset as ``Dataset/load(from:split:)`` reads it back.
-  /// - Throws: ``DatasetsError/unreadableFile(_:reason:)`` when a file cannot be written.
+  /// - Throws: ``DatasetsError/invalidArgument(name:value:allowed:)`` when `count` is below 1,
+  ///   ``DatasetsError/unreadableFile(_:reason:)`` when a file cannot be written.
   /// - Complexity: O(`count · maxObjects² · width · height`).
   public func writeCOCO(count: Int, seed: UInt64, to directory: URL) throws -> Dataset {
-    precondition(count >= 1, "SyntheticScenes.writeCOCO: count \(count) below 1")
+    try SyntheticShapes.checkCount(count)
     return try SyntheticCOCOWriter(classNames: shapes.map(\.rawValue), width: width, height: height)
       .write(count: count, to: directory) { index in
         let scene = sample(index, seed: seed)

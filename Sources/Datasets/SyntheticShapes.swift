@@ -11,7 +11,7 @@ import Imaging
 /// diameter) is 20–70 % of the shorter image side and it lies entirely inside the image, so
 /// its box is the tight box of its pixels (edges in continuous pixel-edge coordinates).
 ///
-///     let shapes = SyntheticShapes(width: 96, height: 96)
+///     let shapes = try SyntheticShapes(width: 96, height: 96)
 ///     let dataset = try shapes.writeCOCO(count: 200, seed: 7, to: URL(fileURLWithPath: "synth"))
 ///
 /// Same `seed`, size and classes give bit-identical images and annotations on every run.
@@ -50,12 +50,13 @@ public struct SyntheticShapes: Sendable, Hashable {
   ///   - width: Image width in pixels, at least 16. Default: `96`.
   ///   - height: Image height in pixels, at least 16. Default: `96`.
   ///   - shapes: The classes, non-empty and without repeats. Default: all of ``Shape``.
-  /// - Precondition: sizes at least 16 and a non-empty list of distinct shapes (programmer errors).
-  public init(width: Int = 96, height: Int = 96, shapes: [Shape] = Shape.allCases) {
-    precondition(
-      width >= 16 && height >= 16, "SyntheticShapes: size \(width)x\(height) below 16x16")
-    precondition(
-      !shapes.isEmpty && Set(shapes).count == shapes.count, "SyntheticShapes: shapes \(shapes)")
+  /// - Throws: ``DatasetsError/invalidArgument(name:value:allowed:)`` when a size is below 16
+  ///   (or above 65536) or `shapes` is empty or repeats a shape.
+  public init(width: Int = 96, height: Int = 96, shapes: [Shape] = Shape.allCases)
+    throws(DatasetsError)
+  {
+    try Self.checkSize(width: width, height: height)
+    try Self.checkShapes(shapes)
     self.width = width
     self.height = height
     self.shapes = shapes
@@ -126,14 +127,39 @@ public struct SyntheticShapes: Sendable, Hashable {
   ///   - seed: The sequence's seed.
   ///   - directory: The dataset folder, created when missing; existing files are overwritten.
   /// - Returns: The dataset as ``Dataset/load(from:split:)`` reads it back.
-  /// - Throws: ``DatasetsError/unreadableFile(_:reason:)`` when a file cannot be written.
+  /// - Throws: ``DatasetsError/invalidArgument(name:value:allowed:)`` when `count` is below 1,
+  ///   ``DatasetsError/unreadableFile(_:reason:)`` when a file cannot be written.
   /// - Complexity: O(`count * width * height`).
   public func writeCOCO(count: Int, seed: UInt64, to directory: URL) throws -> Dataset {
-    precondition(count >= 1, "SyntheticShapes.writeCOCO: count \(count) below 1")
+    try Self.checkCount(count)
     return try SyntheticCOCOWriter(classNames: shapes.map(\.rawValue), width: width, height: height)
       .write(count: count, to: directory) { index in
         let sample = sample(index, seed: seed)
         return (sample.image, [(shapes.firstIndex(of: sample.shape) ?? 0, sample.box)])
       }
+  }
+
+  /// Refuses image sizes below 16 or above 65536 pixels.
+  static func checkSize(width: Int, height: Int) throws(DatasetsError) {
+    for (name, value) in [("width", width), ("height", height)] where !(16...65536).contains(value)
+    {
+      throw .invalidArgument(name: name, value: "\(value)", allowed: "16...65536")
+    }
+  }
+
+  /// Refuses an empty list of shapes or one that repeats a shape.
+  static func checkShapes(_ shapes: [Shape]) throws(DatasetsError) {
+    guard !shapes.isEmpty && Set(shapes).count == shapes.count else {
+      throw .invalidArgument(
+        name: "shapes", value: "\(shapes.map(\.rawValue))",
+        allowed: "a non-empty list without repeats")
+    }
+  }
+
+  /// Refuses a dataset of fewer than one image.
+  static func checkCount(_ count: Int) throws(DatasetsError) {
+    guard count >= 1 else {
+      throw .invalidArgument(name: "count", value: "\(count)", allowed: "1 or more")
+    }
   }
 }

@@ -11,7 +11,8 @@ import Parallel
 ///
 /// Boxes (detections and proposals) come back in the pixels of each item's `width` x
 /// `height` (the dataset's), whatever size the image was decoded at. Results are in item
-/// order and do not depend on the thread count.
+/// order and do not depend on the thread count. An image that cannot be read (missing,
+/// truncated, not an image) gives a result with ``Result/error`` set and the run goes on.
 public enum BatchDetection {
   /// One image to run on.
   public struct Item: Sendable {
@@ -46,6 +47,9 @@ public enum BatchDetection {
     public var proposalSeconds: Double, networkSeconds: Double
     /// The decoded image, when asked for (to draw on); boxes scale by `picture.width / width`.
     public var picture: Image?
+    /// Why the image could not be read (it then has no objects and no proposals); `nil` when
+    /// it was read.
+    public var error: String?
   }
 
   /// Detects objects in every item.
@@ -59,8 +63,10 @@ public enum BatchDetection {
   ///   - maxProposals: Proposals kept per image. Default: the detector's own count.
   ///   - keepPictures: Return each decoded image. Default: `false`.
   ///   - threads: Images worked on at once. Default: `1`.
-  ///   - onImage: Called after each image (from worker threads).
-  /// - Throws: Decoding errors naming the file, ``DetectorsError/missingProposals(file:image:)``,
+  ///   - onImage: Called after each image, failed ones too (from worker threads).
+  /// - Returns: One result per item, in item order; an item whose file cannot be decoded
+  ///   has ``Result/error`` set (the decoding error, which names the file).
+  /// - Throws: ``DetectorsError/missingProposals(file:image:)``,
   ///   ``DetectorsError/unsupportedInput(detector:reason:)`` and the detector's errors.
   public static func run(
     _ detector: any Detector, on items: [Item], proposals: ProposalSource? = nil,
@@ -69,7 +75,15 @@ public enum BatchDetection {
   ) throws -> [Result] {
     try orderedParallelMap(count: items.count, threads: threads) { index in
       let item = items[index]
-      let image = try Image(contentsOf: item.url, maxSide: decodeSide(of: detector))
+      let image: Image
+      do {
+        image = try Image(contentsOf: item.url, maxSide: decodeSide(of: detector))
+      } catch {
+        onImage()
+        return Result(
+          item: item, objects: [], proposals: [], proposalSeconds: 0, networkSeconds: 0,
+          picture: nil, error: "\(error)")
+      }
       let start = DispatchTime.now().uptimeNanoseconds
       var boxes: [Box] = []
       let objects: [DetectedObject]
@@ -103,7 +117,7 @@ public enum BatchDetection {
         item: item, objects: objects.map { scale == 1 ? $0 : $0.scaled(by: scale) },
         proposals: boxes.map { FastRCNN.scale($0, by: scale) },
         proposalSeconds: Double(middle - start) / 1e9, networkSeconds: Double(end - middle) / 1e9,
-        picture: keepPictures ? image : nil)
+        picture: keepPictures ? image : nil, error: nil)
     }
   }
 

@@ -23,6 +23,8 @@ struct Broadcast: Sendable {
       }
       shape.append(a[axis] == 1 ? b[axis] : a[axis])
     }
+    // Each operand's size fits in Int, the broadcast one need not ([n, 1] with [1, n]).
+    _ = try CheckedShapeArithmetic.elementCount(shape, "the broadcast shape")
     self.shape = shape
     // Merge runs of dimensions where each operand is either full or broadcast throughout.
     var sizes: [Int] = [], patterns: [(Bool, Bool)] = []

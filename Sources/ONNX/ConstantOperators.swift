@@ -46,10 +46,10 @@ struct ConstantOfShapeOperator: ONNXOperator {
       throw PlanningError("has no shape")
     }
     let shape = shapeValue.integers.map { Int(clamping: $0) }
-    guard shape.allSatisfy({ $0 >= 0 }), shape.reduce(1, *) <= Int(Int32.max) else {
-      throw PlanningError("shape \(shape) is invalid")
+    guard let count = shape.checkedElementCount, count <= Int(Int32.max) else {
+      throw PlanningError(
+        "shape \(shape) is invalid (a negative size, or more than \(Int32.max) values)")
     }
-    let count = shape.reduce(1, *)
     return .constant([
       fill.isInteger
         ? GraphValue(shape: shape, integers: [Int64](repeating: fill.integers[0], count: count))

@@ -31,15 +31,20 @@ struct ConvOperator: ONNXOperator {
       throw PlanningError("kernel_shape \(declared) does not match the weight's \(weight.shape)")
     }
     let outChannels = weight.shape[0]
-    guard weight.shape[1] * groups == input.shape[1], outChannels % groups == 0 else {
+    let groupChannels = weight.shape[1].multipliedReportingOverflow(by: groups)
+    guard !groupChannels.overflow, groupChannels.partialValue == input.shape[1],
+      outChannels % groups == 0
+    else {
       throw PlanningError(
-        "input has \(input.shape[1]) channels; weight \(weight.shape) with \(groups) group(s) needs \(weight.shape[1] * groups) and output channels divisible by the groups"
+        "input has \(input.shape[1]) channels; weight \(weight.shape) with \(groups) group(s) needs \(groupChannels.overflow ? "more than \(Int.max)" : "\(groupChannels.partialValue)") and output channels divisible by the groups"
       )
     }
     if let bias, bias.shape != [outChannels] {
       throw PlanningError("bias shape \(bias.shape) does not match \(outChannels) output channels")
     }
     let (padding, size) = try window.resolve(input: input.shape, kernel: kernel)
+    let shape = [input.shape[0], outChannels, size.height, size.width]
+    _ = try CheckedShapeArithmetic.elementCount(shape, "the output shape")
     let weightTensor = Tensor(shape: weight.shape, data: weight.floats)
     let biasTensor = bias.map { Tensor(shape: $0.shape, data: $0.floats) }
     let run: @Sendable (Tensor) -> Tensor
@@ -55,9 +60,8 @@ struct ConvOperator: ONNXOperator {
         dilation: window.dilation, groups: groups)
       run = { layer.output(for: $0) }
     }
-    let shape = [input.shape[0], outChannels, size.height, size.width]
     return .kernel(outputs: [
-      PlannedOutput(shape: shape, stride: input.stride(times: window.stride))
+      PlannedOutput(shape: shape, stride: try input.stride(times: window.stride))
     ]) { values in
       let value = values.take(0)
       let output = run(Tensor(shape: value.shape, data: value.takeFloats()))

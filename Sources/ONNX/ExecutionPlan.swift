@@ -86,6 +86,13 @@ struct ExecutionPlan: Sendable {
       let plan: NodePlan
       do {
         plan = try node.implementation.plan(inputs)
+        // Every planned shape must make a tensor, so the kernels' size products cannot
+        // overflow (the operators check the arithmetic that makes the shapes).
+        if case .kernel(let outputs, _) = plan {
+          for output in outputs {
+            _ = try CheckedShapeArithmetic.elementCount(output.shape, "the output shape")
+          }
+        }
       } catch {
         throw ONNXError.shapeMismatch(
           file: graph.file, node: node.label, op: node.op, reason: error.reason)

@@ -24,6 +24,7 @@ struct GatherOperator: ONNXOperator {
     }
     let outer = data.shape[..<axis].reduce(1, *), inner = data.shape[(axis + 1)...].reduce(1, *)
     let shape = Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...])
+    _ = try CheckedShapeArithmetic.elementCount(shape, "the gathered shape")
     var sources: [Int] = []
     sources.reserveCapacity(outer * resolved.count * inner)
     for row in 0..<outer {
@@ -84,7 +85,9 @@ struct SliceOperator: ONNXOperator {
       let axis = try normalizedAxis(rawAxis, rank: data.rank)
       guard seen.insert(axis).inserted else { throw PlanningError("axis \(rawAxis) is repeated") }
       let size = data.shape[axis]
-      let stepValue = steps?[position] ?? 1
+      // A step longer than the axis takes one value, as a step of the axis' size does;
+      // clamping keeps the size and stride arithmetic within Int.
+      let stepValue = min(max(steps?[position] ?? 1, -max(size, 1)), max(size, 1))
       guard stepValue != 0 else { throw PlanningError("step 0 on axis \(rawAxis)") }
       func resolve(_ value: Int) -> Int { value < 0 ? value + size : value }
       var start = resolve(starts[position]), end = resolve(ends[position])
@@ -151,11 +154,16 @@ struct PadOperator: ONNXOperator {
       throw PlanningError(
         "pads \(pads) do not give a begin and an end for each of \(axes.count) axes")
     }
+    guard pads.allSatisfy({ abs($0) <= Int(Int32.max) }) else {
+      throw PlanningError("pads \(pads) hold a value beyond ±\(Int32.max)")
+    }
     var begin = [Int](repeating: 0, count: data.rank)
     var shape = data.shape
     for (position, axis) in axes.enumerated() {
       begin[axis] = pads[position]
-      shape[axis] += pads[position] + pads[position + axes.count]
+      shape[axis] = try CheckedShapeArithmetic.add(
+        shape[axis], pads[position] + pads[position + axes.count], "the padded size of axis \(axis)"
+      )
       guard shape[axis] >= 0 else {
         throw PlanningError("pads \(pads) crop axis \(axis) below zero")
       }

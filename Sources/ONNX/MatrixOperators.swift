@@ -26,6 +26,7 @@ struct GemmOperator: ONNXOperator {
         "A \(a.shape) and B \(b.shape) do not multiply (transA \(transposeA), transB \(transposeB))"
       )
     }
+    _ = try CheckedShapeArithmetic.elementCount([m, n], "the output")
     var initial: [Float]?
     if let c = inputs.count > 2 ? inputs[2] : nil, beta != 0 {
       let broadcast = try Broadcast([m, n], c.shape)
@@ -86,6 +87,7 @@ struct MatMulOperator: ONNXOperator {
     let batch = try Broadcast(Array(left.dropLast(2)), Array(right.dropLast(2)))
     let batchCount = batch.shape.reduce(1, *)
     var shape = batch.shape + [m, n]
+    _ = try CheckedShapeArithmetic.elementCount(shape, "the product's shape")
     if a.rank == 1 { shape.remove(at: shape.count - 2) }
     if b.rank == 1 { shape.removeLast() }
     // The matrix index of each operand for every batch position.

@@ -43,6 +43,7 @@ struct PoolOperator: ONNXOperator {
     let kernel = window.kernel!
     let (padding, size) = try window.resolve(input: input.shape, kernel: kernel)
     let shape = [input.shape[0], input.shape[1], size.height, size.width]
+    _ = try CheckedShapeArithmetic.elementCount(shape, "the output shape")
     let run: @Sendable (Tensor) -> Tensor
     if isMax {
       var layer = MaxPool2d(
@@ -59,7 +60,7 @@ struct PoolOperator: ONNXOperator {
       run = { layer.output(for: $0) }
     }
     return .kernel(outputs: [
-      PlannedOutput(shape: shape, stride: input.stride(times: window.stride))
+      PlannedOutput(shape: shape, stride: try input.stride(times: window.stride))
     ]) { values in
       let value = values.take(0)
       let output = run(Tensor(shape: value.shape, data: value.takeFloats()))

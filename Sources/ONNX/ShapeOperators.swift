@@ -92,7 +92,10 @@ struct ReshapeOperator: ONNXOperator {
       guard resolved >= 0 && resolved <= shape.count else {
         throw PlanningError("axis \(axis) is out of range for \(shape)")
       }
-      return [shape[..<resolved].reduce(1, *), shape[resolved...].reduce(1, *)]
+      return [
+        try CheckedShapeArithmetic.product(shape[..<resolved], "the flattened outer size"),
+        try CheckedShapeArithmetic.product(shape[resolved...], "the flattened inner size"),
+      ]
     case .squeeze(let attributeAxes):
       var axes = attributeAxes
       if axes == nil { axes = try inputs.constant(1, "axes")?.integers.map { Int(clamping: $0) } }
@@ -178,8 +181,10 @@ struct ConcatOperator: ONNXOperator {
       guard part.shape == expected else {
         throw PlanningError("cannot concatenate \(parts.map(\.shape)) on axis \(self.axis)")
       }
-      shape[axis] += part.shape[axis]
+      shape[axis] = try CheckedShapeArithmetic.add(
+        shape[axis], part.shape[axis], "the concatenated size of axis \(self.axis)")
     }
+    _ = try CheckedShapeArithmetic.elementCount(shape, "the concatenated shape")
     let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
     let widths = parts.map { $0.shape[axis] * inner }
     let outputShape = shape
@@ -215,15 +220,17 @@ struct ConcatOperator: ONNXOperator {
 
 extension Array<Int> {
   /// The number of elements of a tensor of this shape, or `nil` when a size is negative or the
-  /// product overflows `Int` (shapes read from a file).
+  /// product of the non-zero sizes overflows `Int` (shapes read from a file). Checking the
+  /// non-zero sizes keeps every partial product of an accepted shape (the outer and inner
+  /// counts the kernels take) within `Int`, even when one size is 0.
   var checkedElementCount: Int? {
-    var count = 1
+    var nonZeroProduct = 1
     for size in self {
       guard size >= 0 else { return nil }
-      let (product, overflow) = count.multipliedReportingOverflow(by: size)
+      let (product, overflow) = nonZeroProduct.multipliedReportingOverflow(by: Swift.max(size, 1))
       guard !overflow else { return nil }
-      count = product
+      nonZeroProduct = product
     }
-    return count
+    return contains(0) ? 0 : nonZeroProduct
   }
 }

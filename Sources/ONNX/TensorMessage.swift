@@ -82,6 +82,10 @@ struct TensorMessage {
       count = product
     }
     message.dims = rawDims.map { Int($0) }
+    // An empty tensor with huge other sizes would overflow the kernels' partial products.
+    guard message.dims.checkedElementCount != nil else {
+      throw fail("declares shape \(rawDims), too many values")
+    }
     let width = type.byteWidth!
     if dataLocation == 1 {
       message.externalLocation = external["location"]

@@ -62,7 +62,12 @@ struct WindowAttributes: Sendable {
   private func axis(
     input: Int, kernel: Int, stride: Int, dilation: Int, explicit: (Int, Int)
   ) throws(PlanningError) -> (begin: Int, end: Int, output: Int) {
+    // Window sizes are at most 2^20 (checked on load), so only the input size can push the
+    // sums below past Int: one margin check covers them all.
     let extent = dilation * (kernel - 1) + 1
+    guard input <= Int.max - 4 * Self.maximumSize * Self.maximumSize else {
+      throw PlanningError("the input size \(input) is too large for a window")
+    }
     switch autoPad {
     case .sameUpper, .sameLower:
       let output = (input + stride - 1) / stride
@@ -107,8 +112,13 @@ struct WindowAttributes: Sendable {
 }
 
 extension PlannedTensor {
-  /// The stride of a window operator's output: this input's stride times the window's.
-  func stride(times step: SpatialPair) -> SpatialPair? {
-    stride.map { SpatialPair(height: $0.height * step.height, width: $0.width * step.width) }
+  /// The stride of a window operator's output: this input's stride times the window's; a
+  /// planning error when it overflows (a chain of large strides).
+  func stride(times step: SpatialPair) throws(PlanningError) -> SpatialPair? {
+    guard let stride else { return nil }
+    return SpatialPair(
+      height: try CheckedShapeArithmetic.multiply(
+        stride.height, step.height, "the vertical stride"),
+      width: try CheckedShapeArithmetic.multiply(stride.width, step.width, "the horizontal stride"))
   }
 }

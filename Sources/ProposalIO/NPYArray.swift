@@ -16,10 +16,21 @@ public struct NPYArray: Sendable, Equatable {
 
   /// Creates an array.
   ///
-  /// - Precondition: `values.count` equals the product of `shape`.
-  public init(shape: [Int], values: [Float]) {
-    precondition(
-      values.count == shape.reduce(1, *), "NPYArray: \(values.count) values for shape \(shape)")
+  /// - Parameters:
+  ///   - shape: The sizes, each 0 or more; `[]` for a scalar.
+  ///   - values: The product of `shape` values in C order.
+  /// - Throws: ``ProposalIOError/shapeMismatch(shape:values:)`` when `values.count` is not the
+  ///   product of `shape`.
+  public init(shape: [Int], values: [Float]) throws(ProposalIOError) {
+    var count = 1
+    for size in shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: size)
+      guard size >= 0, !overflow else {
+        throw .shapeMismatch(shape: shape, values: values.count)
+      }
+      count = product
+    }
+    guard values.count == count else { throw .shapeMismatch(shape: shape, values: values.count) }
     self.shape = shape
     self.values = values
   }

@@ -12,6 +12,9 @@ public enum ProposalIOError: Error, CustomStringConvertible, Equatable {
   case malformedNPY(file: String, reason: String)
   /// A line of a JSON Lines file is longer than the reader's cap (`limit` bytes).
   case lineTooLong(file: String, line: Int, limit: Int)
+  /// An array's values do not fill its shape (or the shape has a negative size or more
+  /// elements than an `Int` holds).
+  case shapeMismatch(shape: [Int], values: Int)
 
   public var description: String {
     switch self {
@@ -22,6 +25,8 @@ public enum ProposalIOError: Error, CustomStringConvertible, Equatable {
     case .lineTooLong(let file, let line, let limit):
       "\(file):\(line): the line is longer than \(limit) bytes, the most a reader accepts "
         + "(raise maximumLineLength if such lines are expected)"
+    case .shapeMismatch(let shape, let values):
+      "an array of shape \(shape) cannot hold \(values) values"
     }
   }
 

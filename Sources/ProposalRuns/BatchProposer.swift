@@ -10,7 +10,7 @@ import Proposals
 /// becomes a record with `error` set; the run goes on. Records come back in input order,
 /// identical for any `jobs`.
 ///
-///     let proposer = BatchProposer(generator: SlidingWindow(), jobs: 2)
+///     let proposer = try BatchProposer(generator: SlidingWindow(), jobs: 2)
 ///     let records = await proposer.run(on: [("cat.jpg", url)]) { done in print(done) }
 ///
 /// - Parameters:
@@ -31,11 +31,19 @@ public struct BatchProposer: Sendable {
   ///     proposer.memoryBudget = .standard(jobs: 2)
   public var memoryBudget: MemoryBudget = .unlimited
 
+  ///
+  /// - Throws: ``ProposalRunsError/invalidArgument(name:value:allowed:)`` when `jobs` is below
+  ///   1 or `maxSide` is below 1.
   public init(
     generator: any ProposalGenerator, jobs: Int = ProcessInfo.processInfo.activeProcessorCount,
     maxSide: Int? = nil
-  ) {
-    precondition(jobs >= 1, "BatchProposer: jobs must be >= 1")
+  ) throws(ProposalRunsError) {
+    guard jobs >= 1 else {
+      throw .invalidArgument(name: "jobs", value: "\(jobs)", allowed: "1 or more")
+    }
+    if let maxSide, maxSide < 1 {
+      throw .invalidArgument(name: "maxSide", value: "\(maxSide)", allowed: "1 or more, or nil")
+    }
     self.generator = generator
     self.jobs = jobs
     self.maxSide = maxSide

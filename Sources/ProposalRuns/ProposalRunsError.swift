@@ -12,6 +12,8 @@ public enum ProposalRunsError: Error, CustomStringConvertible, Equatable {
   case invalidRunFile(file: String, key: String, value: String, reason: String)
   /// `merge` found shards missing, unfinished or short, or images twice, and wrote nothing.
   case incompleteRun(directory: String, missing: [ShardMerger.MissingShard], duplicates: [String])
+  /// A parameter given to an initialiser is out of its range.
+  case invalidArgument(name: String, value: String, allowed: String)
 
   public var description: String {
     switch self {
@@ -30,6 +32,8 @@ public enum ProposalRunsError: Error, CustomStringConvertible, Equatable {
         .joined(separator: "; ")
         + " (rerun the missing shards, or pass allowIncomplete / --allow-incomplete to merge "
         + "what is there)"
+    case .invalidArgument(let name, let value, let allowed):
+      "\(name) is \(value); allowed: \(allowed)"
     }
   }
 

@@ -29,7 +29,6 @@ public struct CombinedGenerator: ProposalGenerator {
   public init(
     _ generators: [any ProposalGenerator], iouThreshold: Float = 0.8, maxProposals: Int = 10000
   ) {
-    precondition(!generators.isEmpty, "CombinedGenerator: needs at least one generator")
     self.generators = generators
     self.iouThreshold = iouThreshold
     self.maxProposals = maxProposals
@@ -38,6 +37,10 @@ public struct CombinedGenerator: ProposalGenerator {
   public var name: String { "combined" }
 
   public func proposals(for image: Image) throws -> [Proposal] {
+    guard !generators.isEmpty else {
+      throw ProposalsError.invalidParameter(
+        generator: name, field: "generators", value: "[]", expected: "at least one generator")
+    }
     guard iouThreshold > 0 && iouThreshold <= 1 else {
       throw ProposalsError.invalidParameter(
         generator: name, field: "iouThreshold", value: "\(iouThreshold)",

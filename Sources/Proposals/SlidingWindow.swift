@@ -20,7 +20,7 @@ import ProposalIO
 ///     Default: `[0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0]`.
 ///   - aspectRatios: Height / width of the windows, each positive. Default: `[0.5, 1, 2]`.
 ///   - stride: Step between windows as a fraction of the window's width (x) and height (y),
-///     in `(0, 1]`. Default: `0.25`.
+///     in `[0.001, 1]`. Default: `0.25`.
 ///   - maxProposals: At most this many windows are returned, best first. Default: `10000`.
 ///   - seed: Seed of the random scores when there is no scorer. Default: `0`.
 ///   - scorer: Ranks windows by objectness when given. Default: `nil`.
@@ -41,12 +41,6 @@ public struct SlidingWindow: ProposalGenerator {
     stride: Float = 0.25, maxProposals: Int = 10000, seed: UInt64 = 0,
     scorer: (any WindowScorer)? = nil
   ) {
-    precondition(scales.allSatisfy { $0 > 0 && $0 <= 1 }, "SlidingWindow: scales must be in (0, 1]")
-    precondition(
-      aspectRatios.allSatisfy { $0 > 0 && $0.isFinite },
-      "SlidingWindow: aspect ratios must be positive")
-    precondition(stride > 0 && stride <= 1, "SlidingWindow: stride must be in (0, 1]")
-    precondition(maxProposals >= 0, "SlidingWindow: maxProposals must be >= 0")
     self.scales = scales
     self.aspectRatios = aspectRatios
     self.stride = stride
@@ -58,7 +52,14 @@ public struct SlidingWindow: ProposalGenerator {
   public var name: String { "sliding-window" }
 
   /// Every window of the grid, in scale, ratio, row, column order (before ranking).
-  public func windows(width: Int, height: Int) -> [(box: Box, scale: Float, ratio: Float)] {
+  ///
+  /// - Throws: ``ProposalsError/invalidParameter(generator:field:value:expected:)`` when a
+  ///   setting is outside the ranges of the type's parameters (checked here rather than in
+  ///   the initialiser, since the properties can be changed after it).
+  public func windows(width: Int, height: Int) throws(ProposalsError) -> [(
+    box: Box, scale: Float, ratio: Float
+  )] {
+    try validate()
     let imageWidth = Float(width)
     let imageHeight = Float(height)
     let shortSide = min(imageWidth, imageHeight)
@@ -85,7 +86,7 @@ public struct SlidingWindow: ProposalGenerator {
   }
 
   public func proposals(for image: Image) throws -> [Proposal] {
-    let windows = windows(width: image.width, height: image.height)
+    let windows = try windows(width: image.width, height: image.height)
     var generator = SplitMix64(seed: seed)
     var proposals: [Proposal] = []
     proposals.reserveCapacity(windows.count)
@@ -118,4 +119,21 @@ public struct SlidingWindow: ProposalGenerator {
 /// Scores a window by how likely it holds a whole object (higher is more likely).
 public protocol WindowScorer: Sendable {
   func score(_ box: Box, in image: Image) throws -> Float
+}
+
+extension SlidingWindow {
+  /// Refuses settings outside the documented ranges (a zero stride would ask for endless windows).
+  func validate() throws(ProposalsError) {
+    func refuse(_ field: String, _ value: Any, _ expected: String) -> ProposalsError {
+      .invalidParameter(generator: name, field: field, value: "\(value)", expected: expected)
+    }
+    guard scales.allSatisfy({ $0 > 0 && $0 <= 1 }) else {
+      throw refuse("scales", scales, "values in (0, 1]")
+    }
+    guard aspectRatios.allSatisfy({ $0 > 0 && $0.isFinite }) else {
+      throw refuse("aspectRatios", aspectRatios, "positive finite values")
+    }
+    guard stride >= 1e-3 && stride <= 1 else { throw refuse("stride", stride, "[0.001, 1]") }
+    guard maxProposals >= 0 else { throw refuse("maxProposals", maxProposals, "0 or more") }
+  }
 }

@@ -7,8 +7,8 @@ import Testing
 @testable import Datasets
 
 @Suite struct SyntheticScenesTests {
-  @Test func scenesAreDeterministicAndIndependent() {
-    let scenes = SyntheticScenes(width: 48, height: 40)
+  @Test func scenesAreDeterministicAndIndependent() throws {
+    let scenes = try SyntheticScenes(width: 48, height: 40)
     #expect(scenes.sample(2, seed: 7) == scenes.sample(2, seed: 7))
     #expect(scenes.sample(2, seed: 7) != scenes.sample(3, seed: 7))
     #expect(scenes.sample(2, seed: 7) != scenes.sample(2, seed: 8))
@@ -16,8 +16,8 @@ import Testing
 
   /// Object counts cover the range, every class appears, boxes lie inside the image, and the
   /// aspect ratios are varied.
-  @Test func countsClassesAndBoxes() {
-    let scenes = SyntheticScenes(width: 96, height: 64, minObjects: 2, maxObjects: 5)
+  @Test func countsClassesAndBoxes() throws {
+    let scenes = try SyntheticScenes(width: 96, height: 64, minObjects: 2, maxObjects: 5)
     var counts = Set<Int>()
     var classes = Set<SyntheticShapes.Shape>()
     var aspects: [Float] = []
@@ -40,8 +40,8 @@ import Testing
   /// Each box is the extent of its object's visible pixels: the pixels that share the object's
   /// colour (up to the noise) reach all four sides of the box, and an object on top is not
   /// hidden at all.
-  @Test func boxesAreVisibleExtents() {
-    let scenes = SyntheticScenes(width: 64, height: 64, shapes: [.square], maxObjects: 3)
+  @Test func boxesAreVisibleExtents() throws {
+    let scenes = try SyntheticScenes(width: 64, height: 64, shapes: [.square], maxObjects: 3)
     for index in 0..<10 {
       let scene = scenes.sample(index, seed: 11)
       guard let top = scene.objects.last else { continue }
@@ -62,8 +62,8 @@ import Testing
   }
 
   /// With `maxOcclusion` 0 no object may hide any pixel of another: rectangles never overlap.
-  @Test func occlusionLimitIsHonoured() {
-    let scenes = SyntheticScenes(
+  @Test func occlusionLimitIsHonoured() throws {
+    let scenes = try SyntheticScenes(
       width: 64, height: 64, shapes: [.square], minObjects: 4, maxObjects: 4, maxOcclusion: 0)
     var total = 0
     for index in 0..<10 {
@@ -81,7 +81,7 @@ import Testing
   @Test func writesACOCODatasetWithSeveralObjectsPerImage() throws {
     let folder = try Fixtures.temporaryDirectory("synthetic-scenes")
     defer { try? FileManager.default.removeItem(at: folder) }
-    let generator = SyntheticScenes(width: 40, height: 32, minObjects: 2, maxObjects: 3)
+    let generator = try SyntheticScenes(width: 40, height: 32, minObjects: 2, maxObjects: 3)
     let written = try generator.writeCOCO(count: 3, seed: 9, to: folder)
     let read = try Dataset.load(from: folder)
     #expect(read.categories.map(\.name) == ["circle", "square", "triangle"])
@@ -92,6 +92,27 @@ import Testing
     for (a, b) in zip(written.images, read.images) {
       #expect(a.annotations.map(\.box) == b.annotations.map(\.box))
       #expect(a.annotations.map(\.categoryID) == b.annotations.map(\.categoryID))
+    }
+  }
+
+  @Test func outOfRangeParametersAreTypedErrors() throws {
+    #expect(
+      throws: DatasetsError.invalidArgument(name: "width", value: "8", allowed: "16...65536")
+    ) {
+      _ = try SyntheticScenes(width: 8)
+    }
+    #expect(throws: DatasetsError.self) { _ = try SyntheticScenes(minObjects: 3, maxObjects: 2) }
+    #expect(throws: DatasetsError.self) { _ = try SyntheticScenes(sizeRange: 0...0.5) }
+    #expect(throws: DatasetsError.self) { _ = try SyntheticScenes(aspectRange: 1...Float.infinity) }
+    #expect(throws: DatasetsError.self) { _ = try SyntheticScenes(maxOcclusion: 1) }
+    #expect(throws: DatasetsError.self) { _ = try SyntheticScenes(shapes: [.circle, .circle]) }
+    #expect(throws: DatasetsError.self) { _ = try SyntheticShapes(height: 70_000) }
+    let folder = try Fixtures.temporaryDirectory("scenes-count")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    #expect(
+      throws: DatasetsError.invalidArgument(name: "count", value: "0", allowed: "1 or more")
+    ) {
+      _ = try SyntheticScenes().writeCOCO(count: 0, seed: 1, to: folder)
     }
   }
 }

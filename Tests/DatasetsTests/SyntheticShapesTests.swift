@@ -7,16 +7,16 @@ import Testing
 @testable import Datasets
 
 @Suite struct SyntheticShapesTests {
-  @Test func samplesAreDeterministicAndIndependent() {
-    let shapes = SyntheticShapes(width: 40, height: 30)
+  @Test func samplesAreDeterministicAndIndependent() throws {
+    let shapes = try SyntheticShapes(width: 40, height: 30)
     #expect(shapes.sample(3, seed: 7) == shapes.sample(3, seed: 7))
     #expect(shapes.sample(3, seed: 7) != shapes.sample(4, seed: 7))
     #expect(shapes.sample(3, seed: 7) != shapes.sample(3, seed: 8))
   }
 
   /// The box lies inside the image, has the stated size range, and is the extent of the shape.
-  @Test func boxIsInsideAndTight() {
-    let shapes = SyntheticShapes(width: 48, height: 32)
+  @Test func boxIsInsideAndTight() throws {
+    let shapes = try SyntheticShapes(width: 48, height: 32)
     var seen = Set<SyntheticShapes.Shape>()
     for index in 0..<30 {
       let sample = shapes.sample(index, seed: 1)
@@ -40,8 +40,8 @@ import Testing
 
   /// The object differs from the background: the mean inside the box's centre differs from
   /// the image's corner far from it.
-  @Test func shapeContrastsWithBackground() {
-    let sample = SyntheticShapes(width: 64, height: 64, shapes: [.square]).sample(0, seed: 3)
+  @Test func shapeContrastsWithBackground() throws {
+    let sample = try SyntheticShapes(width: 64, height: 64, shapes: [.square]).sample(0, seed: 3)
     let (cx, cy) = (Int(sample.box.center.x), Int(sample.box.center.y))
     var difference: Float = 0
     let corner = (sample.box.x1 > 32 ? 1 : 62, sample.box.y1 > 32 ? 1 : 62)
@@ -56,7 +56,7 @@ import Testing
   @Test func writesACOCODatasetThatReadsBack() throws {
     let folder = try Fixtures.temporaryDirectory("synthetic-shapes")
     defer { try? FileManager.default.removeItem(at: folder) }
-    let generator = SyntheticShapes(width: 32, height: 24, shapes: [.triangle, .circle])
+    let generator = try SyntheticShapes(width: 32, height: 24, shapes: [.triangle, .circle])
     let written = try generator.writeCOCO(count: 4, seed: 5, to: folder)
     let read = try Dataset.load(from: folder)
     #expect(read.format == .coco)

@@ -6,7 +6,7 @@ import DetectorTraining
 /// ground truth jittered + a coarse grid (no selective search).
 enum TinyScenes {
   static func images() -> [RCNNTrainingImage] {
-    let scenes = SyntheticScenes(width: 64, height: 64, maxObjects: 2)
+    let scenes = try! SyntheticScenes(width: 64, height: 64, maxObjects: 2)
     let shapes = SyntheticShapes.Shape.allCases
     return (0..<6).map { index in
       let sample = scenes.sample(index, seed: 42)

@@ -18,7 +18,7 @@ enum TinyShapes {
   static func set(
     count: Int, seed: UInt64, configuration: ClassifyAndLocalizeConfiguration = configuration()
   ) -> LocalizationSet {
-    let shapes = SyntheticShapes(width: 24, height: 24, shapes: [.circle, .square])
+    let shapes = try! SyntheticShapes(width: 24, height: 24, shapes: [.circle, .square])
     let samples = (0..<count).map { index -> LocalizationSet.Sample in
       let sample = shapes.sample(index, seed: seed)
       let b = sample.box

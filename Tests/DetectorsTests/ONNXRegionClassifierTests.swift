@@ -105,7 +105,7 @@ import Testing
   }
 
   @Test func detectionsWithLogitsAndWithASoftmaxNodeAgree() throws {
-    let scenes = SyntheticScenes(width: 64, height: 64, maxObjects: 2)
+    let scenes = try SyntheticScenes(width: 64, height: 64, maxObjects: 2)
     let sample = scenes.sample(1, seed: 9)
     var proposals: [Box] = sample.objects.map(\.box)
     for y in stride(from: 0, to: 48, by: 8) {

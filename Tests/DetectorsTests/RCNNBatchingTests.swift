@@ -27,7 +27,7 @@ import Testing
     }
   }
 
-  static let scene = SyntheticScenes(width: 64, height: 64, maxObjects: 2).sample(4, seed: 5)
+  static let scene = try! SyntheticScenes(width: 64, height: 64, maxObjects: 2).sample(4, seed: 5)
 
   /// 150 boxes over the scene.
   static let boxes: [Box] = (0..<150).map { i in

@@ -12,7 +12,7 @@ import Testing
 @Suite struct RCNNNetworkFolderTests {
   typealias Fixture = ShapesClassifierFixture
   static let classes = DetectorClass.numbered(Fixture.classes)
-  static let scene = SyntheticScenes(width: 64, height: 64, maxObjects: 2).sample(3, seed: 11)
+  static let scene = try! SyntheticScenes(width: 64, height: 64, maxObjects: 2).sample(3, seed: 11)
   static let proposals: [Box] =
     scene.objects.map(\.box) + [
       Box(x1: 0, y1: 0, x2: 30, y2: 30), Box(x1: 20, y1: 10, x2: 60, y2: 50),

@@ -29,7 +29,7 @@ enum TinyShapes {
 
   /// Image `index` of the sequence seeded by `seed`, with its label and unit box.
   static func sample(_ index: Int, seed: UInt64) -> (image: Image, label: Int, box: Box) {
-    let shapes = SyntheticShapes(width: 24, height: 24, shapes: [.circle, .square])
+    let shapes = try! SyntheticShapes(width: 24, height: 24, shapes: [.circle, .square])
     let sample = shapes.sample(index, seed: seed)
     let b = sample.box
     return (

@@ -76,4 +76,107 @@ import Testing
     let evaluate = try runRegionKit(["evaluate", folder.path, "--proposals", output])
     #expect(evaluate.exitCode < 128 && evaluate.exitCode != 0)
   }
+
+  /// `detect` on a plain folder of bad files and on a COCO dataset with unreadable images:
+  /// each is listed on standard error and in --timings and --write-proposals, the run goes on,
+  /// --strict exits 1, and a single bad image always exits 1.
+  @Test func detectReportsEveryUnreadableImageAndStrictFails() throws {
+    let folder = try Self.badFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let model = try TrainedModels.model(.fastRCNN)
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
+    let output = folder.appendingPathComponent("out/detections.json")
+    let timings = folder.appendingPathComponent("out/timings.json")
+    let proposals = folder.appendingPathComponent("out/proposals.jsonl")
+    let arguments = [
+      "detect", model.path, folder.path, "-o", output.path, "--timings", timings.path,
+      "--write-proposals", proposals.path, "--no-progress",
+    ]
+    let relaxed = try runRegionKit(arguments)
+    #expect(relaxed.exitCode == 0, "\(relaxed.stderr)")
+    for name in Self.badNames {
+      #expect(relaxed.stderr.contains("error: \(name)"), "\(name) not reported: \(relaxed.stderr)")
+    }
+    #expect(relaxed.stdout.contains("\(Self.badNames.count) failed"), "\(relaxed.stdout)")
+    let timed =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: timings)) as? [[String: Any]]
+    #expect(timed?.count == Self.badNames.count + 1)
+    #expect(timed?.filter { $0["error"] != nil }.count == Self.badNames.count)
+    let lines = try String(contentsOf: proposals, encoding: .utf8).split(separator: "\n")
+    #expect(lines.filter { $0.contains("\"error\"") }.count == Self.badNames.count)
+    let strict = try runRegionKit(arguments + ["--strict"])
+    #expect(strict.exitCode == 1, "\(strict.stderr)")
+    for name in ["half.jpg", "text.jpg"] {
+      let single = try runRegionKit([
+        "detect", model.path, folder.appendingPathComponent(name).path, "-o", output.path,
+      ])
+      #expect(single.exitCode == 1, "\(name): \(single.stderr)")
+      #expect(single.stderr.contains(name), "\(single.stderr)")
+    }
+    // A COCO dataset whose image files are damaged: the same report.
+    let scenes = try Fixtures.temporaryDirectory("detect-bad-coco")
+    defer { try? FileManager.default.removeItem(at: scenes) }
+    try TrainedModels.synth(scenes)
+    let images = scenes.appendingPathComponent("images")
+    let damaged = try FileManager.default.contentsOfDirectory(atPath: images.path).sorted()
+      .prefix(2)
+    for name in damaged {
+      try Data("not an image".utf8).write(to: images.appendingPathComponent(name))
+    }
+    let coco = try runRegionKit([
+      "detect", model.path, scenes.path, "-o", output.path, "--no-progress", "--strict",
+    ])
+    #expect(coco.exitCode == 1, "\(coco.stderr)")
+    for name in damaged { #expect(coco.stderr.contains("error: \(name)"), "\(coco.stderr)") }
+  }
+
+  /// A COCO image whose file differs in size from its annotation: one warning per image
+  /// naming the file and both sizes, "swapped" when width and height are exchanged; the
+  /// run still succeeds.
+  @Test func aSizeDifferentFromTheAnnotationIsAWarning() throws {
+    let scenes = try Fixtures.temporaryDirectory("size-mismatch")
+    defer { try? FileManager.default.removeItem(at: scenes) }
+    let result = try runRegionKit([
+      "synth", "-o", scenes.path, "--images", "3", "--size", "48x32", "--objects", "2",
+    ])
+    #expect(result.exitCode == 0, "\(result.stderr)")
+    let annotations = scenes.appendingPathComponent("annotations.json")
+    var json = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: annotations)) as? [String: Any])
+    var images = try #require(json["images"] as? [[String: Any]])
+    images[0]["width"] = 32  // swapped
+    images[0]["height"] = 48
+    images[1]["width"] = 50
+    json["images"] = images
+    try JSONSerialization.data(withJSONObject: json).write(to: annotations)
+    let first = try #require(images[0]["file_name"] as? String)
+    let second = try #require(images[1]["file_name"] as? String)
+    let output = scenes.appendingPathComponent("p.jsonl").path
+    let propose = try runRegionKit([
+      "propose", scenes.path, "-o", output, "--method", "sliding-window", "--no-progress",
+    ])
+    #expect(propose.exitCode == 0, "\(propose.stderr)")
+    let warnings = propose.stderr.split(separator: "\n").filter { $0.hasPrefix("warning: ") }
+    #expect(warnings.count == 2, "\(propose.stderr)")
+    #expect(
+      warnings.contains {
+        $0.contains(first) && $0.contains("48x32 but its annotation says 32x48")
+          && $0.contains("swapped: EXIF orientation?")
+      }, "\(propose.stderr)")
+    #expect(
+      warnings.contains {
+        $0.contains(second) && $0.contains("48x32 but its annotation says 50x32")
+          && !$0.contains("swapped")
+      }, "\(propose.stderr)")
+    // draw warns once too, and draws the boxes as annotated.
+    let draw = try runRegionKit([
+      "draw", scenes.appendingPathComponent("images/\(first)").path, "--boxes", annotations.path,
+      "-o", scenes.appendingPathComponent("drawn.png").path,
+    ])
+    #expect(draw.exitCode == 0, "\(draw.stderr)")
+    #expect(
+      draw.stderr.split(separator: "\n").filter { $0.contains("swapped: EXIF orientation?") }
+        .count == 1, "\(draw.stderr)")
+  }
 }

@@ -24,6 +24,23 @@ import Testing
     (["synth", "-o", "d", "--size", "100000x100000"], "--size"),
     (["synth", "-o", "d", "--objects", "100000"], "--objects"),
     (["synth", "-o", "d", "--images", "0"], "--images"),
+    (["propose", "x.jpg", "-o", "p.jsonl", "--jobs", "5000"], "--jobs"),
+    (["propose", "x.jpg", "-o", "p.jsonl", "--draw-top", "-1"], "--draw-top"),
+    (["propose", "x.jpg", "-o", "p.jsonl", "--max-side", "0"], "--max-side"),
+    (["detect", "m", "x.jpg", "-o", "d.json", "--min-score", "nan"], "--min-score"),
+    (["detect", "m", "x.jpg", "-o", "d.json", "--draw-min-score", "inf"], "--draw-min-score"),
+    (["detect", "m", "x.jpg", "-o", "d.json", "--image-id", "-1"], "--image-id"),
+    (
+      ["draw", "x.jpg", "--boxes", "b.json", "-o", "d.png", "--font-size", "100000"], "--font-size"
+    ),
+    (
+      ["draw", "x.jpg", "--boxes", "b.json", "-o", "d.png", "--max-overlap", "1.5"], "--max-overlap"
+    ),
+    (["evaluate", "data", "--overlays", "100000"], "--overlays"),
+    (["info", "data", "--top-classes", "-1"], "--top-classes"),
+    (["model", "info", "m.onnx", "--input-shape", "1,0,4"], "--input-shape"),
+    (["model", "run", "m.onnx", "--input", "x.npy", "-o", "y.npy", "--jobs", "0"], "--jobs"),
+    (["segment", "x.jpg", "-o", "s.png", "--max-side", "0"], "--max-side"),
   ])
   func refusedWithTheOptionNamed(arguments: [String], option: String) throws {
     let failure = try #require(usageFailure(arguments))

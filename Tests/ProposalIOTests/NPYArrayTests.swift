@@ -23,6 +23,12 @@ import Testing
       payload: [1, 0, 0xFE, 0xFF, 0, 1])
     defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
     #expect(try NPYArray(contentsOf: url) == NPYArray(shape: [3], values: [1, -2, 256]))
+    #expect(throws: ProposalIOError.shapeMismatch(shape: [2, 2], values: 3)) {
+      _ = try NPYArray(shape: [2, 2], values: [1, 2, 3])
+    }
+    #expect(throws: ProposalIOError.self) {
+      _ = try NPYArray(shape: [1 << 40, 1 << 40], values: [])
+    }
   }
 
   /// Found with the .npy fuzz harness (Fuzz/FuzzNPY): a shape of 2^62 `<f4` values needs

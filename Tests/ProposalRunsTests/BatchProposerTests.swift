@@ -69,7 +69,8 @@ private final class SlowFirstGenerator: ProposalGenerator, @unchecked Sendable {
   }
 
   @Test func recordsUnreadableImagesWithoutStopping() async throws {
-    let records = await BatchProposer(generator: UnevenGenerator(), jobs: 2).run(on: try images())
+    let records = try await BatchProposer(generator: UnevenGenerator(), jobs: 2).run(
+      on: try images())
     #expect(records.count == 9)
     #expect(records[5].error != nil && records[5].proposals.isEmpty)
     #expect(records.enumerated().allSatisfy { $0.offset == 5 || $0.element.proposals.count == 5 })
@@ -120,4 +121,16 @@ private final class SlowFirstGenerator: ProposalGenerator, @unchecked Sendable {
     shrunk.memoryBudget = budget
     #expect(shrunk.record(name: "i8.png", url: images[8].url).error == nil)
   }
+}
+
+@Test func batchProposerRefusesNoJobsAndAnEmptyMaxSide() {
+  #expect(
+    throws: ProposalRunsError.invalidArgument(name: "jobs", value: "0", allowed: "1 or more")
+  ) {
+    _ = try BatchProposer(generator: SlidingWindow(), jobs: 0)
+  }
+  #expect(throws: ProposalRunsError.self) {
+    _ = try BatchProposer(generator: SlidingWindow(), jobs: 1, maxSide: 0)
+  }
+  #expect(throws: Never.self) { _ = try BatchProposer(generator: SlidingWindow(), jobs: 1) }
 }

@@ -48,5 +48,8 @@ struct FixedGenerator: ProposalGenerator {
     #expect(throws: ProposalsError.self) {
       try CombinedGenerator([a], maxProposals: -1).proposals(for: image)
     }
+    #expect(throws: ProposalsError.self) {
+      try CombinedGenerator([]).proposals(for: image)
+    }
   }
 }

@@ -7,9 +7,9 @@ import Testing
 @Suite struct SlidingWindowTests {
   let image = Image(width: 200, height: 100, channels: 3, repeating: 0.5)
 
-  @Test func windowsHaveTheRequestedShapeAndStayInside() {
+  @Test func windowsHaveTheRequestedShapeAndStayInside() throws {
     let generator = SlidingWindow(scales: [0.5], aspectRatios: [1, 2], stride: 0.5)
-    let windows = generator.windows(width: 200, height: 100)
+    let windows = try generator.windows(width: 200, height: 100)
     for window in windows {
       #expect(
         window.box.x1 >= 0 && window.box.y1 >= 0 && window.box.x2 <= 200 && window.box.y2 <= 100)
@@ -66,6 +66,24 @@ import Testing
             && $0.box.y2 <= Float(height)
             && !$0.box.isDegenerate
         })
+    }
+  }
+
+  @Test func settingsOutOfRangeAreTypedErrors() {
+    #expect(
+      throws: ProposalsError.invalidParameter(
+        generator: "sliding-window", field: "stride", value: "0.0", expected: "[0.001, 1]")
+    ) {
+      _ = try SlidingWindow(stride: 0).proposals(for: image)
+    }
+    #expect(throws: ProposalsError.self) {
+      _ = try SlidingWindow(scales: [2]).windows(width: 9, height: 9)
+    }
+    #expect(throws: ProposalsError.self) {
+      _ = try SlidingWindow(aspectRatios: [.nan]).proposals(for: image)
+    }
+    #expect(throws: ProposalsError.self) {
+      _ = try SlidingWindow(maxProposals: -1).proposals(for: image)
     }
   }
 }

@@ -20,13 +20,17 @@ enum DetectInput {
     let url = URL(fileURLWithPath: input)
     if isDirectory.boolValue || url.pathExtension.lowercased() == "json" {
       let data = try Dataset.load(from: url, split: split)
-      return (
-        data.images.map {
+      DatasetWarnings.printSizeMismatches(of: data)
+      // A plain folder's unreadable files (image id 0, size 0) fail in the run like any
+      // unreadable image: listed on standard error, in --timings and --write-proposals.
+      let items = ImageFailures.addingUnreadable(
+        to: data.images.map {
           BatchDetection.Item(
             url: data.url(of: $0), name: $0.fileName, imageID: $0.id, width: $0.width,
             height: $0.height)
-        }, data
-      )
+        }, of: data, name: \.name,
+        make: { BatchDetection.Item(url: $1, name: $0, imageID: 0, width: 0, height: 0) })
+      return (items, data)
     }
     let info = try ImageInfo.read(contentsOf: url)
     return (
@@ -76,6 +80,8 @@ enum DetectInput {
     var proposalSeconds: Double
     var networkSeconds: Double
     var proposals: Int
+    /// Why the image could not be read; left out when it was.
+    var error: String?
   }
 
   /// Writes the proposals used (JSON Lines) and the per-image timings (JSON) when asked for.
@@ -87,12 +93,12 @@ enum DetectInput {
         results.map { result in
           ProposalRecord(
             image: result.item.name, width: result.item.width, height: result.item.height,
-            seconds: result.proposalSeconds,
+            seconds: result.error == nil ? result.proposalSeconds : nil,
             proposals: result.proposals.enumerated().map {
               Proposal(
                 box: $1, score: Float(result.proposals.count - $0),
                 provenance: Provenance(method: "detect"))
-            })
+            }, error: result.error)
         }, to: URL(fileURLWithPath: proposals))
     }
     if let timings {
@@ -102,7 +108,7 @@ enum DetectInput {
         results.map {
           Timing(
             image: $0.item.name, proposalSeconds: $0.proposalSeconds,
-            networkSeconds: $0.networkSeconds, proposals: $0.proposals.count)
+            networkSeconds: $0.networkSeconds, proposals: $0.proposals.count, error: $0.error)
         }
       ).write(to: URL(fileURLWithPath: timings), options: .atomic)
     }

@@ -21,7 +21,10 @@ struct Detect: ParsableCommand {
       Detections carry the category ids of the dataset the model was trained on. R-CNN and \
       Fast R-CNN classify proposals: by default their model's method, or --proposals; \
       classify-localize and Faster R-CNN find their own and refuse --proposals. Prints the \
-      mean seconds per image of proposals and network.
+      mean seconds per image of proposals and network. An image that cannot be read (in a \
+      plain folder too) has no detections, is listed on standard error, in --timings and in \
+      --write-proposals (an "error" key), and the run goes on; with --strict the exit status \
+      is then 1. A single image file that cannot be read always exits 1.
       """)
 
   @Argument(help: "The model folder.")
@@ -77,6 +80,9 @@ struct Detect: ParsableCommand {
   @Option(help: "Write per-image proposal and network seconds to this JSON file. Default: none.")
   var timings: String?
 
+  @Flag(help: "Exit with status 1 when any image failed.")
+  var strict = false
+
   @OptionGroup var runOptions: RunOptions
 
   func validate() throws {
@@ -84,6 +90,9 @@ struct Detect: ParsableCommand {
     if rpnModel != nil && proposals.proposals != nil {
       throw ValidationError("give --proposals or --rpn-model, not both")
     }
+    try OptionRange.check("--image-id", imageID, in: 0...Int(Int64.max))
+    try OptionRange.checkFinite("--min-score", minScore)
+    try OptionRange.checkFinite("--draw-min-score", drawMinScore)
   }
 
   func run() throws {
@@ -117,6 +126,10 @@ struct Detect: ParsableCommand {
       threads: writeProposals == nil ? threads : 1
     ) { bar.advance() }
     bar.finish()
+    let failed = results.compactMap { result in
+      result.error.map { (image: result.item.name, error: $0) }
+    }
+    ImageFailures.list(failed)
     let detections = results.flatMap { result in
       result.objects.filter { $0.score >= minScore }.map {
         Detection(
@@ -127,6 +140,7 @@ struct Detect: ParsableCommand {
     try COCOResults.write(detections, to: URL(fileURLWithPath: output))
     try DetectInput.writeExtras(results, proposals: writeProposals, timings: timings)
     var summary = "\(output): \(detections.count) detections on \(items.count) images"
+    if !failed.isEmpty { summary += ", \(failed.count) failed" }
     if let draw {
       let drawn = try DetectInput.drawPictures(
         results, minScore: max(drawMinScore, minScore), folder: draw)
@@ -135,13 +149,14 @@ struct Detect: ParsableCommand {
     if evaluate, let dataset {
       summary += "; " + (try DetectInput.score(detections, dataset: dataset, metric: metric))
     }
-    let n = Double(max(results.count, 1))
+    let n = Double(max(results.count - failed.count, 1))
     print(
       summary
         + String(
           format: "; %.4f s/image proposals, %.4f s/image network",
           results.map(\.proposalSeconds).reduce(0, +) / n,
           results.map(\.networkSeconds).reduce(0, +) / n))
+    try ImageFailures.exitIfNeeded(failed: failed.count, strict: strict, input: input)
   }
 
   /// The proposal source the options ask for, checked against the model.

@@ -68,19 +68,13 @@ struct Draw: ParsableCommand {
   var maxSide: Int?
 
   func validate() throws {
-    guard top >= 0 else { throw ValidationError("--top must be 0 or more, got \(top)") }
-    guard lineWidth >= 1 else {
-      throw ValidationError("--line-width must be at least 1, got \(lineWidth)")
-    }
-    guard fontSize >= 4 else {
-      throw ValidationError("--font-size must be at least 4, got \(fontSize)")
-    }
-    if let maxOverlap, !(0...1).contains(maxOverlap) {
-      throw ValidationError("--max-overlap must be in 0...1, got \(maxOverlap)")
-    }
-    if let maxSide, maxSide < 1 {
-      throw ValidationError("--max-side must be at least 1, got \(maxSide)")
-    }
+    try OptionRange.check("--top", top, in: 0...Int(Int32.max))
+    try OptionRange.checkFinite("--min-score", minScore)
+    try OptionRange.check("--line-width", lineWidth, in: 1...1000)
+    try OptionRange.check("--font-size", fontSize, in: 4...1000)
+    try OptionRange.check("--max-overlap", maxOverlap, in: 0...1)
+    try OptionRange.check("--image-id", imageID, in: 0...Int(Int64.max))
+    try OptionRange.check("--max-side", maxSide, in: 1...GeneratorOptions.maximumSide)
     try validateOutputPath(output)
   }
 
@@ -169,8 +163,15 @@ struct BoxSource {
     else {
       throw ValidationError("--boxes \(url.path) has no image named \(image.lastPathComponent)")
     }
+    // A file whose size differs from the annotation's is warned about, and its boxes are
+    // drawn as annotated (in the file's pixels), not stretched to fit.
+    let warning = (try? ImageInfo.read(contentsOf: image)).flatMap {
+      entry.sizeWarning(width: $0.uprightWidth, height: $0.uprightHeight)
+    }
+    if let warning { DatasetWarnings.print([warning]) }
     return BoxSource(
-      kind: "ground-truth boxes", width: entry.width, height: entry.height,
+      kind: "ground-truth boxes", width: warning == nil ? entry.width : nil,
+      height: warning == nil ? entry.height : nil,
       boxes: entry.annotations.map {
         let name =
           dataset.categories.indices.contains($0.label)

@@ -75,10 +75,8 @@ struct Evaluate: AsyncParsableCommand {
   var noProgress = false
 
   func validate() throws {
-    if let limit, limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
-    guard overlays >= 0 else {
-      throw ValidationError("--overlays must be 0 or more, got \(overlays)")
-    }
+    try OptionRange.check("--limit", limit, in: 1...Int(Int32.max))
+    try OptionRange.check("--overlays", overlays, in: 0...1000)
     try generatorOptions.validateObjectness(
       for: methods.isEmpty && proposalFiles.isEmpty ? [.selectiveSearch] : methods)
     try generatorOptions.validateMethods(methods)
@@ -86,9 +84,8 @@ struct Evaluate: AsyncParsableCommand {
 
   func run() async throws {
     var dataset = try Dataset.load(from: URL(fileURLWithPath: dataset), split: split)
-    for warning in dataset.warnings {
-      FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
-    }
+    DatasetWarnings.print(dataset.warnings)
+    DatasetWarnings.printSizeMismatches(of: dataset)
     guard !dataset.categories.isEmpty else {
       throw ValidationError(
         "\(self.dataset) has no ground truth (a plain folder of images cannot be evaluated)")
@@ -108,7 +105,7 @@ struct Evaluate: AsyncParsableCommand {
     for method in runMethods {
       let progress = ProgressBar(
         total: images.count, label: method.rawValue, isEnabled: !noProgress)
-      let records = await generatorOptions.proposer(method).run(on: images) { _ in
+      let records = try await generatorOptions.proposer(method).run(on: images) { _ in
         progress.advance()
       }
       progress.finish()

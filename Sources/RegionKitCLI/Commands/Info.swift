@@ -27,6 +27,10 @@ struct Info: ParsableCommand {
   @Option(help: "Number of classes listed in the text output; 0 lists all.")
   var topClasses = 20
 
+  func validate() throws {
+    try OptionRange.check("--top-classes", topClasses, in: 0...Int(Int32.max))
+  }
+
   func run() throws {
     let url = URL(fileURLWithPath: path)
     var isDirectory: ObjCBool = false

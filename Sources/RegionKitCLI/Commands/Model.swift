@@ -48,6 +48,10 @@ struct ModelInfo: ParsableCommand {
   @Flag(help: "Print JSON instead of text.")
   var json = false
 
+  func validate() throws {
+    _ = try inputShape.map(parseShape)
+  }
+
   func run() throws {
     let url = URL(fileURLWithPath: model)
     var isDirectory: ObjCBool = false
@@ -186,9 +190,7 @@ struct ModelRun: ParsableCommand {
 
   func validate() throws {
     guard !input.isEmpty else { throw ValidationError("--input is required") }
-    if let jobs, jobs < 1 || jobs > 1024 {
-      throw ValidationError("--jobs \(jobs): expected 1 to 1024")
-    }
+    try OptionRange.check("--jobs", jobs, in: 1...1024)
   }
 
   func run() throws {

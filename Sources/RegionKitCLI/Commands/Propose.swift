@@ -84,6 +84,7 @@ struct Propose: AsyncParsableCommand {
       throw ValidationError(
         "--draw works with -o FILE.jsonl only, not with a sharded output folder")
     }
+    try OptionRange.check("--draw-top", drawTop, in: 0...100_000)
     try generatorOptions.validateObjectness(for: [method])
     try generatorOptions.validateMethods([method])
   }
@@ -107,15 +108,10 @@ struct Propose: AsyncParsableCommand {
     let fileExtension = inputURL.pathExtension.lowercased()
     if isDirectory.boolValue || fileExtension == "json" {
       let dataset = try Dataset.load(from: inputURL, split: split)
-      // A plain folder leaves out files whose header cannot be read; they go through the
-      // proposer all the same, so each becomes a failed record in the output, is listed on
-      // standard error and makes --strict exit 1.
-      let unreadable = dataset.warnings.compactMap { warning -> (String, URL)? in
-        guard case .unreadableImage = warning.problem else { return nil }
-        return (warning.file, dataset.imagesDirectory.appendingPathComponent(warning.file))
-      }
-      let images = dataset.images.map { ($0.fileName, dataset.url(of: $0)) }
-      return unreadable.isEmpty ? images : (images + unreadable).sorted { $0.0 < $1.0 }
+      DatasetWarnings.printSizeMismatches(of: dataset)
+      return ImageFailures.addingUnreadable(
+        to: dataset.images.map { (name: $0.fileName, url: dataset.url(of: $0)) }, of: dataset,
+        name: { $0.name }, make: { (name: $0, url: $1) })
     }
     if ["txt", "lst", "list"].contains(fileExtension) {
       return try ImageListFile.read(contentsOf: inputURL)
@@ -172,7 +168,7 @@ struct Propose: AsyncParsableCommand {
     let shard = try shardOptions.resolve()
     let directory = URL(fileURLWithPath: output)
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let proposer = generatorOptions.proposer(method)
+    let proposer = try generatorOptions.proposer(method)
     let fingerprint = try RunFingerprint(
       generator: proposer.generator, maxSide: proposer.maxSide,
       toolVersion: RegionKitVersion.current,
@@ -230,9 +226,7 @@ struct Propose: AsyncParsableCommand {
     file: String, images: Int, resumed: Int, proposals: Int, seconds: Double, timedImages: Int,
     failed: [(image: String, error: String)]
   ) throws {
-    for failure in failed {
-      FileHandle.standardError.write(Data("error: \(failure.image): \(failure.error)\n".utf8))
-    }
+    ImageFailures.list(failed)
     print(
       "\(file): \(images - failed.count) images, \(proposals) proposals"
         + (resumed > 0
@@ -240,15 +234,6 @@ struct Propose: AsyncParsableCommand {
         + String(
           format: ", %.3f s per image (decoding excluded)", seconds / Double(max(timedImages, 1)))
         + (failed.isEmpty ? "" : ", \(failed.count) failed"))
-    if (strict || inputIsOneImage) && !failed.isEmpty { throw ExitCode(1) }
-  }
-
-  /// Whether INPUT names one image file (not a dataset, a folder or a file list).
-  private var inputIsOneImage: Bool {
-    var isDirectory: ObjCBool = false
-    let exists = FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory)
-    let fileExtension = URL(fileURLWithPath: input).pathExtension.lowercased()
-    return exists && !isDirectory.boolValue
-      && !["json", "txt", "lst", "list"].contains(fileExtension)
+    try ImageFailures.exitIfNeeded(failed: failed.count, strict: strict, input: input)
   }
 }

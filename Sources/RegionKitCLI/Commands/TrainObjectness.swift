@@ -188,6 +188,7 @@ struct TrainObjectness: ParsableCommand {
       }
       data.images = chosen.prefix(limit).sorted().map { data.images[$0] }
     }
+    DatasetWarnings.printSizeMismatches(of: data)
     let bar = ProgressBar(
       total: data.images.count, label: "\(Self.name(of: path)) \(method.rawValue)",
       isEnabled: !noProgress)

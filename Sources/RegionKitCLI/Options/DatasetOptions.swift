@@ -30,14 +30,19 @@ struct DatasetOptions: ParsableArguments {
     }
   }
 
-  /// The dataset named by the options.
+  /// The dataset named by the options; images whose file's size differs from the
+  /// annotation's are listed on standard error.
   func load() throws -> Dataset {
-    if let images, let annotations {
-      return try Dataset.load(
-        annotations: URL(fileURLWithPath: annotations), images: URL(fileURLWithPath: images),
-        split: split)
-    }
-    return try Dataset.load(from: URL(fileURLWithPath: dataset ?? "."), split: split)
+    let loaded =
+      if let images, let annotations {
+        try Dataset.load(
+          annotations: URL(fileURLWithPath: annotations), images: URL(fileURLWithPath: images),
+          split: split)
+      } else {
+        try Dataset.load(from: URL(fileURLWithPath: dataset ?? "."), split: split)
+      }
+    DatasetWarnings.printSizeMismatches(of: loaded)
+    return loaded
   }
 
   /// The dataset's name for messages.

@@ -105,6 +105,9 @@ struct GeneratorOptions: ParsableArguments {
     }
   }
 
+  /// The largest `--max-side`: 2^20 pixels, beyond any image libvips decodes whole.
+  static let maximumSide = 1 << 20
+
   func validate() throws {
     guard edgeBoxesAlpha > 0 && edgeBoxesAlpha < 1 else {
       throw ValidationError("--edge-boxes-alpha must be in (0, 1), got \(edgeBoxesAlpha)")
@@ -115,19 +118,14 @@ struct GeneratorOptions: ParsableArguments {
     guard edgeBoxesMinScore.isFinite else {
       throw ValidationError("--edge-boxes-min-score must be finite, got \(edgeBoxesMinScore)")
     }
-    if let edgeBoxesMaxRefined, edgeBoxesMaxRefined < 0 {
-      throw ValidationError(
-        "--edge-boxes-max-refined must be 0 or more, got \(edgeBoxesMaxRefined)")
-    }
+    try OptionRange.check("--edge-boxes-max-refined", edgeBoxesMaxRefined, in: 0...Int(Int32.max))
     guard combineIou > 0 && combineIou <= 1 else {
       throw ValidationError("--combine-iou must be in (0, 1], got \(combineIou)")
     }
     _ = try combinedMethods
-    if let top, top < 0 { throw ValidationError("--top must be 0 (all) or more, got \(top)") }
-    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
-    if let maxSide, maxSide < 1 {
-      throw ValidationError("--max-side must be at least 1, got \(maxSide)")
-    }
+    try OptionRange.check("--top", top, in: 0...Int(Int32.max))
+    try OptionRange.check("--jobs", jobs, in: 1...1024)
+    try OptionRange.check("--max-side", maxSide, in: 1...Self.maximumSide)
     if let model {
       do {
         guard try ModelFolder.architecture(in: URL(fileURLWithPath: model)) == .fasterRCNN else {
@@ -265,16 +263,14 @@ struct GeneratorOptions: ParsableArguments {
   }
 
   /// The batch runner for `method`.
-  func proposer(_ method: ProposalMethod) -> BatchProposer {
+  func proposer(_ method: ProposalMethod) throws -> BatchProposer {
     var proposer =
       if let jobs {
-        BatchProposer(generator: generator(method), jobs: jobs, maxSide: maxSide)
+        try BatchProposer(generator: generator(method), jobs: jobs, maxSide: maxSide)
       } else {
-        BatchProposer(generator: generator(method), maxSide: maxSide)
+        try BatchProposer(generator: generator(method), maxSide: maxSide)
       }
-    // `validate()` has parsed --memory-limit.
-    proposer.memoryBudget =
-      (try? MemoryLimitOption.budget(memoryLimit, jobs: proposer.jobs)) ?? .unlimited
+    proposer.memoryBudget = try MemoryLimitOption.budget(memoryLimit, jobs: proposer.jobs)
     return proposer
   }
 }

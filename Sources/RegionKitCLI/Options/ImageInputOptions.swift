@@ -23,9 +23,7 @@ struct ImageInputOptions: ParsableArguments {
   func validate() throws {
     _ = try MemoryLimitOption.budget(memoryLimit, jobs: 1)
     try validateOutputPath(output)
-    if let maxSide, maxSide < 1 {
-      throw ValidationError("--max-side must be at least 1, got \(maxSide)")
-    }
+    try OptionRange.check("--max-side", maxSide, in: 1...GeneratorOptions.maximumSide)
   }
 
   /// The decoded image (RGB in [0, 1]), shrunk when --max-side asks.

@@ -14,6 +14,14 @@ enum OptionRange {
     }
   }
 
+  /// `value` (when given) is finite (scores and thresholds with no natural bounds).
+  static func checkFinite(_ option: String, _ value: Float?) throws {
+    guard let value else { return }
+    guard value.isFinite else {
+      throw ValidationError("\(option) must be a finite number, got \(value)")
+    }
+  }
+
   /// `value` (when given) is finite and in `range`.
   static func check(_ option: String, _ value: Float?, in range: ClosedRange<Float>) throws {
     guard let value else { return }
