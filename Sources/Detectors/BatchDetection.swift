@@ -62,22 +62,33 @@ public enum BatchDetection {
   ///     resized as its network sees it, as in training.
   ///   - maxProposals: Proposals kept per image. Default: the detector's own count.
   ///   - keepPictures: Return each decoded image. Default: `false`.
+  ///   - maxSide: Shrink images whose longer side exceeds this many pixels as they are
+  ///     decoded (results stay in the item's pixels). Default: `nil`, the detector's own
+  ///     decoding size (the full image for R-CNN).
+  ///   - memoryBudget: Refuse, before decoding, an image whose decoded pixels and the peak of
+  ///     the proposal generator run on it exceed this (``/Imaging/MemoryBudget``); the image
+  ///     then has ``Result/error`` set. Default: ``/Imaging/MemoryBudget/unlimited``.
   ///   - threads: Images worked on at once. Default: `1`.
   ///   - onImage: Called after each image, failed ones too (from worker threads).
-  /// - Returns: One result per item, in item order; an item whose file cannot be decoded
-  ///   has ``Result/error`` set (the decoding error, which names the file).
+  /// - Returns: One result per item, in item order; an item whose file cannot be decoded or
+  ///   is over `memoryBudget` has ``Result/error`` set (the error, which names the file).
   /// - Throws: ``DetectorsError/missingProposals(file:image:)``,
   ///   ``DetectorsError/unsupportedInput(detector:reason:)`` and the detector's errors.
   public static func run(
     _ detector: any Detector, on items: [Item], proposals: ProposalSource? = nil,
-    maxProposals: Int? = nil, keepPictures: Bool = false, threads: Int = 1,
+    maxProposals: Int? = nil, keepPictures: Bool = false, maxSide: Int? = nil,
+    memoryBudget: MemoryBudget = .unlimited,
+    threads: Int = 1,
     onImage: @Sendable () -> Void = {}
   ) throws -> [Result] {
     try orderedParallelMap(count: items.count, threads: threads) { index in
       let item = items[index]
       let image: Image
       do {
-        image = try Image(contentsOf: item.url, maxSide: decodeSide(of: detector))
+        let side = decodeSide(of: detector, maxSide: maxSide)
+        try checkMemory(
+          item.url, side: side, detector: detector, proposals: proposals, budget: memoryBudget)
+        image = try Image(contentsOf: item.url, maxSide: side)
       } catch {
         onImage()
         return Result(
@@ -122,15 +133,19 @@ public enum BatchDetection {
   }
 
   /// The size images are decoded at: networks that resize their input need no more than
-  /// four times their input side; R-CNN crops from the full image.
-  static func decodeSide(of detector: any Detector) -> Int? {
-    switch detector {
+  /// four times their input side; R-CNN crops from the full image; a `maxSide` given by the
+  /// caller shrinks further.
+  static func decodeSide(of detector: any Detector, maxSide: Int? = nil) -> Int? {
+    let own: Int? =
+      switch detector {
     case let model as FastRCNN: 4 * model.configuration.maxSide
     case let model as FasterRCNN: 4 * model.configuration.maxSide
     case let model as ClassifyAndLocalize:
       max(1024, 4 * max(model.configuration.inputWidth, model.configuration.inputHeight))
     default: nil
     }
+    guard let maxSide else { return own }
+    return own.map { min($0, maxSide) } ?? maxSide
   }
 
   /// Proposals of `image` in its pixels; Fast R-CNN's generators see the resized input.

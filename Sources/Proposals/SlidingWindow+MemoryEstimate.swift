@@ -5,9 +5,11 @@ extension SlidingWindow: PeakMemoryEstimating {
   static let bytesPerWindow = 160
 
   /// The windows of the grid (their count depends on the scales, ratios and stride, not on the
-  /// pixels); a ``WindowScorer`` adds its own memory, which is not counted.
+  /// pixels); a ``WindowScorer`` adds its own memory, which is not counted. Settings that
+  /// ``proposals(for:)`` refuses estimate 0 (the refusal comes first).
   public func estimatedPeakMemory(width: Int, height: Int) -> Int {
-    let (windows, overflow) = windows(width: width, height: height).count
+    let count = (try? windows(width: width, height: height).count) ?? 0
+    let (windows, overflow) = count
       .multipliedReportingOverflow(by: Self.bytesPerWindow)
     return overflow ? Int.max : windows
   }

@@ -49,6 +49,27 @@ import Testing
     }
   }
 
+  /// R-CNN decodes the full image and runs its selective search on it: 108 MB decoded alone
+  /// is over 64M; shrunk on load with detect's --max-side it fits and detects.
+  @Test func detectRefusesAnImageOverTheLimitAndShrinksItWithMaxSide() throws {
+    let image = try Self.flatImage()
+    let model = try TrainedModels.model(.rcnnHOGSVM)
+    let output = image.deletingLastPathComponent().appendingPathComponent("detections.json")
+    let refused = try runRegionKit([
+      "detect", model.path, image.path, "--memory-limit", "64M", "--jobs", "1", "-o",
+      output.path, "--no-progress",
+    ])
+    #expect(refused.exitCode == 1, "\(refused.stdout)\(refused.stderr)")
+    #expect(refused.stderr.contains("over the memory budget of 64.0 MiB"), "\(refused.stderr)")
+    #expect(refused.stderr.contains("with RCNN with selective-search"), "\(refused.stderr)")
+    #expect(refused.stderr.contains("--max-side"), "\(refused.stderr)")
+    let fits = try runRegionKit([
+      "detect", model.path, image.path, "--memory-limit", "64M", "--jobs", "1", "--max-side",
+      "128", "-o", output.path, "--no-progress",
+    ])
+    #expect(fits.exitCode == 0, "\(fits.stdout)\(fits.stderr)")
+  }
+
   @Test func aSizeThatDoesNotParseIsAUsageError() throws {
     let photo = Fixtures.url("dataset/images/chelsea.png").path
     let output = try Fixtures.temporaryDirectory().appendingPathComponent("x.png")

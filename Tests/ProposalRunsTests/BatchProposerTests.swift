@@ -109,7 +109,7 @@ private final class SlowFirstGenerator: ProposalGenerator, @unchecked Sendable {
     let images = try images()
     // i8.png is 28 x 16 = 448 pixels, 5376 bytes decoded; the others are smaller.
     let budget = MemoryBudget(limit: 448 * 12 - 1)
-    var proposer = BatchProposer(generator: UnevenGenerator(), jobs: 2)
+    var proposer = try BatchProposer(generator: UnevenGenerator(), jobs: 2)
     proposer.memoryBudget = budget
     let records = await proposer.run(on: images)
     #expect(records.map(\.image) == images.map(\.name))
@@ -117,7 +117,7 @@ private final class SlowFirstGenerator: ProposalGenerator, @unchecked Sendable {
     #expect(refused.contains("i8.png") && refused.contains("--max-side 27"), "\(refused)")
     #expect(records.filter { $0.error == nil }.count == 7)
     // With a load-time shrink the same budget fits.
-    var shrunk = BatchProposer(generator: UnevenGenerator(), jobs: 2, maxSide: 27)
+    var shrunk = try BatchProposer(generator: UnevenGenerator(), jobs: 2, maxSide: 27)
     shrunk.memoryBudget = budget
     #expect(shrunk.record(name: "i8.png", url: images[8].url).error == nil)
   }

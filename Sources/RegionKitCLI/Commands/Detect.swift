@@ -83,9 +83,20 @@ struct Detect: ParsableCommand {
   @Flag(help: "Exit with status 1 when any image failed.")
   var strict = false
 
+  @Option(
+    help:
+      "Shrink each image as it is decoded so that its longer side is at most this many pixels; detections stay in the original image's pixels. Default: none (R-CNN works on the full image; Fast and Faster R-CNN decode at up to 4x their input side)."
+  )
+  var maxSide: Int?
+
+  @Option(help: MemoryLimitOption.help)
+  var memoryLimit: String?
+
   @OptionGroup var runOptions: RunOptions
 
   func validate() throws {
+    _ = try MemoryLimitOption.budget(memoryLimit, jobs: 1)
+    try OptionRange.check("--max-side", maxSide, in: 1...GeneratorOptions.maximumSide)
     if metric != .coco && !evaluate { throw ValidationError("--metric needs --evaluate") }
     if rpnModel != nil && proposals.proposals != nil {
       throw ValidationError("give --proposals or --rpn-model, not both")
@@ -121,9 +132,11 @@ struct Detect: ParsableCommand {
       }
     }
     let bar = ProgressBar(total: items.count, label: "detect", isEnabled: !runOptions.noProgress)
+    let imagesAtOnce = writeProposals == nil ? threads : 1
     let results = try BatchDetection.run(
-      detector, on: items, proposals: source, keepPictures: draw != nil,
-      threads: writeProposals == nil ? threads : 1
+      detector, on: items, proposals: source, keepPictures: draw != nil, maxSide: maxSide,
+      memoryBudget: try MemoryLimitOption.budget(memoryLimit, jobs: imagesAtOnce),
+      threads: imagesAtOnce
     ) { bar.advance() }
     bar.finish()
     let failed = results.compactMap { result in

@@ -3,9 +3,10 @@ import Foundation
 import Imaging
 
 /// `--memory-limit`: its help and its parsing, shared by the commands that run a method on
-/// images (`propose`, `evaluate`, `segment`, `edges`).
+/// images (`propose`, `evaluate`, `detect`, `segment`, `edges`).
 enum MemoryLimitOption {
-  /// The help of commands that process several images at once (`propose`, `evaluate`).
+  /// The help of commands that process several images at once (`propose`, `evaluate`,
+  /// `detect`).
   static let help = ArgumentHelp(
     "Memory for the images processed at once, divided by --jobs for each: an image whose "
       + "decoded pixels (12 bytes each) and the method's estimated peak are over its share is "
