@@ -76,7 +76,9 @@ final class LargeBuffer<Element>: RandomAccessCollection, @unchecked Sendable {
   /// Whether ``discardPages(of:)`` returns memory to the system: for buffers from the
   /// ordinary allocator above ``hugePageLimit`` (huge-page mappings keep their pages, which
   /// their next user in the pool would fault in again).
-  var discardsPages: Bool { mapping == nil && count * MemoryLayout<Element>.stride > Self.hugePageLimit }
+  var discardsPages: Bool {
+    mapping == nil && count * MemoryLayout<Element>.stride > Self.hugePageLimit
+  }
 
   /// Gives the whole pages inside `range` of `buffer` back to the system (`MADV_DONTNEED`):
   /// their elements become undefined (zero) and no longer count as resident until written

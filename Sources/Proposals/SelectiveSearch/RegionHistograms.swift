@@ -52,23 +52,27 @@ struct PixelBins: Sendable {
     let c = space.channelCount
     channels = c
     let count = width * height
-    let rowBands = (0..<bands).map { ($0 * image.height / bands)..<(($0 + 1) * image.height / bands) }
+    let rowBands = (0..<bands).map {
+      ($0 * image.height / bands)..<(($0 + 1) * image.height / bands)
+    }
     // The texture's derivatives of each band (its rows' responses) and their largest
     // magnitudes: the scale of the bins is that of the whole image, so binning waits for all.
     var derivatives: [BandDerivatives] = []
     let colour = [UInt8](unsafeUninitializedCapacity: count * c) { out, initialized in
       let bins = UncheckedBuffer(out)
-      derivatives = (try? orderedParallelMap(count: bands, threads: threads) { band in
-        Self.colourBinsAndDerivatives(
-          of: image, rows: rowBands[band], space: space, into: bins.buffer)
-      }) ?? []
+      derivatives =
+        (try? orderedParallelMap(count: bands, threads: threads) { band in
+          Self.colourBinsAndDerivatives(
+            of: image, rows: rowBands[band], space: space, into: bins.buffer)
+        }) ?? []
       initialized = count * c
     }
     self.colour = colour
     var largest = [SIMD4<Float>](repeating: SIMD4(), count: c)
     for band in derivatives {
       for channel in 0..<c {
-        largest[channel].replace(with: band.largest[channel], where: band.largest[channel] .> largest[channel])
+        largest[channel].replace(
+          with: band.largest[channel], where: band.largest[channel] .> largest[channel])
       }
     }
     let binCount = SIMD4<Float>(repeating: Float(Self.textureBins))
@@ -117,7 +121,8 @@ struct PixelBins: Sendable {
   /// returns the texture derivatives of those rows: the rows plus a margin are converted,
   /// blurred and differentiated (the margin's own samples are not exact and are dropped).
   private static func colourBinsAndDerivatives(
-    of image: Image, rows: Range<Int>, space: ColorSpace, into colour: UnsafeMutableBufferPointer<UInt8>
+    of image: Image, rows: Range<Int>, space: ColorSpace,
+    into colour: UnsafeMutableBufferPointer<UInt8>
   ) -> BandDerivatives {
     let w = image.width
     let margin = Image.gaussianKernel(sigma: 1).count / 2 + 1

@@ -36,8 +36,8 @@ import Segmentation
 ///     shorter one. Default: `.infinity` (keep all).
 ///   - maximumSide: Shrink images whose longer side exceeds this many pixels before the
 ///     search (bilinear), and scale the boxes back; `nil` never shrinks. Default: `nil`.
-///   - threads: The work (per colour space: edge-graph bands, histogram bins, sort, one merge
-///     pass per *k*, histogram counts; then one grouping per strategy) runs on up to this
+///   - threads: The work (per colour space: edge-graph bands, sort, one merge pass per *k*,
+///     histogram bins, histogram counts; and one grouping per strategy) runs on up to this
 ///     many threads, so even one strategy uses several cores; `1` runs on the calling
 ///     thread. The output is the same for every value. Default: the number of active
 ///     processors.
@@ -157,13 +157,16 @@ public struct SelectiveSearch: ProposalGenerator {
   ///
   /// The work is cut into small jobs that share one pool of `threads` workers, with no
   /// barrier between them. Per colour space (``SpaceStage``): its edge graph in two bands of
-  /// rows (conversion, blur and edges of each band); its per-pixel histogram bins; the sort of
-  /// the graph; one merge pass per segmentation key (each *k* of the space, on the shared
-  /// sorted graph); and the histogram counts of the initial regions, on several threads over
-  /// the first and the second half of the pixels in two jobs (the second adds the first's and
-  /// builds the initial regions), on one thread in one. Then one job per strategy: the
-  /// grouping, on a copy of its segmentation's histograms. What to compute and each step is
-  /// in `SelectiveSearch+Plan.swift` (``plan()``); the job order and the hand-over between
+  /// rows (conversion, blur and edges of each band); the sort of the graph; one merge pass per
+  /// segmentation key (each *k* of the space, on the shared sorted graph); its per-pixel
+  /// histogram bins, in bands of rows on all threads; and the histogram counts of the initial
+  /// regions, on several threads over the first and the second half of the pixels in two jobs
+  /// (the second adds the first's and builds the initial regions), on one thread in one. Then
+  /// one job per strategy of the space: the grouping, on a copy of its segmentation's
+  /// histograms, placed after the next space's sort. The memory-heavy stages of one space run
+  /// one after the other and the next space's start once the previous space's bins and label
+  /// maps are freed, so the peak memory is that of one stage. What to compute and each step
+  /// is in `SelectiveSearch+Plan.swift` (``plan()``); the job order and the hand-over between
   /// jobs in `SelectiveSearch+Stages.swift` (``HierarchyJobs``). The pieces are small enough
   /// that two threads share even a single-strategy preset; results are placed by index, so
   /// the output is the same for any thread count.
