@@ -14,10 +14,14 @@ struct PixelBins: Sendable {
   static let colourBins = 25
   static let textureBins = 10
   static let orientations = 8
-  /// The bands of rows selective search computes the bins in: with 8, the derivatives and
-  /// intermediate images held at once stay near a third of those of the whole image, for
-  /// about 5 % more conversion and filtering (the bands' margins) at 3 megapixels.
-  static let rowBands = 8
+  /// The bands of rows selective search computes the bins of an image of `height` rows in,
+  /// on `threads` threads: one band per 192 rows, at most 8 (the derivatives and intermediate
+  /// images held at once then stay near a third of those of the whole image from 1536 rows
+  /// on, for about 7 % more conversion and filtering, the bands' margins), and at least one
+  /// per thread.
+  static func rowBands(height: Int, threads: Int) -> Int {
+    max(min(threads, height), min(8, height / 192))
+  }
 
   let width: Int
   let height: Int

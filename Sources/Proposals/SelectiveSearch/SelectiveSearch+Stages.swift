@@ -32,9 +32,9 @@ extension SelectiveSearch {
   /// graph's edges and the merges' union–find nodes), then its bins (which
   /// ``HierarchyJobs`` make wait for the merges, so they never meet the edges), then its
   /// counting (two jobs, one half of the pixels each, with `parallel`; one job without) and
-  /// initial regions. A space's groupings, which need little memory, come after the next
-  /// space's sort, so a second thread has work while the sort runs (after the initial
-  /// regions for the last space).
+  /// initial regions. A space's groupings come right after its initial regions, so its
+  /// histograms are mostly gone before the next space's merges (on two threads the last
+  /// groupings overlap the next space's graph bands).
   static func spaceStages(
     keyCounts: [Int], strategySpaces: [Int], parallel: Bool
   ) -> [(SpaceStage, Int)] {
@@ -45,13 +45,12 @@ extension SelectiveSearch {
     for (space, keyCount) in keyCounts.enumerated() {
       order += (0..<graphBands).map { (SpaceStage.graphBand($0), space) }
       order.append((.sort, space))
-      if space > 0 { order += groupings(space - 1) }
       order += (0..<keyCount).map { (.merge($0), space) }
       order.append((.bins, space))
       if parallel { order.append((.firstHalfCounts, space)) }
       order.append((.initialRegions, space))
+      order += groupings(space)
     }
-    if let last = keyCounts.indices.last { order += groupings(last) }
     return order
   }
 
@@ -157,7 +156,8 @@ extension SelectiveSearch {
         bins.put(space) {
           for key in plan.keyRange(of: space) { try merged.take(key) }
           return PixelBins(
-            rgb: image, space: plan.spaces[space], bands: PixelBins.rowBands,
+            rgb: image, space: plan.spaces[space],
+            bands: PixelBins.rowBands(height: image.height, threads: search.threads),
             threads: search.threads)
         }
       case .sort:

@@ -163,7 +163,7 @@ public struct SelectiveSearch: ProposalGenerator {
   /// regions, on several threads over the first and the second half of the pixels in two jobs
   /// (the second adds the first's and builds the initial regions), on one thread in one. Then
   /// one job per strategy of the space: the grouping, on a copy of its segmentation's
-  /// histograms, placed after the next space's sort. The memory-heavy stages of one space run
+  /// histograms, right after the space's initial regions. The memory-heavy stages of one space run
   /// one after the other and the next space's start once the previous space's bins and label
   /// maps are freed, so the peak memory is that of one stage. What to compute and each step
   /// is in `SelectiveSearch+Plan.swift` (``plan()``); the job order and the hand-over between
