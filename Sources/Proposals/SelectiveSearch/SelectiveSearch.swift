@@ -50,7 +50,9 @@ import Segmentation
 /// - Complexity: Per strategy, O(*n*) for *n* pixels (segmentation with a bucketed sort and
 ///   one histogram pass) plus the grouping, O(*D* (*h* + log *D*)) for *D* the sum of the
 ///   merged regions' neighbour counts and *h* = 315 histogram bins (3 channels). Memory:
-///   about 30 bytes per pixel per colour space plus the segmentation's 60 bytes per pixel.
+///   the colour spaces' heavy stages run one at a time, so the search's own peak does not
+///   grow with the number of spaces: 57–76 bytes per pixel at 3 and 12 megapixels for the
+///   single, fast and quality presets on 1 and 2 threads (`Docs/benchmarks.md`, *Memory*).
 ///
 /// Differences from the paper (strategies without ``Strategy/followsOpenCV``, such as the
 /// paper's presets): the segmentation is the library's
