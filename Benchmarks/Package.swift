@@ -84,6 +84,15 @@ let package = Package(
         .product(name: "Imaging", package: "RegionKit"),
       ],
       path: "SelectiveSearchTimer"),
+    // The peak resident memory of one proposal method on one image (Docs/benchmarks.md,
+    // "Memory"), one fresh process per measurement (Tools/peak_memory.sh).
+    .executableTarget(
+      name: "PeakMemory",
+      dependencies: [
+        .product(name: "Proposals", package: "RegionKit"),
+        .product(name: "Imaging", package: "RegionKit"),
+      ],
+      path: "PeakMemory"),
     // Runs EdgeBoxes, sliding windows and segment boxes on a dataset and dumps the edge maps
     // that Tools/peers/edge_boxes_peer.py feeds to OpenCV's EdgeBoxes (same input, same run).
     .executableTarget(

@@ -113,15 +113,17 @@ struct DisjointSet {
   }
 
   /// The sets as a dense label map, numbered in raster order of first appearance.
+  ///
+  /// The internal differences' storage holds each root's label meanwhile (no second array of
+  /// 4 bytes per element), so they are lost: call it last.
   mutating func labelMap(width: Int, height: Int) -> LabelMap {
     let n = count
-    let labelOfRootStorage = LargeBuffer<Int32>(uninitializedCount: n)
-    labelOfRootStorage.buffer.initialize(repeating: -1)
     var labels = [Int32](repeating: 0, count: n)
     var next: Int32 = 0
-    withUnsafeStorage { nodes, _ in
-      withExtendedLifetime(labelOfRootStorage) {
-        let labelOfRoot = labelOfRootStorage.buffer
+    withUnsafeStorage { nodes, differences in
+      differences.withMemoryRebound(to: Int32.self, capacity: n) {
+        let labelOfRoot = UnsafeMutableBufferPointer(start: $0, count: n)
+        labelOfRoot.update(repeating: -1)
         labels.withUnsafeMutableBufferPointer { labels in
           for p in 0..<n {
             let r = DisjointSet.root(of: p, in: nodes)

@@ -149,12 +149,14 @@ public struct FelzenszwalbSegmentation: Sendable, Hashable {
     var sets = DisjointSet(count: width * height, internalDifference: Float(k / 1))
     let o = graph.neighbourOffsets
     let offsets = (o[0], o[1], o[2], o[3])
-    // Edges the merge pass rejects (ends in different sets, test failed), in visiting order:
-    // the only ones the minimum-size pass can act on, since every other edge joins two
-    // pixels of one set by the end of the merge pass and sets only grow.
+    // Edges the merge pass rejects (ends in different sets, test failed), one bit per sorted
+    // edge: the only ones the minimum-size pass can act on, since every other edge joins two
+    // pixels of one set by the end of the merge pass and sets only grow. (A bit per edge, not
+    // a list of the rejected edges: a quarter of them or more may be rejected, which would
+    // cost up to 8 bytes per edge.)
     let rejected = LargeBuffer<UInt64>(
-      uninitializedCount: minimumSize > 1 ? graph.sortedEdges.count : 0)
-    var rejectedCount = 0
+      uninitializedCount: minimumSize > 1 ? (graph.sortedEdges.count + 63) / 64 : 0)
+    rejected.buffer.initialize(repeating: 0)
     /// The two pixels an edge joins.
     @inline(__always) func ends(_ packed: UInt64) -> (Int, Int) {
       let id = Int(truncatingIfNeeded: packed & 0xFFFF_FFFF)
@@ -198,8 +200,7 @@ public struct FelzenszwalbSegmentation: Sendable, Hashable {
             let root = DisjointSet.union(a, b, in: parents)
             thresholds[root] = weight + Float(k / Double(0 &- parents[root]))
           } else if keep {
-            out[rejectedCount] = packed
-            rejectedCount &+= 1
+            out[index &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: index & 63)
           }
         }
       }
@@ -207,18 +208,24 @@ public struct FelzenszwalbSegmentation: Sendable, Hashable {
     if minimumSize > 1 {
       // Minimum-size pass over the rejected edges, in the same order (a fraction of all
       // edges, so each looks its two roots up directly).
-      let edges = UnsafeBufferPointer(start: rejected.base, count: rejectedCount)
       withExtendedLifetime(rejected) {
-        sets.withUnsafeStorage { parents, differences in
-          for packed in edges {
-            let (p, q) = ends(packed)
-            let a = DisjointSet.root(of: p, in: parents)
-            let b = DisjointSet.root(of: q, in: parents)
-            if a != b
-              && (Int(0 &- parents[a]) < minimumSize || Int(0 &- parents[b]) < minimumSize)
-            {
-              let root = DisjointSet.union(a, b, in: parents)
-              differences[root] = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
+        graph.sortedEdges.withUnsafeBufferPointer { edges in
+          sets.withUnsafeStorage { parents, differences in
+            for (word, bits) in rejected.buffer.enumerated() {
+              var bits = bits
+              while bits != 0 {
+                let packed = edges[word &<< 6 | bits.trailingZeroBitCount]
+                bits &= bits &- 1
+                let (p, q) = ends(packed)
+                let a = DisjointSet.root(of: p, in: parents)
+                let b = DisjointSet.root(of: q, in: parents)
+                if a != b
+                  && (Int(0 &- parents[a]) < minimumSize || Int(0 &- parents[b]) < minimumSize)
+                {
+                  let root = DisjointSet.union(a, b, in: parents)
+                  differences[root] = Float(bitPattern: UInt32(truncatingIfNeeded: packed >> 32))
+                }
+              }
             }
           }
         }

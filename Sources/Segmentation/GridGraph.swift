@@ -83,8 +83,11 @@ struct GridGraph: Sendable {
     neighbourOffsets = [1, width, width + 1, 1 - width]
     let edges = packed.edges
     let scratch = LargeBuffer<UInt64>(uninitializedCount: edges.count)
+    // Each pass gives the pages it has read back to the system, so the edges and the
+    // scratch buffer together hold about one copy of the edges at a time.
     let inScratch = GridGraph.radixSortByWeight(
-      edges.buffer, scratch: scratch.buffer, maxBits: packed.maxBits)
+      edges.buffer, scratch: scratch.buffer, maxBits: packed.maxBits,
+      discardsReadPages: edges.discardsPages)
     sortedEdges = inScratch ? scratch : edges
   }
 
@@ -192,10 +195,13 @@ struct GridGraph: Sendable {
 
   /// The sort of ``radixSortByWeight(_:maxBits:)`` on raw storage: `scratch` (as long as
   /// `edges`) receives intermediate passes. Returns `true` when the sorted edges ended in
-  /// `scratch`, `false` when in `edges`.
+  /// `scratch`, `false` when in `edges`. With `discardsReadPages`, each pass gives the pages
+  /// of its source back to the system as it reads them (``LargeBuffer/discardPages(of:_:)``),
+  /// so the two buffers hold about one copy of the edges at a time; the unsorted input is
+  /// then lost even when the sorted edges end in `scratch`.
   static func radixSortByWeight(
     _ edges: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>,
-    maxBits knownMaxBits: UInt32? = nil
+    maxBits knownMaxBits: UInt32? = nil, discardsReadPages: Bool = false
   ) -> Bool {
     let n = edges.count
     precondition(scratch.count >= n, "GridGraph: scratch of \(scratch.count) for \(n) edges")
@@ -228,10 +234,18 @@ struct GridGraph: Sendable {
       let shift = pass * 8
       counts.withUnsafeMutableBufferPointer { counts in
         let next = counts.baseAddress! + offset
-        if sortedInScratch {
-          scatter(UnsafeBufferPointer(scratch), edges, next: next, base: base, shift: shift)
-        } else {
-          scatter(UnsafeBufferPointer(edges), scratch, next: next, base: base, shift: shift)
+        let (from, to) = sortedInScratch ? (scratch, edges) : (edges, scratch)
+        guard discardsReadPages else {
+          scatter(UnsafeBufferPointer(from), to, next: next, base: base, shift: shift)
+          return
+        }
+        // In chunks of 1 MiB, each given back once scattered.
+        let chunk = 1 << 17
+        for start in stride(from: 0, to: n, by: chunk) {
+          let range = start..<min(start + chunk, n)
+          scatter(
+            UnsafeBufferPointer(rebasing: from[range]), to, next: next, base: base, shift: shift)
+          LargeBuffer<UInt64>.discardPages(of: from, range)
         }
       }
       sortedInScratch.toggle()

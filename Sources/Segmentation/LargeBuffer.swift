@@ -1,3 +1,4 @@
+import CPrefetch
 import Synchronization
 
 #if canImport(Glibc)
@@ -17,7 +18,10 @@ import Synchronization
 /// ``poolLimit`` bytes, from which later buffers of at most the same size are taken, so
 /// segmenting a series of images clears no pages after the first; larger mappings are
 /// unmapped. Smaller and larger buffers, and systems without `mmap`, use the ordinary
-/// allocator.
+/// allocator. Allocating or freeing a buffer above ``hugePageLimit`` empties the pool: the
+/// work is then a large image (12 megapixels and more, or 3 with selective search's edges),
+/// whose pooled mid-size buffers save little time and would add their resident pages to its
+/// peak memory (up to ``poolLimit``, 20 bytes per pixel at 3 megapixels).
 ///
 /// `Element` must be a trivial type (no references): elements are never deinitialised.
 final class LargeBuffer<Element>: RandomAccessCollection, @unchecked Sendable {
@@ -57,6 +61,7 @@ final class LargeBuffer<Element>: RandomAccessCollection, @unchecked Sendable {
     }
     mapping = nil
     base = .allocate(capacity: Swift.max(count, 1))
+    if bytes > Self.hugePageLimit { Mapping.emptyPool() }
   }
 
   deinit {
@@ -64,7 +69,31 @@ final class LargeBuffer<Element>: RandomAccessCollection, @unchecked Sendable {
       mapping.release()
     } else {
       base.deallocate()
+      if count * MemoryLayout<Element>.stride > Self.hugePageLimit { Mapping.emptyPool() }
     }
+  }
+
+  /// Whether ``discardPages(of:)`` returns memory to the system: for buffers from the
+  /// ordinary allocator above ``hugePageLimit`` (huge-page mappings keep their pages, which
+  /// their next user in the pool would fault in again).
+  var discardsPages: Bool {
+    mapping == nil && count * MemoryLayout<Element>.stride > Self.hugePageLimit
+  }
+
+  /// Gives the whole pages inside `range` of `buffer` back to the system (`MADV_DONTNEED`):
+  /// their elements become undefined (zero) and no longer count as resident until written
+  /// again. For a pass that reads a large buffer once and will not read it again.
+  static func discardPages(of buffer: UnsafeMutableBufferPointer<Element>, _ range: Range<Int>) {
+    #if canImport(Glibc)
+      guard let base = buffer.baseAddress, !range.isEmpty else { return }
+      let page = 4096
+      let start = Int(bitPattern: base + range.lowerBound)
+      let end = Int(bitPattern: base + range.upperBound)
+      let first = (start + page - 1) / page * page
+      let last = end / page * page
+      guard last > first else { return }
+      _ = madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, MADV_DONTNEED)
+    #endif
   }
 
   /// The elements as a buffer.
@@ -128,6 +157,23 @@ private struct Mapping: Sendable {
       return Mapping(address: address, length: length, start: start, capacity: capacity)
     #else
       return nil
+    #endif
+  }
+
+  /// Unmaps every pooled mapping, and gives the allocator's free memory back to the system
+  /// (`malloc_trim`): glibc raises its threshold for mapping allocations to the size of each
+  /// mapped block freed, so after the first large arrays of a large image its per-pixel
+  /// arrays come from the heap, whose freed chunks stay resident.
+  static func emptyPool() {
+    let evicted = pool.withLock { pool in
+      defer { pool = [] }
+      return pool
+    }
+    #if canImport(Glibc)
+      for mapping in evicted {
+        munmap(UnsafeMutableRawPointer(bitPattern: mapping.address), mapping.length)
+      }
+      regionkit_malloc_trim()
     #endif
   }
 

@@ -36,8 +36,8 @@ import Segmentation
 ///     shorter one. Default: `.infinity` (keep all).
 ///   - maximumSide: Shrink images whose longer side exceeds this many pixels before the
 ///     search (bilinear), and scale the boxes back; `nil` never shrinks. Default: `nil`.
-///   - threads: The work (per colour space: edge-graph bands, histogram bins, sort, one merge
-///     pass per *k*, histogram counts; then one grouping per strategy) runs on up to this
+///   - threads: The work (per colour space: edge-graph bands, sort, one merge pass per *k*,
+///     histogram bins, histogram counts; and one grouping per strategy) runs on up to this
 ///     many threads, so even one strategy uses several cores; `1` runs on the calling
 ///     thread. The output is the same for every value. Default: the number of active
 ///     processors.
@@ -50,7 +50,9 @@ import Segmentation
 /// - Complexity: Per strategy, O(*n*) for *n* pixels (segmentation with a bucketed sort and
 ///   one histogram pass) plus the grouping, O(*D* (*h* + log *D*)) for *D* the sum of the
 ///   merged regions' neighbour counts and *h* = 315 histogram bins (3 channels). Memory:
-///   about 30 bytes per pixel per colour space plus the segmentation's 60 bytes per pixel.
+///   the colour spaces' heavy stages run one at a time, so the search's own peak does not
+///   grow with the number of spaces: 57–76 bytes per pixel at 3 and 12 megapixels for the
+///   single, fast and quality presets on 1 and 2 threads (`Docs/benchmarks.md`, *Memory*).
 ///
 /// Differences from the paper (strategies without ``Strategy/followsOpenCV``, such as the
 /// paper's presets): the segmentation is the library's
@@ -157,13 +159,16 @@ public struct SelectiveSearch: ProposalGenerator {
   ///
   /// The work is cut into small jobs that share one pool of `threads` workers, with no
   /// barrier between them. Per colour space (``SpaceStage``): its edge graph in two bands of
-  /// rows (conversion, blur and edges of each band); its per-pixel histogram bins; the sort of
-  /// the graph; one merge pass per segmentation key (each *k* of the space, on the shared
-  /// sorted graph); and the histogram counts of the initial regions, on several threads over
-  /// the first and the second half of the pixels in two jobs (the second adds the first's and
-  /// builds the initial regions), on one thread in one. Then one job per strategy: the
-  /// grouping, on a copy of its segmentation's histograms. What to compute and each step is
-  /// in `SelectiveSearch+Plan.swift` (``plan()``); the job order and the hand-over between
+  /// rows (conversion, blur and edges of each band); the sort of the graph; one merge pass per
+  /// segmentation key (each *k* of the space, on the shared sorted graph); its per-pixel
+  /// histogram bins, in bands of rows on all threads; and the histogram counts of the initial
+  /// regions, on several threads over the first and the second half of the pixels in two jobs
+  /// (the second adds the first's and builds the initial regions), on one thread in one. Then
+  /// one job per strategy of the space: the grouping, on a copy of its segmentation's
+  /// histograms, right after the space's initial regions. The memory-heavy stages of one space run
+  /// one after the other and the next space's start once the previous space's bins and label
+  /// maps are freed, so the peak memory is that of one stage. What to compute and each step
+  /// is in `SelectiveSearch+Plan.swift` (``plan()``); the job order and the hand-over between
   /// jobs in `SelectiveSearch+Stages.swift` (``HierarchyJobs``). The pieces are small enough
   /// that two threads share even a single-strategy preset; results are placed by index, so
   /// the output is the same for any thread count.

@@ -81,13 +81,23 @@ import Testing
     }
   }
 
-  /// The colour-space jobs: each once, and after every job whose output it reads.
+  /// The jobs: each once, after every job whose output it reads, and one space's
+  /// memory-heavy stages at a time: a space's bins after its merges, the next space's graph
+  /// bands after its initial regions and groupings.
   @Test(arguments: [[1], [3], [2, 4, 1], [4, 4, 4, 4, 4]], [true, false])
-  func everyStageComesAfterWhatItReads(keyCounts: [Int], parallel: Bool) {
-    let stages = SelectiveSearch.spaceStages(keyCounts: keyCounts, parallel: parallel)
+  func everyStageComesAfterWhatItReadsAndWaitsFor(keyCounts: [Int], parallel: Bool) {
+    // Two strategies per key, in space order.
+    let strategySpaces = keyCounts.indices.flatMap {
+      Array(repeating: $0, count: 2 * keyCounts[$0])
+    }
+    let stages = SelectiveSearch.spaceStages(
+      keyCounts: keyCounts, strategySpaces: strategySpaces, parallel: parallel)
     let bands = SelectiveSearch.graphBands
     let counters = parallel ? 2 : 1
-    #expect(stages.count == keyCounts.reduce(0, +) + keyCounts.count * (bands + 2 + counters))
+    #expect(
+      stages.count
+        == keyCounts.reduce(0, +) + keyCounts.count * (bands + 2 + counters)
+        + strategySpaces.count)
     func position(_ stage: SelectiveSearch.SpaceStage, _ space: Int) -> Int {
       let matches = stages.indices.filter { stages[$0].0 == stage && stages[$0].1 == space }
       #expect(matches.count == 1, "\(stage) of space \(space)")
@@ -97,16 +107,22 @@ import Testing
       let sort = position(.sort, space)
       #expect((0..<bands).allSatisfy { position(.graphBand($0), space) < sort })
       let merges = (0..<keyCount).map { position(.merge($0), space) }
+      let bins = position(.bins, space)
       let last = position(.initialRegions, space)
       let first = parallel ? position(.firstHalfCounts, space) : last
-      #expect(merges.allSatisfy { $0 > sort && $0 < first })
-      #expect(position(.bins, space) < first && first <= last)
+      #expect(merges.allSatisfy { $0 > sort && $0 < bins })
+      #expect(bins < first && first <= last)
       if !parallel {
         #expect(!stages.contains { $0.0 == .firstHalfCounts })
       }
-      if !parallel && space + 1 < keyCounts.count {
-        // One space at a time: its counting ends before the next space's bands start.
-        #expect(last < position(.graphBand(0), space + 1))
+      let groupings = strategySpaces.indices.filter { strategySpaces[$0] == space }.map {
+        position(.grouping($0), space)
+      }
+      #expect(groupings.allSatisfy { $0 > last })
+      if space + 1 < keyCounts.count {
+        // The next space starts after this one's initial regions and groupings.
+        let next = (0..<bands).map { position(.graphBand($0), space + 1) }
+        #expect(next.allSatisfy { band in band > last && groupings.allSatisfy { $0 < band } })
       }
     }
   }
