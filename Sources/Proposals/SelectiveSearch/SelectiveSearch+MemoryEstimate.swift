@@ -5,11 +5,11 @@ extension SelectiveSearch: PeakMemoryEstimating {
   /// strategies: the segmentations, histograms and merge hierarchies of the colour spaces in
   /// flight at once.
   ///
-  /// Measured: peak resident memory (`VmHWM`) of `regionkit propose --method
-  /// selective-search --jobs 1` (two threads) at 1 and 4 megapixels, on a resized photo and
-  /// on a one-colour image, for the `single`, `fast` and `quality` presets; the largest
-  /// slope, less the 12 bytes per pixel of the decoded image, plus 25 %.
-  public static let peakBytesPerPixel: Double = 191
+  /// Measured: the search's own peak (`Benchmarks/PeakMemory`: `VmHWM` during the call less
+  /// the resident memory before it) at 3 and 12 megapixels, on a resized photo and on a
+  /// one-colour image, for the `single`, `fast` and `quality` presets on 1 and 2 threads; the
+  /// largest, 76 bytes per pixel (quality, 2 threads, 3 MP), plus 25 %.
+  public static let peakBytesPerPixel: Double = 95
 
   /// ``peakBytesPerPixel`` at the size the search works on (shrunk to ``maximumSide``), plus
   /// the shrunk copy of the image.
