@@ -138,12 +138,12 @@ public enum BatchDetection {
   static func decodeSide(of detector: any Detector, maxSide: Int? = nil) -> Int? {
     let own: Int? =
       switch detector {
-    case let model as FastRCNN: 4 * model.configuration.maxSide
-    case let model as FasterRCNN: 4 * model.configuration.maxSide
-    case let model as ClassifyAndLocalize:
-      max(1024, 4 * max(model.configuration.inputWidth, model.configuration.inputHeight))
-    default: nil
-    }
+      case let model as FastRCNN: 4 * model.configuration.maxSide
+      case let model as FasterRCNN: 4 * model.configuration.maxSide
+      case let model as ClassifyAndLocalize:
+        max(1024, 4 * max(model.configuration.inputWidth, model.configuration.inputHeight))
+      default: nil
+      }
     guard let maxSide else { return own }
     return own.map { min($0, maxSide) } ?? maxSide
   }

@@ -9,7 +9,8 @@ extension SlidingWindow: PeakMemoryEstimating {
   /// ``proposals(for:)`` refuses estimate 0 (the refusal comes first).
   public func estimatedPeakMemory(width: Int, height: Int) -> Int {
     let count = (try? windows(width: width, height: height).count) ?? 0
-    let (windows, overflow) = count
+    let (windows, overflow) =
+      count
       .multipliedReportingOverflow(by: Self.bytesPerWindow)
     return overflow ? Int.max : windows
   }
