@@ -135,7 +135,7 @@ let package = Package(
 
     // Tests.
     .target(
-      name: "RegionKitTestSupport", dependencies: ["Boxes", "ProposalIO"],
+      name: "RegionKitTestSupport", dependencies: ["Boxes", "Imaging", "ProposalIO"],
       path: "Tests/RegionKitTestSupport"),
     .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
     .testTarget(name: "BoxesTests", dependencies: ["Boxes", "RegionKitTestSupport"]),
@@ -149,7 +149,7 @@ let package = Package(
     .testTarget(
       name: "ONNXTests",
       dependencies: ["ONNX", "NeuralNet", "Boxes", "ProposalIO", "RegionKitTestSupport"]),
-    .testTarget(name: "EdgesTests", dependencies: ["Edges", "Imaging"]),
+    .testTarget(name: "EdgesTests", dependencies: ["Edges", "Imaging", "RegionKitTestSupport"]),
     .testTarget(
       name: "SegmentationTests",
       dependencies: ["Segmentation", "Boxes", "Imaging", "RegionKitTestSupport"]),

@@ -1,5 +1,6 @@
 import Edges
 import Imaging
+import RegionKitTestSupport
 import Testing
 
 /// The edge detectors' peak-memory estimates grow in proportion to the pixels.
@@ -10,14 +11,6 @@ import Testing
   ]
 
   @Test func estimatesArePositiveAndProportionalToThePixels() {
-    for detector in Self.detectors {
-      let small = detector.estimatedPeakMemory(width: 1000, height: 1000)
-      let large = detector.estimatedPeakMemory(width: 2000, height: 2000)
-      #expect(small > 1_000_000, "\(detector): \(small)")
-      #expect(abs(large - 4 * small) <= 4, "\(detector): \(small) then \(large)")
-      #expect(
-        detector.estimatedPeakMemory(width: 999, height: 1000) <= small,
-        "\(detector) is not monotone")
-    }
+    expectEstimatesProportionalToPixels(Self.detectors)
   }
 }

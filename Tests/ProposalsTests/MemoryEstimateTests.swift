@@ -1,6 +1,7 @@
 import Imaging
 import ProposalIO
 import Proposals
+import RegionKitTestSupport
 import Testing
 
 /// The proposal generators' peak-memory estimates: positive, growing with the pixels, and
@@ -14,14 +15,7 @@ import Testing
   ]
 
   @Test func perPixelEstimatesGrowInProportionToThePixels() {
-    for generator in Self.perPixelGenerators {
-      let small = generator.estimatedPeakMemory(width: 1000, height: 1000)
-      let large = generator.estimatedPeakMemory(width: 2000, height: 2000)
-      #expect(small > 1_000_000, "\(generator.name): \(small) bytes for 1 MP")
-      // Four times the pixels, four times the memory (within rounding).
-      #expect(abs(large - 4 * small) <= 4, "\(generator.name): \(small) then \(large)")
-      #expect(generator.estimatedPeakMemory(width: 0, height: 0) == 0)
-    }
+    expectEstimatesProportionalToPixels(Self.perPixelGenerators)
   }
 
   @Test func estimatesAreMonotoneInEachSide() {
