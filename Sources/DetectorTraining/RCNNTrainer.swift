@@ -222,7 +222,7 @@ public struct RCNNTrainer: Sendable {
         scores: scores, positive: mine.map { _ in true } + pool.map { _ in false })
       let samples = regression.filter { $0.label == label }
       // Without samples: zero deltas of the right size (the class's boxes stay as proposed).
-      let ridge = RidgeRegression(
+      let ridge = try RidgeRegression(
         samples: samples.map(\.features), targets: samples.map(\.target), featureCount: d,
         outputCount: 4, lambda: c.ridgeLambda)
       return (mined, platt, ridge, mine.count, samples.count)
