@@ -6,7 +6,7 @@
 /// anchor is `[-w, -h, w, h] / 2` rounded to whole pixels (half to even). The image anchors
 /// add the offset `(x * strideX, y * strideY)` of every feature cell `(y, x)`.
 ///
-///     let generator = AnchorGenerator(sizes: [32, 64, 128], aspectRatios: [0.5, 1, 2])
+///     let generator = try AnchorGenerator(sizes: [32, 64, 128], aspectRatios: [0.5, 1, 2])
 ///     let anchors = try generator.anchors(
 ///       imageHeight: 96, imageWidth: 128, featureHeight: 6, featureWidth: 8)
 ///     anchors.count  // 6 * 8 * 9 = 432
@@ -42,13 +42,17 @@ public struct AnchorGenerator: Hashable, Sendable {
   ///     Default: `[128, 256, 512]` (the paper's three scales, torchvision's default).
   ///   - aspectRatios: Height / width ratios, each finite and positive.
   ///     Default: `[0.5, 1, 2]`.
-  public init(sizes: [Float] = [128, 256, 512], aspectRatios: [Float] = [0.5, 1, 2]) {
-    precondition(!sizes.isEmpty && !aspectRatios.isEmpty, "AnchorGenerator needs sizes and ratios")
-    precondition(
-      sizes.allSatisfy { $0.isFinite && $0 > 0 }, "anchor sizes must be positive: \(sizes)")
-    precondition(
-      aspectRatios.allSatisfy { $0.isFinite && $0 > 0 },
-      "aspect ratios must be positive: \(aspectRatios)")
+  /// - Throws: ``BoxesError/invalidParameter(type:field:value:expected:)`` naming `sizes` or
+  ///   `aspectRatios` when the list is empty or holds a value that is not finite and positive.
+  public init(sizes: [Float] = [128, 256, 512], aspectRatios: [Float] = [0.5, 1, 2])
+    throws(BoxesError)
+  {
+    for (field, values) in [("sizes", sizes), ("aspectRatios", aspectRatios)]
+    where values.isEmpty || !values.allSatisfy({ $0.isFinite && $0 > 0 }) {
+      throw .invalidParameter(
+        type: "AnchorGenerator", field: field, value: "\(values)",
+        expected: "a non-empty list of finite, positive numbers")
+    }
     self.sizes = sizes
     self.aspectRatios = aspectRatios
     self.cellAnchors = Self.cellAnchors(sizes: sizes, aspectRatios: aspectRatios, rounded: true)

@@ -38,17 +38,27 @@ public struct BoxCoder: Hashable, Sendable {
     /// Weight of the log height ratio.
     public var height: Float
 
-    /// Creates weights; each must be finite and positive (a precondition).
+    /// Creates weights, each finite and positive.
     ///
     /// - Parameters:
     ///   - x: Multiplier of `dx`, unitless. torchvision's Faster R-CNN box head uses `10`.
     ///   - y: Multiplier of `dy`, unitless. torchvision's Faster R-CNN box head uses `10`.
     ///   - width: Multiplier of `dw`, unitless. torchvision's Faster R-CNN box head uses `5`.
     ///   - height: Multiplier of `dh`, unitless. torchvision's Faster R-CNN box head uses `5`.
-    public init(x: Float, y: Float, width: Float, height: Float) {
-      precondition(
-        [x, y, width, height].allSatisfy { $0.isFinite && $0 > 0 },
-        "BoxCoder weights must be finite and positive, got (\(x), \(y), \(width), \(height))")
+    /// - Throws: ``BoxesError/invalidParameter(type:field:value:expected:)`` naming the first
+    ///   weight that is not finite and positive.
+    public init(x: Float, y: Float, width: Float, height: Float) throws(BoxesError) {
+      for (field, value) in [("x", x), ("y", y), ("width", width), ("height", height)]
+      where !(value.isFinite && value > 0) {
+        throw .invalidParameter(
+          type: "BoxCoder.Weights", field: field, value: "\(value)",
+          expected: "a finite, positive number")
+      }
+      self.init(checked: x, y, width, height)
+    }
+
+    /// Stores weights already known to be finite and positive.
+    private init(checked x: Float, _ y: Float, _ width: Float, _ height: Float) {
       self.x = x
       self.y = y
       self.width = width
@@ -57,10 +67,10 @@ public struct BoxCoder: Hashable, Sendable {
 
     /// `(10, 10, 5, 5)`: the second-stage (RoI head) weights of torchvision's Faster R-CNN,
     /// which scale the targets to roughly unit variance.
-    public static let fasterRCNN = Weights(x: 10, y: 10, width: 5, height: 5)
+    public static let fasterRCNN = Weights(checked: 10, 10, 5, 5)
 
     /// `(1, 1, 1, 1)`: unweighted deltas, as torchvision's region proposal network uses.
-    public static let unit = Weights(x: 1, y: 1, width: 1, height: 1)
+    public static let unit = Weights(checked: 1, 1, 1, 1)
   }
 
   /// `log(1000 / 16) ≈ 4.135`, torchvision's `bbox_xform_clip`: a decoded box is at most
@@ -73,16 +83,30 @@ public struct BoxCoder: Hashable, Sendable {
   /// The largest size delta (`dw / ww`, `dh / wh`) that decoding uses; larger ones are clamped.
   public var sizeDeltaClip: Float
 
-  /// Creates a box coder.
+  /// Creates a box coder that clamps size deltas at ``defaultSizeDeltaClip``.
+  ///
+  /// - Parameter weights: Multipliers of `(dx, dy, dw, dh)`. Default: ``Weights/fasterRCNN``
+  ///   `(10, 10, 5, 5)`.
+  public init(weights: Weights = .fasterRCNN) {
+    self.weights = weights
+    self.sizeDeltaClip = Self.defaultSizeDeltaClip
+  }
+
+  /// Creates a box coder with its own clamp of the size deltas.
   ///
   /// - Parameters:
   ///   - weights: Multipliers of `(dx, dy, dw, dh)`. Default: ``Weights/fasterRCNN``
   ///     `(10, 10, 5, 5)`.
   ///   - sizeDeltaClip: Upper clamp of the unweighted log size ratios when decoding, a natural
-  ///     logarithm. Default: ``defaultSizeDeltaClip``, `log(1000 / 16)`.
-  public init(weights: Weights = .fasterRCNN, sizeDeltaClip: Float = BoxCoder.defaultSizeDeltaClip)
-  {
-    precondition(!sizeDeltaClip.isNaN, "BoxCoder sizeDeltaClip must not be NaN")
+  ///     logarithm, not NaN (``defaultSizeDeltaClip`` is `log(1000 / 16)`).
+  /// - Throws: ``BoxesError/invalidParameter(type:field:value:expected:)`` naming
+  ///   `sizeDeltaClip` when it is NaN.
+  public init(weights: Weights = .fasterRCNN, sizeDeltaClip: Float) throws(BoxesError) {
+    guard !sizeDeltaClip.isNaN else {
+      throw .invalidParameter(
+        type: "BoxCoder", field: "sizeDeltaClip", value: "\(sizeDeltaClip)",
+        expected: "a number, not NaN")
+    }
     self.weights = weights
     self.sizeDeltaClip = sizeDeltaClip
   }

@@ -89,7 +89,8 @@ public struct ClassifyAndLocalizeTrainer: Sendable {
         classificationWeight: configuration.classificationWeight, boxWeight: configuration.boxWeight
       )
       model.backward(loss)
-      rate = schedule.learningRate(at: (epoch - 1) * perEpoch + step, base: options.learningRate)
+      rate = try schedule.learningRate(
+        at: (epoch - 1) * perEpoch + step, base: options.learningRate)
       optimizer.learningRate = rate
       optimizer.step(&model)
       model.zeroGradients()

@@ -114,7 +114,7 @@ public enum FastRCNNTraining {
     let checkpoints = Checkpoints(folder: folder)
     var model: FasterRCNN
     if configuration.backbone.kind == .smallCNN {
-      model = FasterRCNN(configuration: configuration, seed: options.seed)
+      model = try FasterRCNN(configuration: configuration, seed: options.seed)
     } else {
       let network: any Backbone
       if resumeEpoch == nil, let given {
@@ -127,7 +127,7 @@ public enum FastRCNNTraining {
       if let onnx = (network as? ONNXBackbone) ?? (network as? TrainableONNXBackbone)?.source {
         try onnx.copy(into: folder)
       }
-      model = FasterRCNN(configuration: configuration, backbone: network, seed: options.seed)
+      model = try FasterRCNN(configuration: configuration, backbone: network, seed: options.seed)
     }
     if policy == .replace && configuration.backbone.kind != .onnx {
       try? FileManager.default.removeItem(

@@ -222,7 +222,7 @@ public struct RCNNTrainer: Sendable {
         scores: scores, positive: mine.map { _ in true } + pool.map { _ in false })
       let samples = regression.filter { $0.label == label }
       // Without samples: zero deltas of the right size (the class's boxes stay as proposed).
-      let ridge = RidgeRegression(
+      let ridge = try RidgeRegression(
         samples: samples.map(\.features), targets: samples.map(\.target), featureCount: d,
         outputCount: 4, lambda: c.ridgeLambda)
       return (mined, platt, ridge, mine.count, samples.count)
@@ -355,11 +355,15 @@ public struct RCNNTrainer: Sendable {
   /// Trains one epoch over the shuffled pool; `onStep(regions, ce, box, learningRate)` after
   /// each batch.
   /// Returns the mean cross-entropy and box loss of the epoch.
+  ///
+  /// - Throws: ``/NeuralNet/NeuralNetError/invalidParameter(type:field:value:expected:)`` from
+  ///   the learning-rate schedule (``schedule(warmupSteps:totalSteps:base:)`` keeps its cosine
+  ///   length at least 1, so it does not throw for any `epochs`).
   public func trainEpoch(
     _ epoch: Int, epochs: Int, model: inout CNNRegionClassifier,
     optimizer: inout Adam, pool: RegionPool, batchSize: Int, learningRate: Float,
     onStep: (Int, Float, Float, Float) -> Void = { _, _, _, _ in }
-  ) -> (classification: Double, box: Double) {
+  ) throws(NeuralNetError) -> (classification: Double, box: Double) {
     var random = SplitMix64(seed: seed &+ 0x5851_F42D_4C95_7F2D &* UInt64(epoch))
     var order = Array(0..<pool.count)
     order.shuffle(using: &random)
@@ -372,7 +376,7 @@ public struct RCNNTrainer: Sendable {
       let indices = Array(order[start..<min(start + batchSize, order.count)])
       let flips = indices.map { _ in random.next() & 1 == 1 }
       let losses = step(&model, pool: pool, indices: indices, flips: flips)
-      optimizer.learningRate = schedule.learningRate(
+      optimizer.learningRate = try schedule.learningRate(
         at: (epoch - 1) * perEpoch + index, base: learningRate)
       optimizer.step(&model)
       model.zeroGradients()

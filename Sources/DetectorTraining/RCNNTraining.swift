@@ -219,7 +219,7 @@ public enum RCNNTraining {
       ) { epoch in
         let epochStart = Date()
         observer.stageStarted("epoch \(epoch)", total: pool.count, unit: "regions")
-        let losses = trainer.trainEpoch(
+        let losses = try trainer.trainEpoch(
           epoch, epochs: options.epochs, model: &model, optimizer: &optimizer, pool: pool,
           batchSize: options.batchSize, learningRate: options.learningRate
         ) { count, ce, box, _ in

@@ -17,10 +17,22 @@ public struct BalancedSampler: Hashable, Sendable, Codable {
 
   /// Creates a sampler.
   ///
-  /// - Precondition: `sampleCount >= 1` and `positiveFraction` in `[0, 1]`.
-  public init(sampleCount: Int, positiveFraction: Float) {
-    precondition(sampleCount >= 1, "BalancedSampler: sampleCount \(sampleCount)")
-    precondition((0...1).contains(positiveFraction), "BalancedSampler: \(positiveFraction)")
+  /// - Parameters:
+  ///   - sampleCount: Candidates drawn per image, at least 1.
+  ///   - positiveFraction: The largest share of foreground in a sample, from 0 to 1.
+  /// - Throws: ``DetectorsError/invalidParameter(type:field:value:expected:)`` naming
+  ///   `sampleCount` or `positiveFraction` when it is out of range.
+  public init(sampleCount: Int, positiveFraction: Float) throws(DetectorsError) {
+    guard sampleCount >= 1 else {
+      throw .invalidParameter(
+        type: "BalancedSampler", field: "sampleCount", value: "\(sampleCount)",
+        expected: "at least 1")
+    }
+    guard (0...1).contains(positiveFraction) else {
+      throw .invalidParameter(
+        type: "BalancedSampler", field: "positiveFraction", value: "\(positiveFraction)",
+        expected: "0 to 1")
+    }
     self.sampleCount = sampleCount
     self.positiveFraction = positiveFraction
   }

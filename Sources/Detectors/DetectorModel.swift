@@ -101,7 +101,7 @@ public enum DetectorModel {
           + "\(network.outputChannels) channels; the model was trained on stride "
           + "\(recorded.stride) and \(recorded.channels) channels")
     }
-    var model = FasterRCNN(configuration: configuration, backbone: network, seed: 0)
+    var model = try FasterRCNN(configuration: configuration, backbone: network, seed: 0)
     let source = folder.appendingPathComponent(ModelFolder.weightsFile).path
     let tensors = try ModelFolder.weights(in: folder)
     var expected = Self.tensors(of: &model)

@@ -24,6 +24,9 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
   case malformedClassification(classifier: String, reason: String)
   /// A value of `config.json` (or of a training setting) is outside what the model allows.
   case invalidValue(file: String, key: String, value: String, allowed: String)
+  /// A parameter of an initialiser (a threshold, a count, a fraction) is outside the values it
+  /// allows.
+  case invalidParameter(type: String, field: String, value: String, expected: String)
   /// `config.json` was written by an earlier version of RegionKit (no `"format"`, or an older
   /// one); the model has to be trained again.
   case outdatedModelFormat(file: String, found: Int?, architecture: String?)
@@ -69,6 +72,8 @@ public enum DetectorsError: Error, CustomStringConvertible, Equatable {
       "Region classifier \(classifier) returned a malformed classification: \(reason)."
     case .invalidValue(let file, let key, let value, let allowed):
       "\(file): \"\(key)\" is \(value); allowed: \(allowed)."
+    case .invalidParameter(let type, let field, let value, let expected):
+      "\(type): \(field) is \(value), expected \(expected)."
     case .outdatedModelFormat(let file, let found, let architecture):
       "\(file) is a model folder of an earlier RegionKit (format \(found.map { "\($0)" } ?? "1"), "
         + "this version reads format \(ModelFolder.currentFormat)); train it again with "

@@ -263,19 +263,22 @@ public struct FastRCNN: Sendable {
   /// Samples RoIs among `proposals` (plus the objects themselves, as torchvision), runs the
   /// head and its loss, back-propagates into the head and returns the losses and the
   /// gradient of `features` (scaled by `weight`).
+  ///
+  /// - Throws: ``DetectorsError/invalidParameter(type:field:value:expected:)`` when the
+  ///   configuration's `foregroundIoU`, `roisPerImage` or `foregroundFraction` is out of range.
   mutating func headStep(
     features: Tensor, proposals: [Box], objects: [(box: Box, label: Int)], seed: UInt64,
     weight: Float
-  ) -> (classification: Float, box: Float, featureGradient: Tensor) {
+  ) throws(DetectorsError) -> (classification: Float, box: Float, featureGradient: Tensor) {
     let c = configuration
     let candidates = proposals + objects.map(\.box)
-    let matcher = Matcher(highThreshold: c.foregroundIoU, lowThreshold: c.foregroundIoU)
+    let matcher = try Matcher(highThreshold: c.foregroundIoU, lowThreshold: c.foregroundIoU)
     let result = matcher.match(objects: objects.map(\.box), candidates: candidates)
     let positives = candidates.indices.filter { result.matches[$0] >= 0 }
     let negatives = candidates.indices.filter {
       result.matches[$0] == Matcher.background && result.bestIoU[$0] >= c.backgroundLow
     }
-    let sampler = BalancedSampler(
+    let sampler = try BalancedSampler(
       sampleCount: c.roisPerImage, positiveFraction: c.foregroundFraction)
     let sample = sampler.sample(positives: positives, negatives: negatives, seed: seed)
     let chosen = sample.positives + sample.negatives
@@ -316,13 +319,15 @@ public struct FastRCNN: Sendable {
   ///   - objects: Ground-truth boxes in input pixels with labels `0..<K`.
   ///   - seed: Seed of the RoI sample.
   ///   - weight: Scale of the gradients. Default: `1`.
-  /// - Throws: The backbone's errors.
+  /// - Throws: The backbone's errors;
+  ///   ``DetectorsError/invalidParameter(type:field:value:expected:)`` when the configuration's
+  ///   `foregroundIoU`, `roisPerImage` or `foregroundFraction` is out of range.
   public mutating func trainStep(
     _ input: Input, proposals: [Box], objects: [(box: Box, label: Int)], seed: UInt64,
     weight: Float = 1
   ) throws -> StepLosses {
     let features = try features(input.tensor)
-    let step = headStep(
+    let step = try headStep(
       features: features, proposals: proposals, objects: objects, seed: seed, weight: weight)
     backwardFeatures(step.featureGradient)
     return StepLosses(classification: step.classification, box: step.box)

@@ -27,9 +27,11 @@ public struct FasterRCNN: Sendable, ProposalGenerator {
   /// - Parameters:
   ///   - configuration: The classes and settings.
   ///   - seed: Seed of the initial weights.
-  public init(configuration: FastRCNNConfiguration, seed: UInt64) {
+  /// - Throws: The errors of ``RegionProposalNetwork/init(channels:stride:configuration:seed:)``
+  ///   for anchor or matching settings out of range.
+  public init(configuration: FastRCNNConfiguration, seed: UInt64) throws {
     let fast = FastRCNN(configuration: configuration, seed: seed)
-    self.init(fast: fast, seed: seed)
+    try self.init(fast: fast, seed: seed)
   }
 
   /// Creates a detector on `backbone` with an untrained RPN and head for its channels and
@@ -39,14 +41,18 @@ public struct FasterRCNN: Sendable, ProposalGenerator {
   ///   - configuration: The classes and settings.
   ///   - backbone: The feature extractor.
   ///   - seed: Seed of the RPN's and the head's initial weights.
-  public init(configuration: FastRCNNConfiguration, backbone: any Backbone, seed: UInt64) {
-    self.init(
+  /// - Throws: The errors of ``RegionProposalNetwork/init(channels:stride:configuration:seed:)``
+  ///   for anchor or matching settings out of range.
+  public init(configuration: FastRCNNConfiguration, backbone: any Backbone, seed: UInt64)
+    throws
+  {
+    try self.init(
       fast: FastRCNN(configuration: configuration, backbone: backbone, seed: seed), seed: seed)
   }
 
-  private init(fast: FastRCNN, seed: UInt64) {
+  private init(fast: FastRCNN, seed: UInt64) throws {
     self.fast = fast
-    rpn = RegionProposalNetwork(
+    rpn = try RegionProposalNetwork(
       channels: fast.backbone.outputChannels, stride: fast.backbone.stride,
       configuration: fast.configuration, seed: seed &+ 202)
   }
@@ -112,7 +118,7 @@ public struct FasterRCNN: Sendable, ProposalGenerator {
       imageWidth: input.width, imageHeight: input.height, preNMSTop: c.rpnPreNMSTrain,
       postNMSTop: c.rpnPostNMSTrain
     ).map(\.box)
-    let head = fast.headStep(
+    let head = try fast.headStep(
       features: features, proposals: proposals, objects: objects, seed: seed &+ 1, weight: weight)
     var gradient = rpn.backward(
       objectness: rpnLoss.objectnessGradient * (weight * c.rpnWeight),

@@ -9,7 +9,7 @@ import Boxes
 /// if above 0) become foreground too, so no object is left without a positive (Ren et al.
 /// 2015, §3.1.2).
 ///
-///     let matcher = Matcher(highThreshold: 0.7, lowThreshold: 0.3, allowLowQualityMatches: true)
+///     let matcher = try Matcher(highThreshold: 0.7, lowThreshold: 0.3, allowLowQualityMatches: true)
 ///     let result = matcher.match(objects: truth, candidates: anchors)
 ///
 /// - Complexity: O(*G* · *N*) for *G* objects and *N* candidates.
@@ -28,11 +28,21 @@ public struct Matcher: Hashable, Sendable, Codable {
 
   /// Creates a matcher.
   ///
-  /// - Precondition: `0 <= lowThreshold <= highThreshold` (programmer error otherwise).
-  public init(highThreshold: Float, lowThreshold: Float, allowLowQualityMatches: Bool = false) {
-    precondition(
-      lowThreshold >= 0 && lowThreshold <= highThreshold,
-      "Matcher: thresholds \(lowThreshold) > \(highThreshold)")
+  /// - Parameters:
+  ///   - highThreshold: IoU at or above which a candidate is foreground.
+  ///   - lowThreshold: IoU below which a candidate is background, from 0 to `highThreshold`.
+  ///   - allowLowQualityMatches: Whether each object's best candidates are foreground whatever
+  ///     their IoU. Default: `false`.
+  /// - Throws: ``DetectorsError/invalidParameter(type:field:value:expected:)`` naming
+  ///   `lowThreshold` unless `0 <= lowThreshold <= highThreshold`.
+  public init(highThreshold: Float, lowThreshold: Float, allowLowQualityMatches: Bool = false)
+    throws(DetectorsError)
+  {
+    guard lowThreshold >= 0, lowThreshold <= highThreshold else {
+      throw .invalidParameter(
+        type: "Matcher", field: "lowThreshold", value: "\(lowThreshold)",
+        expected: "0 to highThreshold (\(highThreshold))")
+    }
     self.highThreshold = highThreshold
     self.lowThreshold = lowThreshold
     self.allowLowQualityMatches = allowLowQualityMatches

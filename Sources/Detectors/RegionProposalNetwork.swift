@@ -41,12 +41,16 @@ public struct RegionProposalNetwork: Sendable {
   ///     ``FastRCNNConfiguration/stride``.
   ///   - configuration: The anchors, matching, sampling and proposal settings.
   ///   - seed: Seed of the initial weights.
+  /// - Throws: ``BoxesError/invalidParameter(type:field:value:expected:)`` for anchor sizes or
+  ///   ratios that are not finite and positive, and
+  ///   ``DetectorsError/invalidParameter(type:field:value:expected:)`` for IoU thresholds out of
+  ///   order or sampling settings out of range.
   public init(
     channels: Int, stride: Int? = nil, configuration: FastRCNNConfiguration, seed: UInt64
-  ) {
+  ) throws {
     let c = configuration
     self.stride = stride ?? c.stride
-    anchorGenerator = AnchorGenerator(sizes: c.anchorSizes, aspectRatios: c.aspectRatios)
+    anchorGenerator = try AnchorGenerator(sizes: c.anchorSizes, aspectRatios: c.aspectRatios)
     let count = anchorGenerator.cellAnchors.count
     conv = Conv2d(
       inChannels: channels, outChannels: channels, kernelSize: 3, padding: 1, seed: seed)
@@ -54,9 +58,9 @@ public struct RegionProposalNetwork: Sendable {
     boxDeltas = Conv2d(
       inChannels: channels, outChannels: 4 * count, kernelSize: 1, seed: seed &+ 2)
     boxDeltas.weight.value = boxDeltas.weight.value * 0.1
-    matcher = Matcher(
+    matcher = try Matcher(
       highThreshold: c.rpnPositiveIoU, lowThreshold: c.rpnNegativeIoU, allowLowQualityMatches: true)
-    sampler = BalancedSampler(
+    sampler = try BalancedSampler(
       sampleCount: c.rpnSampleCount, positiveFraction: c.rpnPositiveFraction)
     nmsThreshold = c.rpnNMSThreshold
     minSize = c.rpnMinSize

@@ -10,7 +10,7 @@ import Synchronization
 /// items (a convolution's weight gradient over the batch) is then summed in item order,
 /// so results are identical whatever the count (tested in `ComputeThreadsTests`).
 ///
-///     ComputeThreads.setCount(2)
+///     try ComputeThreads.setCount(2)
 public enum ComputeThreads {
   private static let storage = Atomic<Int>(1)
   private static let blasConfigured: Bool = {
@@ -21,8 +21,13 @@ public enum ComputeThreads {
   /// Sets the number of threads.
   ///
   /// - Parameter count: threads, at least 1. Default before any call: 1.
-  public static func setCount(_ count: Int) {
-    precondition(count >= 1, "ComputeThreads.setCount: \(count) < 1")
+  /// - Throws: ``NeuralNetError/invalidParameter(type:field:value:expected:)`` naming `count`
+  ///   when it is below 1; the count in force is then unchanged.
+  public static func setCount(_ count: Int) throws(NeuralNetError) {
+    guard count >= 1 else {
+      throw .invalidParameter(
+        type: "ComputeThreads", field: "count", value: "\(count)", expected: "at least 1")
+    }
     _ = blasConfigured
     storage.store(count, ordering: .relaxed)
   }

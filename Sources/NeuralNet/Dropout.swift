@@ -6,7 +6,7 @@ import Boxes
 /// Masks come from a seeded ``/Boxes/SplitMix64`` that advances with every training forward pass,
 /// so a run is reproducible from its seed.
 ///
-///     var dropout = Dropout(probability: 0.5, seed: 42)
+///     var dropout = try Dropout(probability: 0.5, seed: 42)
 public struct Dropout: Layer {
   /// The drop probability, in `[0, 1)`.
   public var probability: Float
@@ -18,11 +18,15 @@ public struct Dropout: Layer {
   /// Creates the layer.
   ///
   /// - Parameters:
-  ///   - probability: Default: 0.5.
+  ///   - probability: The drop probability, in `[0, 1)`. Default: 0.5.
   ///   - seed: the mask generator's seed.
-  public init(probability: Float = 0.5, seed: UInt64) {
-    precondition(
-      probability >= 0 && probability < 1, "Dropout: probability \(probability) outside [0, 1)")
+  /// - Throws: ``NeuralNetError/invalidParameter(type:field:value:expected:)`` naming
+  ///   `probability` when it is outside `[0, 1)`.
+  public init(probability: Float = 0.5, seed: UInt64) throws(NeuralNetError) {
+    guard probability >= 0, probability < 1 else {
+      throw .invalidParameter(
+        type: "Dropout", field: "probability", value: "\(probability)", expected: "0 to below 1")
+    }
     self.probability = probability
     generator = SplitMix64(seed: seed)
   }

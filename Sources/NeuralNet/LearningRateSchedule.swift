@@ -5,7 +5,7 @@ import Foundation
 ///
 ///     let schedule = LearningRateSchedule.linearWarmup(steps: 100, startFactor: 0.001,
 ///                                                      then: .cosine(totalSteps: 1000, minimum: 0))
-///     optimizer.learningRate = schedule.learningRate(at: step, base: 0.02)
+///     optimizer.learningRate = try schedule.learningRate(at: step, base: 0.02)
 public indirect enum LearningRateSchedule: Sendable, Equatable {
   /// Always the base rate.
   case constant
@@ -24,15 +24,25 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
   ///   - step: 0-based step (or epoch) index.
   ///   - base: the optimiser's base learning rate.
   /// - Returns: the rate to use for that step.
-  public func learningRate(at step: Int, base: Float) -> Float {
+  /// - Throws: ``NeuralNetError/invalidParameter(type:field:value:expected:)`` naming
+  ///   `stepSize` or `totalSteps` when it is not positive.
+  public func learningRate(at step: Int, base: Float) throws(NeuralNetError) -> Float {
     switch self {
     case .constant:
       return base
     case .step(let stepSize, let gamma):
-      precondition(stepSize > 0, "LearningRateSchedule.step: stepSize \(stepSize) <= 0")
+      guard stepSize > 0 else {
+        throw .invalidParameter(
+          type: "LearningRateSchedule.step", field: "stepSize", value: "\(stepSize)",
+          expected: "at least 1")
+      }
       return base * pow(gamma, Float(step / stepSize))
     case .cosine(let totalSteps, let minimum):
-      precondition(totalSteps > 0, "LearningRateSchedule.cosine: totalSteps \(totalSteps) <= 0")
+      guard totalSteps > 0 else {
+        throw .invalidParameter(
+          type: "LearningRateSchedule.cosine", field: "totalSteps", value: "\(totalSteps)",
+          expected: "at least 1")
+      }
       if step >= totalSteps { return minimum }
       let progress = Double(step) / Double(totalSteps)
       return minimum + (base - minimum) * Float((1 + cos(Double.pi * progress)) / 2)
@@ -41,7 +51,7 @@ public indirect enum LearningRateSchedule: Sendable, Equatable {
         let factor = startFactor + (1 - startFactor) * Float(step) / Float(steps)
         return base * factor
       }
-      return then.learningRate(at: step - steps, base: base)
+      return try then.learningRate(at: step - steps, base: base)
     }
   }
 }

@@ -1,4 +1,5 @@
-/// Errors from reading and applying weight files and saved optimizer state.
+/// Errors from reading and applying weight files and saved optimizer state, and parameters of
+/// layers, optimizers and schedules outside the values they allow.
 public enum NeuralNetError: Error, CustomStringConvertible, Equatable {
   /// The file could not be read or written.
   case unreadableFile(file: String, reason: String)
@@ -28,6 +29,9 @@ public enum NeuralNetError: Error, CustomStringConvertible, Equatable {
   case invalidOptimizerStep(file: String, tensor: String, reason: String)
   /// Saved optimizer state holds NaN or an infinity; `index` is the flat element index.
   case nonFiniteOptimizerValue(file: String, tensor: String, index: Int, value: Float)
+  /// A parameter of an initialiser or a schedule (a probability, a step count) is outside the
+  /// values it allows.
+  case invalidParameter(type: String, field: String, value: String, expected: String)
   /// A saved second moment (`exp_avg_sq`) is negative; `index` is the flat element index.
   case negativeSecondMoment(file: String, tensor: String, index: Int, value: Float)
 
@@ -59,6 +63,8 @@ public enum NeuralNetError: Error, CustomStringConvertible, Equatable {
     case .nonFiniteOptimizerValue(let file, let tensor, let index, let value):
       "\(file): tensor \"\(tensor)\" holds \(value) at element \(index); optimizer state must "
         + "be finite."
+    case .invalidParameter(let type, let field, let value, let expected):
+      "\(type): \(field) is \(value), expected \(expected)."
     case .negativeSecondMoment(let file, let tensor, let index, let value):
       "\(file): tensor \"\(tensor)\" holds \(value) at element \(index); a second moment "
         + "cannot be negative."

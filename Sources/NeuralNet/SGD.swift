@@ -5,7 +5,7 @@
 /// `momentum * buf + g`; the step uses `buf` (or `g + momentum * buf` with Nesterov):
 /// `p -= learningRate * step`.
 ///
-///     var optimizer = SGD(learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4)
+///     var optimizer = try SGD(learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4)
 ///     optimizer.step(&model)
 ///
 /// The momentum buffers can be saved and restored for resumable training
@@ -30,10 +30,16 @@ public struct SGD: Optimizer {
   ///   - momentum: Default: 0.
   ///   - weightDecay: Default: 0.
   ///   - nesterov: Default: false.
+  /// - Throws: ``NeuralNetError/invalidParameter(type:field:value:expected:)`` naming
+  ///   `momentum` when `nesterov` is set and `momentum` is not positive.
   public init(
     learningRate: Float, momentum: Float = 0, weightDecay: Float = 0, nesterov: Bool = false
-  ) {
-    precondition(!nesterov || momentum > 0, "SGD: Nesterov momentum needs momentum > 0")
+  ) throws(NeuralNetError) {
+    guard !nesterov || momentum > 0 else {
+      throw .invalidParameter(
+        type: "SGD", field: "momentum", value: "\(momentum)",
+        expected: "more than 0 with Nesterov momentum")
+    }
     self.learningRate = learningRate
     self.momentum = momentum
     self.weightDecay = weightDecay

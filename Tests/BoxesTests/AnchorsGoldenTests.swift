@@ -14,7 +14,7 @@ import Testing
     }
     let image = try #require(golden.value("inputs", "image_hw") as? [Int])
     let feature = try #require(golden.value("inputs", "feature_hw") as? [Int])
-    let generator = AnchorGenerator(sizes: sizes, aspectRatios: ratios)
+    let generator = try AnchorGenerator(sizes: sizes, aspectRatios: ratios)
 
     #expect(
       generator.cellAnchors.flattenedCorners

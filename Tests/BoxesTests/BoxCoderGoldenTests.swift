@@ -12,7 +12,7 @@ import Testing
     let golden = try GoldenFile("box_coder.json").case(caseName)
     let w = try #require(golden.value("weights") as? [Double]).map { Float($0) }
     let clip = try #require(golden.value("bbox_xform_clip") as? Double)
-    let coder = BoxCoder(
+    let coder = try BoxCoder(
       weights: .init(x: w[0], y: w[1], width: w[2], height: w[3]), sizeDeltaClip: Float(clip))
     #expect(coder.sizeDeltaClip == BoxCoder.defaultSizeDeltaClip)
 

@@ -66,4 +66,20 @@ extension Float {
     }
     return Float(2 * sum)
   }
+
+  @Test func invalidWeightsAndClipThrowNamingTheFieldAndValue() {
+    let error = BoxesError.invalidParameter(
+      type: "BoxCoder.Weights", field: "width", value: "0.0",
+      expected: "a finite, positive number")
+    #expect(throws: error) { try BoxCoder.Weights(x: 1, y: 1, width: 0, height: 1) }
+    #expect(error.description.contains("width") && error.description.contains("0.0"))
+    #expect(throws: BoxesError.self) {
+      try BoxCoder.Weights(x: 1, y: .infinity, width: 1, height: 1)
+    }
+    #expect(
+      throws: BoxesError.invalidParameter(
+        type: "BoxCoder", field: "sizeDeltaClip", value: "nan", expected: "a number, not NaN")
+    ) { try BoxCoder(sizeDeltaClip: .nan) }
+    #expect(BoxCoder(weights: .unit).sizeDeltaClip == BoxCoder.defaultSizeDeltaClip)
+  }
 }

@@ -63,11 +63,11 @@ import Testing
       classes: ["a", "b"], extractor: hog, machines: [machines[0], machines[0]],
       calibrations: calibrations,
       regressors: [
-        RidgeRegression(samples: [], targets: [], featureCount: 3, outputCount: 4),
-        RidgeRegression(samples: [], targets: [], featureCount: 3, outputCount: 4),
+        try RidgeRegression(samples: [], targets: [], featureCount: 3, outputCount: 4),
+        try RidgeRegression(samples: [], targets: [], featureCount: 3, outputCount: 4),
       ])
     #expect(try DetectorModel.tensors(of: classifier)["bbox_reg.weight"]?.shape == [2, 3, 4])
-    classifier.regressors?[1] = RidgeRegression(samples: [], targets: [], outputCount: 4)
+    classifier.regressors?[1] = try RidgeRegression(samples: [], targets: [], outputCount: 4)
     #expect(throws: DetectorsError.self) { _ = try DetectorModel.tensors(of: classifier) }
   }
 }

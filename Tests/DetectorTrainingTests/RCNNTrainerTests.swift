@@ -27,7 +27,7 @@ import Testing
     var optimizer = Adam(learningRate: 0.01)
     var losses: [Double] = []
     for epoch in 1...6 {
-      let loss = trainer.trainEpoch(
+      let loss = try trainer.trainEpoch(
         epoch, epochs: 6, model: &model, optimizer: &optimizer, pool: pool, batchSize: 32,
         learningRate: 0.01)
       losses.append(loss.classification + loss.box)

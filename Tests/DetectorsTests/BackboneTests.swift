@@ -117,7 +117,7 @@ import Testing
     c.backbone = BackboneConfiguration.describing(backbone)
     #expect(c.backbone.kind == .custom && c.backbone.typeName == "TinyConvolution")
     #expect(!c.backbone.isFrozen)
-    var model = FasterRCNN(configuration: c, backbone: backbone, seed: 5)
+    var model = try FasterRCNN(configuration: c, backbone: backbone, seed: 5)
     #expect(model.rpn.stride == 4)
     let (image, objects) = Self.image()
     let input = FastRCNN.input(image, configuration: c)

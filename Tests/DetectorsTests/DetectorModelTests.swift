@@ -78,7 +78,7 @@ import Testing
 
   @Test func fasterRCNNLoadsAsItself() throws {
     let configuration = fastConfiguration(.fasterRCNN)
-    var model = FasterRCNN(configuration: configuration, seed: 7)
+    var model = try FasterRCNN(configuration: configuration, seed: 7)
     model.fast.postprocessor.scoreThreshold = 0
     let loaded = try saveAndLoad(configuration, tensors: DetectorModel.tensors(of: &model))
     var typed = try #require(loaded as? FasterRCNN)
@@ -95,7 +95,7 @@ import Testing
 
   @Test func fastRCNNLoadsAsItself() throws {
     let configuration = fastConfiguration(.fastRCNN)
-    var model = FasterRCNN(configuration: configuration, seed: 9)
+    var model = try FasterRCNN(configuration: configuration, seed: 9)
     let tensors = DetectorModel.tensors(of: &model)
     // A Fast R-CNN folder holds no RPN.
     #expect(tensors.keys.allSatisfy { $0.hasPrefix("backbone.") || $0.hasPrefix("roi_heads.") })
@@ -111,7 +111,7 @@ import Testing
   @Test func fastRCNNFromAFileNeedsProposals() throws {
     var configuration = fastConfiguration(.fastRCNN)
     configuration.proposalMethod = "train.jsonl"
-    var model = FasterRCNN(configuration: configuration, seed: 9)
+    var model = try FasterRCNN(configuration: configuration, seed: 9)
     let loaded = try saveAndLoad(configuration, tensors: DetectorModel.tensors(of: &model))
     #expect(throws: DetectorsError.self) { _ = try loaded.detect(in: Self.image) }
     #expect(throws: Never.self) {
@@ -167,7 +167,7 @@ import Testing
     let folder = try Fixtures.temporaryDirectory("detector-model-mismatch")
     defer { try? FileManager.default.removeItem(at: folder) }
     let configuration = fastConfiguration(.fasterRCNN)
-    var model = FasterRCNN(configuration: configuration, seed: 7)
+    var model = try FasterRCNN(configuration: configuration, seed: 7)
     var tensors = DetectorModel.tensors(of: &model)
     let name = try #require(tensors.keys.sorted().first)
     tensors[name] = Tensor(zeros: [1])

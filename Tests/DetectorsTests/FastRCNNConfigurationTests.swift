@@ -19,7 +19,7 @@ import Testing
     defer { try? FileManager.default.removeItem(at: folder) }
     var c = BackboneTests.configuration(.fasterRCNN)
     c.backboneChannels = [4, 8, 8, 8]
-    var model = FasterRCNN(configuration: c, seed: 6)
+    var model = try FasterRCNN(configuration: c, seed: 6)
     try ModelFolder.save(configuration: c, tensors: DetectorModel.tensors(of: &model), to: folder)
     let config = folder.appendingPathComponent("config.json")
     var json = try #require(
@@ -55,7 +55,7 @@ import Testing
     c.normalization = InputNormalization(
       mean: [103.9, 116.8, 123.7], std: [57, 57, 57], channelOrder: .bgr, pixelRange: 255)
     let backbone: any Backbone = frozen ? onnx : try onnx.trainable()
-    var model = FasterRCNN(configuration: c, backbone: backbone, seed: 2)
+    var model = try FasterRCNN(configuration: c, backbone: backbone, seed: 2)
     #expect(model.fast.freezesBackbone == frozen)
     let (image, objects) = BackboneTests.image()
     let input = FastRCNN.input(image, configuration: c)

@@ -75,7 +75,7 @@ import Testing
     let (input, objects) = input(c)
     let features = try model.features(input.tensor)
     #expect(features.shape == [1, 8, 4, 4])
-    let step = model.headStep(
+    let step = try model.headStep(
       features: features, proposals: [Box(x1: 3, y1: 3, x2: 15, y2: 15)], objects: objects,
       seed: 0, weight: 1)
     #expect(step.featureGradient.shape == features.shape)
@@ -84,7 +84,7 @@ import Testing
 
   func trainLosses(_ architecture: DetectorArchitecture, steps: Int) throws -> [Float] {
     let c = configuration(architecture)
-    var model = FasterRCNN(configuration: c, seed: 7)
+    var model = try FasterRCNN(configuration: c, seed: 7)
     var optimizer = Adam(learningRate: 3e-3)
     let (input, objects) = input(c)
     let proposals = [
@@ -127,7 +127,7 @@ import Testing
 
   @Test func imagesWithoutObjectsTrainOnBackgroundOnly() throws {
     let c = configuration(.fasterRCNN)
-    var model = FasterRCNN(configuration: c, seed: 7)
+    var model = try FasterRCNN(configuration: c, seed: 7)
     let (input, _) = input(c)
     let l = try model.trainStep(input, objects: [], seed: 0)
     #expect(l.total.isFinite && l.box == 0 && l.rpnBox == 0)
@@ -137,7 +137,7 @@ import Testing
 
   @Test func detectionsUseThePostprocessorAndStayInTheImage() throws {
     let c = configuration(.fasterRCNN)
-    var model = FasterRCNN(configuration: c, seed: 7)
+    var model = try FasterRCNN(configuration: c, seed: 7)
     model.fast.postprocessor.scoreThreshold = 0
     let (input, _) = input(c)
     let (features, proposals) = try model.proposals(input)

@@ -18,7 +18,7 @@ import Testing
     let expected = try #require(json["features"] as? [Double])
     let image = Image(
       width: width, height: height, channels: 3, pixels: bytes.map { Float($0 / 255) })
-    let features = HOGDescriptor(interpolatesOrientation: false).features(of: image)
+    let features = try HOGDescriptor(interpolatesOrientation: false).features(of: image)
     #expect(features.count == expected.count)
     let worst = zip(features, expected).map { abs(Double($0) - $1) }.max() ?? 1
     #expect(worst < 1e-4, "largest difference \(worst)")
@@ -47,13 +47,13 @@ import Testing
     #expect(hog.features(of: Image(width: 8, height: 8, channels: 3)).isEmpty)
   }
 
-  @Test func verticalEdgeVotesForTheHorizontalGradientBin() {
+  @Test func verticalEdgeVotesForTheHorizontalGradientBin() throws {
     // A vertical step edge: gradient along x, orientation 0°, which lies on the border of
     // bins 0 [0, 20) and 8 [160, 180): interpolation splits it half and half.
     var pixels = [Float](repeating: 0, count: 16 * 16)
     for y in 0..<16 { for x in 8..<16 { pixels[y * 16 + x] = 1 } }
     let image = Image(width: 16, height: 16, channels: 1, pixels: pixels)
-    let hard = HOGDescriptor(interpolatesOrientation: false).features(of: image)
+    let hard = try HOGDescriptor(interpolatesOrientation: false).features(of: image)
     #expect(hard.count == 36)
     #expect(hard[0] > 0.1 && hard[4] == 0 && hard[8] == 0)
     let soft = HOGDescriptor().features(of: image)
@@ -65,5 +65,15 @@ import Testing
       of: Image(width: 24, height: 24, channels: 3, repeating: 0.4))
     #expect(features.count == 2 * 2 * 36)
     #expect(features.allSatisfy { $0 == 0 })
+  }
+
+  @Test func sizesBelowOneThrowNamingTheFieldAndValue() throws {
+    let error = DetectorsError.invalidParameter(
+      type: "HOGDescriptor", field: "cellSize", value: "0", expected: "at least 1")
+    #expect(throws: error) { try HOGDescriptor(cellSize: 0) }
+    #expect(error.description.contains("cellSize") && error.description.contains("0"))
+    #expect(throws: DetectorsError.self) { try HOGDescriptor(orientations: -1) }
+    #expect(throws: DetectorsError.self) { try HOGDescriptor(blockSize: 0) }
+    #expect(try HOGDescriptor(orientations: 9) == HOGDescriptor())
   }
 }

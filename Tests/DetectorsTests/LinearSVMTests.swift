@@ -66,7 +66,7 @@ import Testing
     #expect(abs(platt.probability(0) - 0.5) < 0.1)
   }
 
-  @Test func ridgeRegressionRecoversALinearMap() {
+  @Test func ridgeRegressionRecoversALinearMap() throws {
     var random = SplitMix64(seed: 11)
     var samples: [[Float]] = [], targets: [[Float]] = []
     for _ in 0..<300 {
@@ -76,7 +76,8 @@ import Testing
         2 * x[0] - x[3] + 0.5, x[1] + x[2] + x[4] - 1,
       ])
     }
-    let ridge = RidgeRegression(samples: samples, targets: targets, outputCount: 2, lambda: 1e-3)
+    let ridge = try RidgeRegression(
+      samples: samples, targets: targets, outputCount: 2, lambda: 1e-3)
     let expected: [[Float]] = [[2, 0], [0, 1], [0, 1], [-1, 0], [0, 1]]
     for k in 0..<5 {
       for j in 0..<2 { #expect(abs(ridge.weights[k * 2 + j] - expected[k][j]) < 1e-2) }
@@ -85,7 +86,20 @@ import Testing
     let prediction = ridge.predict([0.1, 0.2, 0.3, 0.4, 0.5])
     #expect(abs(prediction[0] - (0.2 - 0.4 + 0.5)) < 1e-2)
     // A large λ shrinks the weights towards 0, the bias towards the target mean.
-    let shrunk = RidgeRegression(samples: samples, targets: targets, outputCount: 2, lambda: 1e6)
+    let shrunk = try RidgeRegression(
+      samples: samples, targets: targets, outputCount: 2, lambda: 1e6)
     #expect(shrunk.weights.allSatisfy { abs($0) < 0.01 })
+  }
+
+  @Test func ridgeRegressionLambdaOutOfRangeThrowsNamingTheFieldAndValue() {
+    let error = DetectorsError.invalidParameter(
+      type: "RidgeRegression", field: "lambda", value: "0.0", expected: "a finite number above 0")
+    #expect(throws: error) {
+      try RidgeRegression(samples: [[1]], targets: [[1]], outputCount: 1, lambda: 0)
+    }
+    #expect(error.description.contains("lambda") && error.description.contains("0.0"))
+    #expect(throws: DetectorsError.self) {
+      try RidgeRegression(samples: [], targets: [], outputCount: 4, lambda: .nan)
+    }
   }
 }

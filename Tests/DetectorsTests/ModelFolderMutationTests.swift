@@ -38,7 +38,7 @@ import Testing
         try ModelFolder.save(configuration: c, tensors: model.stateDict(), to: folder)
       case .fastRCNN, .fasterRCNN:
         let c = fast(self == .fastRCNN ? .fastRCNN : .fasterRCNN)
-        var model = FasterRCNN(configuration: c, seed: 1)
+        var model = try FasterRCNN(configuration: c, seed: 1)
         try ModelFolder.save(
           configuration: c, tensors: DetectorModel.tensors(of: &model), to: folder)
       case .rcnnCNN:

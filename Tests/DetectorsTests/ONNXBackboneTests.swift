@@ -85,7 +85,7 @@ import Testing
       architecture: .fastRCNN, classes: DetectorClass.numbered(["a"]))
     configuration.maxSide = 32
     configuration.backbone = backbone.configuration(frozen: true)
-    var model = FasterRCNN(configuration: configuration, backbone: backbone, seed: 1)
+    var model = try FasterRCNN(configuration: configuration, backbone: backbone, seed: 1)
     try ModelFolder.save(
       configuration: configuration, tensors: DetectorModel.tensors(of: &model), to: folder)
     #expect(throws: DetectorsError.missingModelFile(folder: folder.path, file: "backbone.onnx")) {

@@ -65,10 +65,10 @@ import Testing
       model: ShapesClassifierFixture.logits(), labels: ShapesClassifierFixture.labels(),
       classes: ShapesClassifierFixture.classes, cropSize: 32)
     let saved = ComputeThreads.count
-    defer { ComputeThreads.setCount(saved) }
+    defer { try? ComputeThreads.setCount(saved) }
     var results: [RegionClassification] = []
     for (threads, batchSize, computeThreads) in [(1, 256, 1), (2, 256, 2), (2, 32, 1), (3, 7, 2)] {
-      ComputeThreads.setCount(computeThreads)
+      try ComputeThreads.setCount(computeThreads)
       let rcnn = RCNN(classifier: classifier, inputSize: 32, batchSize: batchSize, threads: threads)
       results.append(try rcnn.classify(Self.boxes, in: Self.scene.image))
     }

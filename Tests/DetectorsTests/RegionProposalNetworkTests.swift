@@ -17,7 +17,7 @@ import Testing
   }
 
   @Test func anchorsAndOutputsHaveMatchingShapes() throws {
-    var rpn = RegionProposalNetwork(channels: 4, configuration: configuration(), seed: 1)
+    var rpn = try RegionProposalNetwork(channels: 4, configuration: configuration(), seed: 1)
     let features = Tensor(shape: [1, 4, 8, 8], repeating: 0.1)
     let output = rpn.forward(features)
     #expect(output.objectness.shape == [1, 2, 8, 8])
@@ -30,7 +30,7 @@ import Testing
   }
 
   @Test func targetsOnAHandExample() throws {
-    let rpn = RegionProposalNetwork(channels: 4, configuration: configuration(), seed: 1)
+    let rpn = try RegionProposalNetwork(channels: 4, configuration: configuration(), seed: 1)
     // Three anchors: one exact (positive), one far (negative), one at IoU 0.5 (ignored).
     let anchors = [
       Box(x1: 0, y1: 0, x2: 16, y2: 16), Box(x1: 40, y1: 40, x2: 56, y2: 56),
@@ -48,10 +48,10 @@ import Testing
       empty.positives.isEmpty && empty.labels.allSatisfy { $0 == 0 } && empty.sampled.count == 3)
   }
 
-  @Test func proposalsAreClippedSuppressedAndCapped() {
+  @Test func proposalsAreClippedSuppressedAndCapped() throws {
     var c = configuration()
     c.rpnScoreThreshold = 0
-    let rpn = RegionProposalNetwork(channels: 4, configuration: c, seed: 1)
+    let rpn = try RegionProposalNetwork(channels: 4, configuration: c, seed: 1)
     // 1x1 feature map with 2 anchors, zero deltas: proposals are the clipped anchors.
     let anchors = [Box(x1: -4, y1: -4, x2: 20, y2: 20), Box(x1: -3, y1: -4, x2: 20, y2: 20)]
     let objectness = Tensor(shape: [1, 2, 1, 1], data: [2, 1])

@@ -3,9 +3,9 @@ import Testing
 
 /// Forward and backward give bit-identical results with 1 and 2 OpenBLAS threads.
 @Suite(.serialized) struct ComputeThreadsTests {
-  func run(threads: Int) -> (Tensor, Tensor, [String: Tensor]) {
-    ComputeThreads.setCount(threads)
-    defer { ComputeThreads.setCount(1) }
+  func run(threads: Int) throws -> (Tensor, Tensor, [String: Tensor]) {
+    try ComputeThreads.setCount(threads)
+    defer { try? ComputeThreads.setCount(1) }
     #expect(ComputeThreads.count == threads)
     var model = Sequential([
       Conv2d(inChannels: 3, outChannels: 32, kernelSize: 3, padding: 1, seed: 1),
@@ -25,9 +25,9 @@ import Testing
 
   /// A MobileNet-like stack: grouped, depthwise (one item per plane) and 1x1 convolutions,
   /// ceil-mode and exclusive pools; three images so that two threads get uneven chunks.
-  func runWindowLayers(threads: Int) -> (Tensor, Tensor, Tensor, [String: Tensor]) {
-    ComputeThreads.setCount(threads)
-    defer { ComputeThreads.setCount(1) }
+  func runWindowLayers(threads: Int) throws -> (Tensor, Tensor, Tensor, [String: Tensor]) {
+    try ComputeThreads.setCount(threads)
+    defer { try? ComputeThreads.setCount(1) }
     let grouped = Conv2d(
       inChannels: 4, outChannels: 8, kernelSize: 3, padding: 1, groups: 2, seed: 1)
     let depthwise = Conv2d(
@@ -49,9 +49,9 @@ import Testing
     return (output, inferred, gradientInput, gradients)
   }
 
-  @Test func windowLayersAgreeBitForBitForAnyThreadCount() {
-    let one = runWindowLayers(threads: 1)
-    let two = runWindowLayers(threads: 2)
+  @Test func windowLayersAgreeBitForBitForAnyThreadCount() throws {
+    let one = try runWindowLayers(threads: 1)
+    let two = try runWindowLayers(threads: 2)
     let sameOutput = one.0 == two.0, sameInference = one.1 == two.1 && one.1 == one.0
     let sameInputGradient = one.2 == two.2, sameParameterGradients = one.3 == two.3
     #expect(sameOutput)
@@ -60,14 +60,21 @@ import Testing
     #expect(sameParameterGradients)
   }
 
-  @Test func oneAndTwoThreadsAgreeBitForBit() {
-    let one = run(threads: 1)
-    let two = run(threads: 2)
+  @Test func oneAndTwoThreadsAgreeBitForBit() throws {
+    let one = try run(threads: 1)
+    let two = try run(threads: 2)
     // Compared as Bools so a failure does not print whole tensors.
     let sameOutput = one.0 == two.0, sameInputGradient = one.1 == two.1,
       sameParameterGradients = one.2 == two.2
     #expect(sameOutput)
     #expect(sameInputGradient)
     #expect(sameParameterGradients)
+  }
+
+  @Test func countsBelowOneThrowNamingTheFieldAndValue() {
+    let error = NeuralNetError.invalidParameter(
+      type: "ComputeThreads", field: "count", value: "0", expected: "at least 1")
+    #expect(throws: error) { try ComputeThreads.setCount(0) }
+    #expect(error.description.contains("count") && error.description.contains("0"))
   }
 }

@@ -57,9 +57,17 @@ import Testing
         withAffine(GroupNorm(groups: 2, channels: 4)), input: image, step: 1e-2) < 2e-3)
   }
 
-  @Test func dropoutIsSeededScaledAndIdentityInEvaluation() {
-    var first = Dropout(probability: 0.25, seed: 3)
-    var second = Dropout(probability: 0.25, seed: 3)
+  @Test func dropoutProbabilityOutOfRangeThrowsNamingTheFieldAndValue() {
+    let error = NeuralNetError.invalidParameter(
+      type: "Dropout", field: "probability", value: "1.0", expected: "0 to below 1")
+    #expect(throws: error) { try Dropout(probability: 1, seed: 0) }
+    #expect(error.description.contains("probability") && error.description.contains("1.0"))
+    #expect(throws: NeuralNetError.self) { try Dropout(probability: -0.1, seed: 0) }
+  }
+
+  @Test func dropoutIsSeededScaledAndIdentityInEvaluation() throws {
+    var first = try Dropout(probability: 0.25, seed: 3)
+    var second = try Dropout(probability: 0.25, seed: 3)
     let ones = Tensor(shape: [4000], repeating: 1)
     let a = first.forward(ones)
     #expect(a == second.forward(ones))

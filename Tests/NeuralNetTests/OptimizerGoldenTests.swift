@@ -29,7 +29,7 @@ import Testing
 
   @Test func sgdWithMomentumAndWeightDecay() throws {
     let expected = try golden.case("sgd_momentum")
-    var optimizer = SGD(learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4)
+    var optimizer = try SGD(learningRate: 0.01, momentum: 0.9, weightDecay: 1e-4)
     var parameters = try parameters()
     for step in 1...2 {
       try setGradients(&parameters, step: step)

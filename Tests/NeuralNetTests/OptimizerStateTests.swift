@@ -49,13 +49,13 @@ import Testing
     tensors.mapValues { $0.data.map(\.bitPattern) }
   }
 
-  func resumesBitIdentically<O: CheckpointableOptimizer>(_ make: () -> O) throws {
+  func resumesBitIdentically<O: CheckpointableOptimizer>(_ make: () throws -> O) throws {
     var straight = Self.model()
-    var straightOptimizer = make()
+    var straightOptimizer = try make()
     Self.train(&straight, &straightOptimizer, steps: 0..<10)
 
     var first = Self.model()
-    var firstOptimizer = make()
+    var firstOptimizer = try make()
     Self.train(&first, &firstOptimizer, steps: 0..<4)
     let folder = try Fixtures.temporaryDirectory("optimizer-state")
     defer { try? FileManager.default.removeItem(at: folder) }
@@ -66,7 +66,7 @@ import Testing
 
     var resumed = Self.model()
     try resumed.loadStateDict(SafeTensors.load(contentsOf: weightsURL))
-    var resumedOptimizer = make()
+    var resumedOptimizer = try make()
     try resumedOptimizer.restoreState(
       from: SafeTensors.load(contentsOf: stateURL), for: resumed, source: stateURL.path)
     #expect(Self.bits(resumedOptimizer.stateTensors()) == Self.bits(firstOptimizer.stateTensors()))
@@ -85,16 +85,16 @@ import Testing
     case .adamW:
       try resumesBitIdentically { Adam.adamW(learningRate: 0.05, weightDecay: 0.1) }
     case .sgdWithMomentum:
-      try resumesBitIdentically { SGD(learningRate: 0.05, momentum: 0.9, weightDecay: 1e-3) }
+      try resumesBitIdentically { try SGD(learningRate: 0.05, momentum: 0.9, weightDecay: 1e-3) }
     case .sgdWithNesterovMomentum:
-      try resumesBitIdentically { SGD(learningRate: 0.05, momentum: 0.9, nesterov: true) }
+      try resumesBitIdentically { try SGD(learningRate: 0.05, momentum: 0.9, nesterov: true) }
     }
   }
 
-  @Test func stateTensorsUsePyTorchNames() {
+  @Test func stateTensorsUsePyTorchNames() throws {
     var model = Self.model()
     var adam = Adam()
-    var sgd = SGD(learningRate: 0.1, momentum: 0.9)
+    var sgd = try SGD(learningRate: 0.1, momentum: 0.9)
     #expect(adam.stateTensors().isEmpty && sgd.stateTensors().isEmpty)
     Self.train(&model, &adam, steps: 0..<2)
     Self.train(&model, &sgd, steps: 0..<1)
@@ -107,7 +107,7 @@ import Testing
     #expect(adamState["exp_avg.0.weight"]?.shape == [8, 4])
     #expect(adamState["exp_avg_sq.2.bias"]?.shape == [3])
     #expect(Set(sgd.stateTensors().keys) == Set(parameters.map { "momentum_buffer.\($0)" }))
-    #expect(SGD(learningRate: 0.1).stateTensors().isEmpty)
+    #expect(try SGD(learningRate: 0.1).stateTensors().isEmpty)
   }
 
   @Test func restoringEmptyStateStartsAfresh() throws {
@@ -229,7 +229,7 @@ import Testing
   }
 
   @Test func sgdRefusesMalformedState() throws {
-    var optimizer = SGD(learningRate: 0.1, momentum: 0.9)
+    var optimizer = try SGD(learningRate: 0.1, momentum: 0.9)
     let valid = ["momentum_buffer.w": Tensor(shape: [2], data: [0.5, -1])]
     try optimizer.restoreState(from: valid, source: Self.source)
     #expect(optimizer.momentumBuffers == ["w": Tensor(shape: [2], data: [0.5, -1])])
@@ -275,7 +275,7 @@ import Testing
     ) {
       try adam.restoreState(from: misshapen, for: model, source: Self.source)
     }
-    var sgd = SGD(learningRate: 0.1, momentum: 0.9)
+    var sgd = try SGD(learningRate: 0.1, momentum: 0.9)
     #expect(
       throws: NeuralNetError.shapeMismatch(
         file: Self.source, tensor: "momentum_buffer.0.bias", expected: [8], found: [2, 4])

@@ -55,7 +55,7 @@ import Testing
     let loss = crossEntropy(model.forward(try #require(io["train_input"])), labels: labels)
     #expect(abs(loss.value - (try #require(io["train_loss"])).data[0]) < 1e-5)
     _ = model.backward(loss.gradient)
-    var optimizer = SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4)
+    var optimizer = try SGD(learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4)
     optimizer.step(&model)
     let expected = try Self.load("small_cnn_after_step.safetensors")
     let state = model.stateDict()

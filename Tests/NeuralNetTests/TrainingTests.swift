@@ -46,7 +46,7 @@ import Testing
     )
   }
 
-  @Test func convNetLearnsShapes() {
+  @Test func convNetLearnsShapes() throws {
     var model = Sequential(named: [
       (
         "features",
@@ -70,7 +70,7 @@ import Testing
     for _ in 0..<8 {
       for start in stride(from: 0, to: 512, by: 32) {
         let (images, labels) = Self.batch(train.images, train.labels, start..<(start + 32))
-        optimizer.learningRate = schedule.learningRate(at: step, base: 0.01)
+        optimizer.learningRate = try schedule.learningRate(at: step, base: 0.01)
         let loss = crossEntropy(model.forward(images), labels: labels)
         _ = model.backward(loss.gradient)
         optimizer.step(&model)

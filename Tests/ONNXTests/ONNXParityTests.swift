@@ -34,12 +34,12 @@ import Testing
     let model = try ONNXModel(contentsOf: fixture.url)
     let input = try FixtureModel.tensor(fixture.runs[1].inputFile)  // batch 3
     let before = ComputeThreads.count
-    defer { ComputeThreads.setCount(before) }
-    ComputeThreads.setCount(1)
+    defer { try? ComputeThreads.setCount(before) }
+    try ComputeThreads.setCount(1)
     let one = try model.run(input)
-    ComputeThreads.setCount(2)
+    try ComputeThreads.setCount(2)
     let two = try model.run(input)
-    ComputeThreads.setCount(3)
+    try ComputeThreads.setCount(3)
     let three = try model.run(input)
     #expect(one.data == two.data)
     #expect(one.data == three.data)

@@ -10,7 +10,7 @@ let benchmarks: @Sendable () -> Void = {
       "NeuralNet.SmallDetectorCNN.trainingStep threads=\(threads)",
       configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(20), maxIterations: 10)
     ) { benchmark in
-      ComputeThreads.setCount(threads)
+      try ComputeThreads.setCount(threads)
       var model = SmallDetectorCNN()
       benchmark.startMeasurement()
       for _ in benchmark.scaledIterations { blackHole(model.trainingStep()) }

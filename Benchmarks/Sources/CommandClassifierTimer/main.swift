@@ -93,7 +93,7 @@ let cropSize = arguments.count > 2 ? Int(arguments[2]) ?? 32 : 32
 let repetitions = arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5
 let batchSize = arguments.count > 4 ? Int(arguments[4]) ?? 256 : 256
 let classes = 3
-ComputeThreads.setCount(1)
+try ComputeThreads.setCount(1)
 
 var state: UInt64 = 0x9E37_79B9_7F4A_7C15
 let pixels = (0..<(crops * 3 * cropSize * cropSize)).map { _ -> Float in

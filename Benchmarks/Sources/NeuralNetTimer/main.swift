@@ -14,7 +14,7 @@ func residentMegabytes() -> Double {
 let arguments = CommandLine.arguments
 let threads = arguments.count > 1 ? Int(arguments[1]) ?? 1 : 1
 let iterations = arguments.count > 2 ? Int(arguments[2]) ?? 5 : 5
-ComputeThreads.setCount(threads)
+try ComputeThreads.setCount(threads)
 var model = SmallDetectorCNN()
 let baseline = residentMegabytes()
 model.trainingStep()  // warm-up

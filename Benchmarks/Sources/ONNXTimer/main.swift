@@ -27,7 +27,7 @@ guard arguments.count >= 3 else {
 let threads = arguments.count > 3 ? Int(arguments[3]) ?? 1 : 1
 let iterations = max(1, arguments.count > 4 ? Int(arguments[4]) ?? 10 : 10)
 do {
-  ComputeThreads.setCount(threads)
+  try ComputeThreads.setCount(threads)
   let array = try NPYArray(contentsOf: URL(fileURLWithPath: arguments[2]))
   let input = Tensor(shape: array.shape, data: array.values)
   let loadStart = DispatchTime.now().uptimeNanoseconds

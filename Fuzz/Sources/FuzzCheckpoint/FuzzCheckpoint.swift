@@ -43,7 +43,11 @@ public func fuzzCheckpoint(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt 
   }
   var adam = Adam()
   try? checkpoints.restore(&adam, epoch: 1, parameters: visit)
-  var sgd = SGD(learningRate: 0.01, momentum: 0.9)
-  try? checkpoints.restore(&sgd, epoch: 1, parameters: visit)
+  do {
+    var sgd = try SGD(learningRate: 0.01, momentum: 0.9)
+    try? checkpoints.restore(&sgd, epoch: 1, parameters: visit)
+  } catch {
+    fatalError("SGD refused its settings: \(error)")
+  }
   return 0
 }

@@ -44,12 +44,43 @@ public struct HOGDescriptor: Sendable, Hashable, Codable {
   /// hard binning. Default: `true`.
   public var interpolatesOrientation: Bool
 
+  /// Creates the default descriptor: 9 orientations, 8-pixel cells, 2 x 2-cell blocks, clip
+  /// 0.2, interpolated orientation votes.
+  public init() {
+    self.init(
+      checkedOrientations: 9, cellSize: 8, blockSize: 2, clip: 0.2, interpolatesOrientation: true)
+  }
+
   /// Creates a descriptor; see the type's documentation for each parameter.
+  ///
+  /// - Parameters:
+  ///   - orientations: Orientation bins, at least 1. Default: 9.
+  ///   - cellSize: Cell side in pixels, at least 1. Default: 8.
+  ///   - blockSize: Block side in cells, at least 1. Default: 2.
+  ///   - clip: The L2-Hys clipping value. Default: 0.2.
+  ///   - interpolatesOrientation: Split each vote between the two nearest bins. Default: `true`.
+  /// - Throws: ``DetectorsError/invalidParameter(type:field:value:expected:)`` naming
+  ///   `orientations`, `cellSize` or `blockSize` when it is below 1.
   public init(
     orientations: Int = 9, cellSize: Int = 8, blockSize: Int = 2, clip: Float = 0.2,
     interpolatesOrientation: Bool = true
+  ) throws(DetectorsError) {
+    for (field, value) in [
+      ("orientations", orientations), ("cellSize", cellSize), ("blockSize", blockSize),
+    ] where value < 1 {
+      throw .invalidParameter(
+        type: "HOGDescriptor", field: field, value: "\(value)", expected: "at least 1")
+    }
+    self.init(
+      checkedOrientations: orientations, cellSize: cellSize, blockSize: blockSize, clip: clip,
+      interpolatesOrientation: interpolatesOrientation)
+  }
+
+  /// Stores settings already known to be valid.
+  private init(
+    checkedOrientations orientations: Int, cellSize: Int, blockSize: Int, clip: Float,
+    interpolatesOrientation: Bool
   ) {
-    precondition(orientations >= 1 && cellSize >= 1 && blockSize >= 1, "HOGDescriptor: sizes")
     self.orientations = orientations
     self.cellSize = cellSize
     self.blockSize = blockSize

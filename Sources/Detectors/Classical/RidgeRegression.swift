@@ -41,13 +41,20 @@ public struct RidgeRegression: Sendable, Hashable {
   ///   - featureCount: `d`, which gives the size of the all-zero regression fitted on no
   ///     sample. Default: nil, the length of the first sample (0 without samples).
   ///   - outputCount: The number of outputs.
-  ///   - lambda: The L2 penalty λ > 0 on the weights. Default: 1.
+  ///   - lambda: The L2 penalty λ on the weights, finite and above 0. Default: 1.
+  /// - Throws: ``DetectorsError/invalidParameter(type:field:value:expected:)`` naming `lambda`
+  ///   when it is not finite and above 0.
+  /// - Precondition: `samples` and `targets` have the same count.
   public init(
     samples: [[Float]], targets: [[Float]], featureCount: Int? = nil, outputCount: Int,
     lambda: Double = 1
-  ) {
+  ) throws(DetectorsError) {
     precondition(samples.count == targets.count, "RidgeRegression: samples and targets differ")
-    precondition(lambda > 0, "RidgeRegression: lambda must be positive")
+    guard lambda.isFinite, lambda > 0 else {
+      throw .invalidParameter(
+        type: "RidgeRegression", field: "lambda", value: "\(lambda)",
+        expected: "a finite number above 0")
+    }
     let d = featureCount ?? samples.first?.count ?? 0, n = samples.count, m = outputCount
     guard n > 0, d > 0 else {
       self.init(

@@ -107,7 +107,7 @@ struct Detect: ParsableCommand {
   }
 
   func run() throws {
-    let threads = runOptions.threads()
+    let threads = try runOptions.threads()
     let detector = try DetectorModel.load(from: URL(fileURLWithPath: model))
     let source = try proposalSource(for: detector)
     var (items, dataset) = try DetectInput.items(input, split: split, imageID: imageID)

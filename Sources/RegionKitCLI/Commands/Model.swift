@@ -209,7 +209,7 @@ struct ModelRun: ParsableCommand {
       let array = try NPYArray(contentsOf: URL(fileURLWithPath: file))
       inputs[name] = Tensor(shape: array.shape, data: array.values)
     }
-    ComputeThreads.setCount(jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+    try ComputeThreads.setCount(jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     let name = tensor ?? loaded.outputs[0].name
     let result = try loaded.run(inputs, outputs: [name])[name]!
     try NPYArray(shape: result.shape, values: result.data).write(to: URL(fileURLWithPath: output))

@@ -93,7 +93,7 @@ struct TrainClassifyLocalize: ParsableCommand {
   }
 
   func run() throws {
-    _ = runOptions.threads()
+    _ = try runOptions.threads()
     let dataset = try data.load()
     let configuration = try configuration(classes: DetectorClass.of(dataset))
     let progress = TrainingProgress(showsBars: !runOptions.noProgress)

@@ -37,7 +37,7 @@ struct TrainFastRCNN: ParsableCommand {
   }
 
   func run() throws {
-    _ = runOptions.threads()
+    _ = try runOptions.threads()
     let dataset = try data.load()
     var (configuration, backbone) = try network.prepare(
       .fastRCNN, classes: DetectorClass.of(dataset),

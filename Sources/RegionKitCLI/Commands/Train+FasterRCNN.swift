@@ -52,7 +52,7 @@ struct TrainFasterRCNN: ParsableCommand {
   }
 
   func run() throws {
-    _ = runOptions.threads()
+    _ = try runOptions.threads()
     let dataset = try data.load()
     var (configuration, backbone) = try network.prepare(
       .fasterRCNN, classes: DetectorClass.of(dataset),

@@ -136,7 +136,7 @@ struct TrainRCNN: ParsableCommand {
   }
 
   func run() throws {
-    let threads = runOptions.threads()
+    let threads = try runOptions.threads()
     let dataset = try data.load()
     let classes = DetectorClass.of(dataset)
     var files: RCNNTraining.NetworkFiles?

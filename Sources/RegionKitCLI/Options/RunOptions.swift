@@ -23,9 +23,9 @@ struct RunOptions: ParsableArguments {
   }
 
   /// The thread count, also set for NeuralNet's kernels (results do not depend on it).
-  func threads() -> Int {
+  func threads() throws -> Int {
     let count = jobs ?? ProcessInfo.processInfo.activeProcessorCount
-    ComputeThreads.setCount(count)
+    try ComputeThreads.setCount(count)
     return count
   }
 }
