@@ -154,7 +154,7 @@ struct PadOperator: ONNXOperator {
       throw PlanningError(
         "pads \(pads) do not give a begin and an end for each of \(axes.count) axes")
     }
-    guard pads.allSatisfy({ abs($0) <= Int(Int32.max) }) else {
+    guard pads.allSatisfy({ $0.magnitude <= UInt(Int32.max) }) else {
       throw PlanningError("pads \(pads) hold a value beyond ±\(Int32.max)")
     }
     var begin = [Int](repeating: 0, count: data.rank)

@@ -50,7 +50,7 @@ struct NodeContext {
   func ints(_ name: String) throws -> [Int]? {
     try typed(name, .ints).map { attribute in
       try attribute.ints.map { value in
-        guard let int = Int(exactly: value), abs(int) <= Int(Int32.max) else {
+        guard let int = Int(exactly: value), int.magnitude <= UInt(Int32.max) else {
           throw attributeFailure(name, "holds \(value), out of range")
         }
         return int

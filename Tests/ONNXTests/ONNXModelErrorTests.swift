@@ -243,9 +243,10 @@ import Testing
   }
 
   /// Window sizes are bounded, so that their arithmetic cannot overflow.
-  @Test func hugeWindowAttributesAreNamed() throws {
+  @Test(arguments: [Int64(1) << 40, Int64.min])
+  func hugeWindowAttributesAreNamed(dilation: Int64) throws {
     var builder = ModelBuilder.conv()
-    builder.nodes[0].intsAttributes["dilations"] = [1 << 40, 1]
+    builder.nodes[0].intsAttributes["dilations"] = [dilation, 1]
     #expect {
       _ = try load(builder)
     } throws: { error in

@@ -97,6 +97,14 @@ import Testing
       .init(op: "Pad", inputs: ["x", "pads"], outputs: ["y"], name: "pad"),
     ]
     expectShapeError(builder, node: "pad", "pads")
+    // Int64.min has no absolute value in Int (a fuzzing find: `abs` trapped).
+    builder.nodes = [
+      .init(
+        op: "Constant", inputs: [], outputs: ["pads"], name: "pads",
+        intsAttributes: ["value_ints": [0, Int64.min, 0, 0]]),
+      .init(op: "Pad", inputs: ["x", "pads"], outputs: ["y"], name: "pad"),
+    ]
+    expectShapeError(builder, node: "pad", "pads")
     builder.nodes = [
       .init(
         op: "Constant", inputs: [], outputs: ["pads"], name: "pads",
