@@ -103,44 +103,14 @@ struct DuplicateHashFinder {
 
 /// Reads a run of little-endian 64-bit values in blocks.
 private struct RunReader {
-  private let handle: FileHandle
-  private let url: URL
-  private var block: [UInt64] = []
-  private var position = 0
+  private var values: LittleEndianFileReader<UInt64>
   /// The value at the reader's position, `nil` at the end.
   private(set) var current: UInt64?
 
   init(url: URL) throws {
-    self.url = url
-    do {
-      handle = try FileHandle(forReadingFrom: url)
-    } catch {
-      throw ProposalIOError.unreadable(file: url.path, reason: error.localizedDescription)
-    }
+    values = try LittleEndianFileReader(url: url, blockBytes: 8 << 13)
     try advance()
   }
 
-  mutating func advance() throws {
-    if position >= block.count {
-      let data: Data
-      do {
-        data = try handle.read(upToCount: 8 << 13) ?? Data()
-      } catch {
-        throw ProposalIOError.unreadable(file: url.path, reason: error.localizedDescription)
-      }
-      block = data.withUnsafeBytes { bytes in
-        (0..<bytes.count / 8).map {
-          UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))
-        }
-      }
-      position = 0
-      guard !block.isEmpty else {
-        current = nil
-        try? handle.close()
-        return
-      }
-    }
-    current = block[position]
-    position += 1
-  }
+  mutating func advance() throws { current = try values.next() }
 }

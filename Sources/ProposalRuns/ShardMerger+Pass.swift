@@ -197,58 +197,20 @@ final class BufferedTemporaryFile {
 /// Reads back the names `MergePass` wrote: a little-endian UInt32 count, then that many
 /// UTF-32 scalars, per name.
 private struct NameReader {
-  private let handle: FileHandle
+  private var values: LittleEndianFileReader<UInt32>
   private let url: URL
-  private var buffer: [UInt32] = []
-  private var position = 0
-  private var isAtEnd = false
 
   init(url: URL) throws {
     self.url = url
-    do {
-      handle = try FileHandle(forReadingFrom: url)
-    } catch {
-      throw ProposalIOError.unreadable(file: url.path, reason: error.localizedDescription)
-    }
+    values = try LittleEndianFileReader(url: url, blockBytes: 1 << 20)
   }
 
   /// The next name's scalars, `nil` at the end.
   mutating func next() throws -> [UInt32]? {
-    guard let count = try take(1)?.first else { return nil }
-    guard let scalars = try take(Int(count)) else {
+    guard let count = try values.next() else { return nil }
+    guard let scalars = try values.take(Int(count)) else {
       throw ProposalIOError.unreadable(file: url.path, reason: "the names end early")
     }
     return scalars
-  }
-
-  /// The next `count` values, reading more of the file as needed; `nil` at the end.
-  private mutating func take(_ count: Int) throws -> [UInt32]? {
-    while buffer.count - position < count && !isAtEnd {
-      let data: Data
-      do {
-        data = try handle.read(upToCount: 1 << 20) ?? Data()
-      } catch {
-        throw ProposalIOError.unreadable(file: url.path, reason: error.localizedDescription)
-      }
-      if data.isEmpty {
-        isAtEnd = true
-        try? handle.close()
-        break
-      }
-      buffer.removeSubrange(0..<position)
-      position = 0
-      // Chunks are multiples of 4 bytes: every value is a whole UInt32.
-      let values = data.withUnsafeBytes { bytes in
-        [UInt32](unsafeUninitializedCapacity: bytes.count / 4) { storage, count in
-          count = bytes.count / 4
-          UnsafeMutableRawBufferPointer(storage).copyMemory(
-            from: UnsafeRawBufferPointer(rebasing: bytes[..<(count * 4)]))
-        }
-      }
-      buffer.append(contentsOf: values.map { UInt32(littleEndian: $0) })
-    }
-    guard buffer.count - position >= count else { return nil }
-    defer { position += count }
-    return Array(buffer[position..<position + count])
   }
 }
