@@ -6,22 +6,9 @@ import Testing
 @testable import ONNX
 
 /// Crafted graphs whose sizes overflow `Int` somewhere in shape planning: each is refused with
-/// a typed error naming the node (or the input or initializer), never a trap.
-@Suite final class ShapeOverflowTests {
-  let folder: URL
-
-  init() throws {
-    folder = try Fixtures.temporaryDirectory("onnx-overflow")
-  }
-
-  deinit {
-    try? FileManager.default.removeItem(at: folder)
-  }
-
-  func load(_ builder: ModelBuilder) throws -> ONNXModel {
-    try ONNXModel(contentsOf: try builder.write(to: folder))
-  }
-
+/// a typed error naming the node (or the input or initializer), never a trap. (Part of
+/// ``ONNXModelErrorTests``, whose temporary folder and `load` they use.)
+extension ONNXModelErrorTests {
   /// Expects loading `builder` (planned at load: every declared input size is fixed) to
   /// fail with a shape mismatch at the node named `node` whose reason contains `words`.
   func expectShapeError(
